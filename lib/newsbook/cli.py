@@ -1,0 +1,82 @@
+"""Command line: parses arguments and hands them to the library; nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import ANNOTATIONS_DIR, CACHE_DIR, SEEDS_DIR
+from .errors import NewsbookError
+
+log = logging.getLogger("newsbook")
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    from .pipeline import annotate
+
+    result = annotate(args.corpus, progress=False if args.quiet else None,
+                      cache_dir=None if args.no_cache else CACHE_DIR)
+    out = Path(args.out)
+    result.save(out)
+    for row in result.errors.itertuples():
+        print(f"error: {row.path}: {row.reason}", file=sys.stderr)
+    if not args.quiet:
+        print(f"{result.summary()}")
+        print(f"tables written to {out} (cache: {result.cache_hits} hits, {result.cache_misses} parsed)")
+    if result.articles.empty:
+        print("error: no article could be read", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import run_reports
+
+    parameters = {key: value for key, value in (args.parameters or [])}
+    paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters,
+                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet)
+    if not args.quiet:
+        for path in paths:
+            print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbook", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"newsbook {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("annotate", help="annotate a corpus and write every table (Parquet and CSV)")
+    p.add_argument("corpus", nargs="?", default=str(SEEDS_DIR), help="corpus folder or file (default: seeds/)")
+    p.add_argument("--out", default=str(ANNOTATIONS_DIR), help="output folder (default: outputs/annotations/)")
+    p.add_argument("--no-cache", action="store_true", help="parse every article again")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, errors only")
+    p.set_defaults(func=_annotate)
+
+    p = sub.add_parser("report", help="run notebooks with papermill and render them to HTML")
+    p.add_argument("names", nargs="*", help="notebooks to run (default: all)")
+    p.add_argument("--corpus", default=None, help="corpus folder or file (default: seeds/)")
+    p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                   help="override a notebook parameter (repeatable)")
+    p.add_argument("--out", default=None, help="output folder (default: outputs/)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except NewsbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

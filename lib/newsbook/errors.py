@@ -1,0 +1,41 @@
+"""Every error type newsbook raises, in one place."""
+
+from __future__ import annotations
+
+
+class NewsbookError(Exception):
+    """Base class for newsbook's own errors."""
+
+
+class ArticleError(NewsbookError):
+    """One article could not be read; the rest of the corpus still is."""
+
+    def __init__(self, path: str, reason: str, article_id: str = ""):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.article_id = article_id
+
+
+class CorpusError(NewsbookError):
+    """The corpus as a whole is unusable (missing, or not one article could be read)."""
+
+
+class CorrectionsError(NewsbookError):
+    """actors.yaml is malformed."""
+
+
+class ParameterError(NewsbookError):
+    """A notebook was given a parameter it does not take."""
+
+
+class NotebookFailed(NewsbookError):
+    """A notebook raised while running; names the notebook and the failing cell."""
+
+    def __init__(self, notebook: str, cell: str, detail: str, executed_path: str = ""):
+        super().__init__(f"notebook {notebook!r} failed in cell {cell}: {detail}"
+                         + (f" (executed notebook kept at {executed_path})" if executed_path else ""))
+        self.notebook = notebook
+        self.cell = cell
+        self.detail = detail
+        self.executed_path = executed_path

@@ -1,0 +1,222 @@
+"""Every table newsbook writes, and what each column means.
+
+This module is the contract between the loaders, the extractors, the
+comparisons, the notebooks and the reports: a table is a pandas DataFrame
+with exactly the columns listed here (extra columns are allowed only if they
+are listed).  Offsets (`start`, `end`, `sentence_start`, `sentence_end`) are
+character offsets into `articles.text` of the same `article_id`, so
+``text[start:end]`` is always the extracted span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # "str", "int", "float", "bool", "object"
+    doc: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+_SENTENCE_COLUMNS = (
+    ("sentence", "str", "the full sentence the span sits in, as it stands in the text"),
+    ("sentence_index", "int", "0-based index of that sentence in the article"),
+    ("sentence_start", "int", "character offset where the sentence starts"),
+    ("sentence_end", "int", "character offset where the sentence ends (exclusive)"),
+)
+
+ARTICLES = Table(
+    "articles",
+    "One row per article that could be read. `text` is the cleaned body every offset points into.",
+    _cols(
+        ("article_id", "str", "file stem, or the record's id for .jsonl/.csv corpora; unique in a corpus"),
+        ("outlet", "str", "publishing outlet, from front matter, metadata.csv or the page; empty if unknown"),
+        ("title", "str", "headline"),
+        ("byline", "str", "author(s) as printed; empty if none"),
+        ("date", "str", "publication date, ISO 8601 (YYYY-MM-DD); empty if unknown"),
+        ("url", "str", "source address; empty if unknown"),
+        ("words", "int", "number of words in `text`"),
+        ("text", "str", "cleaned article body (title, byline, date and footer removed)"),
+        ("source_path", "str", "the file the article was read from"),
+        ("content_hash", "str", "sha256 of `text`; the annotation cache key together with the pipeline version"),
+        ("extra", "str", "other metadata keys as a JSON object"),
+    ),
+)
+
+MENTIONS = Table(
+    "mentions",
+    "Each mention of an actor (person, organization, place) in an article.",
+    _cols(
+        ("article_id", "str", "article the mention is in"),
+        ("actor", "str", "canonical actor name this mention refers to"),
+        ("kind", "str", "person | organization | place"),
+        ("text", "str", "the mention as written: text[start:end]"),
+        ("start", "int", "character offset of the mention"),
+        ("end", "int", "character offset after the mention"),
+        *_SENTENCE_COLUMNS,
+        ("how", "str", "how the mention was linked: name | surname | role | alias | correction"),
+    ),
+)
+
+ACTORS = Table(
+    "actors",
+    "One row per canonical actor per article.",
+    _cols(
+        ("article_id", "str", "article"),
+        ("actor", "str", "canonical actor name, the same across the corpus"),
+        ("kind", "str", "person | organization | place"),
+        ("mentions", "int", "number of mentions in this article"),
+        ("first_sentence", "int", "sentence index of the first mention (prominence: lower is earlier)"),
+        ("first_start", "int", "character offset of the first mention"),
+        ("quoted", "bool", "whether the actor is the speaker of at least one quote in this article"),
+        ("quoted_words", "int", "words quoted from this actor in this article (direct quotes)"),
+    ),
+)
+
+QUOTES = Table(
+    "quotes",
+    "Direct and reported (indirect) speech with its attribution.",
+    _cols(
+        ("article_id", "str", "article"),
+        ("quote_id", "str", "stable id: <article_id>:q<n>"),
+        ("speaker", "str", "canonical actor name of the speaker; empty if unattributed"),
+        ("speaker_text", "str", "the words naming the speaker in the text (name, pronoun, role phrase)"),
+        ("speaker_start", "int", "offset of speaker_text, -1 if none"),
+        ("speaker_end", "int", "end offset of speaker_text, -1 if none"),
+        ("quote", "str", "the quoted words: text[start:end], without the quotation marks"),
+        ("kind", "str", "direct | indirect"),
+        ("cue", "str", "the reporting verb or cue (said, told, warned, reported, ':' ...), lemma form"),
+        ("start", "int", "offset of the quote content"),
+        ("end", "int", "end offset of the quote content"),
+        ("words", "int", "words in the quote"),
+        *_SENTENCE_COLUMNS,
+    ),
+)
+
+FIGURES = Table(
+    "figures",
+    "Every number a story states, with what it counts.",
+    _cols(
+        ("article_id", "str", "article"),
+        ("figure_id", "str", "stable id: <article_id>:f<n>"),
+        ("value", "float", "the number (low end for a range; the first side for a vote)"),
+        ("value_high", "float", "high end of a range, second side of a vote/score; NaN otherwise"),
+        ("kind", "str", "count | money | percent | vote | range | date | ordinal | measure"),
+        ("unit", "str", "currency or unit (USD, EUR, %, km ...); empty if none"),
+        ("text", "str", "the figure as written: text[start:end]"),
+        ("noun", "str", "lemma of the counted noun (diplomat, staff, vote ...); empty if none"),
+        ("noun_phrase", "str", "the counted phrase as written"),
+        ("qualifier", "str", "normalised: exactly | about | over | at least | nearly | up to | fewer than | ..."),
+        ("start", "int", "offset of the figure"),
+        ("end", "int", "end offset of the figure"),
+        *_SENTENCE_COLUMNS,
+    ),
+)
+
+QUOTE_MATCHES = Table(
+    "quote_matches",
+    "Pairs of quotes from different articles that render the same statement.",
+    _cols(
+        ("article_id_a", "str", "first article"),
+        ("quote_id_a", "str", "quote id in the first article"),
+        ("quote_a", "str", "quote text in the first article"),
+        ("article_id_b", "str", "second article"),
+        ("quote_id_b", "str", "quote id in the second article"),
+        ("quote_b", "str", "quote text in the second article"),
+        ("speaker", "str", "speaker (canonical) if both agree, else 'A / B'"),
+        ("similarity", "float", "0..1, how close the two renderings are"),
+    ),
+)
+
+FIGURE_MATCHES = Table(
+    "figure_matches",
+    "Figures compared across sources: agreements, conflicts and single-source figures.",
+    _cols(
+        ("value", "float", "the figure's value"),
+        ("noun", "str", "the counted noun (lemma)"),
+        ("kind", "str", "figure kind"),
+        ("articles", "str", "ids of the articles stating it, ';'-separated"),
+        ("n_articles", "int", "number of articles stating it"),
+        ("status", "str", "agreed | conflict | single"),
+        ("figure_ids", "str", "ids of the figures in the group, ';'-separated"),
+        ("note", "str", "human-readable explanation (conflicting values, arithmetic relations)"),
+    ),
+)
+
+ERRORS = Table(
+    "errors",
+    "Inputs that could not be read or annotated; the rest of the corpus still is.",
+    _cols(
+        ("path", "str", "file (or file#record) that failed"),
+        ("article_id", "str", "article id if known"),
+        ("stage", "str", "load | annotate"),
+        ("reason", "str", "what was wrong, in words"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (ARTICLES, MENTIONS, ACTORS, QUOTES, FIGURES, QUOTE_MATCHES, FIGURE_MATCHES, ERRORS)
+}
+
+_EMPTY_DTYPES = {"str": "object", "int": "int64", "float": "float64", "bool": "bool", "object": "object"}
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty DataFrame with the table's columns and dtypes."""
+    spec = TABLES[table]
+    return pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPES[c.dtype]) for c in spec.columns})
+
+
+def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Order `frame`'s columns as the schema says; missing columns raise."""
+    spec = TABLES[table]
+    missing = [c for c in spec.column_names if c not in frame.columns]
+    if missing:
+        raise ValueError(f"table {table!r} lacks columns {missing}")
+    if frame.empty:
+        return empty(table)
+    out = frame[spec.column_names].copy()
+    for col in spec.columns:
+        if col.dtype == "int":
+            out[col.name] = out[col.name].astype("int64")
+        elif col.dtype == "float":
+            out[col.name] = out[col.name].astype("float64")
+        elif col.dtype == "bool":
+            out[col.name] = out[col.name].astype(bool)
+        elif col.dtype == "str":
+            out[col.name] = out[col.name].fillna("").astype(str).astype(object)
+    return out.reset_index(drop=True)
+
+
+def as_markdown() -> str:
+    """The schema as Markdown, for docs/schema.md."""
+    lines = ["# newsbook tables", "", __doc__.strip(), ""]
+    for t in TABLES.values():
+        lines += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in t.columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m newsbook.schema > docs/schema.md
+    print(as_markdown())
