@@ -2,21 +2,806 @@
 
 Owns: mention extraction from a parsed Doc, canonicalisation within an article and across the
 corpus, the researcher's correction file (actors.yaml), and the `actors` table.
+
+How a mention is found (every rule is about the shape of news copy, none names a real actor):
+1. spaCy entities (PERSON, ORG, GPE, LOC, FAC), plus an entity ruler for "<Name> TV/News/Times".
+2. Spans are trimmed (leading "the", possessive "'s"/"’s", whitespace, a broken "(ABBR").
+3. Spans that are not actors are dropped: quoted programme titles, the "State" of "Secretary of
+   State", words for kinds of people ("Russophobes"), title words alone; a "place" the tagger
+   reads as a bare plural ("Wikileaks") is an organisation.
+4. Glued spans are split: "<broadcaster> TV <Surname>", "<org> (<ABBR>)".
+5. Kinds are voted: a title ("President X", "X, the foreign minister") or a two-word PERSON name
+   outweighs the small model's habit of tagging surnames as ORG; an organisation word ("Party",
+   "Committee", "News") outweighs a PERSON tag.
+6. Every further occurrence of a found name is a mention too (the model misses repeats).
+7. Role phrases ("the Russian president") resolve to the one person introduced with that title.
+8. Surnames join full names, acronyms and short forms join organisation names, in the article
+   and then across the corpus; the researcher's actors.yaml is applied last.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
 import pandas as pd
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import schema
+from .errors import CorrectionsError
+from .nlp import sentence_columns
+
+PERSON, ORG, PLACE = "person", "organization", "place"
+KINDS = (PERSON, ORG, PLACE)
+LABEL_KIND = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
+# Tie-break when votes are equal: the small model errs towards ORG for people, rarely the reverse.
+KIND_RANK = {PERSON: 0, ORG: 1, PLACE: 2}
+
+# Words that head a person's title or role. Generic English, not tied to any story.
+TITLE_HEADS = {
+    "president", "president-elect", "vice-president", "premier", "minister", "secretary",
+    "secretary-general", "chancellor", "chairman", "chairwoman", "chairperson", "chair", "spokesman",
+    "spokeswoman", "spokesperson", "senator", "sen.", "rep.", "representative", "congressman",
+    "congresswoman", "governor", "gov.", "mayor", "ambassador", "envoy", "general", "gen.", "colonel",
+    "col.", "admiral", "adm.", "commander", "king", "queen", "prince", "princess", "emperor", "pope",
+    "cardinal", "bishop", "archbishop", "rabbi", "imam", "sheikh", "judge", "justice", "attorney",
+    "prosecutor", "director", "ceo", "chief", "head", "leader", "commissioner", "undersecretary",
+    "lawmaker", "mp", "mep", "speaker", "adviser", "advisor", "aide", "professor", "prof.", "founder",
+    "coach", "captain", "capt.", "sergeant", "sgt.", "officer", "inspector", "detective", "executive",
+    "economist", "analyst", "correspondent", "editor", "reporter", "columnist", "presenter", "anchor",
+    "official", "diplomat", "negotiator", "candidate", "deputy", "dictator", "monarch",
+}
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady", "miss"}
+# Words that may stand inside a title before its head ("Deputy Foreign Minister").
+TITLE_MODIFIERS = {
+    "foreign", "deputy", "vice", "prime", "defence", "defense", "finance", "interior", "justice",
+    "home", "first", "former", "acting", "interim", "chief", "executive", "senior", "top", "trade",
+    "energy", "health", "education", "security", "national", "press", "economy", "economic",
+    "assistant", "associate", "principal", "lead", "supreme", "general", "attorney", "state",
+    "federal", "regional", "military", "political", "managing", "majority", "minority", "opposition",
+    "environment", "transport", "labour", "labor", "culture", "sports",
+    "agriculture", "development", "digital", "foreign-policy", "new", "current",
+    "outgoing", "incoming", "late",
+}
+# A name containing one of these words is an organisation whatever the model says.
+ORG_WORDS = {
+    "party", "committee", "commission", "council", "ministry", "department", "agency", "union",
+    "congress", "senate", "parliament", "assembly", "duma", "court", "bank", "fund", "corp", "corp.",
+    "corporation", "inc", "inc.", "ltd", "ltd.", "plc", "llc", "company", "co.", "group", "association",
+    "organization", "organisation", "institute", "university", "college", "school", "academy", "news",
+    "tv", "television", "radio", "times", "post", "journal", "network", "channel", "press", "service",
+    "services", "office", "administration", "government", "army", "navy", "police", "foundation",
+    "federation", "league", "club", "board", "bureau", "authority", "daily", "magazine", "tribune",
+    "herald", "gazette", "telegraph", "observer", "chronicle", "broadcasting", "web", "site",
+    "website", "house", "kremlin", "pentagon", "cabinet", "coalition", "alliance", "movement",
+    "front", "forces", "command", "guard", "reserve", "exchange", "airlines", "motors", "media",
+}
+# Words that end a news organisation's name; used by the entity ruler and to split glued spans.
+MEDIA_WORDS = {
+    "tv", "television", "news", "radio", "times", "post", "journal", "herald", "tribune", "gazette",
+    "telegraph", "chronicle", "daily", "magazine", "broadcasting", "network", "channel", "agency",
+    "wire", "online", "website",
+}
+# What precedes a title that is a work, not an actor ("the “This Week” program").
+WORK_NOUNS = {"program", "programme", "show", "series", "documentary", "film", "movie", "book",
+              "column", "podcast", "broadcast", "album", "song", "play", "novel", "report", "episode"}
+QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "«", "»", "``", "''"}
+POSSESSIVES = {"'s", "’s", "'", "’", "s'", "s’"}
+DETERMINERS = {"the", "a", "an"}
+# Country names and their adjectives that share no spelling prefix.
+PLACE_SYNONYMS = [
+    {"us", "u.s.", "usa", "u.s.a.", "america", "american", "united states", "washington"},
+    {"uk", "u.k.", "britain", "british", "united kingdom", "great britain", "england", "english"},
+    {"netherlands", "dutch", "holland"},
+]
+HOW = ("name", "surname", "role", "alias", "correction")
+
+
+# --- pipeline -----------------------------------------------------------------------------------
+
+
+def ruler_patterns() -> list[dict]:
+    """Entity-ruler patterns: '<Proper Noun>+ <media word>' is an organisation ("Vesti TV")."""
+    proper = {"TAG": {"IN": ["NNP", "NNPS"]}, "IS_LOWER": False, "IS_ALPHA": True}
+    media = {"LOWER": {"IN": sorted(MEDIA_WORDS)}, "TAG": {"IN": ["NNP", "NNPS", "NN"]}}
+    return [
+        {"label": "ORG", "pattern": [proper, media], "id": "media"},
+        {"label": "ORG", "pattern": [proper, proper, media], "id": "media"},
+        {"label": "ORG", "pattern": [proper, proper, proper, media], "id": "media"},
+    ]
+
+
+def configure_pipeline(nlp) -> None:
+    """Add the actors entity ruler before "ner" (the model then labels around its spans)."""
+    if "newsbook_actor_ruler" in nlp.pipe_names or "ner" not in nlp.pipe_names:
+        return
+    ruler = nlp.add_pipe("entity_ruler", name="newsbook_actor_ruler", before="ner")
+    ruler.add_patterns(ruler_patterns())
+
+
+# --- candidate spans -----------------------------------------------------------------------------
+
+
+@dataclass
+class Cand:
+    """A candidate mention: a token span with kind votes."""
+
+    start: int  # token index
+    end: int  # token index (exclusive)
+    votes: dict = field(default_factory=dict)  # kind -> weight
+    how: str = "name"
+    link: str = ""  # alias and role mentions: the name they point to
+    role: tuple | None = None  # (qualifier, title words) if the name was introduced with a title
+    name: str = ""  # article-local canonical name, once grouped
+
+    def vote(self, kind: str, weight: float) -> "Cand":
+        votes = dict(self.votes)
+        votes[kind] = votes.get(kind, 0.0) + weight
+        return replace(self, votes=votes)
+
+    @property
+    def kind(self) -> str:
+        if not self.votes:
+            return ORG
+        return max(self.votes, key=lambda k: (self.votes[k], -KIND_RANK[k]))
+
+
+def clean_name(text: str) -> str:
+    """A name as a reader writes it: one space between words, no possessive, no leading 'the'."""
+    name = re.sub(r"\s+", " ", text).strip(" \t\n,.;:—–-\"“”‘’'()[]")
+    name = re.sub(r"(?:['’]s|s['’]|['’])$", lambda m: "s" if m.group(0)[0] == "s" else "", name)
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    return name.strip()
+
+
+def name_key(name: str) -> str:
+    """Comparison key for names: case- and punctuation-insensitive ('U.S.' = 'US', 'MOSCOW' = 'Moscow')."""
+    return re.sub(r"[^\w]+", " ", clean_name(name).replace(".", "").lower()).strip()
+
+
+def preferred_forms(names: list[str]) -> dict[str, str]:
+    """name -> the spelling to show for every name with the same key: the most frequent one that is
+    not in capitals (datelines write 'MOSCOW'), the first on a tie."""
+    by_key: dict[str, Counter] = defaultdict(Counter)
+    for name in names:
+        by_key[name_key(name)][name] += 1
+    best = {key: max(c, key=lambda n: (not n.isupper() or len(n) <= 4, c[n])) for key, c in by_key.items()}
+    return {name: best[name_key(name)] for name in names}
+
+
+def _span_name(doc: Doc, cand: Cand) -> str:
+    return clean_name(doc[cand.start:cand.end].text)
+
+
+def _is_title_word(token: Token) -> bool:
+    return token.lower_ in TITLE_HEADS or token.lower_ in HONORIFICS
+
+
+def _has_org_word(tokens) -> bool:
+    return any(t.lower_ in ORG_WORDS and (t.is_title or t.is_upper) for t in tokens)
+
+
+def entity_candidates(doc: Doc) -> list[Cand]:
+    """Candidates from spaCy's entities, with the model's label as a first vote."""
+    cands = []
+    for ent in doc.ents:
+        kind = LABEL_KIND.get(ent.label_)
+        if kind is None:
+            continue
+        weight = 1.0
+        if kind == ORG and len(ent) == 1 and not _has_org_word(ent):
+            weight = 0.5  # a lone capitalised word tagged ORG is the small model's usual surname error
+        if kind == PERSON and len([t for t in ent if t.is_alpha]) >= 2:
+            weight = 2.0  # a first name plus surname is strong evidence of a person
+        cands.append(Cand(ent.start, ent.end, {kind: weight}))
+    return cands
+
+
+def trim(doc: Doc, cand: Cand) -> Cand | None:
+    """Strip determiners, possessives, punctuation and whitespace from the ends of a span."""
+    start, end = cand.start, cand.end
+    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_space or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in POSSESSIVES or doc[end - 1].tag_ == "POS"
+                           or doc[end - 1].is_space or doc[end - 1].is_punct
+                           or (doc[end - 1].is_lower and cand.kind != PLACE)):  # 'TASS news (agency)'
+        end -= 1
+    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+        return None
+    return replace(cand, start=start, end=end)
+
+
+def split_parenthesis(doc: Doc, cand: Cand) -> list[Cand]:
+    """'Department of Justice (DoJ' or '... (DoJ)': the name, plus the abbreviation as an alias."""
+    tokens = doc[cand.start:cand.end]
+    opens = [t.i for t in tokens if t.text == "("]
+    if opens:
+        cut = opens[0]
+        inner_end = next((t.i for t in doc[cut + 1:cand.end] if t.text == ")"), cand.end)
+        main = replace(cand, end=cut)
+        out = [main] if cut > cand.start else []
+        if inner_end > cut + 1 and _looks_like_abbreviation(doc[cut + 1:inner_end]):
+            out.append(Cand(cut + 1, inner_end, dict(cand.votes), how="alias", link=_span_name(doc, main)))
+        return out
+    # "Federal Bureau of Investigation (FBI)" where the model stopped before the bracket.
+    after = doc[cand.end:cand.end + 3]
+    if len(after) >= 2 and after[0].text == "(" and _looks_like_abbreviation(after[1:2]) and len(tokens) > 1:
+        if len(after) < 3 or after[2].text == ")":
+            alias = Cand(cand.end + 1, cand.end + 2, dict(cand.votes), how="alias", link=_span_name(doc, cand))
+            return [cand, alias]
+    return [cand]
+
+
+def _looks_like_abbreviation(tokens) -> bool:
+    text = "".join(t.text for t in tokens)
+    return 2 <= len(text) <= 10 and sum(c.isupper() for c in text) >= 2 and text.replace(".", "").isalpha()
+
+
+def split_glued(doc: Doc, cand: Cand, person_surnames: set[str]) -> list[Cand]:
+    """'<Broadcaster> TV <Surname>': the model glued an outlet to the person it interviewed."""
+    tokens = list(doc[cand.start:cand.end])
+    for offset, token in enumerate(tokens[:-1]):
+        if token.lower_ in MEDIA_WORDS and (token.is_title or token.is_upper):
+            rest = tokens[offset + 1:]
+            if all(t.is_title and t.is_alpha for t in rest):
+                org = Cand(cand.start, token.i + 1, {ORG: 3.0})
+                who = Cand(token.i + 1, cand.end, {PERSON: 1.0})
+                return [org, who]
+    # "<Org words> <Surname>" where the surname is a person's elsewhere in the article.
+    if cand.kind == ORG and len(tokens) >= 2 and tokens[-1].text in person_surnames:
+        if _has_org_word(tokens[:-1]) and tokens[-1].lower_ not in ORG_WORDS:
+            return [replace(cand, end=cand.end - 1), Cand(cand.end - 1, cand.end, {PERSON: 1.0})]
+    return [cand]
+
+
+def strip_title(doc: Doc, cand: Cand) -> Cand:
+    """'President Trump' -> 'Trump', voting person: a title is the strongest sign of a person."""
+    start = cand.start
+    while start < cand.end - 1 and (_is_title_word(doc[start]) or doc[start].lower_ in TITLE_MODIFIERS) \
+            and doc[start].is_title:
+        start += 1
+    if start == cand.start or not any(_is_title_word(t) for t in doc[cand.start:start]):
+        return cand
+    return replace(cand, start=start).vote(PERSON, 3.0)
+
+
+def is_work_title(doc: Doc, cand: Cand) -> bool:
+    """A programme, film or book title ("the “This Week” program") is no actor: people's names
+    are not put in quotation marks, and a title followed by 'program' names a work."""
+    before = doc[cand.start - 1] if cand.start > 0 else None
+    after = doc[cand.end] if cand.end < len(doc) else None
+    quoted = before is not None and after is not None and before.text in QUOTE_MARKS and after.text in QUOTE_MARKS
+    then = doc[cand.end + 1] if quoted and cand.end + 1 < len(doc) else after
+    names_a_work = then is not None and then.lower_ in WORK_NOUNS
+    return (quoted and (cand.kind == PERSON or names_a_work)) or (names_a_work and cand.kind == PERSON)
+
+
+def is_title_fragment(doc: Doc, cand: Cand) -> bool:
+    """'Secretary of State Rex Tillerson': 'State' belongs to the title, not an actor."""
+    if cand.start < 2 or cand.kind == PLACE:
+        return False
+    prep, title = doc[cand.start - 1], doc[cand.start - 2]
+    return prep.lower_ in {"of", "for"} and _is_title_word(title) and title.is_title
+
+
+PEOPLE_SUFFIXES = ("phobes", "phobe", "philes", "phile", "ists", "ites")
+
+
+def is_group_noun(doc: Doc, cand: Cand) -> bool:
+    """'Russophobes', 'Marxists': a capitalised word for a kind of people is no actor."""
+    if cand.end - cand.start != 1 or cand.kind == PERSON:
+        return False
+    return doc[cand.start].lower_.endswith(PEOPLE_SUFFIXES)
+
+
+def plural_place_is_organisation(doc: Doc, cand: Cand) -> Cand:
+    """A 'place' the tagger reads as a plural noun, without 'the', is a brand or organisation:
+    plural place names take the article ('the Baltics', 'the Netherlands')."""
+    if cand.end - cand.start != 1 or cand.kind != PLACE:
+        return cand
+    token = doc[cand.start]
+    preceded_by_the = cand.start > 0 and doc[cand.start - 1].lower_ == "the"
+    if token.tag_ in {"NNPS", "NNS"} and not preceded_by_the and token.is_title:
+        return cand.vote(ORG, 1.5)
+    return cand
+
+
+def is_title_only(doc: Doc, cand: Cand) -> bool:
+    """A span of title words alone ('President') names no one."""
+    return all(_is_title_word(t) or t.lower_ in TITLE_MODIFIERS or not t.is_alpha for t in doc[cand.start:cand.end])
+
+
+def is_not_a_name(doc: Doc, cand: Cand) -> bool:
+    """No capitalised word at all: not a proper name."""
+    return not any(t.is_alpha and (t.text[0].isupper()) for t in doc[cand.start:cand.end])
+
+
+# --- kinds from context ------------------------------------------------------------------------------
+
+
+def role_before(doc: Doc, start: int, end: int | None = None) -> tuple | None:
+    """A title right before a name: 'Russian President Vladimir Putin', 'US President, Donald Trump',
+    'the chairman of the European Commission, Jean-Claude Juncker'. Returns (qualifier, title words).
+    After a comma the name must be the title's apposition ('..., said the president, Reuters reported'
+    is not)."""
+    i = start - 1
+    comma = i >= 0 and doc[i].text == ","
+    if comma and doc[start:end or start + 1].root.dep_ != "appos":
+        return None
+    i -= comma
+    words: list[Token] = []
+    while i >= 0 and len(words) < 10:
+        token = doc[i]
+        if token.is_space or (token.is_punct and token.text != "-") or not _may_be_in_title(token):
+            break
+        words.insert(0, token)
+        if token.is_sent_start:
+            break
+        i -= 1
+    if not words or words[-1].lower_ in {"of", "for", "the"}:
+        return None  # 'head of Gazprom': the name is the complement, not the title holder
+    if not comma and not (_is_title_word(words[-1]) or words[-1].is_title):
+        return None
+    for k in range(len(words)):
+        role = _parse_role(words[k:])
+        if role is not None:
+            return role
+    return None
+
+
+def _may_be_in_title(token: Token) -> bool:
+    return (_is_title_word(token) or token.lower_ in TITLE_MODIFIERS or token.lower_ in {"of", "for", "the"}
+            or token.ent_type_ in {"NORP", "GPE", "ORG"} or token.tag_ in {"NNP", "NNPS", "POS"})
+
+
+def role_after(doc: Doc, end: int) -> tuple | None:
+    """A title in apposition after a name: 'Putin, the Russian president,'."""
+    if end >= len(doc) - 2 or doc[end].text != ",":
+        return None
+    i = end + 1
+    if doc[i].lower_ in DETERMINERS:
+        i += 1
+    words: list[Token] = []
+    while i < len(doc) and not doc[i].is_punct and len(words) < 8:
+        words.append(doc[i])
+        i += 1
+    if i < len(doc) and doc[i].text not in {",", ".", ";", ")", "—", "–"}:
+        return None
+    if not any(w.dep_ == "appos" for w in words):
+        return None  # 'Putin, the president said': a new clause, not an apposition
+    return _parse_role(words)
+
+
+def _parse_role(words: list[Token]) -> tuple | None:
+    """(qualifier, title words) if `words` is a title phrase: [the] [place] [modifiers] head [of X]."""
+    while words and (words[0].lower_ in DETERMINERS or words[0].tag_ == "POS"):
+        words = words[1:]
+    if not words:
+        return None
+    of_at = next((k for k, w in enumerate(words) if w.lower_ in {"of", "for"}), None)
+    head_part = [w for w in (words if of_at is None else words[:of_at]) if w.tag_ != "POS"]
+    complement = [] if of_at is None else [w for w in words[of_at + 1:] if w.lower_ not in DETERMINERS]
+    if not head_part or not _is_title_word(head_part[-1]):
+        return None
+    if complement and not all(w.is_title or w.is_upper for w in complement):
+        return None
+    qualifier_tokens = [w for w in head_part if w.ent_type_ in {"NORP", "GPE", "ORG"} or (
+        w.tag_ in {"NNP", "NNPS"} and not (_is_title_word(w) or w.lower_ in TITLE_MODIFIERS))]
+    title = [w for w in head_part if w not in qualifier_tokens]
+    if not title or not all(_is_title_word(w) or w.lower_ in TITLE_MODIFIERS for w in title):
+        return None
+    qualifier = " ".join(w.lower_ for w in qualifier_tokens)
+    title_words = tuple(w.lower_ for w in title)
+    if len(complement) == 1 and complement[0].lower_ == "state":
+        title_words += ("of", "state")  # 'Secretary of State' is one title
+    elif complement:
+        qualifier = qualifier or " ".join(w.lower_ for w in complement)
+    return (qualifier, title_words)
+
+
+def vote_from_context(doc: Doc, cand: Cand) -> Cand:
+    """Titles around a name vote person; organisation words inside a name vote organisation."""
+    tokens = doc[cand.start:cand.end]
+    if _has_org_word(tokens):
+        return cand.vote(ORG, 3.0)
+    if cand.kind == PLACE and len(tokens) > 1:
+        return cand
+    role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
+    if role is not None and all(t.is_alpha or t.text in "-.'’" for t in tokens):
+        return replace(cand, role=role).vote(PERSON, 3.0)
+    return cand
+
+
+def merge_place_prefixes(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """'US' + 'Congress' tagged apart is one organisation, the 'US Congress'."""
+    places = {c.start for c in cands if c.kind == PLACE and c.end - c.start == 1}
+    out, absorbed = [], set()
+    for c in cands:
+        prefix = c.start - 1
+        if c.kind == ORG and prefix in places and doc[prefix].whitespace_ and doc[c.start].is_title:
+            out.append(replace(c, start=prefix))
+            absorbed.add(prefix)
+        else:
+            out.append(c)
+    return [c for c in out if not (c.kind == PLACE and c.start in absorbed)]
+
+
+# --- abbreviations and further occurrences ------------------------------------------------------------
+
+
+def initials(name: str) -> set[str]:
+    """Acronyms a name may go by: 'Department of Justice' -> {'doj', 'dj'}."""
+    words = re.findall(r"[\w]+", name)
+    every = "".join(w[0] for w in words).lower()
+    capital = "".join(w[0] for w in words if w[0].isupper()).lower()
+    return {a for a in (every, capital) if len(a) >= 2}
+
+
+def is_acronym_of(short: str, name: str) -> bool:
+    """'EU' of 'European Union', 'DoJ' of 'Department of Justice' (not 'US' of 'US Senate')."""
+    short_key = re.sub(r"[^\w]", "", short).lower()
+    if len(short.split()) != 1 or short in name.split() or len(short) > 10:
+        return False
+    return len(name.split()) >= 2 and short_key in initials(name)
+
+
+def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Every further occurrence of a found name is a mention (the model misses repeats)."""
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    sources: dict[tuple[str, ...], Cand] = {}
+    for c in cands:
+        words = tuple(t.text for t in doc[c.start:c.end])
+        if c.how in {"name", "alias"} and any(len(w) >= 3 or w.isupper() for w in words):
+            sources.setdefault(words, c)
+    by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for words in sorted(sources, key=len, reverse=True):
+        by_first[words[0]].append(words)
+    added = []
+    for token in doc:
+        for words in by_first.get(token.text, ()):
+            i, n = token.i, len(words)
+            if any(j in taken for j in range(i, i + n)) or tuple(t.text for t in doc[i:i + n]) != words:
+                continue
+            if not _stands_alone(doc, i, n):
+                continue
+            source = sources[words]
+            added.append(replace(source, start=i, end=i + n, votes={k: 0.0 for k in source.votes}, role=None))
+            taken.update(range(i, i + n))
+            break
+    return cands + added
+
+
+def _stands_alone(doc: Doc, i: int, n: int) -> bool:
+    """Not a common word that happens to be spelt like the name, nor part of a longer untagged name."""
+    if n == 1 and doc[i].pos_ not in {"PROPN", "NOUN"}:
+        return False
+    prev = doc[i - 1] if i > 0 else None
+    return not (prev is not None and prev.tag_ == "NNP" and prev.is_title and not prev.ent_type_
+                and not _is_title_word(prev) and not prev.is_sent_start)
+
+
+# --- role phrases ---------------------------------------------------------------------------------
+
+
+def _same_place(a: str, b: str) -> bool:
+    """'russian' ~ 'russia', 'us' ~ 'american': the qualifiers of two titles name one country."""
+    if not a or not b:
+        return False
+    if a == b or any(a in group and b in group for group in PLACE_SYNONYMS):
+        return True
+    shorter = min(len(a), len(b))
+    return shorter >= 4 and len(os.path.commonprefix([a, b])) >= shorter - 1
+
+
+def _qualifier_before(doc: Doc, i: int) -> tuple[int, str]:
+    """A place word before token i ('Russian', "Russia's"): (its start, the word) or (i, '')."""
+    if i >= 2 and doc[i - 1].tag_ == "POS" and doc[i - 2].ent_type_ == "GPE":
+        return i - 2, doc[i - 2].lower_
+    if i >= 1 and doc[i - 1].ent_type_ in {"NORP", "GPE"}:
+        return i - 1, doc[i - 1].lower_
+    return i, ""
+
+
+def role_phrases(doc: Doc) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Noun phrases like 'the Russian president', "Russia's foreign minister", 'the chairman'
+    that are not a title in front of a name: (start, end, qualifier, title words)."""
+    out = []
+    for token in doc:
+        if token.lower_ not in TITLE_HEADS:
+            continue
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if nxt is not None and (nxt.tag_ == "NNP" or nxt.ent_type_ == "PERSON" or _is_title_word(nxt)
+                                or nxt.lower_ in TITLE_MODIFIERS):
+            continue  # a title in front of a name, or not the head of the phrase
+        if nxt is not None and nxt.text == "," and token.i + 2 < len(doc) and doc[token.i + 2].ent_type_ == "PERSON":
+            continue  # 'US President, Donald Trump'
+        first = token.i
+        while first > 0 and doc[first - 1].lower_ in TITLE_MODIFIERS and not doc[first - 1].ent_type_:
+            first -= 1
+        start, qualifier = _qualifier_before(doc, first)
+        has_the = start > 0 and doc[start - 1].lower_ == "the"
+        if not (has_the or qualifier):
+            continue  # 'a president', bare 'president': no one in particular
+        out.append((start, token.i + 1, qualifier, tuple(t.lower_ for t in doc[first:token.i + 1])))
+    return out
+
+
+def _holder(holders, title: tuple, qualifier: str, position: int) -> str | None:
+    """The one person introduced earlier with this title (and this country, if the phrase has one)."""
+    earlier = [(name, q) for pos, name, q, t in holders if t == title and pos < position]
+    if qualifier:
+        same = {name for name, q in earlier if _same_place(q, qualifier)}
+        chosen = same or {name for name, q in earlier if not q}
+    else:
+        chosen = {name for name, _ in earlier}
+    return next(iter(chosen)) if len(chosen) == 1 else None
+
+
+def resolve_roles(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Role phrases that point to exactly one person introduced with that title earlier."""
+    holders = [(c.start, c.name, c.role[0], c.role[1]) for c in cands if c.role is not None and c.kind == PERSON]
+    if not holders:
+        return []
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    out = []
+    for start, end, qualifier, title in role_phrases(doc):
+        if any(i in taken for i in range(start, end)) or _adjacent_to_name(doc, start, end):
+            continue  # part of a name, or the introduction itself ('Putin, the Russian president,')
+        name = _holder(holders, title, qualifier, start)
+        if name:
+            out.append(Cand(start, end, {PERSON: 1.0}, how="role", link=name, name=name))
+    return out
+
+
+def _adjacent_to_name(doc: Doc, start: int, end: int) -> bool:
+    i = start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i >= 1 and doc[i].text == "," and doc[i - 1].ent_type_ == "PERSON":
+        return True
+    return end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].ent_type_ == "PERSON"
+
+
+# --- grouping within an article ----------------------------------------------------------------
+
+
+def person_full_names(doc: Doc, cands: list[Cand]) -> dict[str, list[str]]:
+    """Surname -> full names (two or more words) of people in the article, in order of appearance."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in sorted(cands, key=lambda c: c.start):
+        words = _span_name(doc, c).split()
+        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and words[-1][:1].isupper():
+            if " ".join(words) not in out[words[-1]]:
+                out[words[-1]].append(" ".join(words))
+    return out
+
+
+def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Each candidate with its article-local canonical name: a surname (or a shorter form of a name)
+    joins the full name; with two namesakes, the one named last before it."""
+    full = person_full_names(doc, cands)
+    display = preferred_forms([_span_name(doc, c) for c in cands])
+    people = [display[_span_name(doc, c)] for c in cands if c.kind == PERSON]
+    display = {raw: middle_name_variants(people).get(shown, shown) for raw, shown in display.items()}
+    out: list[Cand] = []
+    for c in sorted(cands, key=lambda c: c.start):
+        name = display[_span_name(doc, c)]
+        words = name.split()
+        if c.how == "alias" and c.link:
+            out.append(replace(c, name=c.link))
+        elif len(words) == 1 and words[0] in full and not _has_org_word(doc[c.start:c.end]):
+            options = full[words[0]]
+            out.append(replace(c, name=_nearest_before(out, options) or options[0], how="surname"))
+        elif c.kind == PERSON and len(words) >= 2 and _longer_name(name, full.get(words[-1], [])):
+            out.append(replace(c, name=_longer_name(name, full[words[-1]]), how="surname"))
+        else:
+            out.append(replace(c, name=name))
+    return out
+
+
+def middle_name_variants(names: list[str]) -> dict[str, str]:
+    """'Donald J. Trump' and 'Donald Trump' are one person: full names with the same first and last
+    word map to the shortest such name."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in names:
+        words = name.split()
+        if len(words) >= 2:
+            groups[(words[0], words[-1])].append(name)
+    return {n: min(group, key=lambda g: (len(g.split()), g)) for group in groups.values() for n in group}
+
+
+def _longer_name(name: str, options: list[str]) -> str | None:
+    """The one full name that ends with all the words of `name` and is longer ('Lula da Silva')."""
+    words = name.split()
+    fits = [o for o in options if len(o.split()) > len(words) and o.split()[-len(words):] == words]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _nearest_before(linked: list[Cand], options: list[str]) -> str | None:
+    return next((c.name for c in reversed(linked) if c.name in options), None)
+
+
+def join_organisations(cands: list[Cand]) -> list[Cand]:
+    """Acronyms ('EU') and short forms ('Congress') join the one longer organisation name they fit."""
+    org_names = {c.name for c in cands if c.kind == ORG and c.how in {"name", "alias"}}
+    out = []
+    for c in cands:
+        fits = [n for n in org_names if n != c.name and len(n.split()) > len(c.name.split())
+                and (is_acronym_of(c.name, n) or _is_short_form(c.name, n))]
+        if c.kind == ORG and c.how != "role" and len(fits) == 1:
+            out.append(replace(c, name=fits[0], how="alias"))
+        else:
+            out.append(c)
+    return out
+
+
+def _is_short_form(short: str, name: str) -> bool:
+    """'Congress' of 'US Congress', 'House of Representatives' of 'US House of Representatives'."""
+    s, n = short.split(), name.split()
+    return len(s) < len(n) and n[-len(s):] == s and short[0].isupper() and len(short) >= 4
+
+
+def settle_kinds(cands: list[Cand]) -> list[Cand]:
+    """One kind per canonical name, by summed votes of all its mentions."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for c in cands:
+        votes[c.name].update(c.votes)
+        votes[c.name][c.kind] += 0.0
+    kinds = {name: max(v, key=lambda k: (v[k], -KIND_RANK[k])) for name, v in votes.items()}
+    return [replace(c, votes={kinds[c.name]: 1.0}) for c in cands]
+
+
+# --- byline and outlet ------------------------------------------------------------------------------
+
+
+def metadata_names(byline: str, outlet: str) -> tuple[set[str], set[str]]:
+    """Keys of the byline's authors and of the outlet (its name, its domain without the suffix,
+    and its initials if it has several words)."""
+    authors: set[str] = set()
+    for part in re.split(r",|;|\band\b|&|\bwith\b", byline or ""):
+        part = re.sub(r"^\s*by\s+", "", part, flags=re.I).strip()
+        if part:
+            authors.add(name_key(part))
+    outlets: set[str] = set()
+    if outlet and outlet.strip():
+        outlets.add(name_key(outlet))
+        domain = re.match(r"^(?:https?://)?(?:www\.)?([\w-]+)\.[a-z.]{2,}/?$", outlet.strip().lower())
+        if domain:
+            outlets.add(domain.group(1))
+        elif len(outlet.split()) >= 2:
+            outlets |= initials(outlet)
+    return {a for a in authors if a}, {o for o in outlets if o}
+
+
+def is_metadata(name: str, kind: str, authors: set[str], outlets: set[str]) -> bool:
+    """Whether `name` is the byline's author or the outlet itself."""
+    key = name_key(name)
+    if kind == PERSON:
+        return key in authors
+    if key in outlets or key.replace(" ", "") in outlets:
+        return True
+    return len(name.split()) >= 2 and bool(initials(name) & outlets)
+
+
+# --- extraction -----------------------------------------------------------------------------------
+
+
+def find_candidates(doc: Doc) -> list[Cand]:
+    """Entity candidates, cleaned, split, filtered and voted, plus further occurrences."""
+    raw = entity_candidates(doc)
+    surnames = {doc[c.end - 1].text for c in raw if c.kind == PERSON}
+    cands: list[Cand] = []
+    for c in filter(None, (trim(doc, c) for c in raw)):
+        for part in split_parenthesis(doc, c):
+            pieces = (trim(doc, piece) for piece in split_glued(doc, part, surnames))
+            cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
+    cands = merge_place_prefixes(doc, cands)
+    drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_not_a_name)
+    cands = [vote_from_context(doc, plural_place_is_organisation(doc, c))
+             for c in cands if not any(rule(doc, c) for rule in drop)]
+    return propagate(doc, cands)
 
 
 def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str = "") -> pd.DataFrame:
     """Mentions of actors in one article (`mentions` table); `actor` is the article-local canonical name.
 
     The byline's author and the outlet are metadata, not actors of the story."""
-    return schema.empty("mentions")  # TODO(actors issue)
+    cands = settle_kinds(join_organisations(link_names(doc, find_candidates(doc))))
+    cands = sorted(cands + resolve_roles(doc, cands), key=lambda c: c.start)
+    authors, outlets = metadata_names(byline, outlet)
+    rows = []
+    for c in cands:
+        if is_metadata(c.name, c.kind, authors, outlets):
+            continue
+        span = doc[c.start:c.end]
+        rows.append({
+            "article_id": article_id, "actor": c.name, "kind": c.kind, "text": span.text,
+            "start": span.start_char, "end": span.end_char, **sentence_columns(doc, span.start_char),
+            "how": c.how,
+        })
+    if not rows:
+        return schema.empty("mentions")
+    return schema.conform("mentions", pd.DataFrame(rows))
+
+
+# --- across the corpus ------------------------------------------------------------------------------
+
+
+def _local_actors(mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per (article, local actor) with its kind and mention count."""
+    return (mentions.groupby(["article_id", "actor", "kind"], sort=False).size()
+            .rename("n").reset_index())
+
+
+def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
+    """Local name -> corpus name: surnames join the one full name with that surname in the corpus,
+    acronyms and short forms join the one organisation they fit. A lone 'place' joins a surname too
+    (the model tags unfamiliar surnames as places) unless it is ever used as a place ('in X')."""
+    names = set(local["actor"])
+    kinds = local.groupby("actor")["kind"].agg(lambda s: s.mode().iloc[0]).to_dict()
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        words = name.split()
+        if kinds[name] == PERSON and len(words) >= 2:
+            full_by_surname[words[-1]].add(name)
+    orgs = [n for n in names if kinds[n] == ORG]
+    mapping = {n: d for n, d in preferred_forms(sorted(names)).items() if n != d}
+    locative = _locative_names(local_mentions) if local_mentions is not None else set()
+    for name in names - set(mapping):
+        words = name.split()
+        joinable = kinds[name] in {PERSON, ORG} or (kinds[name] == PLACE and name not in locative)
+        if len(words) == 1 and joinable and len(full_by_surname.get(name, ())) == 1 \
+                and name.lower() not in ORG_WORDS:
+            mapping[name] = next(iter(full_by_surname[name]))
+            continue
+        if kinds[name] == ORG:
+            fits = [n for n in orgs if n != name and len(n.split()) > len(words)
+                    and (is_acronym_of(name, n) or _is_short_form(name, n))]
+            if len(fits) == 1:
+                mapping[name] = fits[0]
+    people = [n for n in names - set(mapping) if kinds[n] == PERSON]
+    mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
+    return {n: _follow(mapping, n) for n in names}
+
+
+def _follow(mapping: dict[str, str], name: str) -> str:
+    """Where a chain of joins ends ('PUTIN' -> 'Putin' -> 'Vladimir Putin')."""
+    seen = {name}
+    while mapping.get(name, name) not in seen:
+        name = mapping[name]
+        seen.add(name)
+    return name
+
+
+LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|across|into|outside|inside|around|via|toward|towards)\s*$", re.I)
+
+
+def _locative_names(mentions: pd.DataFrame) -> set[str]:
+    """Local names with at least one mention right after a place preposition."""
+    before = [s[: max(0, st - ss)] for s, st, ss in
+              zip(mentions["sentence"], mentions["start"], mentions["sentence_start"])]
+    hit = [bool(LOCATIVE.search(b)) for b in before]
+    return set(mentions.loc[hit, "actor"])
+
+
+def corpus_kinds(mentions: pd.DataFrame) -> dict[str, str]:
+    """One kind per corpus actor: the kind most of its mentions have (ties: person, org, place)."""
+    counts = mentions.groupby(["actor", "kind"]).size()
+    out = {}
+    for actor, group in counts.groupby(level=0):
+        best = max(group.items(), key=lambda kv: (kv[1], -KIND_RANK.get(kv[0][1], 9)))
+        out[actor] = best[0][1]
+    return out
+
+
+def _relink_how(row_how: str, text: str, actor: str, kind: str) -> str:
+    """A mention that was its article's own name but now points to a longer corpus name."""
+    if row_how != "name" or name_key(text) == name_key(actor):
+        return row_how
+    return "surname" if kind == PERSON else "alias"
 
 
 def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
@@ -25,11 +810,362 @@ def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.Da
     Returns (mentions with corpus-canonical `actor`, aliases table with columns
     article_id, local, actor, kind mapping each article-local name to its canonical one,
     list of human-readable corrections that were applied)."""
-    aliases = mentions[["article_id", "actor", "kind"]].drop_duplicates().rename(columns={"actor": "local"})
-    aliases["actor"] = aliases["local"]
-    return mentions, aliases[["article_id", "local", "actor", "kind"]], []
+    corrections = load_corrections(corrections_path)
+    if mentions.empty:
+        return mentions, pd.DataFrame(columns=["article_id", "local", "actor", "kind"]), []
+    out = mentions.copy()
+    out["local"] = out["actor"]
+    mapping = corpus_canonical(_local_actors(out), out)
+    out["actor"] = out["local"].map(mapping)
+    kinds = corpus_kinds(out)
+    out["kind"] = out["actor"].map(kinds)
+    out["how"] = [_relink_how(h, t, a, k) for h, t, a, k in zip(out["how"], out["text"], out["actor"], out["kind"])]
+    out, applied = apply_corrections(out, corrections)
+    aliases = (out[["article_id", "local", "actor", "kind"]].drop_duplicates(["article_id", "local"])
+               .reset_index(drop=True))
+    dropped = out["actor"] == ""
+    out = out[~dropped].drop(columns=["local"])
+    return schema.conform("mentions", out), aliases, applied
+
+
+# --- the correction file -------------------------------------------------------------------------
+
+SECTIONS = ("aliases", "merge", "rename", "retag", "drop")
+KIND_NAMES = {
+    "person": PERSON, "people": PERSON, "per": PERSON,
+    "organization": ORG, "organisation": ORG, "org": ORG,
+    "place": PLACE, "location": PLACE, "gpe": PLACE, "loc": PLACE,
+}
+CORRECTIONS_HELP = """\
+actors.yaml holds up to five sections, each optional, applied in this order:
+  aliases: {Canonical Name: [other spelling, ...]}   # mentions written so join the actor
+  merge:   {Canonical Name: [other actor, ...]}      # those actors become this one
+  rename:  {Old Name: New Name}
+  retag:   {Name: person | organization | place}
+  drop:    [Name, ...]                               # not actors; their mentions are removed"""
+
+
+@dataclass(frozen=True)
+class Corrections:
+    aliases: dict = field(default_factory=dict)  # canonical -> [surface forms]
+    merge: dict = field(default_factory=dict)  # canonical -> [actor names]
+    rename: dict = field(default_factory=dict)  # old -> new
+    retag: dict = field(default_factory=dict)  # name -> kind
+    drop: tuple = ()
+    path: str = ""
+
+
+def _fail(path, message: str):
+    raise CorrectionsError(f"{path}: {message}\n{CORRECTIONS_HELP}")
+
+
+def _name(path, section: str, value) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+        _fail(path, f"in '{section}', {value!r} is not a name (write names as text)")
+    return str(value).strip()
+
+
+def _name_list(path, section: str, key: str, value) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        _fail(path, f"in '{section}', '{key}' must be followed by a list of names, got {value!r}")
+    return [_name(path, section, v) for v in value]
+
+
+def parse_corrections(data, path="actors.yaml") -> Corrections:
+    """Validate the YAML document of a correction file."""
+    if data is None:
+        return Corrections(path=str(path))
+    if not isinstance(data, dict):
+        _fail(path, f"the file must be a mapping of sections, not a {type(data).__name__}")
+    unknown = [k for k in data if k not in SECTIONS]
+    if unknown:
+        _fail(path, f"unknown section(s) {', '.join(repr(k) for k in unknown)}; "
+                    f"the sections are {', '.join(SECTIONS)}")
+    mapping_sections = {}
+    for section in ("aliases", "merge", "rename", "retag"):
+        value = data.get(section) or {}
+        if not isinstance(value, dict):
+            _fail(path, f"'{section}' must be a mapping (Name: ...), got a {type(value).__name__}")
+        mapping_sections[section] = value
+    aliases = {_name(path, "aliases", k): _name_list(path, "aliases", k, v) for k, v in mapping_sections["aliases"].items()}
+    merge = {_name(path, "merge", k): _name_list(path, "merge", k, v) for k, v in mapping_sections["merge"].items()}
+    rename = {_name(path, "rename", k): _name(path, "rename", v) for k, v in mapping_sections["rename"].items()}
+    retag = {}
+    for k, v in mapping_sections["retag"].items():
+        kind = KIND_NAMES.get(str(v).strip().lower()) if isinstance(v, str) else None
+        if kind is None:
+            _fail(path, f"in 'retag', '{k}' has kind {v!r}; use person, organization or place")
+        retag[_name(path, "retag", k)] = kind
+    drop_value = data.get("drop") or []
+    if isinstance(drop_value, str):
+        drop_value = [drop_value]
+    if not isinstance(drop_value, list):
+        _fail(path, f"'drop' must be a list of names, got a {type(drop_value).__name__}")
+    drop = tuple(_name(path, "drop", v) for v in drop_value)
+    return Corrections(aliases, merge, rename, retag, drop, str(path))
+
+
+def load_corrections(path) -> Corrections:
+    """The correction file at `path` (none if `path` is None or does not exist)."""
+    if path is None:
+        return Corrections()
+    path = Path(path)
+    if not path.exists():
+        return Corrections(path=str(path))
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CorrectionsError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        _fail(path, f"not valid YAML{where}: {problem}")
+    return parse_corrections(data, path)
+
+
+def _matches(frame: pd.DataFrame, name: str, *, surface: bool = False) -> pd.Series:
+    """Rows whose actor (or, with `surface`, mention text or article-local name) is `name`."""
+    key = name_key(name)
+    hit = frame["actor"].map(name_key) == key
+    if surface:
+        hit |= frame["text"].map(name_key) == key
+        hit |= frame["local"].map(name_key) == key
+    return hit
+
+
+def _count(frame: pd.DataFrame, hit: pd.Series) -> str:
+    n, articles = int(hit.sum()), frame.loc[hit, "article_id"].nunique()
+    return f"{n} mention{'s' * (n != 1)} in {articles} article{'s' * (articles != 1)}"
+
+
+def apply_corrections(mentions: pd.DataFrame, corr: Corrections) -> tuple[pd.DataFrame, list[str]]:
+    """Apply aliases, merges, renames, retags and drops; dropped mentions get actor ''."""
+    out = mentions.copy()
+    applied: list[str] = []
+
+    def change(hit, actor=None, kind=None):
+        if actor is not None:
+            out.loc[hit, "actor"] = actor
+        if kind is not None:
+            out.loc[hit, "kind"] = kind
+        out.loc[hit, "how"] = "correction"
+
+    def kind_of(name):
+        rows = out[_matches(out, name)]
+        return rows["kind"].mode().iloc[0] if not rows.empty else None
+
+    for canonical, forms in corr.aliases.items():
+        for form in forms:
+            hit = _matches(out, form, surface=True) & ~_matches(out, canonical)
+            if hit.any():
+                change(hit, canonical, kind_of(canonical) or out.loc[hit, "kind"].mode().iloc[0])
+                applied.append(f"alias '{form}' → '{canonical}': {_count(out, hit)}")
+            else:
+                applied.append(f"alias '{form}' → '{canonical}': nothing written so; not applied")
+    for canonical, others in corr.merge.items():
+        for other in others:
+            hit = _matches(out, other, surface=True) & ~_matches(out, canonical)
+            if hit.any():
+                change(hit, canonical, kind_of(canonical) or out.loc[hit, "kind"].mode().iloc[0])
+                applied.append(f"merge '{other}' into '{canonical}': {_count(out, hit)}")
+            else:
+                applied.append(f"merge '{other}' into '{canonical}': no such actor; not applied")
+    for old, new in corr.rename.items():
+        hit = _matches(out, old)
+        if hit.any():
+            change(hit, new)
+            applied.append(f"rename '{old}' → '{new}': {_count(out, hit)}")
+        else:
+            applied.append(f"rename '{old}' → '{new}': no such actor; not applied")
+    for name, kind in corr.retag.items():
+        hit = _matches(out, corr.rename.get(name, name)) | _matches(out, name)
+        if hit.any():
+            change(hit, kind=kind)
+            applied.append(f"retag '{name}' as {kind}: {_count(out, hit)}")
+        else:
+            applied.append(f"retag '{name}' as {kind}: no such actor; not applied")
+    for name in corr.drop:
+        hit = _matches(out, corr.rename.get(name, name), surface=True) | _matches(out, name, surface=True)
+        if hit.any():
+            applied.append(f"drop '{name}': {_count(out, hit)} removed")
+            out.loc[hit, "actor"] = ""
+        else:
+            applied.append(f"drop '{name}': no such actor; not applied")
+    return out, applied
+
+
+# --- the actors table --------------------------------------------------------------------------------
 
 
 def actors_table(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per canonical actor per article (`actors` table)."""
-    return schema.empty("actors")  # TODO(actors issue)
+    if mentions.empty:
+        return schema.empty("actors")
+    ordered = mentions.sort_values(["article_id", "start"])
+    table = (ordered.groupby(["article_id", "actor"], sort=False)
+             .agg(kind=("kind", lambda s: s.mode().iloc[0]), mentions=("start", "size"),
+                  first_sentence=("sentence_index", "min"), first_start=("start", "min"))
+             .reset_index())
+    quoted_words = _quoted_words(quotes)
+    keys = list(zip(table["article_id"], table["actor"]))
+    table["quoted"] = [k in quoted_words for k in keys]
+    table["quoted_words"] = [int(quoted_words.get(k, 0)) for k in keys]
+    table = table.sort_values(["article_id", "first_start"])
+    return schema.conform("actors", table)
+
+
+def _quoted_words(quotes: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """(article, speaker) -> words quoted directly (0 for a speaker with reported speech only)."""
+    if quotes is None or quotes.empty or "speaker" not in quotes:
+        return {}
+    spoken = quotes[quotes["speaker"].fillna("") != ""]
+    out: dict[tuple[str, str], int] = {}
+    for (article, speaker), group in spoken.groupby(["article_id", "speaker"]):
+        direct = group[group["kind"] == "direct"] if "kind" in group else group
+        out[(article, speaker)] = int(direct["words"].sum()) if "words" in group else 0
+    return out
+
+
+# --- views for the actors notebook ------------------------------------------------------------------
+
+
+def as_kinds(kinds) -> tuple[str, ...]:
+    """The `kinds` notebook parameter as a tuple: a list, or a comma-separated string; all if empty."""
+    if kinds is None or (isinstance(kinds, str) and not kinds.strip()):
+        return KINDS
+    items = kinds.split(",") if isinstance(kinds, str) else list(kinds)
+    out = []
+    for item in items:
+        kind = KIND_NAMES.get(str(item).strip().lower())
+        if kind is None:
+            raise ValueError(f"unknown actor kind {item!r}; use {', '.join(KINDS)}")
+        out.append(kind)
+    return tuple(dict.fromkeys(out))
+
+
+def source_labels(articles: pd.DataFrame) -> dict[str, str]:
+    """article_id -> how a reader names the source: the outlet, with the id when one outlet has
+    several articles; the id alone when the outlet is unknown."""
+    if articles is None or articles.empty:
+        return {}
+    outlets = articles["outlet"].fillna("").astype(str).str.strip()
+    repeated = outlets[outlets != ""].value_counts()
+    labels = {}
+    for article_id, outlet in zip(articles["article_id"].astype(str), outlets):
+        if not outlet:
+            labels[article_id] = article_id
+        else:
+            labels[article_id] = f"{outlet} ({article_id})" if repeated.get(outlet, 0) > 1 else outlet
+    return labels
+
+
+def _with_source(table: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    labels = source_labels(articles)
+    return table.assign(source=table["article_id"].map(lambda a: labels.get(a, a)))
+
+
+def _top_actors(table: pd.DataFrame, top_n: int | None) -> list[str]:
+    totals = table.groupby("actor")["mentions"].sum().sort_values(ascending=False, kind="stable")
+    return totals.index.tolist() if not top_n else totals.head(int(top_n)).index.tolist()
+
+
+def mentions_by_source(actor_table: pd.DataFrame, articles: pd.DataFrame, *, kinds=None,
+                       top_n: int | None = 15) -> pd.DataFrame:
+    """Mentions per actor per source for the `top_n` most mentioned actors of the given kinds."""
+    table = actor_table[actor_table["kind"].isin(as_kinds(kinds))]
+    if table.empty:
+        return pd.DataFrame(columns=["actor", "kind", "source", "mentions"])
+    table = table[table["actor"].isin(_top_actors(table, top_n))]
+    table = _with_source(table, articles)
+    out = table.groupby(["actor", "kind", "source"], as_index=False)["mentions"].sum()
+    order = {a: i for i, a in enumerate(_top_actors(out, None))}
+    return out.sort_values(["actor", "source"], key=lambda s: s.map(order) if s.name == "actor" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+def single_source_actors(actor_table: pd.DataFrame, articles: pd.DataFrame, *, kinds=None) -> pd.DataFrame:
+    """Actors that only one source names, most mentioned first."""
+    table = _with_source(actor_table[actor_table["kind"].isin(as_kinds(kinds))], articles)
+    columns = ["actor", "kind", "source", "mentions", "first_sentence", "quoted"]
+    if table.empty or table["source"].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    n_sources = table.groupby("actor")["source"].nunique()
+    only = table[table["actor"].isin(n_sources[n_sources == 1].index)]
+    out = only.groupby(["actor", "kind", "source"], as_index=False).agg(
+        mentions=("mentions", "sum"), first_sentence=("first_sentence", "min"), quoted=("quoted", "any"))
+    return out.sort_values(["mentions", "actor"], ascending=[False, True]).reset_index(drop=True)[columns]
+
+
+def prominence(actor_table: pd.DataFrame, articles: pd.DataFrame, *, kinds=None,
+               top_n: int | None = 15) -> pd.DataFrame:
+    """For each of the `top_n` actors and each source naming it: the sentence of its first mention."""
+    table = actor_table[actor_table["kind"].isin(as_kinds(kinds))]
+    columns = ["actor", "kind", "source", "first_sentence", "mentions"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    table = _with_source(table[table["actor"].isin(_top_actors(table, top_n))], articles)
+    out = table.groupby(["actor", "kind", "source"], as_index=False).agg(
+        first_sentence=("first_sentence", "min"), mentions=("mentions", "sum"))
+    return out.sort_values(["first_sentence", "actor"]).reset_index(drop=True)[columns]
+
+
+def cooccurrence(mentions: pd.DataFrame, *, kinds=None, top_n: int | None = 15) -> pd.DataFrame:
+    """Pairs of the `top_n` most mentioned actors and the number of sentences naming both
+    (each ordered pair once in each direction, for a symmetric heatmap; the diagonal is each
+    actor's own number of sentences)."""
+    columns = ["actor_a", "actor_b", "sentences"]
+    m = mentions[mentions["kind"].isin(as_kinds(kinds))]
+    if m.empty:
+        return pd.DataFrame(columns=columns)
+    counts = m.groupby("actor").size().rename("mentions").reset_index()
+    keep = set(_top_actors(counts, top_n))
+    sentences = (m[m["actor"].isin(keep)][["article_id", "sentence_index", "actor"]].drop_duplicates())
+    pairs = sentences.merge(sentences, on=["article_id", "sentence_index"], suffixes=("_a", "_b"))
+    out = pairs.groupby(["actor_a", "actor_b"], as_index=False).size().rename(columns={"size": "sentences"})
+    return out.sort_values(["sentences", "actor_a", "actor_b"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def actor_summary(actor_table: pd.DataFrame, articles: pd.DataFrame, *, kinds=None) -> pd.DataFrame:
+    """One row per actor across the corpus: sources, mentions, earliest first mention, quoted words."""
+    table = _with_source(actor_table[actor_table["kind"].isin(as_kinds(kinds))], articles)
+    columns = ["actor", "kind", "sources", "n_sources", "mentions", "earliest_sentence", "quoted_words"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    out = table.groupby(["actor", "kind"], as_index=False).agg(
+        sources=("source", lambda s: "; ".join(sorted(set(s)))), n_sources=("source", "nunique"),
+        mentions=("mentions", "sum"), earliest_sentence=("first_sentence", "min"),
+        quoted_words=("quoted_words", "sum"))
+    return out.sort_values(["mentions", "actor"], ascending=[False, True]).reset_index(drop=True)[columns]
+
+
+def corrections_frame(applied: list[str]) -> pd.DataFrame:
+    """The corrections an annotate run applied, as a one-column table."""
+    return pd.DataFrame({"correction applied from actors.yaml": list(applied or [])})
+
+
+class SortableTable:
+    """A pandas table (cells escaped by pandas) whose column headers sort it when clicked.
+    Without JavaScript it is a plain table."""
+
+    _SCRIPT = """<script>(function(){var t=document.getElementById("%s");if(!t)return;
+t.querySelectorAll("thead th").forEach(function(th,i){th.style.cursor="pointer";th.title="click to sort";
+th.addEventListener("click",function(){var b=t.tBodies[0],r=Array.from(b.rows),d=th.dataset.d==="a"?"d":"a";
+th.dataset.d=d;r.sort(function(x,y){var p=x.cells[i].innerText,q=y.cells[i].innerText,
+m=parseFloat(p),n=parseFloat(q),c=(!isNaN(m)&&!isNaN(n))?m-n:p.localeCompare(q);return d==="a"?c:-c;});
+r.forEach(function(row){b.appendChild(row);});});});})();</script>"""
+
+    def __init__(self, frame: pd.DataFrame, table_id: str = "newsbook-actors-table"):
+        self.frame = frame
+        self.table_id = table_id
+
+    def _repr_html_(self) -> str:
+        table = self.frame.to_html(index=False, escape=True, table_id=self.table_id, border=0)
+        return table + self._SCRIPT % self.table_id
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)

@@ -9,8 +9,253 @@ import pandas as pd
 
 # --- actors ------------------------------------------------------------------------------------
 
+
+def actor_mentions_chart(data: pd.DataFrame) -> alt.Chart:
+    """Bars: mentions per actor and source (`actors.mentions_by_source` output), most mentioned on top."""
+    order = data.groupby("actor")["mentions"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
+    return (alt.Chart(data, title="Mentions per actor and source")
+            .mark_bar()
+            .encode(y=alt.Y("actor:N", sort=order, title=None),
+                    yOffset=alt.YOffset("source:N"),
+                    x=alt.X("mentions:Q", title="mentions", axis=alt.Axis(tickMinStep=1)),
+                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10")),
+                    tooltip=["actor:N", "kind:N", "source:N", "mentions:Q"])
+            .properties(width=420))
+
+
+def actor_prominence_chart(data: pd.DataFrame) -> alt.Chart:
+    """Dots: the sentence where each source first names each actor (`actors.prominence` output);
+    further left is earlier, a bigger dot is more mentions."""
+    order = data.groupby("actor")["first_sentence"].min().sort_values().index.tolist() if len(data) else []
+    return (alt.Chart(data, title="How early each source first names each actor")
+            .mark_circle(opacity=0.8)
+            .encode(y=alt.Y("actor:N", sort=order, title=None),
+                    x=alt.X("first_sentence:Q", title="sentence of first mention (0 = first sentence)",
+                            axis=alt.Axis(tickMinStep=1)),
+                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10")),
+                    size=alt.Size("mentions:Q", title="mentions", scale=alt.Scale(range=[40, 400])),
+                    tooltip=["actor:N", "kind:N", "source:N", "first_sentence:Q", "mentions:Q"])
+            .properties(width=420))
+
+
+def actor_cooccurrence_heatmap(data: pd.DataFrame) -> alt.Chart:
+    """Heatmap: sentences naming both actors (`actors.cooccurrence` output); the diagonal is each
+    actor's own number of sentences."""
+    order = (data[data["actor_a"] == data["actor_b"]].sort_values("sentences", ascending=False)["actor_a"].tolist()
+             if len(data) else [])
+    base = alt.Chart(data, title="Actors named in the same sentence").encode(
+        x=alt.X("actor_a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("actor_b:N", sort=order, title=None))
+    cells = base.mark_rect().encode(
+        color=alt.Color("sentences:Q", title="sentences", scale=alt.Scale(scheme="blues")),
+        tooltip=["actor_a:N", "actor_b:N", "sentences:Q"])
+    labels = base.mark_text(fontSize=10).encode(
+        text="sentences:Q",
+        color=alt.condition(alt.datum.sentences > 3, alt.value("white"), alt.value("black")))
+    return (cells + labels).properties(width=380, height=380)
+
+
 # --- quotes ------------------------------------------------------------------------------------
+
+QUOTE_UNATTRIBUTED = "(unattributed)"
+
+
+def _quote_sources(frame: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Series:
+    """A readable source label per row: 'outlet (article_id)' when the outlet is known."""
+    ids = frame["article_id"].astype(str)
+    if articles is None or len(articles) == 0:
+        return ids
+    outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
+    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a)
+
+
+def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                       kinds: tuple[str, ...] = ("direct", "indirect"), top: int = 15) -> alt.Chart:
+    """Grouped bars: number of quotes per speaker (the `top` most quoted) and source, direct and
+    reported speech stacked."""
+    q = quotes[quotes["kind"].isin(kinds)] if len(quotes) else quotes
+    if len(q) == 0:
+        data = pd.DataFrame({"speaker": pd.Series(dtype=str), "source": pd.Series(dtype=str),
+                             "kind": pd.Series(dtype=str), "quotes": pd.Series(dtype="int64")})
+    else:
+        q = q.assign(speaker=q["speaker"].fillna("").replace("", QUOTE_UNATTRIBUTED),
+                     source=_quote_sources(q, articles))
+        keep = q["speaker"].value_counts().head(top).index
+        data = (q[q["speaker"].isin(keep)].groupby(["speaker", "source", "kind"], as_index=False)
+                .size().rename(columns={"size": "quotes"}))
+    order = (data.groupby("speaker")["quotes"].sum().sort_values(ascending=False).index.tolist()
+             if len(data) else [])
+    return (alt.Chart(data, title="Quotes per speaker and source")
+            .mark_bar()
+            .encode(y=alt.Y("speaker:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+                    yOffset=alt.YOffset("source:N"),
+                    x=alt.X("quotes:Q", title="quotes", axis=alt.Axis(tickMinStep=1), stack="zero"),
+                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10"),
+                                    legend=alt.Legend(labelLimit=320, orient="bottom", direction="vertical")),
+                    opacity=alt.Opacity("kind:N", title="kind", scale=alt.Scale(domain=["direct", "indirect"],
+                                                                                 range=[1.0, 0.45])),
+                    tooltip=["speaker:N", "source:N", "kind:N", "quotes:Q"])
+            .properties(width=420))
+
+
+def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None, *, top: int = 10) -> alt.Chart:
+    """Stacked bars, one per source: each speaker's share of the source's quoted words
+    (`quotes.voice_share` table). Speakers beyond the `top` most quoted are pooled as 'others'."""
+    if len(share) == 0:
+        data = pd.DataFrame({"source": pd.Series(dtype=str), "speaker": pd.Series(dtype=str),
+                             "words": pd.Series(dtype="int64"), "share": pd.Series(dtype=float),
+                             "quotes": pd.Series(dtype="int64")})
+    else:
+        keep = set(share.groupby("speaker")["words"].sum().sort_values(ascending=False).head(top).index)
+        data = share.assign(speaker=share["speaker"].where(share["speaker"].isin(keep), "others"),
+                            source=_quote_sources(share, articles))
+        data = data.groupby(["source", "speaker"], as_index=False).agg(
+            words=("words", "sum"), share=("share", "sum"), quotes=("quotes", "sum"))
+    return (alt.Chart(data, title="Share of quoted words per speaker")
+            .mark_bar()
+            .encode(y=alt.Y("source:N", title=None, axis=alt.Axis(labelLimit=320)),
+                    x=alt.X("share:Q", title="share of the source's quoted words", stack="normalize",
+                            axis=alt.Axis(format="%")),
+                    color=alt.Color("speaker:N", title="speaker", scale=alt.Scale(scheme="tableau20")),
+                    order=alt.Order("words:Q", sort="descending"),
+                    tooltip=["source:N", "speaker:N", "quotes:Q", "words:Q",
+                             alt.Tooltip("share:Q", format=".0%")])
+            .properties(width=420))
+
 
 # --- figures -----------------------------------------------------------------------------------
 
+
+def figures_per_source_chart(data: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: figures per source, by kind (`figures.figures_by_source` table)."""
+    order = data.groupby("source")["figures"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
+    return (alt.Chart(data, title="Figures per source")
+            .mark_bar()
+            .encode(y=alt.Y("source:N", sort=order, title=None),
+                    x=alt.X("figures:Q", title="figures", axis=alt.Axis(tickMinStep=1), stack="zero"),
+                    color=alt.Color("kind:N", title="kind", scale=alt.Scale(scheme="tableau10")),
+                    tooltip=["source:N", "kind:N", "figures:Q"])
+            .properties(width=420))
+
+
+def figure_values_chart(data: pd.DataFrame) -> alt.Chart:
+    """One row per counted noun, one dot per figure at its value (log scale), coloured by source: the
+    sources agree where their dots coincide (`figures.values_by_noun` table)."""
+    positive = data[data["value"] > 0] if len(data) else data
+    return (alt.Chart(positive, title="What each source counts, and how many")
+            .mark_point(filled=True, size=90, opacity=0.75)
+            .encode(y=alt.Y("noun:N", title=None),
+                    x=alt.X("value:Q", title="value (log scale)", scale=alt.Scale(type="log")),
+                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10")),
+                    shape=alt.Shape("kind:N", title="kind"),
+                    yOffset=alt.YOffset("source:N"),
+                    tooltip=["source:N", "figure:N", "kind:N", alt.Tooltip("value:Q", format=",.4~g"),
+                             "sentence:N"])
+            .properties(width=420))
+
+
+def figure_status_chart(matches: pd.DataFrame) -> alt.Chart:
+    """Bars: compared figure groups by kind and status (agreed / conflict / single)."""
+    data = (matches.groupby(["kind", "status"], as_index=False).size().rename(columns={"size": "groups"})
+            if len(matches) else pd.DataFrame({"kind": pd.Series(dtype=str), "status": pd.Series(dtype=str),
+                                               "groups": pd.Series(dtype="int64")}))
+    return (alt.Chart(data, title="Figures compared across sources")
+            .mark_bar()
+            .encode(y=alt.Y("kind:N", title=None),
+                    x=alt.X("groups:Q", title="figures (grouped across sources)", axis=alt.Axis(tickMinStep=1)),
+                    color=alt.Color("status:N", title="status",
+                                    scale=alt.Scale(domain=["agreed", "conflict", "single"],
+                                                    range=["#59a14f", "#e15759", "#bab0ac"])),
+                    tooltip=["kind:N", "status:N", "groups:Q"])
+            .properties(width=420))
+
+
 # --- overview ----------------------------------------------------------------------------------
+
+UNKNOWN_OUTLET = "(unknown outlet)"
+
+
+def _outlets(articles: pd.DataFrame) -> pd.Series:
+    return articles["outlet"].fillna("").astype(str).str.strip().replace("", UNKNOWN_OUTLET)
+
+
+def _outlet_colour(articles: pd.DataFrame, **kwargs) -> alt.Color:
+    """The same colour for an outlet in every overview chart (the domain is every outlet, sorted)."""
+    domain = sorted(set(_outlets(articles)))
+    return alt.Color("outlet:N", scale=alt.Scale(domain=domain, scheme="tableau10"), **kwargs)
+
+
+def overview_table(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
+                   quotes: pd.DataFrame | None = None, figures: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per article: id, outlet, date, title, words and (if given) how many mentions,
+    quotes and figures were extracted from it. A plain DataFrame: pandas escapes it when shown."""
+    table = pd.DataFrame({
+        "article_id": articles["article_id"].astype(str),
+        "outlet": _outlets(articles),
+        "date": articles["date"].fillna("").astype(str),
+        "title": articles["title"].fillna("").astype(str),
+        "words": articles["words"].astype("int64"),
+    })
+    for name, frame in (("mentions", mentions), ("quotes", quotes), ("figures", figures)):
+        if frame is not None:
+            counts = frame["article_id"].astype(str).value_counts() if len(frame) else pd.Series(dtype="int64")
+            table[name] = table["article_id"].map(counts).fillna(0).astype("int64")
+    return table.reset_index(drop=True)
+
+
+def articles_per_outlet(articles: pd.DataFrame) -> alt.Chart:
+    """Bar chart: number of articles (and words) per outlet."""
+    data = (pd.DataFrame({"outlet": _outlets(articles), "words": articles["words"].astype("int64")})
+            .groupby("outlet", as_index=False)
+            .agg(articles=("words", "size"), words=("words", "sum")))
+    return (alt.Chart(data, title="Articles per outlet")
+            .mark_bar()
+            .encode(x=alt.X("articles:Q", title="articles", axis=alt.Axis(tickMinStep=1)),
+                    y=alt.Y("outlet:N", sort="-x", title=None),
+                    color=_outlet_colour(articles, legend=None),
+                    tooltip=["outlet:N", "articles:Q", alt.Tooltip("words:Q", title="words in total")])
+            .properties(width=420))
+
+
+def articles_by_date(articles: pd.DataFrame) -> alt.Chart:
+    """Articles per publication date and outlet (articles without a date are counted in the title)."""
+    dates = pd.to_datetime(articles["date"].fillna("").astype(str), errors="coerce", format="mixed")
+    frame = pd.DataFrame({"date": dates.dt.strftime("%Y-%m-%d"), "outlet": _outlets(articles)})
+    undated = int(dates.isna().sum())
+    data = frame.dropna(subset=["date"]).groupby(["date", "outlet"], as_index=False).size()
+    data = data.rename(columns={"size": "articles"})
+    title = "Articles by publication date" + (f" ({undated} without a date)" if undated else "")
+    return (alt.Chart(data, title=title)
+            .mark_bar(size=14)
+            .encode(x=alt.X("date:T", title="publication date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
+                    y=alt.Y("articles:Q", title="articles", axis=alt.Axis(tickMinStep=1)),
+                    color=_outlet_colour(articles, title="outlet"),
+                    tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "outlet:N", "articles:Q"])
+            .properties(width=420, height=200))
+
+
+def article_lengths(articles: pd.DataFrame, *, max_bars: int = 40) -> alt.Chart:
+    """Article length in words: one bar per article for small corpora, else a histogram per outlet."""
+    data = pd.DataFrame({
+        "article_id": articles["article_id"].astype(str),
+        "title": articles["title"].fillna("").astype(str).str.slice(0, 120),
+        "outlet": _outlets(articles),
+        "words": articles["words"].astype("int64"),
+    })
+    if len(data) <= max_bars:
+        return (alt.Chart(data, title="Article length (words)")
+                .mark_bar()
+                .encode(x=alt.X("words:Q", title="words"),
+                        y=alt.Y("article_id:N", sort="-x", title=None),
+                        color=_outlet_colour(articles, title="outlet"),
+                        tooltip=["article_id:N", "title:N", "outlet:N", "words:Q"])
+                .properties(width=420))
+    binned = data.assign(bin=(data["words"] // 100) * 100).groupby(["bin", "outlet"], as_index=False).size()
+    binned = binned.rename(columns={"size": "articles"})
+    return (alt.Chart(binned, title="Article length (words, bins of 100)")
+            .mark_bar()
+            .encode(x=alt.X("bin:Q", title="words", bin=alt.Bin(binned=True, step=100)),
+                    y=alt.Y("articles:Q", stack=True),
+                    color=_outlet_colour(articles, title="outlet"),
+                    tooltip=[alt.Tooltip("bin:Q", title="from words"), "outlet:N", "articles:Q"])
+            .properties(width=420))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -18,14 +19,20 @@ def _annotate(args: argparse.Namespace) -> int:
     from .pipeline import annotate
 
     result = annotate(args.corpus, progress=False if args.quiet else None,
-                      cache_dir=None if args.no_cache else CACHE_DIR)
+                      cache_dir=None if args.no_cache else CACHE_DIR,
+                      jobs=args.jobs, scheduler=args.scheduler)
     out = Path(args.out)
-    result.save(out)
+    started = time.perf_counter()
+    up_to_date = result.saved_in(out)
+    result.save(out, if_changed=True)
+    result.timings["write"] = time.perf_counter() - started
     for row in result.errors.itertuples():
         print(f"error: {row.path}: {row.reason}", file=sys.stderr)
     if not args.quiet:
         print(f"{result.summary()}")
-        print(f"tables written to {out} (cache: {result.cache_hits} hits, {result.cache_misses} parsed)")
+        verb = "tables up to date in" if up_to_date else "tables written to"
+        print(f"{verb} {out} (cache: {result.cache_hits} hits, {result.cache_misses} parsed)")
+        print("time: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items()))
     if result.articles.empty:
         print("error: no article could be read", file=sys.stderr)
         return 1
@@ -54,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(ANNOTATIONS_DIR), help="output folder (default: outputs/annotations/)")
     p.add_argument("--no-cache", action="store_true", help="parse every article again")
     p.add_argument("--quiet", action="store_true", help="no progress bar, errors only")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="parse in N local processes (default: 1, this process); tables are identical")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the per-article work on a Dask cluster: tcp://HOST:8786, or 'local' for a "
+                        "local cluster of --jobs workers (needs the 'cluster' extra)")
     p.set_defaults(func=_annotate)
 
     p = sub.add_parser("report", help="run notebooks with papermill and render them to HTML")

@@ -1,13 +1,2437 @@
-"""Figures: every number an article states, its kind, value, qualifier and the noun it counts."""
+"""Figures: every number an article states, its kind, value, qualifier and the noun it counts.
+
+A hybrid extractor:
+
+1. **Token-level number parsing** (this module's own grammar, no model): digits with thousands
+   separators and decimals (``1,000``, ``2.5``), attached multipliers (``2.5bn``, ``300m`` after a
+   currency, ``5k``), spelled-out numbers (``two``, ``twenty-five``, ``three hundred``,
+   ``one hundred and twenty``, ``a thousand``, ``two and a half million``), multiplier words
+   (``1.2 million``), currencies (symbols, ISO codes, currency words), percentages (``%``,
+   ``percent``, ``per cent``, ``pct``, percentage/basis points), measures (km, tonnes, barrels,
+   degrees, durations ...), ranges (``between 400 and 500``, ``400-500``, ``400 to 500``,
+   ``two or three``), votes and scores (``98-2``, ``419 to 3``, ``by 419 votes to 3``,
+   ``by a vote of 52-48``; both sides kept), ordinals (``first``, ``3rd``) and dates (years,
+   ``September 1, 2017``, ``31 July 2017``, decades, centuries, clock times, ``N days ago``).
+2. **spaCy's dependency parse** for what a figure counts (`noun`): the noun the number modifies
+   (nummod/amod/compound), ``N of the X``, ``the number/total of X`` (including ``bringing to 455 the
+   number of X`` and ``the number of X will fall to 455``), the subject of ``rose to``/``stood at``/
+   ``was`` for percentages and amounts, change nouns (``a 5% rise in prices`` counts prices),
+   ``X toll`` (``death toll``), the first noun of a coordination, and an elided noun (``755 will
+   leave``) inherited from the previous count in the same or the previous sentence.
+3. **spaCy's entities and the token shapes** to drop numbers that are part of a name
+   (``Nord Stream 2``, ``Boeing 737``, ``Channel 4``, ``Section 230``, ``G20``, ``COVID-19``,
+   ``Apollo 11``, ``7-Eleven``, ``Formula One``, ``10 Downing Street``, ``No. 10``).
+
+Decisions (documented here because they are choices, not facts):
+
+* ``kind``: ``count`` | ``money`` | ``percent`` | ``measure`` (a unit: km, barrel, year of age,
+  duration ...) | ``fraction`` (half, a third, two-thirds; value is the fraction, 0.5) |
+  ``range`` (value..value_high; `unit` keeps %/USD/...) | ``vote`` (votes and scores; value is the
+  first side, value_high the second) | ``ordinal`` (first, 3rd, No. 2) | ``date`` (years, days of a
+  month, decades, centuries, clock times, ``three weeks ago``; never counts).
+  For dates `value` is the year when one is stated, else the day, decade or hour.
+* Durations (``for 10 years``, ``three weeks``) are ``measure`` with a time unit; relative dates
+  (``three weeks ago``) are ``date``.  ``a month ago``, ``last week`` hold no number: not figures.
+* Vague plural scales (``dozens``, ``hundreds``, ``thousands``, ``millions``, ``tens of thousands``,
+  ``hundreds of thousands``) are counts with value = the scale (12, 100, 1,000 ...) and
+  qualifier ``over``; ``several hundred``/``a few thousand`` get qualifier ``several``.
+  ``a dozen`` is 12, ``a thousand`` 1,000.  ``a``/``an`` alone, ``several``, ``many`` are not figures.
+* ``one`` is a figure when it counts a noun (``one person was killed``), not as a pronoun or in
+  idioms (``one of the``, ``no one``, ``one day``, ``at one point/level``, ``one another``).
+  ``at first``, ``first of all``, ``first-hand`` are idioms, not ordinals; capitalised ordinals
+  inside a name (``Second World War``, ``First Amendment``) are not figures.
+* ``X in Y``/``X out of Y`` (``one in five Americans``) are two counts of the same noun.
+* ``from X to Y`` after a verb of change (``fell from 4.5% to 4.3%``) is two figures; elsewhere it
+  is a range.  ``X-Y`` descending without vote words is read as a score (``a 5-4 ruling``).
+* Money values are in the stated currency, multiplier applied (``$2.5bn`` -> 2.5e9, unit ``USD``);
+  cents/pence keep their own unit (``19 cents`` -> 19, unit ``cent``).
+
+Qualifiers are normalised to (see `QUALIFIERS`): ``exactly`` (none stated, or exactly/precisely/
+only/just), ``about`` (about, around, roughly, approximately, some, an estimated, nearly-equal
+signs, ``or so``, ``-odd``), ``over`` (over, more than, above, in excess of, upwards of, exceeding,
+``-plus``, ``+``), ``at least`` (at least, no fewer/less than, a minimum of, ``or more``),
+``nearly`` (nearly, almost, close to, just under, just shy of, approaching), ``up to`` (up to,
+as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or fewer/less``),
+``fewer than`` (fewer than, less than, under, below), ``several`` (several/a few + scale).
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass, field
+
 import pandas as pd
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import schema
+from .nlp import sentence_columns
+
+# ------------------------------------------------------------------------------------------------
+# Lexicons
+# ------------------------------------------------------------------------------------------------
+
+UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALE_WORDS = {
+    "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "mln": 1e6, "mn": 1e6, "bln": 1e9, "bn": 1e9, "tn": 1e12, "trn": 1e12, "lakh": 1e5, "crore": 1e7,
+}
+# vague plurals: "dozens of", "hundreds of", "tens of thousands"
+VAGUE_PLURALS = {
+    "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
+    "billions": 1e9, "trillions": 1e12, "tens": 10,
+}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+    "thousandth": 1000, "millionth": 1e6,
+}
+FRACTION_DENOMS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+    "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
+    "tenth": 10, "tenths": 10,
+}
+SUFFIX_SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9,
+                 "b": 1e9, "B": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "tr": 1e12}
+
+CURRENCY_PREFIX = {
+    "$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD",
+    "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "nz$": "NZD", "s$": "SGD", "r$": "BRL",
+    "£": "GBP", "gbp": "GBP", "€": "EUR", "eur": "EUR", "¥": "JPY", "jpy": "JPY", "cny": "CNY",
+    "rmb": "CNY", "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "₽": "RUB", "rub": "RUB",
+    "₩": "KRW", "krw": "KRW", "chf": "CHF", "₦": "NGN", "ngn": "NGN", "₺": "TRY", "zar": "ZAR",
+    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "mxn": "MXN", "brl": "BRL",
+}
+CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "sterling": "GBP",
+    "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rouble": "RUB", "roubles": "RUB",
+    "ruble": "RUB", "rubles": "RUB", "rupee": "INR", "rupees": "INR", "peso": "MXN",
+    "pesos": "MXN", "franc": "CHF", "francs": "CHF", "rand": "ZAR", "won": "KRW", "lira": "TRY",
+    "naira": "NGN", "shilling": "KES", "shillings": "KES", "dinar": "dinar", "dinars": "dinar",
+    "riyal": "SAR", "riyals": "SAR", "dirham": "AED", "dirhams": "AED", "krona": "SEK",
+    "kronor": "SEK", "krone": "NOK", "kroner": "NOK", "zloty": "PLN", "zlotys": "PLN",
+    "hryvnia": "UAH", "hryvnias": "UAH", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR",
+    "cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "bitcoin": "BTC",
+    "bitcoins": "BTC", "reais": "BRL",
+}
+PERCENT_WORDS = {"%": "%", "percent": "%", "pct": "%", "pc": "%", "percentage": "%"}
+
+# measure units: surface (lower) -> normalised unit
+MEASURE_UNITS = {
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "mile": "mile", "miles": "mile", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
+    "m": "m", "cm": "cm", "mm": "mm", "centimetre": "cm", "centimetres": "cm", "centimeters": "cm",
+    "millimetres": "mm", "millimeters": "mm", "foot": "ft", "feet": "ft", "ft": "ft",
+    "inch": "inch", "inches": "inch", "yard": "yard", "yards": "yard", "acre": "acre",
+    "acres": "acre", "hectare": "hectare", "hectares": "hectare", "ha": "hectare",
+    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "g": "g",
+    "gram": "g", "grams": "g", "mg": "mg", "tonne": "tonne", "tonnes": "tonne", "ton": "ton",
+    "tons": "ton", "t": "tonne", "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
+    "ounce": "oz", "ounces": "oz", "oz": "oz", "litre": "litre", "litres": "litre",
+    "liter": "litre", "liters": "litre", "l": "litre", "ml": "ml", "gallon": "gallon",
+    "gallons": "gallon", "barrel": "barrel", "barrels": "barrel", "bpd": "barrels per day",
+    "mph": "mph", "kph": "km/h", "km/h": "km/h", "knot": "knot", "knots": "knot",
+    "degree": "degree", "degrees": "degree", "°": "degree", "°c": "°C", "°f": "°F", "c": "°C",
+    "celsius": "°C", "fahrenheit": "°F", "watt": "W", "watts": "W", "kw": "kW", "mw": "MW",
+    "gw": "GW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "megawatt": "MW", "megawatts": "MW",
+    "gigawatt": "GW", "gigawatts": "GW", "kilowatt": "kW", "kilowatts": "kW", "volt": "V",
+    "volts": "V", "calorie": "kcal", "calories": "kcal", "byte": "B", "bytes": "B", "kb": "kB",
+    "mb": "MB", "gb": "GB", "tb": "TB", "gigabyte": "GB", "gigabytes": "GB", "megabyte": "MB",
+    "megabytes": "MB", "terabyte": "TB", "terabytes": "TB", "point": "point", "points": "point",
+    "bp": "basis point", "bps": "basis point", "sq": "square",
+}
+TIME_UNITS = {
+    "second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",
+    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "day": "day", "days": "day",
+    "week": "week", "weeks": "week", "fortnight": "fortnight", "fortnights": "fortnight",
+    "month": "month", "months": "month", "year": "year", "years": "year", "yr": "year",
+    "yrs": "year", "decade": "decade", "decades": "decade", "century": "century",
+    "centuries": "century",
+}
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+RELATIVE_TIME = {"ago", "earlier", "later", "before", "after", "hence", "previously"}
+TIME_MARKERS = {"am", "pm", "a.m.", "p.m.", "a.m", "p.m", "gmt", "utc", "bst", "cet", "est", "edt",
+                "pst", "pdt", "cst", "msk", "hrs", "o'clock"}
+
+# (normalised, words before the number); longest first at match time
+QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "about": ("about", "around", "roughly", "approximately", "approx.", "approx", "some",
+              "an estimated", "estimated", "circa", "c.", "~", "≈", "in the region of",
+              "on the order of", "of the order of", "an approximate", "give or take",
+              "a little over", "a little under", "a little more than", "a little less than",
+              "roughly around"),
+    "over": ("over", "more than", "above", "in excess of", "upwards of", "upward of",
+             "exceeding", "north of", "greater than", "well over", "just over", "well above",
+             "higher than", "beyond", "well in excess of", "far more than", "much more than",
+             "slightly more than", "slightly over", "just above", "some more than", ">"),
+    "at least": ("at least", "no fewer than", "no less than", "not less than", "not fewer than",
+                 "a minimum of", "minimum of", "≥", ">="),
+    "nearly": ("nearly", "almost", "close to", "just under", "just shy of", "approaching",
+               "not quite", "just below", "slightly less than", "slightly fewer than",
+               "slightly under", "getting on for", "shy of", "just short of", "nigh on"),
+    "up to": ("up to", "as many as", "as much as", "as high as", "as long as"),
+    "at most": ("at most", "no more than", "not more than", "a maximum of", "maximum of",
+                "at the most", "≤", "<="),
+    "fewer than": ("fewer than", "less than", "under", "below", "lower than", "well under",
+                   "well below", "far fewer than", "far less than", "<"),
+    "exactly": ("exactly", "precisely", "only", "just", "a mere", "merely", "fully", "a total of",
+                "a record"),
+}
+_QUAL_PATTERNS = sorted(
+    ((tuple(p.split()), norm) for norm, ps in QUALIFIERS.items() for p in ps),
+    key=lambda x: -len(x[0]),
+)
+POST_QUALIFIERS = {("or", "more"): "at least", ("or", "so"): "about", ("or", "fewer"): "at most",
+                   ("or", "less"): "at most", ("plus",): "over", ("+",): "over", ("odd",): "about",
+                   ("or", "above"): "at least", ("and", "more"): "at least",
+                   ("and", "up"): "at least", ("or", "over"): "at least"}
+
+VOTE_NOUNS = {"vote", "votes", "ballot", "margin", "ruling", "decision", "majority", "tally",
+              "score", "scoreline", "win", "victory", "defeat", "loss", "draw", "lead", "split",
+              "verdict", "count", "result", "triumph", "rout", "thrashing", "drubbing", "edge"}
+VOTE_VERBS = {"vote", "pass", "approve", "reject", "confirm", "adopt", "back", "endorse", "defeat",
+              "beat", "win", "lose", "draw", "lead", "trail", "edge", "acquit", "convict",
+              "uphold", "overturn", "rule", "strike", "block", "sink", "clear", "oust", "elect",
+              "ratify", "veto", "override", "thrash", "rout", "tie", "split", "decide"}
+CHANGE_VERBS = {"rise", "fall", "increase", "decrease", "drop", "climb", "jump", "grow", "shrink",
+                "decline", "slip", "slide", "plunge", "surge", "soar", "tumble", "gain", "lose",
+                "cut", "raise", "lower", "reduce", "boost", "ease", "dip", "rally", "sink",
+                "swell", "double", "halve", "widen", "narrow", "edge", "inch", "slump", "leap",
+                "spike", "plummet", "rocket", "balloon", "dwindle", "contract", "expand", "go",
+                "come", "move", "bring", "push", "lift", "trim", "slash", "hike", "up", "down",
+                "revise", "change", "shift"}
+CHANGE_NOUNS = {"rise", "fall", "increase", "decrease", "drop", "climb", "jump", "growth",
+                "decline", "slide", "plunge", "surge", "gain", "loss", "cut", "reduction",
+                "hike", "boost", "dip", "rally", "slump", "leap", "spike", "change", "swing",
+                "contraction", "expansion", "uptick", "downturn", "upturn", "rebound"}
+# nouns through which a number counts something else: "the number of X", "a total of X"
+OF_NOUNS = {"number", "total", "count", "tally", "group", "handful", "couple", "pair", "batch",
+            "majority", "minority", "proportion", "percentage", "fraction", "part",
+            "portion", "rest", "remainder", "set", "series", "range", "contingent", "sum", "amount",
+            "figure", "list", "dozen", "score", "hundred", "thousand", "million", "billion", "%",
+            "percent", "pct", "cent", "per", "quantity", "influx", "estimate", "toll", "maximum",
+            "minimum", "average", "host", "flock", "swarm", "army", "bunch", "dozens"}
+# "death toll", "casualty count": the compound is what is counted
+TOLL_NOUNS = {"toll", "count", "tally", "figure", "number", "total"}
+# verbs whose subject is what a count measures: "US forces numbered 2,500", "sales topped 5 million"
+MEASURE_VERBS = {"number", "total", "reach", "hit", "top", "exceed", "surpass", "stand", "near",
+                 "approach", "amount", "be", "remain", "become", "equal", "average", "pass", "cross",
+                 "climb", "rise", "fall", "drop", "grow", "increase", "decrease", "double", "triple",
+                 "swell", "dwindle", "shrink", "tally", "come", "run", "stay", "hover", "peak"}
+PERIOD_NOUNS = {"quarter", "half", "period", "session", "term", "season", "year", "month", "week", "day",
+                "time", "run", "stretch", "spell", "window", "trading", "total", "all"}
+# nouns that name a level of something else: "a record low of 6.4%", "a peak of 45"
+LEVEL_NOUNS = {"low", "high", "record", "peak", "level", "maximum", "minimum", "average", "total", "sum",
+               "figure", "amount", "value", "price", "cost"} - {"value", "price", "cost"}
+# generic nouns that name no thing by themselves: "bringing the total to 12 million"
+GENERIC_NOUNS = {"total", "number", "figure", "tally", "count", "amount", "sum", "level", "one",
+                 "other", "others", "more", "another"}
+IDENT_NOUNS = {
+    "section", "article", "chapter", "page", "paragraph", "clause", "room", "flight", "route",
+    "gate", "platform", "channel", "apartment", "suite", "highway", "interstate", "exit", "pier",
+    "terminal", "version", "model", "season", "episode", "phase", "stage", "level", "tier",
+    "category", "grade", "item", "figure", "table", "volume", "act", "title", "proposition",
+    "resolution", "lot", "block", "district", "ward", "precinct", "zone", "sector", "building",
+    "floor", "seat", "row", "lane", "track", "road", "street", "avenue", "bus", "schedule",
+    "amendment", "annex", "appendix", "pillar", "runway", "gate", "hole", "ext", "extension",
+    "tel", "phone", "fax", "ref", "reference", "id", "directive", "regulation", "statute",
+    "iso", "covid", "sars", "mers", "mh", "windows", "iphone", "galaxy",
+}
+STREET_WORDS = {"street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.", "boulevard",
+                "blvd", "lane", "drive", "place", "square", "way", "terrace", "court", "plaza",
+                "parkway", "highway", "crescent", "gardens", "row", "close", "mews", "hill"}
+ONE_IDIOM_NOUNS = {"day", "time", "point", "level", "way", "side", "hand", "thing", "another",
+                   "moment", "stage", "sense", "respect", "occasion", "night", "morning",
+                   "evening", "afternoon", "instance", "case", "minute", "second", "bit",
+                   "piece", "step", "kind", "sort", "form", "extent", "reason", "version",
+                   "option", "answer", "question", "problem", "issue", "word", "example",
+                   "aspect", "place", "end", "direction", "part", "front", "area", "eye",
+                   "voice", "accord", "go"}
+PRONOUN_DETS = {"the", "this", "that", "any", "each", "every", "no", "which", "another",
+                "some", "one", "whichever", "whatever", "such", "what", "either", "neither"}
+NAME_ENTS = {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LAW", "EVENT", "PERSON", "GPE", "LOC",
+             "NORP", "LANGUAGE"}
+PERSON_NOUNS = {
+    "people", "person", "individual", "resident", "civilian", "citizen", "national", "staff",
+    "staffer", "personnel", "employee", "worker", "workforce", "official", "officer", "diplomat",
+    "contractor", "member", "soldier", "troop", "police", "policeman", "protester",
+    "demonstrator", "student", "child", "adult", "woman", "man", "victim", "migrant", "refugee",
+    "voter", "patient", "passenger", "prisoner", "detainee", "hostage", "casualty", "death",
+    "fatality", "injury", "crew", "crewmember", "agent", "spy", "delegate", "lawmaker",
+    "senator", "representative", "mp", "minister", "envoy", "ambassador", "consul", "teacher",
+    "doctor", "nurse", "journalist", "reporter", "fighter", "militant", "rebel", "insurgent",
+    "suspect", "inmate", "pilgrim", "tourist", "visitor", "spectator", "fan", "supporter",
+    "participant", "attendee", "applicant", "immigrant", "asylum", "seeker", "family", "household",
+    "user", "customer", "subscriber", "viewer", "reader", "listener", "shareholder", "investor",
+    "voter", "respondent", "american", "russian", "briton", "national", "expat", "technician",
+    "specialist", "expert", "advisor", "adviser", "aide", "guard", "marine", "sailor", "airman",
+    "volunteer", "servant", "operative", "labourer", "laborer", "farmer", "miner", "driver",
+}
+_PERSON_SUFFIXES = ("ee", "ist", "ian", "eer", "worker", "man", "men", "woman", "women")
+
+_NUM_RE = re.compile(
+    r"^(?P<sign>[-+−–]?)(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<suf>[A-Za-z%°/]*)$"
+)
+_CLOCK_RE = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.I)
+_DECADE_RE = re.compile(r"^(?:mid-|early-|late-|the-)?(?:'|’)?(?P<num>\d{2}|\d{4})(?:'|’)?s$", re.I)
+_YEAR_RANGE_RE = re.compile(r"^(?P<a>\d{4})[-–/](?P<b>\d{2}|\d{4})$")
+_HYPHEN_WORD_RE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z]+)+$")
+_DASHES = {"-", "–", "—", "‐", "‑"}
+
+
+def _low(tok: Token) -> str:
+    return tok.lower_
+
+
+# ------------------------------------------------------------------------------------------------
+# The figure record
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fig:
+    start: int  # token index (inclusive)
+    end: int  # token index (exclusive)
+    value: float
+    kind: str = "count"
+    value_high: float = math.nan
+    unit: str = ""
+    qualifier: str = "exactly"
+    anchor: int = -1  # token whose syntactic head tells what is counted
+    noun: str = ""
+    noun_phrase: str = ""
+    noun_tok: int = -1
+    vague: bool = False
+    elided: bool = False  # bare number, noun inherited
+    scaled: bool = False
+    extra_tokens: list[int] = field(default_factory=list)  # unit tokens inside the span
+
+
+# ------------------------------------------------------------------------------------------------
+# Number parsing at token level
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Num:
+    start: int
+    end: int
+    value: float
+    ordinal: bool = False
+    vague: bool = False
+    scaled: bool = False  # multiplier word/suffix applied
+    suffix_unit: str = ""  # attached unit from the token itself ("5km", "5pm", "2.5bn" -> "")
+    decade: bool = False
+    words: bool = False  # spelled out
+    base: float = math.nan  # value before the multiplier (for "5 to 10 million")
+    scale: float = 1.0
+
+
+def _parse_digit_token(text: str):
+    """(value, suffix) for a digit token, or None."""
+    m = _NUM_RE.match(text)
+    if not m:
+        return None
+    num = m.group("num").replace(",", "")
+    try:
+        value = float(num)
+    except ValueError:
+        return None
+    if m.group("sign") in {"-", "−", "–"}:
+        value = -value
+    return value, m.group("suf")
+
+
+def _word_number_parts(tok: Token):
+    """('unit'|'ten'|'scale'|'ord'|'tenord', value) for a spelled-out number word, else None."""
+    w = tok.lower_
+    if w in UNITS_WORDS:
+        return "unit", UNITS_WORDS[w]
+    if w in TENS_WORDS:
+        return "ten", TENS_WORDS[w]
+    if w in SCALE_WORDS:
+        return "scale", SCALE_WORDS[w]
+    if w == "dozen":
+        return "scale", 12
+    if w in ORDINAL_WORDS:
+        return "ord", ORDINAL_WORDS[w]
+    if "-" in w:  # "twenty-five" as one token, "twenty-first"
+        parts = w.split("-")
+        if len(parts) == 2 and parts[0] in TENS_WORDS:
+            if parts[1] in UNITS_WORDS and UNITS_WORDS[parts[1]] < 10:
+                return "unit", TENS_WORDS[parts[0]] + UNITS_WORDS[parts[1]]
+            if parts[1] in ORDINAL_WORDS and ORDINAL_WORDS[parts[1]] < 10:
+                return "ord", TENS_WORDS[parts[0]] + ORDINAL_WORDS[parts[1]]
+    return None
+
+
+def _attached(doc: Doc, i: int) -> bool:
+    """Token i is written without a space before token i+1."""
+    return i + 1 < len(doc) and doc[i].whitespace_ == ""
+
+
+def _parse_number(doc: Doc, i: int):
+    """The longest number expression starting at token i, or None."""
+    tok = doc[i]
+    n = len(doc)
+    # clock times "10:30", "10.30am"
+    if _CLOCK_RE.match(tok.text) and ":" in tok.text:
+        hh, mm = re.match(r"(\d{1,2})[:.](\d{2})", tok.text).groups()
+        if int(hh) <= 24 and int(mm) < 60:
+            return _Num(i, i + 1, int(hh) + int(mm) / 100, suffix_unit="time")
+    # digits
+    parsed = _parse_digit_token(tok.text)
+    if parsed is not None:
+        value, suf = parsed
+        end = i + 1
+        num = _Num(i, end, value, base=value)
+        if suf:
+            s = suf
+            sl = s.lower()
+            if sl in ("st", "nd", "rd", "th"):
+                num.ordinal = True
+                return num
+            if s in SUFFIX_SCALES and s != "m" and s != "M":
+                num.value *= SUFFIX_SCALES[s]
+                num.scaled, num.scale = True, SUFFIX_SCALES[s]
+            elif s in ("m", "M"):
+                num.suffix_unit = "m?"  # million after a currency, metre otherwise (resolved later)
+            elif sl == "s" and (len(tok.text) == 5 and tok.text[:4].isdigit() or len(tok.text) == 3):
+                num.decade = True
+                return num
+            elif sl in ("am", "pm", "hrs", "h", "gmt", "utc"):
+                num.suffix_unit = "time"
+                return num
+            elif sl in ("x",):
+                num.suffix_unit = "times"
+                return num
+            elif sl == "%":
+                num.suffix_unit = "%"
+                return num
+            elif s in ("F", "C") and len(tok.text) > 1:
+                num.suffix_unit = "°" + s
+                return num
+            elif sl in MEASURE_UNITS or sl in TIME_UNITS or sl.rstrip("/h") in MEASURE_UNITS:
+                num.suffix_unit = sl
+                return num
+            else:
+                return None  # "3D", "4G", "5G", "737MAX": a name
+        # multiplier words after digits: "1.2 million", "5 to 10 million" handled by caller
+        j = end
+        if j < n and not num.scaled and tok.whitespace_ == "" and doc[j].text in SUFFIX_SCALES:
+            # "£300m", "$5bn" tokenised apart: "300" + "m"
+            if doc[j].text in ("m", "M"):
+                num.suffix_unit = "m?"
+            else:
+                num.value *= SUFFIX_SCALES[doc[j].text]
+                num.scaled, num.scale = True, SUFFIX_SCALES[doc[j].text]
+            num.end = j + 1
+            return num
+        if j < n and doc[j].lower_ in SCALE_WORDS and not num.scaled:
+            num.value *= SCALE_WORDS[doc[j].lower_]
+            num.scaled, num.scale = True, SCALE_WORDS[doc[j].lower_]
+            j += 1
+            # "1.2 million" + "billion"? rare; stop here
+        elif j < n and doc[j].lower_ == "dozen":
+            num.value *= 12
+            j += 1
+        num.end = j
+        return num
+    # spelled-out numbers
+    w = tok.lower_
+    j = i
+    atoms: list[tuple[str, float]] = []
+    if w in ("a", "an"):
+        if i + 1 < n and (doc[i + 1].lower_ in SCALE_WORDS or doc[i + 1].lower_ == "dozen"):
+            atoms.append(("unit", 1))
+            j = i + 1
+        else:
+            return None
+    if w in ("several", "few") and i + 1 < n and doc[i + 1].lower_ in SCALE_WORDS and \
+            SCALE_WORDS[doc[i + 1].lower_] >= 100:
+        # "several thousand", "a few hundred" (the "a" stays outside the figure)
+        return _Num(i, i + 2, float(SCALE_WORDS[doc[i + 1].lower_]), vague=True, words=True)
+    if w == "half" and i + 2 < n and doc[i + 1].lower_ in ("a", "an") and doc[i + 2].lower_ in SCALE_WORDS:
+        value = 0.5 * SCALE_WORDS[doc[i + 2].lower_]
+        return _Num(i, i + 3, value, words=True, scaled=True, scale=SCALE_WORDS[doc[i + 2].lower_], base=0.5)
+    if w in VAGUE_PLURALS and not atoms:
+        # "dozens of", "hundreds of thousands of", "tens of thousands"
+        value = VAGUE_PLURALS[w]
+        j = i + 1
+        if j + 1 < n and doc[j].lower_ == "of" and doc[j + 1].lower_ in VAGUE_PLURALS and \
+                VAGUE_PLURALS[doc[j + 1].lower_] > value:
+            value = value * VAGUE_PLURALS[doc[j + 1].lower_]
+            j += 2
+        if w == "tens" and value == 10:
+            return None  # "tens" alone is not a figure
+        if w == "scores" and not (j < n and doc[j].lower_ == "of"):
+            return None
+        return _Num(i, j, float(value), vague=True, words=True)
+    last_kind = None
+    ordinal = False
+    while j < n:
+        t = doc[j]
+        part = _word_number_parts(t)
+        if part is None:
+            # hyphenated "twenty-five" split into three tokens
+            if t.text in _DASHES and atoms and last_kind == "ten" and j + 1 < n and \
+                    doc[j - 1].whitespace_ == "" and t.whitespace_ == "":
+                nxt = _word_number_parts(doc[j + 1])
+                if nxt and nxt[0] in ("unit", "ord") and nxt[1] < 10:
+                    j += 1
+                    continue
+            # "one hundred and twenty"
+            if t.lower_ == "and" and atoms and last_kind == "scale" and j + 1 < n:
+                nxt = _word_number_parts(doc[j + 1])
+                if nxt and nxt[0] in ("unit", "ten"):
+                    j += 1
+                    continue
+            break
+        kind, val = part
+        if kind in ("ord",):
+            if last_kind in ("ten", "scale") or not atoms:
+                atoms.append(("ord", val))
+                ordinal = True
+                j += 1
+            break
+        if kind == "unit" and last_kind in ("unit",):
+            break
+        if kind == "ten" and last_kind in ("unit", "ten"):
+            break
+        if kind == "unit" and last_kind == "ten" and (val >= 10):
+            break
+        if kind == "scale" and not atoms and val < 1e3 and t.lower_ != "dozen":
+            break  # bare "hundred" without a number before it
+        if kind == "scale" and not atoms:
+            break  # bare "million"
+        atoms.append((kind, val))
+        last_kind = kind
+        j += 1
+    if not atoms:
+        return None
+    total, current = 0.0, 0.0
+    scaled = False
+    scale_applied = 1.0
+    for kind, val in atoms:
+        if kind in ("unit", "ten", "ord"):
+            current += val
+        elif kind == "scale":
+            current = (current or 1) * val
+            scaled = True
+            scale_applied = val
+            if val >= 1000:
+                total += current
+                current = 0.0
+    value = total + current
+    num = _Num(i, j, value, ordinal=ordinal, words=True, scaled=scaled, scale=scale_applied)
+    num.base = value / scale_applied if scaled else value
+    # "two and a half (million)"
+    if not ordinal and j + 2 < n and doc[j].lower_ == "and" and doc[j + 1].lower_ in ("a", "one") \
+            and doc[j + 2].lower_ == "half":
+        num.value += 0.5
+        num.end = j + 3
+        j = j + 3
+        if j < n and doc[j].lower_ in SCALE_WORDS:
+            num.value *= SCALE_WORDS[doc[j].lower_]
+            num.scaled = True
+            num.end = j + 1
+    return num
+
+
+# ------------------------------------------------------------------------------------------------
+# Context helpers
+# ------------------------------------------------------------------------------------------------
+
+
+def _is_title_case(sent) -> bool:
+    words = [t for t in sent if t.is_alpha and len(t) > 3 and t.ent_type_ == ""]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for t in words if t.text[0].isupper())
+    return caps / len(words) >= 0.7
+
+
+def _sentence_start(tok: Token) -> bool:
+    if tok.is_sent_start:
+        return True
+    prev = tok.nbor(-1) if tok.i > 0 else None
+    while prev is not None and (prev.is_punct or prev.is_space or prev.text in {"*", "#"}):
+        if prev.is_sent_start or prev.i == 0:
+            return True
+        if prev.text in {".", "!", "?", ":", "\n"} or prev.is_space:
+            return True
+        prev = prev.nbor(-1) if prev.i > 0 else None
+    return prev is None
+
+
+def _currency_before(doc: Doc, i: int):
+    """(unit, first token index) of a currency written before token i, or None."""
+    if i == 0:
+        return None
+    prev = doc[i - 1]
+    p = prev.lower_
+    if p in CURRENCY_PREFIX:
+        start = i - 1
+        # "US $5", "US$ 5"
+        if p == "$" and i >= 2 and doc[i - 2].text in ("US", "A", "C", "HK", "NZ", "S", "R") and \
+                doc[i - 2].whitespace_ == "":
+            return CURRENCY_PREFIX.get(doc[i - 2].text.lower() + "$", "USD"), i - 2
+        if len(p) == 3 and p.isalpha() and not prev.text.isupper():
+            return None  # "eur" lowercase is not a code
+        return CURRENCY_PREFIX[p], start
+    return None
+
+
+def _currency_after(doc: Doc, j: int):
+    """(unit, end token index) of a currency word at token j, or None."""
+    n = len(doc)
+    if j >= n:
+        return None
+    w = doc[j].lower_
+    if w in ("us", "u.s.", "american", "hong", "australian", "canadian", "new") and j + 1 < n:
+        w2 = doc[j + 1].lower_
+        if w2 in ("dollar", "dollars"):
+            return "USD" if w in ("us", "u.s.", "american") else {
+                "australian": "AUD", "canadian": "CAD", "hong": "HKD", "new": "NZD"}.get(w, "USD"), j + 2
+        if w == "hong" and w2 == "kong" and j + 2 < n and doc[j + 2].lower_ in ("dollar", "dollars"):
+            return "HKD", j + 3
+    if w in CURRENCY_WORDS:
+        if w in ("won",) and doc[j].pos_ == "VERB":
+            return None
+        if w in ("rand", "won", "real") and doc[j].pos_ != "NOUN":
+            return None
+        return CURRENCY_WORDS[w], j + 1
+    if w in ("pounds", "pound") and j + 1 < n and doc[j + 1].lower_ == "sterling":
+        return "GBP", j + 2
+    if w == "p" and doc[j - 1].whitespace_ == "":
+        return "penny", j + 1
+    if w in CURRENCY_PREFIX and len(w) == 3 and doc[j].text.isupper():
+        return CURRENCY_PREFIX[w], j + 1
+    return None
+
+
+def _percent_after(doc: Doc, j: int):
+    """(unit, end) of a percent sign/word at token j, or None."""
+    n = len(doc)
+    if j >= n:
+        return None
+    w = doc[j].lower_
+    if w == "%":
+        return "%", j + 1
+    if w in ("percent", "pct", "pct."):
+        return "%", j + 1
+    if w == "per" and j + 1 < n and doc[j + 1].lower_ in ("cent", "cent."):
+        return "%", j + 2
+    if w == "percentage" and j + 1 < n and doc[j + 1].lower_ in ("point", "points", "pts"):
+        return "percentage point", j + 2
+    if w in ("basis",) and j + 1 < n and doc[j + 1].lower_ in ("point", "points"):
+        return "basis point", j + 2
+    if w in ("bp", "bps"):
+        return "basis point", j + 1
+    return None
+
+
+def _unit_after(doc: Doc, j: int, allow_time=True):
+    """(unit, end, is_time) of a measure unit at token j, or None."""
+    n = len(doc)
+    if j >= n:
+        return None
+    t = doc[j]
+    w = t.lower_
+    if w in ("square", "sq", "sq.", "cubic") and j + 1 < n and doc[j + 1].lower_ in MEASURE_UNITS:
+        return f"{'square' if w.startswith('sq') else w} {MEASURE_UNITS[doc[j + 1].lower_]}", j + 2, False
+    if allow_time and w in TIME_UNITS:
+        return TIME_UNITS[w], j + 1, True
+    if w in MEASURE_UNITS:
+        if w in ("m", "g", "t", "l", "c", "ha") and t.whitespace_ == "" and j + 1 < n and doc[j + 1].is_alpha:
+            return None
+        if w in ("m", "g", "t", "l", "c") and doc[j - 1].whitespace_ != "":
+            return None  # "5 m" is rarely metres in news; "5m" attached is handled apart
+        if w in ("point", "points") and j + 1 < n and doc[j + 1].lower_ == "of":
+            return None  # "two points of view"
+        if w in ("degree", "degrees"):
+            if j + 1 < n and doc[j + 1].lower_ in ("celsius", "fahrenheit", "c", "f"):
+                return MEASURE_UNITS.get(doc[j + 1].lower_, "degree"), j + 2, False
+        unit = MEASURE_UNITS[w]
+        end = j + 1
+        # "barrels per day", "km per hour", "miles an hour"
+        if end + 1 < n and doc[end].lower_ in ("per", "a", "an", "each") and doc[end + 1].lower_ in TIME_UNITS:
+            unit = f"{unit} per {TIME_UNITS[doc[end + 1].lower_]}"
+            end += 2
+        return unit, end, False
+    if w == "°" and j + 1 < n and doc[j + 1].lower_ in ("c", "f"):
+        return "°" + doc[j + 1].text.upper(), j + 2, False
+    return None
+
+
+def _qualifier_before(doc: Doc, i: int, sent_start: int):
+    """(normalised qualifier, start index of the qualifier words) before token i."""
+    words = [doc[k].lower_ for k in range(max(sent_start, i - 5), i)]
+    for pattern, norm in _QUAL_PATTERNS:
+        L = len(pattern)
+        if L <= len(words) and tuple(words[-L:]) == pattern:
+            first = doc[i - L]
+            # "some" as a determiner of a noun ("some of the 300") is not a qualifier
+            if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
+                continue
+            if pattern in {("over",), ("under",), ("above",), ("below",), ("beyond",)}:
+                # "fell over 5%" fine; "for over 10 years" fine; "over the 3 days" not reached
+                pass
+            if pattern == ("just",) or pattern == ("only",):
+                return "exactly", i - L
+            return norm, i - L
+    return None, i
+
+
+def _qualifier_after(doc: Doc, j: int):
+    n = len(doc)
+    for pattern, norm in POST_QUALIFIERS.items():
+        L = len(pattern)
+        if j + L <= n and tuple(doc[k].lower_ for k in range(j, j + L)) == pattern:
+            if pattern == ("plus",) and not (doc[j - 1].whitespace_ == "" or doc[j].text in _DASHES):
+                # "$5 plus interest" -> not a qualifier; "50-plus" / "50 plus" ambiguous
+                if j + 1 < n and doc[j + 1].pos_ in ("NOUN", "PROPN", "DET"):
+                    continue
+            return norm, j + L
+    # "50-plus", "20-odd"
+    if j + 1 < n and doc[j].text in _DASHES and doc[j + 1].lower_ in ("plus", "odd") and \
+            doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
+        return ("over" if doc[j + 1].lower_ == "plus" else "about"), j + 2
+    return None, j
+
+
+def _person_like(lemma: str) -> bool:
+    l = lemma.lower()
+    return l in PERSON_NOUNS or l.endswith(_PERSON_SUFFIXES)
+
+
+# ------------------------------------------------------------------------------------------------
+# Names: numbers that identify rather than count
+# ------------------------------------------------------------------------------------------------
+
+
+def _score_verb_near(doc: Doc, i: int) -> bool:
+    sent = doc[i].sent
+    return any(t.lemma_.lower() in VOTE_VERBS and t.pos_ in ("VERB", "AUX") or t.lower_ in VOTE_NOUNS
+               for t in doc[max(sent.start, i - 6):min(sent.end, i + 6)])
+
+
+def _name_word_before(prev: Token) -> bool:
+    """A capitalised name word directly before a number ("Boeing 737", "FTSE 100")."""
+    if not prev.text[:1].isupper() or prev.whitespace_ == "":
+        return False
+    if not prev.is_alpha and not re.fullmatch(r"[A-Z][A-Za-z]*[&.'][A-Za-z&.']*", prev.text):
+        return False  # "S&P 500", "AT&T" are names; "US-" or "1990s" are not
+    low = prev.lower_
+    if _sentence_start(prev) or low in MONTHS or low in WEEKDAYS or low in CURRENCY_PREFIX:
+        return False
+    if prev.is_alpha and prev.text.isupper() and prev.ent_type_ in ("GPE", "NORP", "") and len(prev.text) <= 3:
+        return False  # "US 500" is rare; "the US" before a count is common ("US 755" no)
+    if prev.pos_ not in ("PROPN", "NOUN", "X", "ADJ") or prev.ent_type_ in ("DATE", "TIME"):
+        return False
+    if prev.pos_ == "ADJ" and prev.ent_type_ not in NAME_ENTS:
+        return False
+    return True
+
+
+def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
+    first, last = doc[num.start], doc[num.end - 1]
+    if num.end + 1 < len(doc) and doc[num.end].text in _DASHES and doc[num.end + 1].like_num and \
+            _score_verb_near(doc, num.start):
+        return False  # "beat Chelsea 2-0": a score after a team's name
+    # entity: the number sits inside a name entity ("Nord Stream 2", "Channel 4", "Apollo 11")
+    ent = first.ent_type_
+    if ent in NAME_ENTS and first.ent_iob_ == "I":
+        return True
+    if last.ent_type_ in NAME_ENTS and num.start > 0 and doc[num.start - 1].ent_type_ == last.ent_type_ \
+            and doc[num.start - 1].ent_iob_ != "O" and doc[num.start - 1].text[:1].isupper() \
+            and not doc[num.start - 1].lower_ in CURRENCY_PREFIX:
+        return True
+    prev = doc[num.start - 1] if num.start > 0 else None
+    nxt = doc[num.end] if num.end < len(doc) else None
+    # "No. 10", "Section 230", "page 5", "flight 370"
+    if prev is not None and prev.lower_ in IDENT_NOUNS and prev.lower_ not in ("no", "number", "no.", "#"):
+        if not prev.text[0].isupper() or not title_case:
+            # counts after these nouns are written "5 pages", so a number after a singular one is an id
+            if prev.tag_ in ("NN", "NNP") and not (nxt is not None and nxt.pos_ == "NOUN" and
+                                                   doc[num.end - 1].dep_ == "nummod"):
+                return True
+            if prev.tag_ == "NNP":
+                return True
+    # a capitalised word right before: "Boeing 737", "Stream 2", "Windows 10", "FTSE 100"
+    if prev is not None and not title_case and _name_word_before(prev):
+        if _percent_after(doc, num.end) or _currency_after(doc, num.end):
+            return False
+        if nxt is not None and nxt.text in _DASHES and num.end + 1 < len(doc) and \
+                doc[num.end + 1].like_num and _score_verb_near(doc, num.start):
+            return False  # "beat Chelsea 2-0"
+        return True
+    # a name token glued with a hyphen: "7-Eleven", "Catch-22"
+    if nxt is not None and nxt.text in _DASHES and doc[num.end - 1].whitespace_ == "" and \
+            nxt.whitespace_ == "" and num.end + 1 < len(doc):
+        after = doc[num.end + 1]
+        if after.text[:1].isupper() and not title_case and after.lower_ not in MONTHS:
+            return True
+    if prev is not None and prev.text in _DASHES and prev.whitespace_ == "" and num.start >= 2 and \
+            doc[num.start - 2].whitespace_ == "" and doc[num.start - 2].is_alpha and \
+            doc[num.start - 2].text[:1].isupper() and doc[num.start - 2].lower_ not in MONTHS:
+        return True  # "Su-35", "Catch-22", "COVID-19" when split
+    # a capitalised number word mid-sentence: "Formula One", "World War Two", "Air Force One"
+    if num.words and not title_case and first.text[:1].isupper() and not _sentence_start(first):
+        if prev is not None and prev.text in ('"', "“", "‘", "'", "(", "—", "–", "-") and \
+                not (prev.text in _DASHES and prev.whitespace_ == "" and num.start >= 2
+                     and doc[num.start - 2].whitespace_ == ""):
+            return False
+        return True
+    # an address: "10 Downing Street"
+    k = num.end
+    seen_name = False
+    while k < len(doc) and k < num.end + 3 and doc[k].text[:1].isupper() and doc[k].is_alpha:
+        if doc[k].lower_ in STREET_WORDS and seen_name:
+            return True
+        seen_name = True
+        k += 1
+    return False
+
+
+# ------------------------------------------------------------------------------------------------
+# Dates
+# ------------------------------------------------------------------------------------------------
+
+
+def _month_at(doc: Doc, k: int) -> bool:
+    if k < 0 or k >= len(doc):
+        return False
+    t = doc[k]
+    w = t.lower_.rstrip(".")
+    if w not in MONTHS:
+        return False
+    if w == "may" and not t.text[0].isupper():
+        return False
+    if w in ("mar", "jun", "jul", "sep", "oct", "nov", "dec", "jan", "feb", "apr", "aug", "sept") \
+            and not t.text[0].isupper():
+        return False
+    if w == "march" and t.pos_ == "VERB":
+        return False
+    return True
+
+
+def _year_like(value: float, text: str) -> bool:
+    return value == int(value) and 1000 <= value <= 2100 and re.fullmatch(r"\d{4}", text) is not None
+
+
+def _date_span(doc: Doc, num: _Num):
+    """If the number is part of a date, (start, end, value, unit) of the whole date expression."""
+    i, j = num.start, num.end
+    tok = doc[i]
+    n = len(doc)
+    if num.ordinal or num.words:
+        # "the 1st of September", "September 1st"
+        if num.ordinal and not num.words:
+            if _month_at(doc, i - 1):
+                end = j
+                if end + 1 < n and doc[end].text == "," and _is_year_tok(doc, end + 1):
+                    return i - 1, end + 2, _val(doc[end + 1]), "date"
+                return i - 1, end, num.value, "date"
+            if j + 1 < n and doc[j].lower_ == "of" and _month_at(doc, j + 1):
+                return i, j + 2, num.value, "date"
+            if _month_at(doc, j):
+                return i, j + 1, num.value, "date"
+            if j < n and doc[j].lower_ in ("century", "centuries", "millennium"):
+                return i, j + 1, num.value, "century"
+            if j + 1 < n and doc[j].text in _DASHES and doc[j + 1].lower_ == "century":
+                return i, j + 2, num.value, "century"
+        if num.ordinal and num.words and j < n and doc[j].lower_ in ("century", "millennium"):
+            return i, j + 1, num.value, "century"
+        return None
+    if num.decade:
+        return i, j, float(re.sub(r"\D", "", tok.text) or 0), "decade"
+    if num.suffix_unit == "time":
+        end = j
+        while end < n and doc[end].lower_ in TIME_MARKERS:
+            end += 1
+        return i, end, num.value, "time"
+    text = tok.text
+    # clock times "10:30", "5 pm", "0800 GMT"
+    if j < n and doc[j].lower_ in TIME_MARKERS and num.value < 2400 and not num.scaled:
+        end = j + 1
+        while end < n and doc[end].lower_ in TIME_MARKERS:
+            end += 1
+        return i, end, num.value, "time"
+    if num.scaled or num.value != int(num.value) and "." in text and not _CLOCK_RE.match(text):
+        return None
+    # day + month (+ year): "31 July 2017", "1 September"
+    if 1 <= num.value <= 31 and re.fullmatch(r"\d{1,2}", text):
+        if _month_at(doc, j):
+            end = j + 1
+            if end < n and _is_year_tok(doc, end):
+                return i, end + 1, _val(doc[end]), "date"
+            if end + 1 < n and doc[end].text == "," and _is_year_tok(doc, end + 1):
+                return i, end + 2, _val(doc[end + 1]), "date"
+            return i, end, num.value, "date"
+        if _month_at(doc, i - 1):
+            start = i - 1
+            end = j
+            if end + 1 < n and doc[end].text == "," and _is_year_tok(doc, end + 1):
+                return start, end + 2, _val(doc[end + 1]), "date"
+            if end < n and _is_year_tok(doc, end):
+                return start, end + 1, _val(doc[end]), "date"
+            return start, end, num.value, "date"
+        if i >= 2 and _month_at(doc, i - 2) and doc[i - 1].text == ".":
+            return i - 2, j, num.value, "date"
+    # years
+    if _year_like(num.value, text):
+        m = _YEAR_RANGE_RE.match(text)
+        start = i
+        if _month_at(doc, i - 1):
+            start = i - 1
+        elif i >= 2 and doc[i - 1].text == "," and _month_at(doc, i - 2):
+            start = i - 2
+        # "2017-18", "2017/18"
+        end = j
+        if end + 1 < n and doc[end].text in _DASHES | {"/"} and doc[end - 1].whitespace_ == "" and \
+                re.fullmatch(r"\d{2}|\d{4}", doc[end + 1].text):
+            end += 2
+        if _is_count_not_year(doc, num):
+            return None
+        return start, end, num.value, "year"
+    if _YEAR_RANGE_RE.match(text) and m_year(text):
+        return i, j, float(text[:4]), "year"
+    return None
+
+
+def m_year(text: str) -> bool:
+    return 1000 <= int(text[:4]) <= 2100
+
+
+def _is_year_tok(doc: Doc, k: int) -> bool:
+    return k < len(doc) and re.fullmatch(r"\d{4}", doc[k].text) is not None and 1000 <= int(doc[k].text) <= 2100
+
+
+def _val(tok: Token) -> float:
+    return float(tok.text.replace(",", ""))
+
+
+def _is_count_not_year(doc: Doc, num: _Num) -> bool:
+    """A four-digit number that counts things ("1500 troops") rather than naming a year."""
+    tok = doc[num.start]
+    if tok.ent_type_ == "DATE":
+        return False
+    prev = doc[num.start - 1] if num.start > 0 else None
+    if prev is not None and (prev.lower_ in ("in", "since", "until", "till", "by", "from", "of",
+                                             "circa", "c.", "before", "after", "during", "year",
+                                             "between", "early", "late", "mid", "fiscal", "fy")
+                             or prev.lower_ in MONTHS or prev.text in ("'", "’")):
+        if prev.lower_ in ("of", "by", "from") and tok.head.pos_ == "NOUN" and tok.dep_ == "nummod" \
+                and tok.head.tag_ == "NNS":
+            return True
+        return False
+    if _qualifier_before(doc, num.start, 0)[0] not in (None, "exactly"):
+        return True  # "about 1500", "more than 2000"
+    if tok.dep_ == "nummod" and tok.head.tag_ == "NNS" and tok.head.i > tok.i and \
+            tok.head.lemma_.lower() not in ("election", "game", "olympics", "budget", "season", "census",
+                                            "elections", "games", "results", "figures", "accounts"):
+        return True
+    if tok.ent_type_ in ("CARDINAL", "MONEY", "QUANTITY", "PERCENT"):
+        return tok.dep_ in ("nummod", "nsubj", "dobj", "pobj") and tok.head.tag_ in ("NNS",)
+    return False
+
+
+# ------------------------------------------------------------------------------------------------
+# Main scan
+# ------------------------------------------------------------------------------------------------
+
+
+def _scan(doc: Doc) -> list[_Fig]:
+    figs: list[_Fig] = []
+    n = len(doc)
+    i = 0
+    sent_cache: dict[int, tuple[int, bool]] = {}
+
+    def sent_info(k: int):
+        s = doc[k].sent
+        if s.start not in sent_cache:
+            sent_cache[s.start] = (s.start, _is_title_case(s))
+        return sent_cache[s.start]
+
+    while i < n:
+        tok = doc[i]
+        if tok.is_space or tok.is_punct and tok.text not in ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–"):
+            i += 1
+            continue
+        # "between X and Y"
+        sent_start, title_case = sent_info(i)
+        lw = tok.lower_
+        fr = _fraction_words(doc, i, title_case)
+        if fr is not None:
+            _attach_qualifier(doc, fr, sent_start)
+            figs.append(fr)
+            i = fr.end
+            continue
+        if lw in ("between", "from") and i + 1 < n:
+            rng = _try_range_words(doc, i, title_case)
+            if rng is not None:
+                figs.append(rng)
+                i = rng.end
+                continue
+        cur = _currency_before(doc, i + 1) if tok.lower_ in CURRENCY_PREFIX else None
+        k = i + 1 if cur else i
+        if cur and cur[1] != i:
+            k = i + 1
+        if k >= n:
+            i += 1
+            continue
+        num = _parse_number(doc, k)
+        if num is None:
+            glued = _glued_pair(doc, k, cur, title_case, sent_start)
+            if glued is not None:
+                figs.append(glued)
+                i = glued.end
+                continue
+            i += 1
+            continue
+        fig = _build(doc, num, cur, title_case, sent_start)
+        if fig is None:
+            i = max(num.end, i + 1)
+            continue
+        figs.append(fig)
+        i = max(fig.end, i + 1)
+    return figs
+
+
+_GLUED_RE = re.compile(r"^(?P<a>\d[\d,]*(?:\.\d+)?)(?P<pa>%?)[-–](?P<b>\d[\d,]*(?:\.\d+)?)(?P<pb>%?)$")
+
+
+def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
+    """A range or score written as one token: '5.25%-5.5' (+ '%'), '10-15', '3-1'."""
+    tok = doc[k]
+    m = _GLUED_RE.match(tok.text)
+    if m is None or k >= len(doc):
+        return None
+    a, b = float(m.group("a").replace(",", "")), float(m.group("b").replace(",", ""))
+    if re.fullmatch(r"\d{4}", m.group("a")) and 1000 <= a <= 2100:
+        return None  # "2017-18": a season or fiscal year, left to the date rules
+    start = cur[1] if cur else k
+    end = k + 1
+    unit = cur[0] if cur else ""
+    pct = _percent_after(doc, end)
+    if m.group("pa") or m.group("pb") or pct:
+        unit = "%"
+        if pct:
+            end = pct[1]
+    fake = _Fig(start, end, a, anchor=k)
+    if not unit and b < a and _score_verb_near(doc, k):
+        fig = _Fig(start, end, a, value_high=b, kind="vote", anchor=k)
+    elif b > a:
+        fig = _Fig(start, end, a, value_high=b, kind="range", unit=unit, anchor=end - 1)
+    else:
+        return None
+    del fake
+    _attach_qualifier(doc, fig, sent_start)
+    return fig
+
+
+_FRACTION_DETS = {"the", "all", "its", "their", "his", "her", "our", "your", "my", "this", "these", "those",
+                  "that", "a", "an", "of"}
+
+
+def _fraction_words(doc: Doc, i: int, title_case: bool):
+    """'half of', 'half the', 'by half', 'a third of', 'a quarter of', 'one fifth of' -> fraction."""
+    n = len(doc)
+    tok = doc[i]
+    lw = tok.lower_
+    start = i
+    k = i
+    if lw in ("a", "an", "one") and i + 1 < n and doc[i + 1].lower_ in FRACTION_DENOMS and \
+            not doc[i + 1].lower_.endswith("s"):
+        k = i + 1
+        if lw == "one" and doc[i].whitespace_ == "" and False:
+            return None
+    elif lw != "half":
+        return None
+    w = doc[k].lower_
+    if w not in FRACTION_DENOMS:
+        return None
+    nxt = doc[k + 1] if k + 1 < n else None
+    prev = doc[start - 1] if start > 0 else None
+    if w == "half":
+        if k == i and prev is not None and (prev.lower_ in ("the", "this", "that", "first", "second", "other",
+                                                            "latter", "former", "one") or prev.like_num
+                                             or prev.lower_ in ORDINAL_WORDS):
+            return None  # "the second half", "one and a half" (parsed with the number)
+        if prev is not None and prev.lower_ == "and" and start >= 2 and doc[start - 2].like_num:
+            return None
+        if nxt is not None and nxt.text in _DASHES:
+            return None  # "half-time", "half-brother"
+        ok = nxt is not None and nxt.lower_ in _FRACTION_DETS or \
+            prev is not None and prev.lower_ in ("by", "in", "than", "nearly", "almost", "about", "over", "than",
+                                                 "roughly", "around")
+        if not ok:
+            return None
+    else:
+        # "a third of", "a quarter of"; "a third term", "a second quarter" are ordinals/periods
+        if nxt is None or nxt.lower_ not in ("of",) and not (prev is not None and prev.lower_ in ("by", "than")):
+            return None
+        if doc[k].text[:1].isupper() and not title_case and not _sentence_start(doc[start]):
+            return None
+    return _Fig(start, k + 1, 1 / FRACTION_DENOMS[w], kind="fraction", anchor=k)
+
+
+def _fraction_at(doc: Doc, num: _Num):
+    """'two-thirds', 'a third of', 'one in five' handled elsewhere: numerator + denominator word."""
+    j = num.end
+    n = len(doc)
+    if num.ordinal or num.scaled or num.value >= 10 or num.value != int(num.value):
+        return None
+    k = j
+    if k < n and doc[k].text in _DASHES and doc[k - 1].whitespace_ == "":
+        k += 1
+    if k < n and doc[k].lower_ in FRACTION_DENOMS:
+        denom = FRACTION_DENOMS[doc[k].lower_]
+        w = doc[k].lower_
+        if num.value == 1 or w.endswith("s") or w in ("half",):
+            if w in ("second", "seconds") or (num.value > 1 and not w.endswith("s")):
+                return None
+            # "three quarters of", "two-thirds", "one third"; "two quarters" (periods) is a count
+            if w.startswith("quarter") and not (k + 1 < n and doc[k + 1].lower_ == "of") and \
+                    doc[k - 1].text not in _DASHES:
+                return None
+            return k + 1, num.value / denom
+    return None
+
+
+def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
+    n = len(doc)
+    first = doc[num.start]
+    start = cur[1] if cur else num.start
+    # ---- idioms and pronoun "one"
+    lw = first.lower_
+    if num.words and not num.vague and num.start + 1 == num.end and not cur:
+        if lw == "one" and not _one_is_figure(doc, num.start):
+            return None
+    if num.ordinal and num.words:
+        return _ordinal(doc, num, title_case, sent_start)
+    # ---- years inside event names ("the 2024 Olympics") are still dates
+    prev = doc[num.start - 1] if num.start > 0 else None
+    year_first = (not cur and not num.vague and _year_like(num.value, first.text)
+                  and first.ent_type_ in ("DATE", "EVENT") and not (prev is not None and _name_word_before(prev)))
+    # ---- names
+    if not cur and not year_first and _in_name(doc, num, title_case):
+        return None
+    # ---- dates
+    if not cur and not num.vague:
+        d = _date_span(doc, num)
+        if d is not None:
+            s, e, v, unit = d
+            return _Fig(s, e, float(v), kind="date", unit=unit, anchor=num.start)
+    if num.ordinal:
+        return _ordinal(doc, num, title_case, sent_start)
+    # rank: "No. 2", "#1", "number one"
+    prev = doc[num.start - 1] if num.start > 0 else None
+    if prev is not None and not cur and (prev.lower_ in ("no.", "#", "nos.") or
+                                         prev.text == "No" or (prev.lower_ == "number" and num.words)):
+        return _Fig(num.start - 1, num.end, num.value, kind="ordinal", anchor=num.start)
+    if prev is not None and not cur and prev.text == "." and num.start >= 2 and \
+            doc[num.start - 2].text in ("No", "no", "Nos") and doc[num.start - 2].whitespace_ == "":
+        return _Fig(num.start - 2, num.end, num.value, kind="ordinal", anchor=num.start)
+    # slashes "9/11", "24/7" are one token and fail the number regex; "50/50" likewise
+    fig = _Fig(start, num.end, num.value, anchor=num.end - 1 if num.scaled else num.start,
+               vague=num.vague, scaled=num.scaled)
+    if num.vague:
+        fig.qualifier = "over"
+    if num.words and num.scaled:
+        fig.anchor = num.end - 1
+    j = num.end
+    # ---- fractions: "two-thirds", "a third", "one and a half" (value already), "half"
+    fr = _fraction_at(doc, num)
+    if fr is not None and not cur:
+        fig.end, fig.value, fig.kind = fr[0], fr[1], "fraction"
+        fig.anchor = fr[0] - 1
+        _attach_qualifier(doc, fig, sent_start)
+        return fig
+    # ---- currency / percent / unit after the number
+    unit_end = j
+    if cur:
+        fig.kind, fig.unit = "money", cur[0]
+        if num.suffix_unit == "m?":
+            fig.value *= 1e6
+            fig.scaled = True
+            num.scaled, num.scale, num.value = True, 1e6, fig.value
+        after = _currency_after(doc, j)
+        if after and after[0] in ("USD", "GBP") and doc[j].lower_ in ("dollars", "sterling"):
+            unit_end = after[1]
+    else:
+        after = _currency_after(doc, j)
+        pct = _percent_after(doc, j)
+        if num.suffix_unit == "%":
+            fig.kind, fig.unit = "percent", "%"
+        elif num.suffix_unit == "m?":
+            # "300m" without a currency: metres unless a money word follows ("300m euros")
+            if after:
+                fig.value *= 1e6
+                fig.kind, fig.unit = "money", after[0]
+                unit_end = after[1]
+            else:
+                fig.kind, fig.unit = "measure", "m"
+        elif num.suffix_unit == "times":
+            fig.kind, fig.unit = "measure", "times"
+        elif num.suffix_unit:
+            u = num.suffix_unit
+            if u in TIME_UNITS:
+                fig.kind, fig.unit = "measure", TIME_UNITS[u]
+            elif u.startswith("°"):
+                fig.kind, fig.unit = "measure", u
+            else:
+                fig.kind, fig.unit = "measure", MEASURE_UNITS.get(u, MEASURE_UNITS.get(u.rstrip("/h"), u))
+        elif after:
+            fig.kind, fig.unit = "money", after[0]
+            unit_end = after[1]
+            fig.extra_tokens = list(range(j, unit_end))
+        elif pct:
+            fig.kind, fig.unit = "percent", pct[0]
+            unit_end = pct[1]
+            fig.extra_tokens = list(range(j, unit_end))
+        else:
+            u = _unit_after(doc, j)
+            if u is not None:
+                unit, ue, is_time = u
+                if is_time and j < n and ue < n and doc[ue].lower_ in RELATIVE_TIME and \
+                        doc[ue].lower_ in ("ago", "earlier", "later", "hence"):
+                    return _Fig(start, ue + 1, num.value, kind="date", unit="relative", anchor=num.start)
+                if is_time and _age_after(doc, j):
+                    # "20-year-old man", "a 20 year old"
+                    e = _age_after(doc, j)
+                    fig.kind, fig.unit, fig.end = "measure", "year of age", e
+                    fig.extra_tokens = list(range(j, e))
+                    fig.anchor = e - 1
+                    _attach_qualifier(doc, fig, sent_start)
+                    return fig
+                if unit == "point" and _is_vote_context_points(doc, j):
+                    pass
+                fig.kind, fig.unit = "measure", unit
+                unit_end = ue
+                fig.extra_tokens = list(range(j, ue))
+            elif j + 2 < n and doc[j].text in _DASHES and doc[j].whitespace_ == "" and \
+                    doc[j + 1].lower_ in ("strong", "member", "man", "person", "seat", "page", "point",
+                                          "nation", "country", "day", "week", "month", "year", "hour",
+                                          "minute", "mile", "km", "kilometre", "kilometer", "metre",
+                                          "foot", "acre", "storey", "story", "bed", "room") and \
+                    doc[j - 1].whitespace_ == "":
+                # hyphenated compounds: "3,000-strong crowd", "a 10-day visit", "a 90-minute call"
+                w = doc[j + 1].lower_
+                if w in TIME_UNITS:
+                    fig.kind, fig.unit = "measure", TIME_UNITS[w]
+                    if _age_after(doc, j + 1):
+                        e = _age_after(doc, j + 1)
+                        fig.unit, fig.end = "year of age", e
+                        fig.anchor = e - 1
+                        fig.extra_tokens = list(range(j, e))
+                        _attach_qualifier(doc, fig, sent_start)
+                        return fig
+                elif w in MEASURE_UNITS:
+                    fig.kind, fig.unit = "measure", MEASURE_UNITS[w]
+                unit_end = j + 2
+                fig.extra_tokens = list(range(j, j + 2))
+                fig.anchor = num.end - 1
+    fig.end = unit_end
+    # ---- ranges and votes: X-Y, X to Y, X or Y, X votes to Y
+    rv = _range_or_vote(doc, fig, num, cur, title_case)
+    if rv is not None:
+        fig = rv
+    # ---- ages: "Smith, 45, said", "aged 62"
+    if fig.kind == "count" and num.start > 0 and doc[num.start - 1].lower_ in ("aged", "age") and \
+            num.value < 130:
+        fig.kind, fig.unit = "measure", "year of age"
+    if fig.kind == "count" and not num.words and _is_age_apposition(doc, num):
+        fig.kind, fig.unit = "measure", "year of age"
+        fig.noun, fig.noun_phrase = "age", ""
+    _attach_qualifier(doc, fig, sent_start)
+    return fig
+
+
+def _is_vote_context_points(doc, j):
+    return False
+
+
+def _age_after(doc: Doc, j: int):
+    """'year-old' after the number at j ("20-year-old", "20 year old"): end index, or None."""
+    n = len(doc)
+    k = j
+    if k < n and doc[k].text in _DASHES:
+        k += 1
+    if k < n and doc[k].lower_ in ("year", "years", "yr"):
+        k += 1
+        if k < n and doc[k].text in _DASHES:
+            k += 1
+        if k < n and doc[k].lower_ in ("old", "olds"):
+            return k + 1
+    return None
+
+
+def _is_age_apposition(doc: Doc, num: _Num) -> bool:
+    i, j = num.start, num.end
+    if i == 0 or j >= len(doc):
+        return False
+    prev, nxt = doc[i - 1], doc[j]
+    if prev.text != "," or nxt.text not in (",", ".", ";") or not (1 <= num.value <= 120):
+        return False
+    if i >= 2 and (doc[i - 2].ent_type_ == "PERSON" or doc[i - 2].pos_ == "PROPN" and doc[i - 2].text[:1].isupper()
+                   or doc[i - 2].lemma_.lower() in PERSON_NOUNS):
+        return num.value == int(num.value)
+    return False
+
+
+def _one_is_figure(doc: Doc, i: int) -> bool:
+    tok = doc[i]
+    n = len(doc)
+    nxt = doc[i + 1] if i + 1 < n else None
+    prev = doc[i - 1] if i > 0 else None
+    if nxt is not None and nxt.lower_ in ("of", "another", "'s", "who", "that", "which", "by",
+                                          "after", "day", "thing", "way", "time"):
+        return False
+    if prev is not None and prev.lower_ in PRONOUN_DETS | {"no", "any", "every", "at", "for", "as",
+                                                          "little", "big", "only"} - {"only"}:
+        if prev.lower_ == "at" and nxt is not None and nxt.lower_ in ONE_IDIOM_NOUNS:
+            return False
+        if prev.lower_ != "at":
+            return False
+    if nxt is not None and nxt.lower_ in ("or", "to") and i + 2 < n and doc[i + 2].like_num:
+        return True  # "one or two", "one to three"
+    head = tok.head
+    if tok.dep_ == "nummod" and head.pos_ in ("NOUN", "PROPN") and head.i > i:
+        if head.lemma_.lower() in ONE_IDIOM_NOUNS:
+            return False
+        # "one senior official said": a person, but still one of them; keep
+        return True
+    # "one in five", "one out of ten"
+    if nxt is not None and nxt.lower_ in ("in", "out") and any(doc[k].like_num for k in range(i + 2, min(n, i + 5))):
+        return True
+    # "one" as the head of a noun phrase: a pronoun ("the one", "one said")
+    return False
+
+
+def _ordinal(doc: Doc, num: _Num, title_case: bool, sent_start: int):
+    first = doc[num.start]
+    i, j = num.start, num.end
+    n = len(doc)
+    lw = first.lower_
+    prev = doc[i - 1] if i > 0 else None
+    nxt = doc[j] if j < n else None
+    # idioms
+    if prev is not None and prev.lower_ == "at" and lw == "first":
+        return None
+    if lw == "first" and nxt is not None and nxt.lower_ == "of" and j + 1 < n and doc[j + 1].lower_ == "all":
+        return None
+    if nxt is not None and nxt.text in _DASHES and j + 1 < n and doc[j + 1].lower_ in (
+            "hand", "rate", "class", "guess", "degree", "floor", "term", "time", "ever", "half", "round",
+            "placed", "largest", "biggest", "string", "tier", "generation", "division", "quarter", "grade",
+            "highest", "lowest", "most", "best", "worst", "place", "century"):
+        if doc[j + 1].lower_ in ("hand", "rate", "class", "guess", "degree", "string", "tier"):
+            return None
+    if lw == "first" and first.pos_ == "ADV" and first.head.lemma_.lower() not in (
+            "come", "finish", "place", "rank", "end", "cross", "arrive", "qualify", "go", "bat"):
+        return None  # "was first shown": an adverb of time
+    if lw == "second" and (first.pos_ == "NOUN" or (nxt is not None and nxt.lower_ in ("later", "ago"))):
+        return None  # a unit of time
+    if lw in ("second",) and first.pos_ == "VERB":
+        return None
+    # in a name: "Second World War", "First Amendment", "21st Century Fox"
+    if not title_case and first.text[:1].isupper() and not _sentence_start(first):
+        return None
+    if first.ent_type_ in NAME_ENTS and first.ent_iob_ == "I":
+        return None
+    # dates: "the 21st century", "July 4th" (handled by date span for digits)
+    d = _date_span(doc, num)
+    if d is not None:
+        s, e, v, unit = d
+        return _Fig(s, e, float(v), kind="date", unit=unit, anchor=num.start)
+    # fractions: "a third of", "two-thirds" handled from the numerator; "a fifth of the budget"
+    if prev is not None and prev.lower_ in ("a", "one") and lw in FRACTION_DENOMS and nxt is not None and \
+            nxt.lower_ == "of":
+        return _Fig(i - 1, j, 1 / FRACTION_DENOMS[lw], kind="fraction", anchor=i)
+    fig = _Fig(i, j, float(num.value), kind="ordinal", anchor=i)
+    if prev is not None and prev.lower_ in ("no", "no.", "number", "#") and False:
+        pass
+    return fig
+
+
+def _try_range_words(doc: Doc, i: int, title_case: bool):
+    """'between X and Y', 'from X to Y' (not after a verb of change)."""
+    n = len(doc)
+    w = doc[i].lower_
+    k = i + 1
+    cur_a = None
+    if k < n and doc[k].lower_ in CURRENCY_PREFIX:
+        cur_a = _currency_before(doc, k + 1)
+        k += 1
+    a = _parse_number(doc, k) if k < n else None
+    if a is None or a.ordinal or a.decade:
+        return None
+    sep = "and" if w == "between" else "to"
+    m = a.end
+    # units after the first number: "between 5% and 10%", "between $5m and $10m"
+    unit_a = _percent_after(doc, m) or _currency_after(doc, m)
+    if unit_a:
+        m = unit_a[1]
+    if m >= n or doc[m].lower_ != sep:
+        return None
+    k2 = m + 1
+    cur_b = None
+    if k2 < n and doc[k2].lower_ in CURRENCY_PREFIX:
+        cur_b = _currency_before(doc, k2 + 1)
+        k2 += 1
+    b = _parse_number(doc, k2) if k2 < n else None
+    if b is None or b.ordinal:
+        return None
+    if w == "from":
+        # verbs of change: two separate figures
+        head = doc[i].head
+        if head.lemma_.lower() in CHANGE_VERBS or head.lower_ in ("up", "down") or \
+                any(t.lemma_.lower() in CHANGE_VERBS for t in doc[i].sent if t.pos_ == "VERB"):
+            return None
+    # dates "between 2010 and 2015", "from 1990 to 2000" -> date range
+    a_text, b_text = doc[a.start].text, doc[b.start].text
+    if _year_like(a.value, a_text) and _year_like(b.value, b_text) and not cur_a and not cur_b:
+        return _Fig(i, b.end, a.value, value_high=b.value, kind="date", unit="year", anchor=a.start)
+    if _month_at(doc, a.end) or _month_at(doc, b.end) or _month_at(doc, k - 1):
+        return None
+    av, bv = a.value, b.value
+    if b.scaled and not a.scaled and a.value < b.base * 10 and a.value < b.value:
+        av = a.value * b.scale
+    end = b.end
+    fig = _Fig(i, end, av, value_high=bv, kind="range", anchor=b.end - 1 if b.scaled else b.start)
+    cur = cur_b or cur_a
+    if cur:
+        fig.unit = cur[0]
+        if b.suffix_unit == "m?":
+            fig.value_high *= 1e6
+            if not a.scaled and av < fig.value_high:
+                fig.value *= 1e6
+    else:
+        after = _currency_after(doc, end) or _percent_after(doc, end)
+        if after:
+            fig.unit = after[0]
+            fig.extra_tokens = list(range(end, after[1]))
+            fig.end = after[1]
+        elif unit_a:
+            fig.unit = unit_a[0]
+        else:
+            u = _unit_after(doc, end)
+            if u is not None:
+                fig.unit = u[0]
+                fig.extra_tokens = list(range(end, u[1]))
+                fig.end = u[1]
+                if u[2] and fig.end < n and doc[fig.end].lower_ in ("ago",):
+                    fig.kind = "date"
+    return fig
+
+
+def _range_or_vote(doc: Doc, fig: _Fig, num: _Num, cur, title_case: bool):
+    n = len(doc)
+    j = fig.end
+    if j >= n:
+        return None
+    sep = doc[j]
+    s = sep.lower_
+    votes_word = False
+    k = j
+    # "419 votes to 3"
+    if s in ("votes", "vote") and j + 1 < n and doc[j + 1].lower_ in ("to", "against"):
+        votes_word = True
+        k = j + 1
+        s = doc[k].lower_
+    if s not in _DASHES and s not in ("to", "or", "/", "against") and not (s == "and" and False):
+        return None
+    hyphen = s in _DASHES
+    if hyphen and not (doc[k - 1].whitespace_ == "" or doc[k].whitespace_ == "" or s in ("–", "—")):
+        if s == "—":
+            return None
+    if s == "—" and (doc[k - 1].whitespace_ != "" or doc[k].whitespace_ != ""):
+        return None  # an em dash between clauses
+    k2 = k + 1
+    cur_b = None
+    if k2 < n and doc[k2].lower_ in CURRENCY_PREFIX:
+        cur_b = _currency_before(doc, k2 + 1)
+        k2 += 1
+    if k2 >= n:
+        return None
+    b = _parse_number(doc, k2)
+    if b is None or b.ordinal or b.decade:
+        return None
+    if _month_at(doc, b.end):
+        return None
+    # "from X to Y" after a change verb: two figures
+    if s == "to" and fig.start > 0 and doc[fig.start - 1].lower_ == "from":
+        return None
+    if s == "to" and fig.kind in ("percent", "money") and not (cur_b or _percent_after(doc, b.end) or
+                                                            _currency_after(doc, b.end) or b.scaled):
+        # "rose 3% to $150" is two figures; "3% to 5%" needs the unit repeated or shared
+        pass
+    if s == "to" and any(t.lemma_.lower() in CHANGE_VERBS and t.i < fig.start and t.i >= fig.start - 4
+                         for t in doc[max(0, fig.start - 4):fig.start]):
+        return None  # "rose 3 to 5"? rare; "rose 3% to $150" two figures
+    if s == "to" and doc[fig.start].head.lemma_.lower() in CHANGE_VERBS and fig.kind in ("percent", "money"):
+        return None
+    # vote / score?
+    vote = votes_word or _vote_context(doc, fig, b, hyphen)
+    if not vote and s in ("against",):
+        return None
+    if not vote and s in ("or",):
+        # "two or three days": a range if ascending and same magnitude
+        if not (b.value > fig.value and b.value <= fig.value * 10 + 10):
+            return None
+    if not vote and s == "/":
+        return None
+    if not vote and hyphen and fig.kind == "count" and not cur_b and b.value < fig.value and \
+            not b.scaled and fig.value == int(fig.value) and b.value == int(b.value) and fig.value < 1000:
+        vote = True  # "a 5-4 ruling": descending pair is a score
+    if vote:
+        out = _Fig(fig.start, b.end, fig.value, value_high=b.value, kind="vote", anchor=b.start,
+                   qualifier=fig.qualifier)
+        if votes_word:
+            out.anchor = j
+        return out
+    if b.value < fig.value and not b.scaled:
+        return None
+    # range
+    av = fig.value
+    if b.scaled and not num.scaled and num.value < b.value and num.value <= b.base:
+        av = num.value * b.scale
+    end = b.end
+    unit = fig.unit
+    after_cur = _currency_after(doc, end)
+    after_pct = _percent_after(doc, end)
+    extra = list(fig.extra_tokens)
+    if cur_b:
+        unit = cur_b[0]
+        if b.suffix_unit == "m?":
+            b.value *= 1e6
+    elif after_cur:
+        unit = after_cur[0]
+        end = after_cur[1]
+    elif after_pct:
+        unit = after_pct[0]
+        end = after_pct[1]
+    else:
+        u = _unit_after(doc, end)
+        if u is not None:
+            if u[2] and u[1] < n and doc[u[1]].lower_ in ("ago",):
+                return _Fig(fig.start, u[1] + 1, av, value_high=b.value, kind="date", unit="relative",
+                            anchor=b.start)
+            if u[2] and _age_after(doc, end):
+                e = _age_after(doc, end)
+                return _Fig(fig.start, e, av, value_high=b.value, kind="range", unit="year of age", anchor=e - 1)
+            unit = u[0]
+            extra = list(range(end, u[1]))
+            end = u[1]
+    if fig.kind == "money" and b.suffix_unit == "m?" and not cur_b:
+        b.value *= 1e6
+        if av < b.value and not num.scaled and num.suffix_unit != "m?":
+            av *= 1e6
+    if fig.kind == "money" and unit == fig.unit and fig.scaled and not b.scaled and b.value < fig.value:
+        b.value *= fig.value / num.base if num.base else 1
+    out = _Fig(fig.start, end, av, value_high=b.value, kind="range", unit=unit,
+               anchor=end - 1 if extra else (b.end - 1 if b.scaled else b.start), qualifier=fig.qualifier)
+    if extra:
+        out.extra_tokens = extra
+    if not (out.value_high > out.value):
+        return None
+    return out
+
+
+def _vote_context(doc: Doc, fig: _Fig, b: _Num, hyphen: bool) -> bool:
+    sent = doc[fig.start].sent
+    lo, hi = max(sent.start, fig.start - 6), min(sent.end, b.end + 4)
+    for t in doc[lo:hi]:
+        if t.i >= fig.start and t.i < b.end:
+            continue
+        if t.lower_ in VOTE_NOUNS and t.pos_ == "NOUN" and t.lower_ not in ("count", "lead", "edge", "result"):
+            return True
+        if t.lemma_.lower() in VOTE_VERBS and t.pos_ in ("VERB", "AUX") and t.lemma_.lower() not in ("rule", "lead",
+                                                                                                       "clear",
+                                                                                                       "split"):
+            if hyphen or t.lemma_.lower() in ("vote", "pass", "approve", "reject", "confirm", "adopt", "beat",
+                                              "defeat", "win", "lose", "draw"):
+                return True
+        if t.lemma_.lower() in ("rule", "lead", "split", "decide") and hyphen:
+            return True
+    return False
+
+
+def _attach_qualifier(doc: Doc, fig: _Fig, sent_start: int) -> None:
+    k = fig.start
+    if fig.kind == "range" and doc[k].lower_ in ("between", "from"):
+        k_q = k
+    else:
+        k_q = k
+    q, _ = _qualifier_before(doc, k_q, sent_start)
+    if fig.vague and q is None:
+        q = "several" if doc[fig.start].lower_ in ("several", "few") else "over"
+    if q is None and k_q >= 2 and doc[k_q - 1].lower_ in ("a", "an") and doc[k_q - 2].lower_ in ("some",):
+        q = "about"
+    # "several hundred", "a few thousand"
+    if fig.kind in ("count", "money", "measure") and fig.start > 0 and doc[fig.start - 1].lower_ in ("several",) \
+            or fig.start > 1 and doc[fig.start - 2].lower_ == "a" and doc[fig.start - 1].lower_ == "few":
+        if doc[fig.start].lower_ in SCALE_WORDS:
+            q = "several"
+    post, end = _qualifier_after(doc, fig.end)
+    if post is not None:
+        q = post if q in (None, "exactly") else q
+        # keep the qualifier words outside the span: span is the figure as written
+    if q is None:
+        q = "exactly"
+    fig.qualifier = q
+
+
+# ------------------------------------------------------------------------------------------------
+# What the figure counts
+# ------------------------------------------------------------------------------------------------
+
+
+def _noun_token(doc: Doc, fig: _Fig):
+    """The token naming what the figure counts, or None."""
+    span_ids = set(range(fig.start, fig.end))
+    anchor = doc[fig.anchor] if 0 <= fig.anchor < len(doc) else doc[fig.start]
+    # climb to the span's top token
+    top = anchor
+    seen = 0
+    while top.head.i in span_ids and top.head.i != top.i and seen < 10:
+        top = top.head
+        seen += 1
+    # the span's own tokens may head the phrase ("%", "dollars", "barrels") -> look at their children
+    for t in [doc[k] for k in sorted(span_ids)]:
+        if t.head.i not in span_ids or t.head.i == t.i:
+            top = t if t.i in fig.extra_tokens or top.i not in span_ids else top
+    cands = []
+
+    def good(t: Token) -> bool:
+        nominal = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ in ("nsubj", "nsubjpass")
+        if nominal and t.i not in span_ids and not t.like_num:
+            lw = t.lower_
+            if lw in TIME_UNITS and fig.kind not in ("measure",):
+                return fig.kind in ("count",) and False
+            if lw in MONTHS or lw in WEEKDAYS:
+                return False
+            return True
+        return False
+
+    def through_of(t: Token) -> Token:
+        """'the number of X' -> X; 'death toll' -> death; 'a total of X' -> X."""
+        lem = t.lemma_.lower()
+        if lem in OF_NOUNS or lem in CHANGE_NOUNS and fig.kind in ("percent", "money", "measure", "range"):
+            preps = ("of", "among") if lem in OF_NOUNS else ("in", "of")
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    for p in c.children:
+                        if p.dep_ == "pobj" and good(p):
+                            return through_of(p)
+                        if p.dep_ == "pobj" and p.pos_ == "PRON":
+                            return t
+        if lem in TOLL_NOUNS:
+            for c in t.children:
+                if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ") and c.i < t.i:
+                    return c
+        return t
+
+    def of_child(t: Token):
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "among"):
+                for p in c.children:
+                    if p.dep_ == "pobj" and good(p):
+                        return p
+                    if p.dep_ == "pobj" and p.like_num:
+                        # "three out of four voters", "one in five Americans"
+                        pass
+            if c.dep_ == "prep" and c.lower_ in ("out", "in") and fig.kind == "count":
+                for p in c.subtree:
+                    if p.like_num and p.i != t.i and p.head.pos_ in ("NOUN", "PROPN") and good(p.head):
+                        return p.head
+        return None
+
+    head = top.head
+    dep = top.dep_
+    # 1. a unit token inside the span heads "of X": "5% of voters", "3 million barrels of oil"
+    for k in fig.extra_tokens + [top.i]:
+        t = doc[k]
+        oc = of_child(t)
+        if oc is not None:
+            return through_of(oc)
+    # 2. the number modifies a noun: "755 US diplomats", "a $5m contract", "a 3,000-strong crowd"
+    if dep in ("nummod", "compound", "amod", "nmod", "quantmod", "npadvmod", "dep", "appos", "conj", "poss") \
+            and head.i not in span_ids:
+        h = head
+        # "3,000-strong crowd": number -> strong (ADJ) -> crowd
+        if h.pos_ == "ADJ" and h.head.pos_ in ("NOUN", "PROPN") and h.dep_ == "amod":
+            h = h.head
+        if good(h) and h.i > top.i and not (h.lower_ in TIME_UNITS and fig.kind == "count" and dep != "nummod"):
+            if fig.kind == "vote" and h.lower_ in VOTE_NOUNS:
+                return h
+            if h.lower_ in TIME_UNITS and fig.kind == "count" and dep == "nummod":
+                return None
+            if fig.kind in ("percent", "money", "range") and h.lemma_.lower() in CHANGE_NOUNS:
+                t2 = through_of(h)
+                return t2 if t2 is not h else h
+            if h.pos_ == "PROPN" and h.ent_type_ in ("GPE", "NORP") and dep == "compound":
+                pass
+            else:
+                return through_of(h)
+    # 3. "35 of the diplomats"
+    oc = of_child(top)
+    if oc is not None:
+        return through_of(oc)
+    # 4. the number is an argument: "bringing to 455 the number of X", "the number of X fell to 455",
+    #    "unemployment rose to 5%", "turnout was 65%", "US forces numbered 2,500"
+    gov = None
+    count_preps = ("to", "at", "by", "from", "of", "around", "about", "near", "over", "under", "than",
+                   "above", "below", "past", "beyond", "toward", "towards")
+    if dep == "pobj" and head.dep_ in ("prep", "agent", "dative") and (
+            head.lower_ in count_preps or fig.kind != "count"):
+        gov = head.head
+        # "revenue of $65.8bn", "a population of 1.4 billion", "a crowd of around 10,000"
+        if (head.lower_ == "of" or head.lower_ == "at" and fig.kind != "count") and good(gov) and \
+                gov.lemma_.lower() not in LEVEL_NOUNS | CHANGE_NOUNS | OF_NOUNS:
+            return gov
+        # "an increase of 5%", "a rise to 5%"
+        if gov.pos_ in ("NOUN",) and gov.lemma_.lower() in CHANGE_NOUNS | OF_NOUNS:
+            t2 = through_of(gov)
+            if t2 is not gov:
+                return t2
+            g2 = gov.head
+            if gov.dep_ in ("dobj", "nsubj") and g2.pos_ in ("VERB", "AUX"):
+                gov = g2
+            else:
+                return gov if fig.kind != "count" else None
+    elif dep in ("dobj", "attr", "npadvmod", "nsubj", "nsubjpass", "acomp", "advmod", "oprd", "ROOT",
+                 "conj", "appos", "pobj", "compound", "nummod", "amod", "nmod"):
+        gov = head if dep != "ROOT" else top
+    # "closed down 1.2 percent", "is worth $2.7bn": climb from the adverb/adjective to the verb
+    hops = 0
+    while gov is not None and (gov.pos_ in ("ADV", "ADP", "ADJ", "PART") or gov.pos_ == "NOUN" and not good(gov)) \
+            and gov.head.i != gov.i and hops < 2:
+        gov = gov.head
+        hops += 1
+    if gov is not None and hops and fig.kind != "count" and gov.pos_ in ("NOUN", "PROPN") and good(gov):
+        return through_of(gov)  # "assets worth more than $1.3 trillion"
+    if gov is not None and gov.pos_ in ("VERB", "AUX"):
+        args = [c for c in gov.children if c.i not in span_ids]
+        order = ("dobj", "nsubjpass", "nsubj", "attr") if dep == "pobj" else ("nsubj", "nsubjpass", "dobj", "attr")
+        measure_verb = gov.lemma_.lower() in MEASURE_VERBS or gov.lemma_.lower() in CHANGE_VERBS
+        for d in order:
+            for c in args:
+                if c.dep_ == d and good(c):
+                    t2 = through_of(c)
+                    if fig.kind == "count" and t2 is c and c.lemma_.lower() not in OF_NOUNS and \
+                            not (measure_verb or dep in ("attr", "pobj") and d in ("nsubj", "nsubjpass")
+                                 or dep == "pobj" and d == "dobj" and gov.lemma_.lower() in CHANGE_VERBS):
+                        continue  # "Police arrested 300": the subject is not what is counted
+                    return t2
+        # "is expected to rise to 5%": the subject of the governing verb
+        if fig.kind != "count":
+            for anc in [gov, *gov.ancestors][:4]:
+                for c in anc.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and good(c):
+                        return through_of(c)
+    return None
+
+
+def _phrase(doc: Doc, t: Token, fig: _Fig) -> str:
+    """The counted phrase as written: the noun with its left modifiers and a following 'of X'/conjunct."""
+    span_ids = set(range(fig.start, fig.end))
+    left = t.i
+    for c in t.lefts:
+        if c.i in span_ids or c.dep_ in ("det", "predet", "poss") or c.like_num:
+            continue
+        if c.dep_ in ("amod", "compound", "nmod", "npadvmod", "nummod") and c.i >= fig.end - 1:
+            left = min(left, c.left_edge.i)
+    while left < t.i and (doc[left].i in span_ids or doc[left].is_punct or doc[left].dep_ == "det"):
+        left += 1
+    right = t.i
+    for c in t.rights:
+        if c.dep_ in ("cc",) or (c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")
+                                 and not c.like_num and c.lower_ not in VAGUE_PLURALS):
+            right = max(right, c.i)
+        else:
+            break
+    if doc[right].dep_ == "cc":
+        right -= 1
+    return doc[left:right + 1].text
+
+
+def _lemma(t: Token) -> str:
+    """Lemma of the counted noun: names keep their spelling, common nouns are lower-cased."""
+    if t.pos_ == "PROPN" and not (t.i == t.sent.start and t.ent_type_ not in NAME_ENTS):
+        return t.text
+    lem = t.lemma_.lower()
+    low = t.lower_
+    if lem in ("%",):
+        return "percent"
+    if t.tag_ == "NNS" and low == lem + "es" and lem.endswith("s"):
+        return low[:-1]  # the lemmatiser turns "doses" into "dos"
+    return lem
+
+
+def _span_top(doc: Doc, fig: _Fig) -> Token:
+    """The token of the figure's span whose head lies outside it (its syntactic attachment)."""
+    span_ids = set(range(fig.start, fig.end))
+    top = doc[fig.anchor] if 0 <= fig.anchor < len(doc) else doc[fig.start]
+    for _ in range(10):
+        if top.head.i in span_ids and top.head.i != top.i:
+            top = top.head
+        else:
+            break
+    return top
+
+
+SCORE_VERBS = {"beat", "win", "lose", "draw", "lead", "trail", "defeat", "thrash", "edge", "rout", "tie",
+               "score", "hammer", "crush", "down", "overcome", "level", "finish", "end"}
+
+
+def _vote_noun(doc: Doc, fig: _Fig) -> str:
+    """'vote' for votes (and a vote noun the figure modifies: ruling, majority ...), 'score' for games."""
+    span = doc[fig.start:fig.end]
+    if any(t.lower_ in ("vote", "votes") for t in span):
+        return "vote"
+    top = _span_top(doc, fig)
+    for t in (top.head, *[doc[k] for k in range(fig.end, min(len(doc), fig.end + 2))]):
+        if t.lower_ in VOTE_NOUNS and t.pos_ == "NOUN" and t.i not in range(fig.start, fig.end):
+            lem = t.lemma_.lower()
+            return "vote" if lem in ("vote", "ballot", "tally", "count") else lem
+    for t in top.ancestors:
+        if t.pos_ in ("VERB", "AUX"):
+            if t.lemma_.lower() in SCORE_VERBS:
+                return "score"
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in VOTE_NOUNS:
+                    lem = c.lemma_.lower()
+                    return "vote" if lem in ("vote", "ballot", "tally", "count") else lem
+            return "vote"
+    return "vote"
+
+
+def _assign_noun(doc: Doc, fig: _Fig) -> None:
+    if fig.kind in ("date", "ordinal") or fig.noun:
+        return
+    if fig.kind == "vote":
+        fig.noun = _vote_noun(doc, fig)
+        return
+    t = None
+    if fig.kind in ("money", "range") and fig.end + 1 < len(doc):
+        # "£300m in aid", "$2m worth of drugs", "$5bn of loans"
+        k = fig.end
+        if doc[k].lower_ == "worth" and k + 1 < len(doc) and doc[k + 1].lower_ == "of":
+            k += 1
+        if doc[k].lower_ in ("in", "of", "worth"):
+            for c in doc[k].children:
+                if c.dep_ == "pobj" and c.pos_ == "NOUN" and c.lower_ not in TIME_UNITS and \
+                        c.ent_type_ not in ("DATE", "TIME") and c.lemma_.lower() not in PERIOD_NOUNS:
+                    t = c
+    if t is None:
+        t = _noun_token(doc, fig)
+    if t is not None and t.lemma_.lower() in GENERIC_NOUNS and fig.kind in ("count", "range") and t.tag_ != "NNS":
+        fig.elided = True  # "bringing the total to 12 million": inherit the previous count's noun
+        return
+    if t is None:
+        # "one in five Americans": the number hangs on another number that counts a noun
+        top = _span_top(doc, fig)
+        h = top.head
+        if h.i != top.i and h.like_num and h.dep_ == "nummod" and h.head.pos_ in ("NOUN", "PROPN"):
+            t = h.head
+    if fig.unit == "year of age":
+        fig.noun = "age"
+        if t is not None:
+            fig.noun_phrase = _phrase(doc, t, fig)
+        return
+    if t is not None:
+        fig.noun, fig.noun_phrase = _lemma(t), _phrase(doc, t, fig)
+
+
+def find_figures(doc: Doc) -> list[dict]:
+    """Figures in a parsed Doc as plain dicts (value, value_high, kind, unit, text, noun,
+    noun_phrase, qualifier, start, end); offsets are character offsets into ``doc.text``."""
+    figs = _scan(doc)
+    out = []
+    last_count: tuple[int, str] | None = None  # (token index, noun) of the last count with a noun
+    for fig in figs:
+        _assign_noun(doc, fig)
+        if fig.kind in ("count", "range") and not fig.noun and not fig.unit:
+            # elided noun: "755 will have to leave" after "Over 1,000 employees"; "12 of them"
+            top = _span_top(doc, fig)
+            bare = fig.elided or top.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "appos",
+                                              "ROOT", "npadvmod")
+            if bare and last_count is not None and fig.start - last_count[0] <= 60:
+                fig.noun, fig.noun_phrase, fig.elided = last_count[1], "", True
+        if fig.kind in ("count", "range") and fig.noun and not fig.elided and not fig.unit:
+            last_count = (fig.start, fig.noun)
+        start_char = doc[fig.start].idx
+        end_tok = doc[fig.end - 1]
+        end_char = end_tok.idx + len(end_tok.text)
+        out.append({
+            "value": float(fig.value),
+            "value_high": float(fig.value_high),
+            "kind": fig.kind,
+            "unit": fig.unit,
+            "text": doc.text[start_char:end_char],
+            "noun": fig.noun,
+            "noun_phrase": fig.noun_phrase,
+            "qualifier": fig.qualifier if fig.kind not in ("date", "ordinal") else (
+                fig.qualifier if fig.qualifier != "exactly" else "exactly"),
+            "start": start_char,
+            "end": end_char,
+        })
+    return out
 
 
 def extract_figures(doc: Doc, *, article_id: str) -> pd.DataFrame:
     """Figures in one article (`figures` table)."""
-    return schema.empty("figures")  # TODO(figures issue)
+    rows = []
+    for n, f in enumerate(find_figures(doc), start=1):
+        row = {"article_id": article_id, "figure_id": f"{article_id}:f{n}", **f}
+        row.update(sentence_columns(doc, f["start"]))
+        rows.append(row)
+    if not rows:
+        return schema.empty("figures")
+    return schema.conform("figures", pd.DataFrame(rows))
+
+
+def figures_in_text(text: str, nlp=None) -> list[dict]:
+    """Convenience for tests and notebooks: parse `text` with the newsbook pipeline and return
+    `find_figures` dicts."""
+    if nlp is None:
+        from .nlp import load_pipeline
+
+        nlp = load_pipeline()
+    return find_figures(nlp(text))
+
+
+# ------------------------------------------------------------------------------------------------
+# Baseline, for evaluation only: raw spaCy numeric entities with their syntactic head
+# ------------------------------------------------------------------------------------------------
+
+
+def baseline_figures(doc: Doc) -> list[dict]:
+    """spaCy CARDINAL/MONEY/PERCENT/QUANTITY entities; value from the first number in the entity,
+    noun = lemma of the syntactic head of the entity's root.  Used to measure what the parse alone
+    gives (see tests/test_figures.py and notebooks/figures.ipynb)."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            continue
+        value = math.nan
+        for t in ent:
+            p = _parse_number(doc, t.i)
+            if p is not None:
+                value = p.value
+                break
+        if math.isnan(value):
+            continue
+        head = ent.root.head
+        out.append({
+            "value": float(value), "value_high": math.nan,
+            "kind": {"CARDINAL": "count", "MONEY": "money", "PERCENT": "percent", "QUANTITY": "measure"}[ent.label_],
+            "unit": "", "text": ent.text,
+            "noun": head.lemma_.lower() if head.i != ent.root.i else "",
+            "noun_phrase": head.text, "qualifier": "exactly",
+            "start": ent.start_char, "end": ent.end_char,
+        })
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Evaluation against hand-made gold (tests, notebooks, a researcher's own gold file)
+# ------------------------------------------------------------------------------------------------
+
+COUNTED_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote")
+
+
+def load_gold(path, articles: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Gold figures and not-figures from a YAML file (format: tests/gold/figures_seeds.yaml), located
+    in `articles.text`: each item gets `article_id`, `start`, `end` (found through its `context`)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    texts = dict(zip(articles["article_id"], articles["text"]))
+    figures, not_figures = [], []
+    for article_id, entry in (data.get("articles") or {}).items():
+        text = texts.get(article_id)
+        if text is None:
+            continue
+        for key, out in (("figures", figures), ("not_figures", not_figures)):
+            for item in entry.get(key) or []:
+                ctx = item.get("context", item["text"])
+                at = text.find(ctx)
+                if at < 0:
+                    raise ValueError(f"gold context not found in {article_id}: {ctx!r}")
+                inner = ctx.find(item["text"])
+                start = at + inner
+                out.append({**item, "article_id": article_id, "start": start, "end": start + len(item["text"])})
+    return figures, not_figures
+
+
+def evaluate(predicted, gold: list[dict], not_figures: list[dict] = (), kinds=COUNTED_KINDS) -> dict:
+    """Value precision/recall/F1 of `predicted` figures (dicts or a DataFrame with article_id, start,
+    end, value, noun, qualifier, kind) against `gold`, on figures of `kinds`; noun and qualifier
+    accuracy on the matched gold figures; `name_errors`: predictions overlapping a not-figure.
+
+    A prediction matches a gold figure when it is in the same article, the spans overlap and the
+    value is the same (1e-6 relative)."""
+    rows = predicted.to_dict("records") if isinstance(predicted, pd.DataFrame) else list(predicted)
+    gold_k = [g for g in gold if kinds is None or g.get("kind") in kinds]
+    pred_k = [p for p in rows if kinds is None or p.get("kind") in kinds]
+
+    def overlaps(a, b):
+        return a["article_id"] == b["article_id"] and a["start"] < b["end"] and b["start"] < a["end"]
+
+    matched_pred: set[int] = set()
+    matches = []
+    for g in gold_k:
+        for k, p in enumerate(pred_k):
+            if k in matched_pred or not overlaps(g, p):
+                continue
+            if math.isclose(float(p["value"]), float(g["value"]), rel_tol=1e-6):
+                matched_pred.add(k)
+                matches.append((g, p))
+                break
+    # a prediction that overlaps a gold figure of another kind (a date, an ordinal) is not a false
+    # positive of the counted set when that gold figure is out of `kinds`
+    others = [g for g in gold if g not in gold_k]
+    false_pos = [p for k, p in enumerate(pred_k) if k not in matched_pred
+                 and not any(overlaps(o, p) and o.get("kind") not in (kinds or ()) and
+                             math.isclose(float(p["value"]), float(o["value"]), rel_tol=1e-6) for o in others)]
+    tp = len(matches)
+    precision = tp / (tp + len(false_pos)) if (tp + len(false_pos)) else 1.0
+    recall = tp / len(gold_k) if gold_k else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    noun_ok = sum(1 for g, p in matches if (p.get("noun") or "").lower() == (g.get("noun") or "").lower())
+    qual_ok = sum(1 for g, p in matches if (p.get("qualifier") or "exactly") == (g.get("qualifier") or "exactly"))
+    name_errors = [p for p in rows for nf in not_figures if overlaps(nf, p)]
+    return {
+        "gold": len(gold_k), "predicted": len(pred_k), "matched": tp,
+        "value_precision": round(precision, 3), "value_recall": round(recall, 3), "value_f1": round(f1, 3),
+        "noun_accuracy": round(noun_ok / tp, 3) if tp else 0.0,
+        "noun_correct_of_gold": round(noun_ok / len(gold_k), 3) if gold_k else 1.0,
+        "qualifier_accuracy": round(qual_ok / tp, 3) if tp else 0.0,
+        "name_errors": len(name_errors),
+        "false_positives": [p.get("text", "") for p in false_pos],
+        "missed": [g["text"] for g in gold_k if not any(g is m[0] for m in matches)],
+        "wrong_noun": [(g["text"], g.get("noun"), p.get("noun")) for g, p in matches
+                       if (p.get("noun") or "").lower() != (g.get("noun") or "").lower()],
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Across sources: agreed, conflicting and single-source figures, and arithmetic relations
+# ------------------------------------------------------------------------------------------------
+
+#: kinds compared across sources (ordinals are positions, not quantities)
+MATCHED_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "date")
+_APPROX = {"exactly": (1.0, 1.0), "about": (0.9, 1.1), "over": (1.0, math.inf), "at least": (1.0, math.inf),
+           "nearly": (0.85, 1.0), "up to": (0.0, 1.0), "at most": (0.0, 1.0), "fewer than": (0.0, 1.0),
+           "several": (2.0, 10.0)}
+
+
+def interval(value: float, qualifier: str, value_high: float = math.nan) -> tuple[float, float]:
+    """The values a stated figure allows: "over 1,000" -> (1000, inf), "about 300" -> (270, 330)."""
+    if value_high == value_high and value_high > value:  # a range
+        return value, value_high
+    lo, hi = _APPROX.get(qualifier or "exactly", (1.0, 1.0))
+    a, b = value * lo, value * hi
+    return (min(a, b), max(a, b)) if value >= 0 else (min(a, b), max(a, b))
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suf in ("ically", "ical", "ic", "ies", "es", "s", "al", "ian", "ers", "er"):
+        if len(w) - len(suf) >= 4 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+def _name_modifiers(phrase: str, noun: str) -> set[str]:
+    """Capitalised words before the noun in its phrase ("Russian diplomats" -> {"russian"})."""
+    words = re.findall(r"[A-Za-z][\w.-]*", phrase or "")
+    out = set()
+    nstem = _stem(noun)
+    for w in words:
+        if _stem(w) == nstem:
+            break
+        if w[:1].isupper():
+            out.add(w.lower().replace(".", ""))
+    return out
+
+
+def noun_class(noun: str) -> str:
+    """A coarse class for loose agreement: 'person' for nouns naming people, else the noun itself."""
+    n = (noun or "").lower()
+    if n in PERSON_NOUNS or n.endswith(_PERSON_SUFFIXES) and len(n) > 4:
+        return "person"
+    return _stem(n)
+
+
+def nouns_compatible(a: dict, b: dict, *, strict: bool = False) -> bool:
+    """Whether two figures count the same kind of thing.
+
+    strict (for conflicts): same lemma (or one noun's stem among the other's phrase words) and no
+    clashing names before them ("Russian diplomats" vs "US diplomats").  Loose (for agreement, where
+    the same value is already strong evidence) also accepts nouns of the same class (employees, staff
+    and diplomats are all people) and a figure without a noun."""
+    na, nb = (a.get("noun") or "").lower(), (b.get("noun") or "").lower()
+    if not na or not nb:
+        return not strict
+    ma, mb = _name_modifiers(a.get("noun_phrase", ""), na), _name_modifiers(b.get("noun_phrase", ""), nb)
+    if ma and mb and not (ma & mb):
+        return False
+    sa, sb = _stem(na), _stem(nb)
+    if sa == sb:
+        return True
+    words_a = {_stem(w) for w in re.findall(r"[A-Za-z]+", a.get("noun_phrase") or "")}
+    words_b = {_stem(w) for w in re.findall(r"[A-Za-z]+", b.get("noun_phrase") or "")}
+    if sa in words_b or sb in words_a:
+        return True
+    if strict:
+        return False
+    return noun_class(na) == noun_class(nb) == "person"
+
+
+def _fmt(v: float) -> str:
+    if v != v:
+        return ""
+    if abs(v) >= 1e9 and v % 1e7 == 0:
+        return f"{v / 1e9:g} billion"
+    if abs(v) >= 1e6 and v % 1e4 == 0:
+        return f"{v / 1e6:g} million"
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.4g}"
+
+
+def _describe(f: dict) -> str:
+    q = f.get("qualifier") or "exactly"
+    q = "" if q == "exactly" else q + " "
+    val = _fmt(f["value"])
+    if f.get("value_high") == f.get("value_high") and f["kind"] in ("range", "vote"):
+        val += ("-" if f["kind"] == "vote" else " to ") + _fmt(f["value_high"])
+    unit = f.get("unit") or ""
+    if f["kind"] == "money":
+        val = f"{unit} {val}"
+    elif unit and f["kind"] in ("percent", "measure", "range"):
+        val = f"{val}{'' if unit == '%' else ' '}{unit}"
+    noun = f.get("noun") or ""
+    return f"{q}{val} {noun}".strip() + f" ({f['article_id']})"
+
+
+def _date_key(text: str) -> str:
+    """'September 1, 2017' and '1 Sept. 2017' -> '2017-09-01'; a year alone -> '2017'."""
+    low = text.lower()
+    year = re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", low)
+    month = next((m for w, m in MONTHS.items() if re.search(rf"\b{w}\b", low)), None)
+    day = re.search(r"\b([0-3]?[0-9])(?:st|nd|rd|th)?\b(?!\d)", re.sub(r"\b(1[0-9]{3}|20[0-9]{2})\b", "", low))
+    parts = [year.group(1) if year else "----"]
+    if month:
+        parts.append(f"{month:02d}")
+        if day:
+            parts.append(f"{int(day.group(1)):02d}")
+    return "-".join(parts) + (" " + re.sub(r"[^a-z]", "", low) if not year and not month else "")
+
+
+def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures compared across articles (`figure_matches` table).
+
+    1. Group: figures of the same kind, unit and value (and high value for ranges and votes) whose
+       nouns are compatible (`nouns_compatible`, loose) form one group; `status` is ``agreed`` when
+       two or more articles state it, else ``single``.
+    2. Conflicts: a group stated by one set of articles and a group stated by a disjoint set, same
+       kind and unit, strictly compatible nouns, values whose qualifier intervals do not overlap
+       ("35" vs "40"; "over 1,000" vs "1,210" does not conflict) and neither set stating the other's
+       value: both become ``conflict`` (an agreed group keeps its status and gets a note).
+    3. Arithmetic: for a count (total) and two other counts of compatible nouns (parts) that one
+       article states together: "a + b = total" when they sum exactly, or the sum checked against a
+       total with a qualifier ("over", "about", "at least") or one they exceed by at most half.
+    """
+    if figures is None or figures.empty:
+        return schema.empty("figure_matches")
+    rows = [r for r in figures.to_dict("records") if r.get("kind") in MATCHED_KINDS]
+    if not rows:
+        return schema.empty("figure_matches")
+
+    def key(f):
+        vh = f.get("value_high")
+        vh = round(float(vh), 6) if vh == vh and f["kind"] in ("range", "vote") else None
+        unit = f.get("unit") or ""
+        if f["kind"] == "date":
+            unit = _date_key(f.get("text") or "")
+        return f["kind"], unit, round(float(f["value"]), 6), vh
+
+    buckets: dict[tuple, list[dict]] = {}
+    for f in rows:
+        buckets.setdefault(key(f), []).append(f)
+    groups: list[dict] = []
+    for k, members in buckets.items():
+        clusters: list[list[dict]] = []
+        for f in members:
+            placed = False
+            for c in clusters:
+                if any(nouns_compatible(f, g) for g in c if g.get("noun")) or not any(g.get("noun") for g in c) \
+                        or not f.get("noun"):
+                    if f.get("noun") and any(g.get("noun") for g in c) and \
+                            not any(nouns_compatible(f, g) for g in c if g.get("noun")):
+                        continue
+                    c.append(f)
+                    placed = True
+                    break
+            if not placed:
+                clusters.append([f])
+        for c in clusters:
+            nouns = [g["noun"] for g in c if g.get("noun")]
+            noun = max(set(nouns), key=lambda x: (nouns.count(x), -nouns.index(x))) if nouns else ""
+            arts = sorted({g["article_id"] for g in c})
+            groups.append({"key": k, "members": c, "noun": noun, "articles": arts, "notes": [],
+                           "status": "agreed" if len(arts) >= 2 else "single"})
+
+    # conflicts
+    for gi, a in enumerate(groups):
+        for b in groups[gi + 1:]:
+            if a["key"][:2] != b["key"][:2] or a["key"][0] in ("date",) or a["key"] == b["key"]:
+                continue
+            if set(a["articles"]) & set(b["articles"]):
+                continue
+            fa, fb = a["members"][0], b["members"][0]
+            if not any(nouns_compatible(x, y, strict=True) for x in a["members"] for y in b["members"]):
+                continue
+            # does an article of one side also state the other side's value for this noun?
+            if any(g is not a and g is not b and g["key"][:3] == b["key"][:3] and set(g["articles"]) & set(a["articles"])
+                   and any(nouns_compatible(x, y) for x in g["members"] for y in b["members"]) for g in groups):
+                continue
+            if any(g is not a and g is not b and g["key"][:3] == a["key"][:3] and set(g["articles"]) & set(b["articles"])
+                   and any(nouns_compatible(x, y) for x in g["members"] for y in a["members"]) for g in groups):
+                continue
+            ia = interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
+            ib = interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
+            if ia[0] <= ib[1] and ib[0] <= ia[1]:
+                continue  # "over 1,000" and "1,210" are compatible
+            for x, y in ((a, b), (b, a)):
+                if x["status"] == "single":
+                    x["status"] = "conflict"
+                x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
+
+    # arithmetic relations between counts
+    counts = [g for g in groups if g["key"][0] == "count" and g["noun"]]
+    by_article: dict[str, set[int]] = {}
+    for gi, g in enumerate(counts):
+        for art in g["articles"]:
+            by_article.setdefault(art, set()).add(gi)
+    for ti, total in enumerate(counts):
+        ft = total["members"][0]
+        tq = ft.get("qualifier") or "exactly"
+        tv = ft["value"]
+        found = 0
+        for ai in range(len(counts)):
+            for bi in range(ai + 1, len(counts)):
+                if ti in (ai, bi) or found >= 3:
+                    continue
+                pa, pb = counts[ai], counts[bi]
+                fa, fb = pa["members"][0], pb["members"][0]
+                if fa["value"] >= tv and tq not in ("nearly", "up to", "at most", "fewer than") or fb["value"] >= tv:
+                    continue
+                if not (nouns_compatible(fa, ft) and nouns_compatible(fb, ft) and nouns_compatible(fa, fb)):
+                    continue
+                together = any(ai in s and bi in s for s in by_article.values())
+                s = fa["value"] + fb["value"]
+                lo, hi = interval(tv, tq)
+                if math.isclose(s, tv):
+                    rel = "="
+                elif not together:
+                    continue
+                elif tq in ("over", "at least") and lo <= s <= tv * 1.5:
+                    rel = f"consistent with '{tq} {_fmt(tv)}'"
+                elif tq == "about" and lo <= s <= hi:
+                    rel = f"consistent with 'about {_fmt(tv)}'"
+                elif tq == "exactly" and tv < s <= tv * 1.5:
+                    rel = f"exceeds the stated total {_fmt(tv)} by {_fmt(s - tv)}"
+                else:
+                    continue
+                found += 1
+                text = (f"{_fmt(fa['value'])} {fa['noun']} + {_fmt(fb['value'])} {fb['noun']} = {_fmt(s)}"
+                        + (f" {total['noun']} stated as total" if rel == "=" else f", {rel} {total['noun']}")
+                        + f" ({'; '.join(total['articles'])})")
+                total["notes"].append("arithmetic: " + text)
+                for p in (pa, pb):
+                    p["notes"].append("part of a sum: " + text)
+
+    out = []
+    for g in groups:
+        f0 = g["members"][0]
+        notes = list(g["notes"])
+        quals = sorted({m.get("qualifier") or "exactly" for m in g["members"]})
+        if len(g["articles"]) >= 2:
+            notes.insert(0, f"stated by {len(g['articles'])} articles"
+                         + (f" (qualifiers differ: {', '.join(quals)})" if len(quals) > 1 else ""))
+        out.append({
+            "value": float(f0["value"]),
+            "noun": g["noun"],
+            "kind": f0["kind"],
+            "articles": ";".join(g["articles"]),
+            "n_articles": len(g["articles"]),
+            "status": g["status"],
+            "figure_ids": ";".join(m["figure_id"] for m in g["members"]),
+            "note": " | ".join(notes),
+        })
+    frame = pd.DataFrame(out)
+    order = {"conflict": 0, "agreed": 1, "single": 2}
+    frame = frame.assign(_o=frame["status"].map(order), _k=frame["kind"].eq("date")) \
+        .sort_values(["_o", "_k", "n_articles", "kind", "value"], ascending=[True, True, False, True, True]) \
+        .drop(columns=["_o", "_k"])
+    return schema.conform("figure_matches", frame)
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables for the figures notebook (plain DataFrames: pandas escapes them when shown)
+# ------------------------------------------------------------------------------------------------
+
+ALL_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "date", "ordinal")
+STATUS_COLOURS = {"conflict": "#f8d0c8", "agreed": "#d5ecd4", "single": ""}
+
+
+def as_kinds(kinds=None) -> tuple[str, ...]:
+    """The notebook's `kinds` parameter as a tuple: None/"all" -> every kind; a string -> one kind."""
+    if kinds is None or kinds == "all" or kinds == ["all"]:
+        return ALL_KINDS
+    if isinstance(kinds, str):
+        kinds = [k.strip() for k in kinds.split(",")]
+    unknown = [k for k in kinds if k not in ALL_KINDS]
+    if unknown:
+        raise ValueError(f"unknown figure kinds {unknown}; known: {', '.join(ALL_KINDS)}")
+    return tuple(kinds)
+
+
+def _sources(frame: pd.DataFrame, articles: pd.DataFrame | None, column: str = "article_id") -> pd.Series:
+    ids = frame[column].astype(str)
+    if articles is None or len(articles) == 0:
+        return ids
+    outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
+    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a)
+
+
+def _stated(f: pd.Series | dict) -> str:
+    """'over 1,000 employee' / 'USD 2.5 billion' / '98-2 vote'."""
+    d = dict(f)
+    d.setdefault("article_id", "")
+    return _describe(d).rsplit(" (", 1)[0]
+
+
+def figures_by_source(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                      kinds=None) -> pd.DataFrame:
+    """Figures per source and kind: columns source, kind, figures (for `charts.figures_per_source_chart`)."""
+    kinds = as_kinds(kinds)
+    f = figures[figures["kind"].isin(kinds)] if len(figures) else figures
+    if len(f) == 0:
+        return pd.DataFrame({"source": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
+                             "figures": pd.Series(dtype="int64")})
+    data = f.assign(source=_sources(f, articles)).groupby(["source", "kind"], as_index=False).size()
+    return data.rename(columns={"size": "figures"})
+
+
+def figure_list(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, kinds=None) -> pd.DataFrame:
+    """Each figure with its source, what it states, what it counts and its sentence, in text order."""
+    kinds = as_kinds(kinds)
+    f = figures[figures["kind"].isin(kinds)] if len(figures) else figures
+    cols = ["source", "figure", "kind", "noun", "qualifier", "sentence"]
+    if len(f) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = f.assign(source=_sources(f, articles), figure=f.apply(_stated, axis=1))
+    out = out.sort_values(["article_id", "start"])
+    return out[cols].reset_index(drop=True)
+
+
+def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                    kinds=None) -> pd.DataFrame:
+    """The `figure_matches` groups of the given kinds with, per source, how that source states the figure
+    (empty if it does not): status, kind, value, noun, one column per source, note."""
+    kinds = as_kinds(kinds)
+    m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
+    sources = sorted(set(_sources(figures, articles))) if len(figures) else []
+    base = ["status", "kind", "value", "noun", "n_articles"]
+    if len(m) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in base + sources + ["note"]})
+    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    label = dict(zip(figures["article_id"].astype(str), _sources(figures, articles)))
+    rows = []
+    for r in m.to_dict("records"):
+        row = {c: r[c] for c in base}
+        for s in sources:
+            row[s] = ""
+        for fid in str(r["figure_ids"]).split(";"):
+            f = by_id.get(fid)
+            if f is None:
+                continue
+            s = label[str(f["article_id"])]
+            shown = f"{f['text']} {f['noun_phrase'] or f['noun']}".strip()
+            row[s] = shown if not row[s] else row[s] + " · " + shown
+        row["note"] = r["note"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def style_agreement(table: pd.DataFrame):
+    """`agreement_table` as a pandas Styler with conflicts highlighted (red) and agreements (green).
+    Every cell is HTML-escaped."""
+    def colour(row):
+        c = STATUS_COLOURS.get(row.get("status", ""), "")
+        return [f"background-color: {c}" if c else "" for _ in row]
+
+    return (table.style.apply(colour, axis=1)
+            .format(escape="html", precision=6, thousands=",")
+            .format({"value": lambda v: _fmt(float(v))}, escape="html")
+            .hide(axis="index"))
+
+
+def conflicts(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+              kinds=None) -> pd.DataFrame:
+    """Conflicting figures, each with its source and the sentence that states it."""
+    kinds = as_kinds(kinds)
+    m = matches[(matches["status"] == "conflict") & matches["kind"].isin(kinds)] if len(matches) else matches
+    cols = ["noun", "kind", "value", "source", "figure", "sentence", "note"]
+    if len(m) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    by_id = figures.set_index("figure_id")
+    label = dict(zip(figures["article_id"].astype(str), _sources(figures, articles)))
+    rows = []
+    for r in m.sort_values(["noun", "kind", "value"]).to_dict("records"):
+        for fid in str(r["figure_ids"]).split(";"):
+            if fid not in by_id.index:
+                continue
+            f = by_id.loc[fid]
+            rows.append({"noun": r["noun"], "kind": r["kind"], "value": r["value"],
+                         "source": label[str(f["article_id"])], "figure": _stated(f.to_dict()),
+                         "sentence": f["sentence"], "note": r["note"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def values_by_noun(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, kinds=None,
+                   top_n: int = 15) -> pd.DataFrame:
+    """Counted figures of the `top_n` nouns stated most often (for `charts.figure_values_chart`):
+    noun, value, source, kind, figure, sentence."""
+    kinds = [k for k in as_kinds(kinds) if k not in ("date", "ordinal")]
+    f = figures[figures["kind"].isin(kinds) & figures["noun"].fillna("").ne("")] if len(figures) else figures
+    cols = ["noun", "value", "source", "kind", "figure", "sentence"]
+    if len(f) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}).astype({"value": float})
+    keep = f["noun"].value_counts().head(top_n).index
+    f = f[f["noun"].isin(keep)]
+    out = f.assign(source=_sources(f, articles), figure=f.apply(_stated, axis=1))
+    return out[cols].reset_index(drop=True)

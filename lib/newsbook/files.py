@@ -46,3 +46,46 @@ def write_table(frame: pd.DataFrame, directory: str | os.PathLike, name: str) ->
         frame.to_parquet(tmp, index=False)
     with atomic_path(directory / f"{name}.csv") as tmp:
         frame.to_csv(tmp, index=False)
+
+
+def write_dataset(frame: pd.DataFrame, target: str | os.PathLike, partition_column: str) -> Path:
+    """Write `frame` as a hive-partitioned Parquet dataset folder (``target/COLUMN=VALUE/part-0.parquet``).
+
+    Every partition file has the schema of the whole frame, so readers (pyarrow, pandas, DuckDB) see one
+    consistent schema. The folder is written beside `target` under a temporary name and then swapped in:
+    a failed write leaves the previous dataset (or none) in place and no temporary folder behind.
+    """
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        data = frame.drop(columns=[partition_column])
+        arrow_schema = pa.Schema.from_pandas(data, preserve_index=False)
+        if frame.empty:
+            groups = [(0, data)]
+        else:
+            groups = [(value, sub.drop(columns=[partition_column]))
+                      for value, sub in frame.groupby(partition_column, sort=True)]
+        for value, sub in groups:
+            folder = tmp / f"{partition_column}={int(value):02d}"
+            folder.mkdir()
+            table = pa.Table.from_pandas(sub, schema=arrow_schema, preserve_index=False)
+            pq.write_table(table, folder / "part-0.parquet")
+        old = None
+        if target.exists():
+            old = target.parent / f".{target.name}.{os.getpid()}.old"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target

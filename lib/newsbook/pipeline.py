@@ -2,8 +2,21 @@
 per-article results, and resolves actors and matches across the corpus.
 
 Per-article work (parse, mentions, quotes, figures) is pure and cached by article content and
-pipeline version; corpus-wide work (canonical actors, corrections, cross-source matches) is cheap
-and is redone on every run.
+pipeline version; corpus-wide work (canonical actors, corrections, cross-source matches) is redone
+whenever the corpus, its corrections file or newsbook's code changed.
+
+Scale
+- Articles stream through spaCy: only one batch of parsed Docs is in memory at a time, and the
+  per-article tables are concatenated as they arrive.
+- The per-article work can run in this process, in N local processes (``jobs=N``) or on a Dask
+  cluster (``scheduler="tcp://HOST:8786"``); see newsbook.engines. The cache is consulted here,
+  in the calling process, and only misses are shipped; every engine writes identical tables.
+- Re-runs are incremental: an unchanged corpus is answered from the corpus-level caches (the read
+  articles, keyed by file sizes and modification times; the assembled tables, keyed by the
+  corpus content, the corrections file and the code), a changed or added article is parsed alone.
+- ``Annotations.save`` writes every table as ``NAME.parquet`` + ``NAME.csv`` and the per-article
+  tables also as a hive-partitioned Parquet dataset ``NAME/bucket=NN/part-0.parquet``;
+  ``read_table`` reads them column- and row-selectively, without the article text unless asked.
 """
 
 from __future__ import annotations
@@ -11,8 +24,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import pickle
-from dataclasses import dataclass, field, fields
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -20,13 +35,19 @@ import pandas as pd
 
 from . import actors, compare, figures, quotes, schema
 from .config import CACHE_DIR, resolve_path
-from .corpus import read_corpus
-from .files import atomic_path, write_table, write_text
+from .corpus import CorpusRead, read_corpus
+from .files import atomic_path, write_dataset, write_table, write_text
 
 log = logging.getLogger("newsbook.pipeline")
 
 PER_ARTICLE_TABLES = ("mentions", "quotes", "figures")
 CORRECTIONS_FILE_NAMES = ("actors.yaml", "actors.yml")
+# Tables with an article_id column: also written as a dataset partitioned by a hash bucket of it.
+PARTITIONED_TABLES = ("articles", "mentions", "actors", "quotes", "figures")
+PARTITION_COLUMN = "bucket"
+ROW_COLUMN = "_row"  # original row order, kept in the dataset files only
+ARTICLES_PER_BUCKET = 1000
+MAX_BUCKETS = 64
 
 
 @dataclass
@@ -46,26 +67,62 @@ class Annotations:
     corpus: str = ""
     cache_hits: int = 0
     cache_misses: int = 0
+    result_key: str = ""  # identifies corpus + corrections + code; "" if not cacheable
+    timings: dict = field(default_factory=dict)  # seconds per stage of the run that made this
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in schema.TABLES}
 
-    def save(self, directory) -> Path:
-        """Write every table as Parquet and CSV (each file atomically) plus a manifest."""
+    def save(self, directory, *, partitions: int | None = None, if_changed: bool = False) -> Path:
+        """Write every table as Parquet and CSV (each file atomically) plus a manifest.
+
+        The per-article tables (PARTITIONED_TABLES) are also written as a Parquet dataset folder
+        ``NAME/bucket=NN/part-0.parquet``, partitioned by a stable hash bucket of article_id (the same
+        article is in the same bucket in every table), so a large annotation set can be read a bucket,
+        a few columns or a filtered subset at a time (``read_table``; pyarrow, pandas or DuckDB).
+        `partitions`: number of buckets (default: one per 1,000 articles, at most 64).
+        `if_changed`: skip writing when `directory` already holds these very tables (same result
+        key in its manifest and every file present); the CLI uses it so a re-run on an unchanged
+        corpus writes nothing.
+        """
         directory = Path(directory)
+        buckets = partitions or min(MAX_BUCKETS, max(1, math.ceil(len(self.articles) / ARTICLES_PER_BUCKET)))
+        if if_changed and self.saved_in(directory):
+            log.info("tables in %s are up to date", directory)
+            return directory
         directory.mkdir(parents=True, exist_ok=True)
         for name, frame in self.tables().items():
             write_table(frame, directory, name)
+            if name in PARTITIONED_TABLES:
+                write_dataset(_with_buckets(frame, buckets), directory / name, PARTITION_COLUMN)
         manifest = {
             "corpus": self.corpus,
             "pipeline_version": self.pipeline_version,
+            "result_key": self.result_key,
             "corrections_applied": self.corrections_applied,
             "articles": self.articles["article_id"].tolist(),
             "corpus_hash": corpus_hash(self.articles),
             "tables": {name: len(frame) for name, frame in self.tables().items()},
+            "partitioned": {"tables": list(PARTITIONED_TABLES), "column": PARTITION_COLUMN,
+                            "buckets": buckets, "hash": "blake2b-8 of article_id, modulo buckets"},
         }
         write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
         return directory
+
+    def saved_in(self, directory) -> bool:
+        """Whether `directory` already holds these very tables (see `save(if_changed=True)`)."""
+        directory = Path(directory)
+        if not self.result_key:
+            return False
+        try:
+            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if manifest.get("result_key") != self.result_key or manifest.get("corpus") != self.corpus:
+            return False
+        expected = [directory / f"{name}.{ext}" for name in schema.TABLES for ext in ("parquet", "csv")]
+        expected += [directory / name for name in PARTITIONED_TABLES]
+        return all(path.exists() for path in expected)
 
     @classmethod
     def load(cls, directory) -> "Annotations":
@@ -91,6 +148,50 @@ def corpus_hash(articles: pd.DataFrame) -> str:
     for article_id, chash in sorted(zip(articles["article_id"], articles["content_hash"])):
         digest.update(f"{article_id}:{chash}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def bucket_of(article_id: str, buckets: int) -> int:
+    """The partition bucket of an article: a stable hash of its id (the same on every machine)."""
+    digest = hashlib.blake2b(str(article_id).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % buckets
+
+
+def _with_buckets(frame: pd.DataFrame, buckets: int) -> pd.DataFrame:
+    out = frame.copy()
+    ids = out["article_id"].astype(str)
+    lookup = {aid: bucket_of(aid, buckets) for aid in ids.unique()}
+    out[PARTITION_COLUMN] = ids.map(lookup).astype("int64")
+    out[ROW_COLUMN] = range(len(out))
+    return out
+
+
+def read_table(directory, name: str, columns: list[str] | None = None, filters=None,
+               *, with_text: bool = False) -> pd.DataFrame:
+    """One annotation table from a folder written by ``Annotations.save``, reading only what is asked.
+
+    - `columns`: the columns to read (default: all of the table's schema columns, except the
+      articles' body `text` unless `with_text=True`), so a large annotation set is read without
+      loading every article's text.
+    - `filters`: pyarrow filters, e.g. ``[("outlet", "==", "BBC")]`` or
+      ``[("article_id", "in", ids)]``; on the partitioned tables ``[("bucket", "==", 3)]`` reads one
+      partition file only.
+    Reads the partitioned dataset folder ``NAME/`` when there is one, else ``NAME.parquet``; rows come
+    back in the table's original order.
+    """
+    import pyarrow.parquet as pq
+
+    directory = Path(directory)
+    spec = schema.TABLES[name].column_names
+    if columns is None:
+        columns = [c for c in spec if with_text or not (name == "articles" and c == "text")]
+    dataset = directory / name
+    if dataset.is_dir():
+        table = pq.read_table(dataset, columns=list(columns) + [ROW_COLUMN], filters=filters,
+                              partitioning="hive")
+        frame = table.to_pandas().sort_values(ROW_COLUMN, kind="stable").drop(columns=[ROW_COLUMN])
+        return frame.reset_index(drop=True)
+    table = pq.read_table(directory / f"{name}.parquet", columns=list(columns), filters=filters)
+    return table.to_pandas().reset_index(drop=True)
 
 
 # --- per-article work ----------------------------------------------------------------------------
@@ -125,6 +226,10 @@ class ArticleCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pkl"
 
+    def has(self, article: dict) -> bool:
+        """Whether an entry exists (without reading it)."""
+        return self.directory is not None and self._path(article_cache_key(article, self.version)).exists()
+
     def get(self, article: dict) -> dict | None:
         if self.directory is None:
             return None
@@ -146,6 +251,60 @@ class ArticleCache:
                 pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _extract_one(doc, article: dict) -> tuple[str, dict | None, str]:
+    try:
+        return article["article_id"], extract_article(doc, article), ""
+    except Exception as exc:  # one broken article must not stop the corpus
+        log.exception("annotating %s failed", article["article_id"])
+        return article["article_id"], None, f"{type(exc).__name__}: {exc}"
+
+
+def iter_annotate(articles: list[dict], batch_size: int = 32) -> Iterator[tuple[str, dict | None, str]]:
+    """Parse and extract `articles` in this process: yields (article_id, tables or None, error reason)
+    in order. Articles stream through nlp.pipe, so only one batch of parsed Docs is in memory.
+
+    If spaCy itself fails on a text, the articles not yet done are parsed one by one, so the failure
+    is reported for that article only."""
+    from .nlp import load_pipeline
+
+    if not articles:
+        return
+    nlp = load_pipeline()
+    done = 0
+    try:
+        texts = ((a["text"], a) for a in articles)
+        for doc, article in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+            result = _extract_one(doc, article)
+            done += 1
+            yield result
+    except Exception:
+        log.exception("spaCy failed on a batch; parsing its articles one at a time")
+        for article in articles[done:]:
+            try:
+                doc = nlp(article["text"])
+            except Exception as exc:
+                yield article["article_id"], None, f"parse failed: {type(exc).__name__}: {exc}"
+                continue
+            yield _extract_one(doc, article)
+
+
+_CHUNK_LOCK = threading.Lock()
+
+
+def annotate_chunk(articles: list[dict], batch_size: int = 32) -> dict:
+    """The unit of work an engine ships to a worker process or a Dask worker: parse and extract a
+    list of article records. Pure (a function of the records and the code) and picklable both ways.
+
+    Returns ``{"version": pipeline version, "rows": [(article_id, tables or None, reason), ...]}``;
+    the caller checks the version so a worker running other code cannot fill the cache.
+    Threads of one process take turns (one spaCy pipeline per process, loaded once)."""
+    from .nlp import pipeline_version
+
+    with _CHUNK_LOCK:
+        rows = list(iter_annotate(articles, batch_size))
+    return {"version": pipeline_version(), "rows": rows}
+
+
 def _progress(iterable: Iterable, total: int, enabled: bool | None):
     from tqdm.auto import tqdm
 
@@ -160,43 +319,56 @@ def annotate_articles(
     cache: ArticleCache,
     batch_size: int = 32,
     progress: bool | None = None,
+    engine=None,
 ) -> Iterator[tuple[dict, dict | None, str]]:
-    """Yield (article, tables or None, error reason) for every article, parsing only cache misses.
+    """Yield (article, tables or None, error reason) for every article, in the given order, parsing
+    only cache misses.
 
-    Articles stream through nlp.pipe, so only one batch of parsed Docs is in memory at a time."""
-    from .nlp import load_pipeline
+    The cache is consulted here; only misses go to `engine` (default: this process, see
+    newsbook.engines). Cached tables are read when their article's turn comes and results are
+    handed on as soon as their turn comes, so memory holds one batch of Docs and a few tables."""
+    from .engines import InProcessEngine
 
-    pending: list[dict] = []
-    results: dict[str, tuple[dict | None, str]] = {}
-    for article in articles:
-        cached = cache.get(article)
-        if cached is not None:
-            cache.hits += 1
-            results[article["article_id"]] = (cached, "")
-        else:
-            pending.append(article)
-
-    def parsed():
-        nlp = load_pipeline()
-        texts = ((a["text"], a) for a in pending)
-        yield from nlp.pipe(texts, as_tuples=True, batch_size=batch_size)
-
+    engine = engine or InProcessEngine()
+    cached = {a["article_id"] for a in articles if cache.has(a)}
+    pending = [a for a in articles if a["article_id"] not in cached]
+    by_id = {a["article_id"]: a for a in pending}
+    results = iter(engine.run(pending, batch_size=batch_size)) if pending else iter(())
+    arrived: dict[str, tuple[dict | None, str]] = {}
     bar = _progress(range(len(articles)), len(articles), progress)
-    bar.update(len(results))
-    for doc, article in parsed():
-        try:
-            tables = extract_article(doc, article)
-            cache.misses += 1
-            cache.put(article, tables)
-            results[article["article_id"]] = (tables, "")
-        except Exception as exc:  # one broken article must not stop the corpus
-            log.exception("annotating %s failed", article["article_id"])
-            results[article["article_id"]] = (None, f"{type(exc).__name__}: {exc}")
-        bar.update(1)
-    bar.close()
-    for article in articles:
-        tables, reason = results[article["article_id"]]
-        yield article, tables, reason
+    try:
+        for article in articles:
+            article_id = article["article_id"]
+            if article_id in cached:
+                tables = cache.get(article)
+                if tables is None:  # corrupt entry: redo it here
+                    _, tables, reason = next(iter_annotate([article], batch_size))
+                    if tables is not None:
+                        cache.misses += 1
+                        cache.put(article, tables)
+                    yield article, tables, reason
+                else:
+                    cache.hits += 1
+                    yield article, tables, ""
+                bar.update(1)
+                continue
+            while article_id not in arrived:
+                try:
+                    done_id, tables, reason = next(results)
+                except StopIteration:
+                    done_id, tables, reason = article_id, None, "the annotation engine returned no result"
+                if tables is not None:
+                    cache.misses += 1
+                    cache.put(by_id[done_id], tables)
+                arrived[done_id] = (tables, reason)
+                bar.update(1)
+            tables, reason = arrived.pop(article_id)
+            yield article, tables, reason
+    finally:
+        bar.close()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
 
 
 # --- corpus-wide work ------------------------------------------------------------------------------
@@ -260,38 +432,207 @@ def assemble(
     )
 
 
+class _Tables:
+    """Per-article tables collected as they arrive, concatenated every `every` articles so that a
+    large corpus holds a few big frames rather than thousands of small ones."""
+
+    def __init__(self, names: Iterable[str], every: int = 256):
+        self.every = every
+        self.done: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
+        self.open: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
+
+    def add(self, tables: dict[str, pd.DataFrame]) -> None:
+        for name, frames in self.open.items():
+            frame = tables[name]
+            if frame is not None and not frame.empty:
+                frames.append(frame)
+            if len(frames) >= self.every:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if self.open[name]:
+            self.done[name].append(pd.concat(self.open[name], ignore_index=True))
+            self.open[name] = []
+
+    def frames(self) -> dict[str, list[pd.DataFrame]]:
+        for name in self.open:
+            self._flush(name)
+        return self.done
+
+
+def _code_digest() -> str:
+    """A digest of all of newsbook's code: the assembled tables depend on more than the per-article
+    extractors (corpus-wide resolution, comparisons)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+    if not frame.empty:
+        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+class CorpusCache:
+    """Corpus-level caches, one entry per corpus path (so they never grow with the number of runs):
+
+    - the read corpus (articles and read errors), valid while no corpus file's path, size or
+      modification time changed and newsbook's code is the same;
+    - the assembled tables, valid for the same articles (content and metadata), read errors,
+      corrections file, pipeline version and code.
+    """
+
+    def __init__(self, directory: Path | None):
+        self.directory = Path(directory) / "corpora" if directory else None
+
+    def _path(self, kind: str, root: Path) -> Path:
+        name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:24]
+        return self.directory / kind / f"{name}.pkl"
+
+    def _get(self, kind: str, root: Path, key: str):
+        if self.directory is None:
+            return None
+        path = self._path(kind, root)
+        try:
+            with path.open("rb") as fh:
+                stored_key, value = pickle.load(fh)
+        except Exception:  # missing, corrupt or written by other library versions: recompute
+            return None
+        return value if stored_key == key else None
+
+    def _put(self, kind: str, root: Path, key: str, value) -> None:
+        if self.directory is None:
+            return
+        try:
+            with atomic_path(self._path(kind, root)) as tmp:
+                with tmp.open("wb") as fh:
+                    pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:  # a full disk makes the next run slower, not this one fail
+            log.warning("could not write the corpus cache: %s", exc)
+
+    @staticmethod
+    def read_key(root: Path, code: str) -> str:
+        from .corpus import corpus_files
+
+        digest = hashlib.sha256(f"{root}\x00{code}\x00".encode("utf-8"))
+        folder = root if root.is_dir() else root.parent
+        files = corpus_files(root)
+        sidecars = [folder / "metadata.csv"] if root.is_dir() else []
+        for path in [*files, *sidecars]:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\x00{stat.st_size}\x00{stat.st_mtime_ns}\n".encode("utf-8"))
+        return digest.hexdigest()
+
+    def read(self, corpus, code: str) -> CorpusRead:
+        """read_corpus(corpus), answered from the cache when no file changed."""
+        root = resolve_path(corpus)
+        if self.directory is None or not root.exists():
+            return read_corpus(corpus)
+        key = self.read_key(root, code)
+        cached = self._get("read", root, key)
+        if cached is not None:
+            for err in cached.errors.itertuples():
+                log.warning("skipped %s: %s", err.path, err.reason)
+            return cached
+        read = read_corpus(corpus)
+        self._put("read", root, key, read)
+        return read
+
+    @staticmethod
+    def result_key(read: CorpusRead, corrections: Path | None, version: str, code: str, label: str) -> str:
+        digest = hashlib.sha256(f"{version}\x00{code}\x00{label}\x00".encode("utf-8"))
+        # content_hash stands for the text, so the (large) text column itself is not hashed again
+        digest.update(_frame_digest(read.articles.drop(columns=["text"])).encode())
+        digest.update(_frame_digest(read.errors).encode())
+        if corrections is not None:
+            digest.update(corrections.name.encode() + b"\x00" + corrections.read_bytes())
+        return digest.hexdigest()
+
+    def get_result(self, root: Path, key: str) -> Annotations | None:
+        return self._get("result", root, key)
+
+    def put_result(self, root: Path, key: str, result: Annotations) -> None:
+        self._put("result", root, key, result)
+
+
 def annotate(
     corpus=None,
     *,
     cache_dir: Path | None = CACHE_DIR,
     progress: bool | None = None,
     batch_size: int = 32,
+    jobs: int = 1,
+    scheduler=None,
 ) -> Annotations:
-    """Annotate a corpus folder or file (default: the seeds). Broken articles land in `errors`."""
+    """Annotate a corpus folder or file (default: the seeds). Broken articles land in `errors`.
+
+    - `cache_dir`: where per-article and corpus-level caches live (None: no cache, parse all).
+    - `jobs`: parse in this many local processes (1: in this process).
+    - `scheduler`: a Dask scheduler address (``"tcp://HOST:8786"``), a ``distributed.Client`` or
+      cluster object, or ``"local"`` for a LocalCluster of `jobs` workers on this machine: the
+      per-article work runs on its workers (see newsbook.engines).
+    Every engine gives identical tables. ``result.timings`` says where the time went (seconds).
+    """
+    import time
+
+    from .engines import make_engine
     from .nlp import pipeline_version
 
-    read = read_corpus(corpus)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    code = _code_digest()
+    corpus_cache = CorpusCache(cache_dir)
+    read = corpus_cache.read(corpus, code)
+    timings["read"] = time.perf_counter() - started
     version = pipeline_version()
+    label = str(resolve_path(corpus))
+    corrections = find_corrections(read.root)
+    key = CorpusCache.result_key(read, corrections, version, code, label)
+    cached = corpus_cache.get_result(read.root, key)
+    if cached is not None:
+        cached.cache_hits, cached.cache_misses = len(cached.articles), 0
+        cached.result_key = key
+        cached.timings = {**timings, "cached": time.perf_counter() - started - timings["read"]}
+        return cached
+
+    mark = time.perf_counter()
     cache = ArticleCache(cache_dir, version)
     article_rows = read.articles.to_dict("records")
-    per_article: dict[str, list[pd.DataFrame]] = {name: [] for name in PER_ARTICLE_TABLES}
+    collected = _Tables(PER_ARTICLE_TABLES)
     error_rows = read.errors.to_dict("records")
     good_ids = []
-    for article, tables, reason in annotate_articles(article_rows, cache=cache, batch_size=batch_size, progress=progress):
-        if tables is None:
-            error_rows.append({"path": article["source_path"], "article_id": article["article_id"],
-                               "stage": "annotate", "reason": reason})
-            continue
-        good_ids.append(article["article_id"])
-        for name in PER_ARTICLE_TABLES:
-            per_article[name].append(tables[name])
+    with make_engine(jobs=jobs, scheduler=scheduler) as engine:
+        for article, tables, reason in annotate_articles(article_rows, cache=cache, batch_size=batch_size,
+                                                         progress=progress, engine=engine):
+            if tables is None:
+                error_rows.append({"path": article["source_path"], "article_id": article["article_id"],
+                                   "stage": "annotate", "reason": reason})
+                continue
+            good_ids.append(article["article_id"])
+            collected.add(tables)
+    del article_rows
+    timings["articles"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     articles = read.articles[read.articles["article_id"].isin(good_ids)]
     errors = pd.DataFrame(error_rows) if error_rows else schema.empty("errors")
     result = assemble(
-        articles, per_article, errors,
-        corrections_path=find_corrections(read.root),
-        corpus_label=str(resolve_path(corpus)),
+        articles, collected.frames(), errors,
+        corrections_path=corrections,
+        corpus_label=label,
         version=version,
     )
+    timings["assemble"] = time.perf_counter() - mark
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
+    annotate_failed = any(row.get("stage") == "annotate" for row in error_rows)
+    if not annotate_failed:  # a failed article is retried next time, so its result is not kept
+        result.result_key = key
+        corpus_cache.put_result(read.root, key, result)
+    result.timings = timings
     return result

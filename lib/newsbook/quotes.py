@@ -2,17 +2,1324 @@
 
 Owns: finding quotations (straight and curly marks, partial, colon-introduced, multi-sentence,
 split by attribution), reported speech, speaker attribution and cue verbs, and voice share.
+
+How it works
+------------
+1. **Quotation marks** are paired on the raw text, not on tokens. Curly marks carry their
+   direction; straight marks get theirs from context (space before = opening, space or
+   punctuation after = closing); where the context is clear it wins over the glyph, so a mix of
+   straight and curly marks (``"... ”``) still pairs. The newsroom convention for quotations
+   running over several paragraphs (no closing mark at the end of a paragraph, a new opening
+   mark at the start of the next) gives one quote row per paragraph, all with the same speaker.
+   An odd number of marks does not stop the extraction: the stray mark is named in a log warning
+   (logger ``newsbook.quotes``) and the quotation is taken to run to the end of its paragraph
+   (stray opening mark) or from the start of its paragraph (stray closing mark). Single marks
+   (‘…’, '…') are read as quotation marks only outside double-quoted text, where an opening mark
+   starts a word and a closing mark ends one (so apostrophes are not quotes).
+2. **Not quotes**: titles of programmes, works, campaigns and slogans (``the “This Week”
+   programme``, ``a book titled “…”``, a short Title-Case phrase that no cue verb governs) and
+   **scare quotes**. A scare quote is a short quoted phrase (at most three words) that no reporting
+   verb governs, in a sentence with no reported speech and not continuing a speaker from the
+   sentence before, or one marked ``so-called``. Scare quotes are dropped — except when the
+   article quoted somebody using those very words earlier: then the phrase is an echo of that
+   speaker's words and is kept, attributed to them, with an empty cue.
+3. **Attribution.** For each quotation, in this order: a reporting verb that governs the quote in
+   the dependency parse (``said``, ``told``, ``described … as``, ``warned that``); the reporting
+   verb nearest to the quote in the sentences it sits in (``"…," he said, "…"``); the clause before
+   a colon (``Putin continued:``, ``As the newspaper reported last week:``; with no verb the cue is
+   ``:``); the speaker of the sentence before in the same paragraph, or of the end of the previous
+   paragraph (a quote that continues the speaker's paragraph). The speaker is the verb's subject
+   (or the agent of a passive, the object of ``according to``, the subject of the clause a
+   ``saying``-participle hangs on). Pronouns (``he``, ``she``) go to the most recent sentence
+   naming a person, preferring its subject (so ``X told Y that …. He said`` is X); ``it`` goes to
+   organisations and places. A role phrase (``the Russian president``) goes to the person earlier
+   introduced with that title. A document (``a statement issued by A and B``, ``B's report``) is
+   attributed to its issuer(s). The speaker's name is the `actor` of the mention covering the
+   speaker's words (the actors table), else a name from the parser's entities, else the words
+   themselves (``US intelligence agencies``).
+4. **Reported speech** (``kind=indirect``): a reporting verb with a complement clause (``X said
+   (that) …``, ``X told Y that …``, ``…, X said.``, ``Moscow, he said, had …``) and ``according to
+   X, …``; only when a speaker is found, and not when the clause is mostly a direct quote already.
 """
 
 from __future__ import annotations
 
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+
 import pandas as pd
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import schema
+from .nlp import sentence_columns
+
+log = logging.getLogger("newsbook.quotes")
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+#: Verbs that introduce speech, direct or reported.
+SPEECH_VERBS = frozenset("""
+say tell add state announce declare claim warn insist argue explain note report write tweet post
+ask reply respond answer confirm deny admit acknowledge concede stress emphasise emphasize
+reiterate predict promise vow threaten assert allege maintain contend complain remark observe
+comment testify shout scream yell whisper joke quip suggest urge indicate caution counter retort
+exclaim proclaim boast lament mutter murmur cry demand plead pledge inform assure advise disclose
+reveal recall conclude agree estimate signal hint acknowledge recount recollect specify underline
+underscore announce repeat stat write blog
+""".split())
+#: Verbs that characterise a quoted phrase rather than introduce speech; they count as cue only
+#: when the parse makes the quote their complement ("described the plan as 'X'").
+CHARACTERISING_VERBS = frozenset("""
+describe call term label brand dub condemn criticise criticize denounce slam blast praise hail
+welcome dismiss reject accuse blame characterize characterise decry quote cite
+""".split())
+#: Verbs that are cues only right next to the quotation or before a colon ("he continued:").
+ADJACENT_ONLY_VERBS = frozenset("continue begin go put start finish conclude read".split())
+#: Plain verbs of saying: a clause governed by one of them is that verb's report, not its parent's.
+_SAY_VERBS = frozenset("say tell report write claim state announce add".split())
+#: Impersonal passives that report speech without naming anyone ("it was reported that ...").
+IMPERSONAL_VERBS = frozenset("say report claim allege rumour rumor announce confirm".split())
+#: Verbs whose complement clause is reported speech.
+INDIRECT_VERBS = SPEECH_VERBS - {"ask", "shout", "scream", "yell", "whisper", "mutter", "murmur",
+                                 "cry", "joke", "quip", "exclaim", "estimate", "recall"}
+
+PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+THING_PRONOUNS = {"it"}
+PLURAL_PRONOUNS = {"they", "them"}
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
+FIRST_PERSON = {"i", "we", "me", "us"}
+
+#: Head nouns of documents and publications that "say" something on behalf of an issuer.
+DOCUMENT_NOUNS = frozenset("""
+statement report communique communiqué declaration release letter memo memorandum resolution
+document paper filing complaint lawsuit ruling verdict judgment judgement decision order bill
+editorial article study survey analysis assessment briefing notice post tweet message note
+transcript readout
+""".split())
+#: Nouns that title a person ("the president", "the minister").
+ROLE_NOUNS = frozenset("""
+president minister secretary chairman chairwoman chair chancellor premier leader spokesman
+spokeswoman spokesperson ambassador envoy governor mayor senator representative congressman
+congresswoman general commander chief director head official king queen prince emperor pope
+deputy judge prosecutor attorney lawyer ceo executive founder owner coach captain manager
+editor correspondent diplomat sheriff officer mp lawmaker speaker foreign
+""".split())
+#: Nouns after (or before) a quoted Title-Case phrase that make it a title, not a quote.
+TITLE_NOUNS = frozenset("""
+program programme show series film movie documentary book novel memoir biography song album single
+play musical opera episode podcast column newspaper magazine article essay campaign slogan motto
+hashtag operation initiative exhibition exhibit poem painting game app channel broadcast tour doctrine
+plan strategy project act
+""".split())
+TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "dubbed", "named", "nicknamed", "called",
+                   "slogan", "motto", "hashtag", "headline", "banner", "label", "labelled", "labeled",
+                   "branded", "billed", "trademarked"}
+STRONG_TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "slogan", "motto", "hashtag", "nicknamed",
+                          "trademarked"}
+_ORG_WORDS = frozenset("""
+commission committee ministry department agency office council union party bank corp corporation
+inc ltd co company group association institute university college court senate congress parliament
+assembly government army navy police times news post journal tv radio network press service
+services foundation fund organisation organization board authority federation league club team
+house administration kremlin campaign daily weekly herald tribune guardian telegraph express
+""".split())
+
+_SCARE_MAX_WORDS = 3
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+
+# --- quotation marks --------------------------------------------------------------------------
+
+_DOUBLE_OPEN = "“„‟«"
+_DOUBLE_CLOSE = "”»"
+_DOUBLE_STRAIGHT = '"'
+_DOUBLE_MARKS = _DOUBLE_OPEN + _DOUBLE_CLOSE + _DOUBLE_STRAIGHT
+_OPEN_CONTEXT = "([{—–-/‘“'\"«„"
+_CLOSE_CONTEXT = ".,;:!?)]}—–-…’”'\"»"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+@dataclass
+class QuoteSpan:
+    """A quoted stretch of text (content offsets, without the marks)."""
+
+    start: int
+    end: int
+    open_mark: int = -1  # offset of the opening mark, -1 if it is missing
+    close_mark: int = -1  # offset of the closing mark, -1 if missing
+    marks: str = "double"  # double | single
+    continues: bool = False  # the quotation goes on in the next paragraph (newsroom convention)
+    continued: bool = False  # this segment continues the previous paragraph's quotation
+    problem: str = ""  # what was unbalanced, if anything
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return [(s, e) for s, e in out if e > s] or [(0, len(text))]
+
+
+def _direction(text: str, i: int) -> str:
+    """'open', 'close' or 'either' for the quotation mark at `i`."""
+    c = text[i]
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    opens = prev.isspace() or prev in _OPEN_CONTEXT
+    closes = nxt.isspace() or nxt in _CLOSE_CONTEXT
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    if c in _DOUBLE_OPEN or c == "‘":
+        return "open"
+    if c in _DOUBLE_CLOSE or c == "’":
+        return "close"
+    return "either"
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return start, end
+
+
+def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
+    """Every quoted stretch of `text`, in order. Never gives up on unbalanced marks: the stray
+    mark is logged and the quotation is closed at its paragraph's edge."""
+    paragraphs = _paragraphs(text)
+    para_starts = [s for s, _ in paragraphs]
+
+    def para_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(para_starts, pos) - 1)
+
+    def warn(pos: int, what: str) -> str:
+        snippet = text[max(0, pos - 30): pos + 30].replace("\n", " ")
+        log.warning("%sunbalanced quotation mark at offset %d (%s): …%s…; going on",
+                    f"article {article_id}: " if article_id else "", pos, what, snippet)
+        return what
+
+    marks = [(i, _direction(text, i)) for i, c in enumerate(text) if c in _DOUBLE_MARKS]
+    spans: list[QuoteSpan] = []
+    open_pos: int | None = None
+    open_continued = False
+
+    def close_at_paragraph_end(opos: int, problem: str = "", continues: bool = False) -> None:
+        p_end = paragraphs[para_of(opos)][1]
+        if problem:
+            # A stray opening mark: the quotation most likely ends where its attribution starts
+            # ('"We will rebuild it, the mayor said.').
+            m = _ATTRIBUTION_AFTER.search(text, opos + 1, p_end)
+            if m:
+                p_end = m.start()
+        s, e = _strip_span(text, opos + 1, p_end)
+        if e > s:
+            spans.append(QuoteSpan(s, e, opos, -1, continues=continues, continued=open_continued,
+                                   problem=problem))
+
+    def orphan_close(pos: int) -> None:
+        para_start = paragraphs[para_of(pos)][0]
+        begin = para_start
+        if spans and spans[-1].end <= pos and para_of(spans[-1].start) == para_of(pos):
+            begin = max(begin, (spans[-1].close_mark if spans[-1].close_mark >= 0 else spans[-1].end) + 1)
+        s, e = _strip_span(text, begin, pos)
+        problem = warn(pos, "closing mark without an opening one; quote taken from the paragraph start")
+        if e > s:
+            spans.append(QuoteSpan(s, e, -1, pos, problem=problem))
+
+    for pos, d in marks:
+        if open_pos is None:
+            if d == "close":
+                orphan_close(pos)
+            else:
+                open_pos, open_continued = pos, False
+            continue
+        opara, para = para_of(open_pos), para_of(pos)
+        at_para_start = text[paragraphs[para][0]:pos].strip() == ""
+        if para == opara:
+            if d == "open":
+                problem = warn(open_pos, "opening mark never closed; quote taken to the next mark")
+                s, e = _strip_span(text, open_pos + 1, pos)
+                if e > s:
+                    spans.append(QuoteSpan(s, e, open_pos, -1, continued=open_continued, problem=problem))
+                open_pos, open_continued = pos, False
+            else:
+                s, e = _strip_span(text, open_pos + 1, pos)
+                if e > s:
+                    spans.append(QuoteSpan(s, e, open_pos, pos, continued=open_continued))
+                open_pos, open_continued = None, False
+        elif para == opara + 1 and d != "close" and at_para_start \
+                and not _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[opara][1]):
+            # The newsroom convention: a quotation running on into the next paragraph (unless the
+            # attribution follows inside the paragraph: then the closing mark is missing).
+            close_at_paragraph_end(open_pos, continues=True)
+            open_pos, open_continued = pos, True
+        elif para == opara + 1 and d != "open" and not at_para_start:
+            # One quotation over a paragraph break (a break in the middle of the quote).
+            s, e = _strip_span(text, open_pos + 1, pos)
+            if e > s:
+                spans.append(QuoteSpan(s, e, open_pos, pos, continued=open_continued))
+            open_pos, open_continued = None, False
+        else:
+            close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to "
+                                                  "the end of its paragraph"))
+            open_pos, open_continued = None, False
+            if d == "close":
+                orphan_close(pos)
+            else:
+                open_pos = pos
+    if open_pos is not None:
+        close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to the "
+                                              "end of its paragraph"))
+    spans.extend(_single_quote_spans(text, spans, paragraphs))
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+_CUE_WORDS = r"(?:said|says|told|tells|added|adds|warned|warns|stated|insisted|explained|noted|wrote|asked|replied|argued|claimed|declared|announced|continued)"
+_ATTRIBUTION_AFTER = re.compile(
+    r"[,?!]\s+(?:(?:he|she|they|it|we|I)\s+" + _CUE_WORDS + r"\b"
+    r"|" + _CUE_WORDS + r"\s+(?:the\s+|a\s+)?[A-Za-z]"
+    r"|(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’\-]*\s+|[a-z]+\s+){1,5}" + _CUE_WORDS + r"\b)")
+
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–\-“\"]))[‘'](?=[\w\"“])")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?\"”])[’'](?=[\s.,;:!?)\]—–\-\"”]|$)")
+
+
+def _single_quote_spans(text: str, doubles: list[QuoteSpan], paragraphs) -> list[QuoteSpan]:
+    """‘single-quoted’ stretches outside double-quoted text (British style, headlines)."""
+    covered = [(s.open_mark if s.open_mark >= 0 else s.start, (s.close_mark if s.close_mark >= 0 else s.end) + 1)
+               for s in doubles]
+
+    def inside_double(pos: int) -> bool:
+        return any(a <= pos < b for a, b in covered)
+
+    out = []
+    for p_start, p_end in paragraphs:
+        para = text[p_start:p_end]
+        closes = [m.start() + p_start for m in _SINGLE_CLOSE.finditer(para)]
+        used_until = p_start
+        for m in _SINGLE_OPEN.finditer(para):
+            o = m.start() + p_start
+            if o < used_until or inside_double(o):
+                continue
+            for c in closes:
+                if c <= o + 1:
+                    continue
+                # "the players' union": a plural possessive, not a closing mark.
+                after = text[c + 1: c + 3]
+                if text[c - 1] == "s" and re.match(r" [a-z]", after) and text[o] == "'":
+                    continue
+                if inside_double(c):
+                    break
+                words = len(_WORD.findall(text[o + 1: c]))
+                if 1 <= words <= 80:
+                    s, e = _strip_span(text, o + 1, c)
+                    out.append(QuoteSpan(s, e, o, c, marks="single"))
+                    used_until = c + 1
+                break
+    return out
+
+
+# --- actors: mentions, entities and names -----------------------------------------------------
+
+
+@dataclass
+class _Ref:
+    """Something a speaker can be: a mention of an actor (from the mentions table or an entity)."""
+
+    start: int
+    end: int
+    actor: str
+    kind: str  # person | organization | place
+    tokens: tuple[int, int]  # token range [i, j)
+    subject: bool = False
+    sent: int = 0
+
+
+_KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
+                  "LOC": "place", "FAC": "place", "WORK_OF_ART": "organization"}
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"[’']s?$", "", name.strip())
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Department of Justice (DoJ"
+    return name.strip(" ,.;:")
+
+
+def _looks_like_person(span) -> bool:
+    """A name the model labelled ORG that reads as a person's name ("Jean-Claude Juncker")."""
+    words = [t for t in span if not t.is_punct]
+    if not 2 <= len(words) <= 4:
+        return False
+    if any(t.lower_ in _ORG_WORDS or not (t.text[:1].isupper()) for t in words):
+        return False
+    head = span.root
+    near = [head.head] + list(head.children)
+    return head.dep_ == "appos" or any(t.lemma_.lower() in ROLE_NOUNS for t in near)
+
+
+class _Actors:
+    """Mentions of actors in one article: from the actors table when it has any, else from the
+    parser's entities with a small article-local canonicalisation (surname -> full name)."""
+
+    def __init__(self, doc: Doc, mentions: pd.DataFrame | None, in_quote: list[bool]):
+        self.doc = doc
+        self.refs: list[_Ref] = []
+        self.from_table = mentions is not None and not mentions.empty
+        self._surnames: dict[str, str] = {}
+        self._persons_full: list[str] = []
+        ents = []
+        for ent in doc.ents:
+            kind = _KIND_OF_LABEL.get(ent.label_)
+            if kind is None:
+                continue
+            if kind == "organization" and ent.label_ == "ORG" and _looks_like_person(ent):
+                kind = "person"
+            ents.append((ent, kind))
+        for ent, kind in ents:
+            if kind == "person":
+                name = _clean_name(ent.text)
+                parts = name.split()
+                if len(parts) >= 2:
+                    self._persons_full.append(name)
+                    self._surnames.setdefault(parts[-1].lower(), name)
+                    if len(name) > len(self._surnames[parts[-1].lower()]):
+                        self._surnames[parts[-1].lower()] = name
+        self.entity_refs = [self._ref_from_span(ent.start_char, ent.end_char, self._ent_name(ent, kind), kind)
+                            for ent, kind in ents]
+        self.entity_refs = [r for r in self.entity_refs if r is not None]
+        # Surnames the model labelled as something else ("Trump" as ORG): persons too.
+        for ref in self.entity_refs:
+            if ref.kind != "person":
+                last = ref.actor.split()[-1].lower() if ref.actor else ""
+                if last in self._surnames and len(ref.actor.split()) == 1:
+                    ref.kind, ref.actor = "person", self._surnames[last]
+                elif self._surnames:
+                    # "Vesti TV Putin": an entity ending in a known person's surname.
+                    toks = self.doc[ref.tokens[0]:ref.tokens[1]]
+                    if len(toks) > 1 and toks[-1].lower_ in self._surnames and toks[-1].pos_ == "PROPN":
+                        i = toks[-1].i
+                        ref.start, ref.end, ref.tokens = toks[-1].idx, toks[-1].idx + len(toks[-1]), (i, i + 1)
+                        ref.kind, ref.actor = "person", self._surnames[toks[-1].lower_]
+        if self.from_table:
+            for row in mentions.itertuples(index=False):
+                ref = self._ref_from_span(int(row.start), int(row.end), str(row.actor), str(row.kind))
+                if ref is not None:
+                    self.refs.append(ref)
+        else:
+            self.refs = list(self.entity_refs)
+        self.refs = [r for r in self.refs if not in_quote[r.tokens[0]]]
+        self.refs.sort(key=lambda r: r.start)
+        self._starts = [r.start for r in self.refs]
+
+    def _ent_name(self, ent, kind: str) -> str:
+        name = _clean_name(ent.text)
+        if kind == "person":
+            last = name.split()[-1].lower() if name else ""
+            return self._surnames.get(last, name)
+        return name
+
+    def _ref_from_span(self, start: int, end: int, actor: str, kind: str) -> _Ref | None:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        subject = any(_is_subjectish(t) for t in span)
+        return _Ref(start, end, actor, kind, (span.start, span.end), subject, _sent_index(self.doc, span.start))
+
+    def covering(self, start: int, end: int, *, kinds=None, prefer: Token | None = None) -> _Ref | None:
+        """The mention (or entity) overlapping [start, end): the one holding the head `prefer`, else
+        a person in apposition to it ("the club's chairman, Jonas Berg"), else a person that is not
+        a possessor ("Lee's deputy"), else any person, else the first."""
+        found = []
+        for pool in (self.refs, self.entity_refs):
+            hits = [r for r in pool if r.start < end and r.end > start and (kinds is None or r.kind in kinds)]
+            if hits:
+                found = hits
+                break
+        if not found:
+            return None
+        if prefer is None:
+            persons = [r for r in found if r.kind == "person"]
+            return (persons or found)[0]
+        for r in found:
+            if r.tokens[0] <= prefer.i < r.tokens[1]:
+                return r
+        doc = self.doc
+        appos = {t.i for c in prefer.children if c.dep_ == "appos" for t in c.subtree}
+        poss = {t.i for c in prefer.children if c.dep_ == "poss" for t in c.subtree}
+
+        def rank(r: _Ref) -> tuple:
+            toks = set(range(*r.tokens))
+            return (r.kind != "person", not (toks & appos), bool(toks & poss), r.start)
+
+        best = min(found, key=rank)
+        if best.kind == "person" and set(range(*best.tokens)) & poss and not doc[prefer.i].pos_ == "PROPN":
+            return None  # "Lee's deputy" is not Lee
+        return best
+
+    def name_of_surname(self, word: str) -> str | None:
+        for r in self.refs:
+            if r.kind == "person" and r.actor.split() and r.actor.split()[-1].lower() == word.lower():
+                return r.actor
+        return self._surnames.get(word.lower())
+
+
+def _is_subjectish(tok: Token) -> bool:
+    """The token is (part of) a clause subject: nsubj itself, or its name in apposition/compound."""
+    for _ in range(3):
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if tok.dep_ in ("compound", "appos", "flat", "poss") and tok.head is not tok:
+            if tok.dep_ == "poss":
+                return False
+            tok = tok.head
+            continue
+        return False
+    return False
+
+
+def _trimmed_right_edge(tok: Token) -> int:
+    """Right edge of `tok`'s phrase without relative clauses, participles and appositions."""
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis"):
+            break
+        right = max(right, _trimmed_right_edge(c))
+    return right
+
+
+def _sent_index(doc: Doc, token_i: int) -> int:
+    starts = doc.user_data.get("newsbook_quote_sent_starts")
+    if starts is None:
+        starts = [s.start for s in doc.sents]
+        doc.user_data["newsbook_quote_sent_starts"] = starts
+    return max(0, bisect.bisect_right(starts, token_i) - 1)
+
+
+# --- speakers ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Attribution:
+    speaker: str = ""
+    speaker_text: str = ""
+    speaker_start: int = -1
+    speaker_end: int = -1
+    cue: str = ""
+    how: str = ""  # syntax | nearby | colon | context | echo | according
+    cue_token: int = -1
+    kind: str = ""  # person | organization | place | "" — of the speaker, when known
+
+    @property
+    def found(self) -> bool:
+        return bool(self.speaker)
+
+
+def _cue_lemma(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    if lemma == "accord" and tok.lower_ == "according":
+        return "according to"
+    if lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+        return "point out"
+    if lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.children):
+        return "go on"
+    return lemma
+
+
+def _is_verbish(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+
+
+def _is_passive(tok: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+
+
+class _Speakers:
+    """Finds the speaker of a cue and names it as an actor."""
+
+    def __init__(self, doc: Doc, actors: _Actors, in_quote: list[bool]):
+        self.doc = doc
+        self.actors = actors
+        self.in_quote = in_quote
+        self._pronoun_cache: dict[int, _Ref | None] = {}
+
+    # the speaker token of a cue verb
+    def speaker_token(self, cue: Token) -> Token | None:
+        doc = self.doc
+        if cue.lower_ == "according":
+            for to in cue.children:
+                if to.lower_ == "to":
+                    for p in to.children:
+                        if p.dep_ == "pobj":
+                            return p
+            if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ == "to":
+                return doc[cue.i + 2]
+            return None
+        tok = cue
+        for _ in range(4):
+            if tok is not cue and tok.dep_ == "ccomp" and self._is_speech_verb(tok.head):
+                # "The bank said its profit rose, citing ...": the participle belongs to the saying
+                tok = tok.head
+            subj = None
+            if tok.lemma_ == "quote" and _is_passive(tok):
+                subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            elif _is_passive(tok):
+                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+                if agent is not None:
+                    subj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if subj is None:
+                    return None  # "it was reported that ...": nobody named
+            else:
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subj is not None:
+                if subj.dep_ == "expl" or subj.lower_ in ("there",):
+                    return None
+                if subj.lower_ in RELATIVE_PRONOUNS and tok.dep_ in ("relcl", "acl"):
+                    return tok.head
+                return subj
+            if tok.dep_ in ("acl",) and tok.head.pos_ in ("NOUN", "PROPN"):
+                # "a statement saying that ...": the document speaks.
+                return tok.head
+            if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "relcl") and tok.head is not tok:
+                tok = tok.head
+                if tok.dep_ == "prep" and tok.head is not tok:  # "was quoted as saying"
+                    tok = tok.head
+                continue
+            break
+        # The parser missed the subject ("In an interview with Vesti TV Putin said"): a name
+        # right before the verb.
+        j = cue.i - 1
+        while j >= 0 and doc[j].dep_ in ("advmod", "aux", "neg") and doc[j].pos_ in ("ADV", "AUX", "PART"):
+            j -= 1
+        if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j]:
+            return doc[j]
+        return None
+
+    def _is_speech_verb(self, tok: Token) -> bool:
+        return _is_verbish(tok) and tok.lemma_.lower() in SPEECH_VERBS and not self.in_quote[tok.i]
+
+    def noun_phrase(self, tok: Token) -> tuple[int, int]:
+        """Token range [i, j) of the phrase naming the speaker (head with its left modifiers,
+        compound names, an 'of' phrase and an apposition)."""
+        left = tok.i
+        for c in tok.lefts:
+            if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "case"):
+                left = min(left, c.left_edge.i)
+        right = tok.i
+        for c in tok.rights:
+            if c.dep_ in ("compound", "flat", "case"):
+                right = max(right, c.right_edge.i)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from", "with") and tok.pos_ == "NOUN":
+                right = max(right, _trimmed_right_edge(c))
+            elif c.dep_ == "appos":
+                right = max(right, c.right_edge.i)
+        while right > left and self.doc[right].is_punct:
+            right -= 1
+        while left < right and self.doc[left].is_punct:
+            left += 1
+        return left, right + 1
+
+    def name(self, tok: Token | None) -> Attribution:
+        """Attribution (speaker fields only) for a speaker token."""
+        if tok is None:
+            return Attribution()
+        doc = self.doc
+        low = tok.lower_
+        if low in PERSON_PRONOUNS or low in THING_PRONOUNS or low in PLURAL_PRONOUNS:
+            ref = self.resolve_pronoun(tok)
+            att = Attribution(speaker_text=tok.text, speaker_start=tok.idx, speaker_end=tok.idx + len(tok))
+            if ref is not None:
+                att.speaker, att.kind = ref.actor, ref.kind
+            return att
+        if low in FIRST_PERSON:
+            return Attribution()
+        i, j = self.noun_phrase(tok)
+        span = doc[i:j]
+        start, end = span.start_char, span.end_char
+        att = Attribution(speaker_text=doc.text[start:end], speaker_start=start, speaker_end=end)
+        # A document speaks for its issuer(s): "a joint statement issued by A and B", "A's report".
+        if tok.lemma_.lower() in DOCUMENT_NOUNS:
+            issuers = self._issuers(tok)
+            if issuers:
+                names, kinds = [], []
+                for itok in issuers:
+                    sub = self.name(itok)
+                    if sub.speaker and sub.speaker not in names:
+                        names.append(sub.speaker)
+                        kinds.append(sub.kind)
+                if names:
+                    att.speaker = " and ".join(names)
+                    att.kind = kinds[0] if len(set(kinds)) == 1 else "organization"
+                    i2 = min([i] + [t.left_edge.i for t in issuers])
+                    j2 = max([j] + [t.right_edge.i + 1 for t in issuers])
+                    att.speaker_start, att.speaker_end = doc[i2].idx, doc[j2 - 1].idx + len(doc[j2 - 1])
+                    att.speaker_text = doc.text[att.speaker_start:att.speaker_end]
+                    return att
+        # A person in apposition names the speaker, even when the parser hung the apposition on a
+        # nested noun ("the chairman of the European Commission, Jean-Claude Juncker, warned").
+        if tok.pos_ == "NOUN":
+            for t in tok.subtree:
+                if t.dep_ == "appos" and not any(a.dep_ in ("relcl", "acl") for a in t.ancestors
+                                                 if a.i in range(tok.i, t.i)):
+                    named = self.actors.covering(t.idx, t.idx + len(t), kinds={"person"})
+                    if named is not None:
+                        return Attribution(named.actor, doc.text[named.start:named.end], named.start, named.end,
+                                           kind="person")
+        ref = self.actors.covering(start, end, prefer=tok)
+        # A person named in the phrase wins over an organisation the person belongs to
+        # ("the chairman of the European Commission, Jean-Claude Juncker"); an organisation or
+        # place that only modifies a common noun is not the speaker ("US intelligence agencies").
+        if ref is not None and ref.kind != "person" and not (ref.tokens[0] <= tok.i < ref.tokens[1]) \
+                and tok.pos_ != "PROPN":
+            ref = None
+        if ref is not None:
+            att.speaker, att.kind = ref.actor, ref.kind
+            if ref.kind == "person" and ref.tokens[0] >= i and ref.tokens[1] <= j:
+                att.speaker_text = doc.text[ref.start:ref.end]
+                att.speaker_start, att.speaker_end = ref.start, ref.end
+            return att
+        if tok.pos_ == "PROPN":
+            full = self.actors.name_of_surname(tok.text)
+            if full:
+                att.speaker, att.kind = full, "person"
+                return att
+        if tok.lemma_.lower() in ROLE_NOUNS or any(t.lemma_.lower() in ROLE_NOUNS for t in span):
+            ref = self._role_person(tok)
+            if ref is not None:
+                att.speaker, att.kind = ref.actor, ref.kind
+                return att
+        # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
+        att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
+        return att
+
+    def _issuers(self, tok: Token) -> list[Token]:
+        out: list[Token] = []
+        for c in tok.children:
+            if c.dep_ == "poss":
+                out.append(c)
+            if c.dep_ == "acl":  # "issued by", "signed by", "released by"
+                for a in c.children:
+                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
+                        out += [p for p in a.children if p.dep_ == "pobj"]
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
+                out += [p for p in c.children if p.dep_ == "pobj" and p.pos_ == "PROPN"]
+        expanded = []
+        for t in out:
+            expanded.append(t)
+            expanded += [c for c in t.children if c.dep_ == "conj"]
+        return expanded
+
+    def _role_person(self, tok: Token) -> _Ref | None:
+        """The person earlier introduced with the title `tok` ("Russian President Vladimir Putin"
+        ... "the Russian president"): the title's head noun must match; each matching modifier
+        ("Russian") counts; among equals the most recent wins."""
+        role = tok.lemma_.lower()
+        mods = {c.lower_ for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.lower_ != role}
+        best, best_key = None, None
+        for ref in self.actors.refs + self.actors.entity_refs:
+            if ref.kind != "person" or ref.start >= tok.idx or ref.tokens[0] <= tok.i < ref.tokens[1]:
+                continue
+            first = self.doc[ref.tokens[0]]
+            window = [t for t in self.doc[max(0, ref.tokens[0] - 5): ref.tokens[1]]]
+            context = {t.lemma_.lower() for t in window} | {t.lower_ for t in window}
+            root = self.doc[ref.tokens[1] - 1]
+            for t in (first.head, root.head):
+                if t is not first and t is not root:
+                    context |= {t.lemma_.lower()} | {c.lower_ for c in t.lefts}
+            for c in root.children:
+                if c.dep_ == "appos":
+                    context |= {w.lemma_.lower() for w in c.subtree}
+            if role not in context:
+                continue
+            key = (len(mods & context), ref.start)
+            if best_key is None or key > best_key:
+                best, best_key = ref, key
+        return best
+
+    def resolve_pronoun(self, tok: Token) -> _Ref | None:
+        if tok.i in self._pronoun_cache:
+            return self._pronoun_cache[tok.i]
+        self._pronoun_cache[tok.i] = None  # guards against cycles
+        low = tok.lower_
+        kinds = {"person"} if low in PERSON_PRONOUNS else (
+            {"organization", "place"} if low in THING_PRONOUNS else {"organization", "person", "place"})
+        doc = self.doc
+        sent_i = _sent_index(doc, tok.i)
+        result = None
+        for back in range(0, 8):
+            si = sent_i - back
+            if si < 0:
+                break
+            cands = [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)]
+            if not cands:
+                continue
+            subjects = [r for r in cands if r.subject]
+            if back == 0:
+                result = (subjects or cands)[-1]
+            else:
+                result = subjects[0] if subjects else cands[-1]
+            break
+        self._pronoun_cache[tok.i] = result
+        return result
+
+    def _refs_in_sentence(self, si: int, kinds: set[str], before: int | None) -> list[_Ref]:
+        doc = self.doc
+        sent_starts = doc.user_data["newsbook_quote_sent_starts"]
+        s_start = sent_starts[si]
+        s_end = sent_starts[si + 1] if si + 1 < len(sent_starts) else len(doc)
+        if before is not None:
+            s_end = min(s_end, before)
+        out = []
+        lo = bisect.bisect_left(self.actors._starts, doc[s_start].idx) if s_start < len(doc) else 0
+        for r in self.actors.refs[lo:]:
+            if r.tokens[0] >= s_end:
+                break
+            if r.kind in kinds:
+                out.append(r)
+        # Earlier pronouns stand for their own antecedents ("He said ... . 'X,' he said").
+        if "person" in kinds:
+            for t in doc[s_start:s_end]:
+                if t.lower_ in ("he", "she") and not self.in_quote[t.i] and t.dep_ in ("nsubj", "nsubjpass"):
+                    ref = self.resolve_pronoun(t)
+                    if ref is not None:
+                        out.append(_Ref(t.idx, t.idx + len(t), ref.actor, ref.kind, (t.i, t.i + 1), True, si))
+            out.sort(key=lambda r: r.start)
+        return out
+
+
+# --- the extraction ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Quote:
+    span: QuoteSpan
+    tokens: tuple[int, int]
+    sents: tuple[int, int]  # first and last sentence index
+    att: Attribution = field(default_factory=Attribution)
+    keep: bool = True
+    reason: str = ""
+
+
+def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        i = bisect.bisect_right([t.idx for t in doc], start) - 1
+        return max(i, 0), max(i, 0) + 1
+    return span.start, span.end
+
+
+def _title_case(words: list[str]) -> bool:
+    if not words or not words[0][:1].isupper():
+        return False
+    long = [w for w in words if len(w) > 3 or w[:1].isupper()]
+    return all(w[:1].isupper() or w[:1].isdigit() for w in long)
+
+
+class _Extractor:
+    def __init__(self, doc: Doc, mentions: pd.DataFrame | None, article_id: str):
+        self.doc = doc
+        self.text = doc.text
+        self.article_id = article_id
+        self._mentions = mentions
+        self.spans = find_quote_spans(self.text, article_id=article_id)
+        self.in_quote = [False] * len(doc)
+        self._mark_quotes(self.spans)
+        _sent_index(doc, 0)
+        self.sent_starts = doc.user_data["newsbook_quote_sent_starts"]
+        self.sents = list(doc.sents)
+        self.paragraphs = _paragraphs(self.text)
+        self._para_starts = [s for s, _ in self.paragraphs]
+        self.actors = _Actors(doc, mentions, self.in_quote)
+        self.speakers = _Speakers(doc, self.actors, self.in_quote)
+        self.sentence_speech: dict[int, Attribution] = {}
+
+    def _mark_quotes(self, spans: list[QuoteSpan]) -> None:
+        self.in_quote = [False] * len(self.doc)
+        for s in spans:
+            a = s.open_mark if s.open_mark >= 0 else s.start
+            b = (s.close_mark + 1) if s.close_mark >= 0 else s.end
+            i, j = _token_range(self.doc, a, b)
+            for k in range(i, j):
+                self.in_quote[k] = True
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
+
+    # -- titles -----------------------------------------------------------------------------
+    def is_title(self, q: _Quote) -> bool:
+        doc, text = self.doc, self.text
+        content = text[q.span.start:q.span.end]
+        words = _WORD.findall(content)
+        if not words or len(words) > 12 or re.search(r"[.!?,;:]$", content.strip()):
+            return False
+        i, j = q.tokens
+        before = [t for t in doc[max(0, i - 4):i] if not t.is_punct]
+        after = [t for t in doc[j:j + 3] if not t.is_punct]
+        prev = before[-1] if before else None
+        title_case = _title_case(words)
+        if any(t.lower_ in ("headline", "headlined", "banner", "slogan", "motto", "hashtag", "caption")
+               for t in before[-3:]):
+            return True
+        if prev is not None:
+            if prev.lower_ in STRONG_TITLE_CUE_WORDS or prev.lemma_.lower() in STRONG_TITLE_CUE_WORDS:
+                return True
+            if (prev.lower_ in TITLE_CUE_WORDS or (prev.lower_ == "as" and len(before) > 1
+                                                    and before[-2].lower_ == "known")) and title_case:
+                return True
+            if prev.lemma_.lower() in TITLE_NOUNS and title_case:
+                return True
+        if after and after[0].lemma_.lower() in TITLE_NOUNS and title_case:
+            return True
+        return False
+
+    # -- cue finding ------------------------------------------------------------------------
+    def _quote_sentences(self, q: _Quote) -> range:
+        return range(q.sents[0], q.sents[1] + 1)
+
+    def _sent_bounds(self, si: int) -> tuple[int, int]:
+        s = self.sent_starts[si]
+        e = self.sent_starts[si + 1] if si + 1 < len(self.sent_starts) else len(self.doc)
+        return s, e
+
+    def _is_cue(self, tok: Token, *, adjacent: bool = False, governing: bool = False) -> bool:
+        if self.in_quote[tok.i]:
+            return False
+        if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
+            return True
+        if not _is_verbish(tok):
+            return False
+        lemma = tok.lemma_.lower()
+        if lemma in SPEECH_VERBS:
+            return True
+        if governing and lemma in CHARACTERISING_VERBS:
+            return True
+        if adjacent and lemma in ADJACENT_ONLY_VERBS:
+            return True
+        return False
+
+    def _governing_cue(self, q: _Quote) -> Token | None:
+        """A cue verb that governs the quotation in the parse (walking up from the quote's
+        attachment points, outside the quote)."""
+        i, j = q.tokens
+        best = None
+        for t in self.doc[i:j]:
+            h = t
+            for depth in range(7):
+                if h.head is h:
+                    break
+                h = h.head
+                if i <= h.i < j:
+                    break  # attached inside the quote
+                if h.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+                    break  # the quote is part of a speaker's name ('Residents of the "safe zone" say')
+                if self._is_cue(h, governing=True):
+                    if best is None or depth < best[0]:
+                        best = (depth, h)
+                    break
+                if h.dep_ in ("ROOT",):
+                    break
+        return best[1] if best else None
+
+    def _nearby_cue(self, q: _Quote) -> Token | None:
+        """The cue verb nearest to the quotation in its sentences, outside any quote."""
+        i, j = q.tokens
+        s0, _ = self._sent_bounds(q.sents[0])
+        _, s1 = self._sent_bounds(q.sents[1])
+        best = None
+        for t in self.doc[s0:s1]:
+            if i <= t.i < j or self.in_quote[t.i]:
+                continue
+            adjacent = self._adjacent(t, q)
+            if not self._is_cue(t, adjacent=adjacent):
+                continue
+            if any(c.dep_ in ("nsubj", "nsubjpass", "agent", "csubj") and c.left_edge.i <= i and c.right_edge.i >= j - 1
+                   for c in t.children):
+                continue  # the quote sits in the cue's subject
+            # skip cues that clearly belong to another quotation in between
+            lo, hi = (t.i, i) if t.i < i else (j, t.i)
+            if any(self.in_quote[k] for k in range(lo, hi)) and not adjacent:
+                continue
+            dist = (i - t.i) if t.i < i else (t.i - j + 1)
+            if best is None or dist < best[0]:
+                best = (dist, t)
+        return best[1] if best else None
+
+    def _adjacent(self, t: Token, q: _Quote) -> bool:
+        """`t` sits right next to the quote, only a short subject and punctuation in between."""
+        i, j = q.tokens
+        if t.i < i:
+            between = self.doc[t.i + 1:i]
+        else:
+            between = self.doc[j:t.i]
+        words = [b for b in between if not b.is_punct and not b.is_space]
+        return len(words) <= 4 and not any(_is_verbish(b) and b.dep_ not in ("aux", "auxpass") for b in words)
+
+    def _colon_intro(self, q: _Quote) -> bool:
+        if q.span.open_mark < 0:
+            return False
+        before = self.text[:q.span.open_mark].rstrip()
+        return before.endswith(":")
+
+    def _colon_cue(self, q: _Quote) -> Attribution:
+        """'Putin continued: "..."', 'As the newspaper reported last week: "..."',
+        'The minister's reply: "..."'."""
+        colon_pos = self.text.rfind(":", 0, q.span.open_mark)
+        ci, _ = _token_range(self.doc, colon_pos, colon_pos + 1)
+        si = _sent_index(self.doc, ci)
+        s0, _ = self._sent_bounds(si)
+        para_start = self.paragraphs[self.para_of(colon_pos)][0]
+        toks = [t for t in self.doc[s0:ci] if t.idx >= para_start and not self.in_quote[t.i]]
+        cues = [t for t in toks if self._is_cue(t, adjacent=True, governing=True)]
+        if cues:
+            cue = cues[-1]
+            att = self.speakers.name(self.speakers.speaker_token(cue))
+            att.cue, att.how, att.cue_token = _cue_lemma(cue), "colon", cue.i
+            if att.found:
+                return att
+        # no verb: the actor named before the colon
+        if toks:
+            ref = self.actors.covering(toks[0].idx, toks[-1].idx + len(toks[-1]))
+            if ref is not None:
+                return Attribution(ref.actor, self.text[ref.start:ref.end], ref.start, ref.end, ":", "colon",
+                                   kind=ref.kind)
+        return Attribution()
+
+    def _attribution_of_cue(self, cue: Token, how: str) -> Attribution:
+        att = self.speakers.name(self.speakers.speaker_token(cue))
+        att.cue, att.how, att.cue_token = _cue_lemma(cue), how, cue.i
+        return att
+
+    # -- speech events (reported speech, per sentence) ---------------------------------------
+    def speech_events(self) -> list[dict]:
+        """Reporting verbs outside quotes with their complement and speaker, in text order."""
+        doc = self.doc
+        events = []
+        for tok in doc:
+            if self.in_quote[tok.i]:
+                continue
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                content = self._according_content(tok)
+                att = self._attribution_of_cue(tok, "according")
+                events.append({"cue": tok, "att": att, "content": content})
+                continue
+            if not _is_verbish(tok) or tok.lemma_.lower() not in INDIRECT_VERBS:
+                continue
+            if tok.lemma_.lower() == "point" and _cue_lemma(tok) != "point out":
+                continue
+            content = self._complement(tok)
+            att = self._attribution_of_cue(tok, "indirect")
+            events.append({"cue": tok, "att": att, "content": content})
+        return events
+
+    def _complement(self, tok: Token) -> tuple[int, int] | None:
+        """Token range of the reported clause of a speech verb."""
+        doc = self.doc
+        comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        if not comps:
+            comps = [c for c in tok.children if c.dep_ in ("advcl", "xcomp", "dobj")
+                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+        if comps:
+            c = comps[0]
+            if c.lemma_.lower() in _SAY_VERBS and any(k.dep_ == "nsubj" for k in c.children):
+                return None  # "X noted Y said ...": the inner verb reports the speech
+            return self._trim(c.left_edge.i, c.right_edge.i + 1)
+        if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in tok.children) \
+                and _is_verbish(tok.head):
+            # "As the newspaper noted on Saturday, the belief ... will guide ..."
+            h = tok.head
+            sub = set(t.i for t in tok.subtree)
+            i, j = h.left_edge.i, h.right_edge.i + 1
+            while i < j and (i in sub or doc[i].is_punct):
+                i += 1
+            while j > i and ((j - 1) in sub or doc[j - 1].is_punct):
+                j -= 1
+            if any(k in sub for k in range(i, j)):
+                return None
+            return self._trim(i, j)
+        if tok.dep_ == "parataxis":
+            # "Moscow, he said, had tried ...", "Russia will respond, he said."
+            h = tok.head
+            if _is_verbish(h):
+                i, j = h.left_edge.i, h.right_edge.i + 1
+                sub = set(t.i for t in tok.subtree)
+                # drop the parenthetical when it is at either edge
+                while i < j and (i in sub or doc[i].is_punct):
+                    i += 1
+                while j > i and ((j - 1) in sub or doc[j - 1].is_punct):
+                    j -= 1
+                return self._trim(i, j)
+        return None
+
+    def _according_content(self, tok: Token) -> tuple[int, int] | None:
+        """'According to X, S.' / 'S, according to X.'"""
+        h = tok.head
+        while h.head is not h and not _is_verbish(h):
+            h = h.head
+        si = _sent_index(self.doc, tok.i)
+        s0, s1 = self._sent_bounds(si)
+        phrase = set(t.i for t in tok.subtree)
+        if not phrase:
+            return None
+        pi, pj = min(phrase), max(phrase) + 1
+        if pi - s0 <= 2:
+            return self._trim(pj, s1)
+        return self._trim(s0, pi)
+
+    def _trim(self, i: int, j: int) -> tuple[int, int] | None:
+        doc = self.doc
+        while i < j and (doc[i].is_punct or doc[i].is_space or (
+                doc[i].lower_ == "that" and i + 1 < j and not _is_verbish(doc[i + 1]))):
+            i += 1
+        while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space) and doc[j - 1].text not in ")]":
+            j -= 1
+        if j - i < 3:
+            return None
+        return i, j
+
+    # -- main --------------------------------------------------------------------------------
+    def run(self) -> pd.DataFrame:
+        doc, text = self.doc, self.text
+        quotes: list[_Quote] = []
+        for span in self.spans:
+            i, j = _token_range(doc, span.start, span.end)
+            quotes.append(_Quote(span, (i, j), (_sent_index(doc, i), _sent_index(doc, max(i, j - 1)))))
+        for q in quotes:
+            if self.is_title(q):
+                q.keep, q.reason = False, "title"
+        # Titles are names, not speech: let them be part of sentences again.
+        self._mark_quotes([q.span for q in quotes if q.keep])
+        self.actors = _Actors(doc, self._mentions, self.in_quote)
+        self.speakers = _Speakers(doc, self.actors, self.in_quote)
+
+        events = self.speech_events()
+        for ev in events:
+            if ev["att"].found:
+                si = _sent_index(doc, ev["cue"].i)
+                self.sentence_speech.setdefault(si, ev["att"])
+
+        live = [q for q in quotes if q.keep]
+        # pass 1: quotes with their own cue
+        for q in live:
+            cue = self._governing_cue(q)
+            if cue is not None:
+                q.att = self._attribution_of_cue(cue, "syntax")
+            if not q.att.found and self._colon_intro(q):
+                att = self._colon_cue(q)
+                if att.found:
+                    q.att = att
+            if not q.att.found:
+                cue = self._nearby_cue(q)
+                if cue is not None:
+                    att = self._attribution_of_cue(cue, "nearby")
+                    if att.found or not q.att.cue:
+                        q.att = att
+            if q.att.found:
+                for si in self._quote_sentences(q):
+                    self.sentence_speech.setdefault(si, q.att)
+        # pass 2: context (a quote that continues the previous speaker), scare quotes, echoes
+        previous: _Quote | None = None
+        for q in live:
+            words = _WORD.findall(text[q.span.start:q.span.end])
+            own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby")
+            if not q.att.found:
+                att = self._context(q, previous)
+                if att is not None:
+                    cue = q.att.cue if q.att.cue else att.cue
+                    q.att = Attribution(att.speaker, att.speaker_text, att.speaker_start, att.speaker_end,
+                                        cue, "context", att.cue_token, att.kind)
+            short = len(words) <= _SCARE_MAX_WORDS
+            if short and self._so_called(q):
+                q.keep, q.reason = False, "scare"
+            elif short and not own_cue and q.att.how != "context":
+                echo = self._echo(q, live)
+                if echo is not None:
+                    q.att = Attribution(echo.att.speaker, echo.att.speaker_text, echo.att.speaker_start,
+                                        echo.att.speaker_end, "", "echo", -1, echo.att.kind)
+                else:
+                    q.keep, q.reason = False, "scare"
+            elif short and not q.att.found and not own_cue:
+                q.keep, q.reason = False, "scare"
+            elif not short and not own_cue and not q.att.found and _title_case(words) and len(words) <= 8 \
+                    and not re.search(r"[.!?,;:]$", text[q.span.start:q.span.end]):
+                q.keep, q.reason = False, "title"
+            if q.keep:
+                previous = q
+        rows = []
+        kept = [q for q in live if q.keep]
+        for q in kept:
+            rows.append(self._row(q.span.start, q.span.end, q.att, "direct"))
+        # reported speech
+        for ev in events:
+            att: Attribution = ev["att"]
+            if ev["content"] is None:
+                continue
+            if not att.found and not self._impersonal(ev["cue"]):
+                continue
+            i, j = ev["content"]
+            start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+            # a quotation opened inside the clause is closed inside it too
+            inner = text[start:end]
+            if sum(inner.count(c) for c in _DOUBLE_MARKS) % 2 == 1:
+                m = re.match(r"[.,!?]?[\"”]", text[end:end + 2])
+                if m:
+                    end += m.end()
+            if self._quoted_share(start, end, kept) >= 0.8:
+                continue
+            if att.speaker_text.lower() in FIRST_PERSON:
+                continue
+            rows.append(self._row(start, end, att, "indirect"))
+        if not rows:
+            return schema.empty("quotes")
+        rows.sort(key=lambda r: (r["start"], r["kind"]))
+        for n, r in enumerate(rows, 1):
+            r["quote_id"] = f"{self.article_id}:q{n}"
+        return schema.conform("quotes", pd.DataFrame(rows))
+
+    def _impersonal(self, cue: Token) -> bool:
+        """'It was reported that ...', 'It is said that ...': reported speech with no speaker."""
+        return (cue.lemma_.lower() in IMPERSONAL_VERBS and _is_passive(cue)
+                and any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in cue.children)
+                and not any(c.dep_ == "agent" for c in cue.children))
+
+    def _so_called(self, q: _Quote) -> bool:
+        before = self.text[max(0, (q.span.open_mark if q.span.open_mark >= 0 else q.span.start) - 12):
+                           q.span.open_mark if q.span.open_mark >= 0 else q.span.start].lower()
+        return bool(re.search(r"so[- ]called\s*$", before))
+
+    def _echo(self, q: _Quote, quotes: list[_Quote]) -> _Quote | None:
+        phrase = " ".join(_WORD.findall(self.text[q.span.start:q.span.end].lower()))
+        if not phrase:
+            return None
+        for other in quotes:
+            if other.span.start >= q.span.start:
+                break
+            if not other.keep or not other.att.found or other is q:
+                continue
+            words = " ".join(_WORD.findall(self.text[other.span.start:other.span.end].lower()))
+            if re.search(rf"\b{re.escape(phrase)}\b", words):
+                return other
+        return None
+
+    def _context(self, q: _Quote, previous: _Quote | None) -> Attribution | None:
+        """The speaker a quote without its own cue continues: the previous sentence's speaker in
+        the same paragraph, the previous quote's speaker in the same or the previous paragraph,
+        or the speaker of the previous paragraph's last sentence."""
+        first = q.sents[0]
+        para = self.para_of(q.span.start)
+        # another attributed quote in the same sentence
+        for si in self._quote_sentences(q):
+            att = self.sentence_speech.get(si)
+            if att is not None and not (att.speaker_start <= q.span.start < att.speaker_end):
+                return att  # (a quote inside the speaker's own name is no speech of theirs)
+        prev_si = first - 1
+        if prev_si >= 0:
+            p_start = self.sents[prev_si].start_char
+            same_para = self.para_of(p_start) == para
+            prev_para = self.para_of(p_start) == para - 1
+            if prev_si in self.sentence_speech and (same_para or (prev_para and self._starts_paragraph(q))):
+                return self.sentence_speech[prev_si]
+        if previous is not None and (previous.att.found or previous.att.speaker_text):
+            ppara = self.para_of(previous.span.start)
+            if ppara == para or (ppara == para - 1 and self._starts_paragraph(q)) or q.span.continued:
+                # nothing but the quote between them: the speaker goes on
+                return previous.att
+        return None
+
+    def _starts_paragraph(self, q: _Quote) -> bool:
+        p_start = self.paragraphs[self.para_of(q.span.start)][0]
+        a = q.span.open_mark if q.span.open_mark >= 0 else q.span.start
+        return self.text[p_start:a].strip() == ""
+
+    def _quoted_share(self, start: int, end: int, quotes: list[_Quote]) -> float:
+        if end <= start:
+            return 0.0
+        covered = 0
+        for q in quotes:
+            a, b = max(start, q.span.start), min(end, q.span.end)
+            if b > a:
+                covered += b - a
+        return covered / (end - start)
+
+    def _row(self, start: int, end: int, att: Attribution, kind: str) -> dict:
+        quote = self.text[start:end]
+        row = {
+            "article_id": self.article_id,
+            "quote_id": "",
+            "speaker": att.speaker,
+            "speaker_text": att.speaker_text,
+            "speaker_start": att.speaker_start,
+            "speaker_end": att.speaker_end,
+            "quote": quote,
+            "kind": kind,
+            "cue": att.cue,
+            "start": start,
+            "end": end,
+            "words": len(_WORD.findall(quote)),
+        }
+        row.update(sentence_columns(self.doc, start))
+        return row
 
 
 def extract_quotes(doc: Doc, mentions: pd.DataFrame, *, article_id: str) -> pd.DataFrame:
     """Quotes in one article (`quotes` table). `mentions` are this article's mentions with their
     article-local `actor` names; `speaker` is one of those names (or empty)."""
-    return schema.empty("quotes")  # TODO(quotes issue)
+    if mentions is not None and not mentions.empty and "article_id" in mentions.columns:
+        own = mentions["article_id"] == article_id
+        if own.any():
+            mentions = mentions[own]
+    return _Extractor(doc, mentions, article_id).run()
+
+
+# --- voice share ------------------------------------------------------------------------------
+
+UNATTRIBUTED = "(unattributed)"
+
+
+def voice_share(quotes: pd.DataFrame, *, kinds: tuple[str, ...] = ("direct",)) -> pd.DataFrame:
+    """Quoted words per speaker per source: article_id, speaker, quotes, words, share (of the
+    article's quoted words). Direct quotes only unless `kinds` says otherwise; quotes without a
+    speaker are grouped as '(unattributed)'."""
+    cols = ["article_id", "speaker", "quotes", "words", "share"]
+    if quotes is None or quotes.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("quotes", "words") else
+                                          "float64" if c == "share" else "object") for c in cols})
+    q = quotes[quotes["kind"].isin(kinds)].copy()
+    if q.empty:
+        return voice_share(None)
+    q["speaker"] = q["speaker"].fillna("").replace("", UNATTRIBUTED)
+    out = (q.groupby(["article_id", "speaker"], as_index=False)
+           .agg(quotes=("quote_id", "count"), words=("words", "sum")))
+    totals = out.groupby("article_id")["words"].transform("sum")
+    out["share"] = (out["words"] / totals.where(totals > 0, 1)).astype(float)
+    out = out.sort_values(["article_id", "words"], ascending=[True, False]).reset_index(drop=True)
+    out["quotes"] = out["quotes"].astype("int64")
+    out["words"] = out["words"].astype("int64")
+    return out[cols]
+
+
+def quote_table(quotes: pd.DataFrame, *, speaker: str = "", kinds: tuple[str, ...] = ("direct", "indirect")
+                ) -> pd.DataFrame:
+    """The quotes a reader looks at: article, speaker, kind, cue, quote and sentence, optionally
+    for one speaker (case-insensitive substring match)."""
+    cols = ["article_id", "speaker", "kind", "cue", "quote", "sentence"]
+    if quotes is None or quotes.empty:
+        return pd.DataFrame(columns=cols)
+    q = quotes[quotes["kind"].isin(kinds)]
+    if speaker:
+        q = q[q["speaker"].str.contains(re.escape(speaker), case=False, na=False)]
+    return q[cols].reset_index(drop=True)
+
+
+def for_speaker(frame: pd.DataFrame, speaker: str = "") -> pd.DataFrame:
+    """Rows of a quotes or quote_matches table whose speaker contains `speaker` (case-insensitive);
+    all rows when `speaker` is empty."""
+    if not speaker or frame is None or frame.empty:
+        return frame
+    return frame[frame["speaker"].fillna("").str.contains(re.escape(speaker), case=False)].reset_index(drop=True)

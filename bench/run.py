@@ -1,0 +1,417 @@
+"""`make bench`: newsbook's speed and memory, as ratios measured in the same run.
+
+    .venv/bin/python bench/run.py [--n 1000] [--full] [--corpus auto|real|synthetic] [--no-record]
+
+Every verdict is a ratio of two timings (or two peak memories) taken here, on this machine, now:
+
+1. throughput: `newsbook annotate` against bare spaCy `nlp.pipe` on the same texts   (target >= 0.85)
+2. re-run on the unchanged corpus against the first run                              (target >= 50x)
+3. one article added to the N-article corpus: re-annotates that article alone        (exactly 1 parsed)
+4. `--jobs 2` and the Dask engine (a LocalCluster): identical tables; speed as information
+5. peak memory of `newsbook annotate` at 10x the articles against 1x                 (target <= 1.5)
+6. rendering every report against papermill + nbconvert of a one-cell notebook, times
+   the number of reports                                                             (target <= 2)
+
+Each measured command runs in its own process (timed end to end; peak RSS from wait4), with
+its own empty cache unless the step is about the cache. By default N = 1,000 articles and the
+memory check compares 100 with 1,000; --full compares 1,000 with 10,000 and renders the reports on
+10,000 articles (takes about half an hour on two cores). The figures go to
+.cache/bench/results.json and, unless --no-record, into the results section of bench/README.md.
+
+The corpus is real English news when pip can fetch it (bench/corpora.py says from where and under
+which terms), else a synthetic wire-style corpus built here; the output says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+LIB = ROOT / "lib"
+WORK = ROOT / ".cache" / "bench"
+README = HERE / "README.md"
+RESULTS_START = "<!-- results:start -->"
+RESULTS_END = "<!-- results:end -->"
+sys.path[:0] = [str(LIB), str(HERE)]
+
+import corpora  # noqa: E402  (bench/corpora.py)
+
+PYTHON = sys.executable
+
+
+# --- running and measuring one command ---------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    cmd: list[str]
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def check(self) -> "Run":
+        if self.returncode != 0:
+            raise SystemExit(f"command failed ({self.returncode}): {' '.join(self.cmd)}\n{self.stderr[-3000:]}")
+        return self
+
+    def cache_counts(self) -> tuple[int, int]:
+        match = re.search(r"cache: (\d+) hits, (\d+) parsed", self.stdout)
+        return (int(match[1]), int(match[2])) if match else (-1, -1)
+
+    def stages(self) -> str:
+        match = re.search(r"^time: (.*)$", self.stdout, re.M)
+        return match[1] if match else ""
+
+
+def child_env(cache: Path | None = None, outputs: Path | None = None) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(LIB), *filter(None, [env.get("PYTHONPATH")])])
+    env.setdefault("PYTHONHASHSEED", "0")
+    if cache is not None:
+        env["NEWSBOOK_CACHE"] = str(cache)
+    if outputs is not None:
+        env["NEWSBOOK_OUTPUTS"] = str(outputs)
+    return env
+
+
+def measure(cmd: list[str], env: dict) -> Run:
+    """Run `cmd` to completion: wall time, and its peak resident memory (the process itself, not its
+    children) from wait4."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(cmd, seconds, usage.ru_maxrss / 1024, proc.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def annotate_cmd(corpus: Path, out: Path, *extra: str) -> list[str]:
+    return [PYTHON, "-m", "newsbook.cli", "annotate", str(corpus), "--out", str(out), *extra]
+
+
+def fresh(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    return path
+
+
+# --- checks ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    name: str
+    measured: str
+    target: str
+    passed: bool | None  # None: information, no target
+    detail: str = ""
+
+
+@dataclass
+class Results:
+    started: str
+    machine: dict
+    corpus: str
+    corpus_kind: str
+    n: int
+    checks: list[Check] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    def add(self, check: Check) -> None:
+        self.checks.append(check)
+        mark = {True: "PASS", False: "FAIL", None: "info"}[check.passed]
+        print(f"  -> {check.name}: {check.measured} (target {check.target}) [{mark}]"
+              + (f"  {check.detail}" if check.detail else ""), flush=True)
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        memory = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except ImportError:
+        memory = "?"
+    import spacy
+
+    return {"cpu": cpu or platform.processor(), "cores": os.cpu_count(), "memory": memory,
+            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
+            "spacy": spacy.__version__}
+
+
+def same_tables(a: Path, b: Path) -> tuple[bool, str]:
+    """Whether two annotation folders hold identical tables (every flat Parquet table, exactly)."""
+    import pandas as pd
+
+    from newsbook import schema
+
+    for name in schema.TABLES:
+        left, right = pd.read_parquet(a / f"{name}.parquet"), pd.read_parquet(b / f"{name}.parquet")
+        try:
+            pd.testing.assert_frame_equal(left, right)
+        except AssertionError as exc:
+            return False, f"{name} differs: {str(exc).splitlines()[0]}"
+    return True, "all tables identical"
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+# --- the steps ---------------------------------------------------------------------------------------
+
+
+def prepare(source: corpora.Corpora, n: int, name: str) -> Path:
+    folder = corpora.write_corpus(source.articles(n), WORK / name)
+    return folder
+
+
+def cleaned_texts(corpus: Path, target: Path) -> Path:
+    """The texts newsbook parses (its corpus reader's cleaned bodies), for the bare-spaCy baseline."""
+    from newsbook.corpus import read_corpus
+
+    read = read_corpus(corpus)
+    with target.open("w", encoding="utf-8") as fh:
+        for text in read.articles["text"]:
+            fh.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    return target
+
+
+def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, jobs: int) -> dict:
+    corpus = prepare(source, n, f"corpus-{n}")
+    texts = cleaned_texts(corpus, WORK / f"texts-{n}.jsonl")
+    cache = fresh(WORK / "cache-main")
+    out = fresh(WORK / "out-main")
+    env = child_env(cache)
+
+    print(f"[1] bare spaCy nlp.pipe on {n:,} articles ...", flush=True)
+    bare = measure([PYTHON, str(HERE / "bare_spacy.py"), str(texts)], child_env()).check()
+    print(f"[2] newsbook annotate on the same {n:,} articles (empty cache) ...", flush=True)
+    first = measure(annotate_cmd(corpus, out), env).check()
+    res.timings.update(bare_s=bare.seconds, first_s=first.seconds, first_stages=first.stages(),
+                       bare_peak_mb=bare.peak_mb, first_peak_mb=first.peak_mb)
+    res.add(Check("annotation throughput vs bare spaCy", f"{ratio(bare.seconds, first.seconds):.2f}",
+                  ">= 0.85", ratio(bare.seconds, first.seconds) >= 0.85,
+                  f"({n / first.seconds:.1f} vs {n / bare.seconds:.1f} articles/s; newsbook stages: {first.stages()})"))
+
+    print("[3] newsbook annotate again, corpus unchanged ...", flush=True)
+    again = measure(annotate_cmd(corpus, out), env).check()
+    hits, parsed = again.cache_counts()
+    res.timings.update(rerun_s=again.seconds, rerun_stages=again.stages())
+    speedup = ratio(first.seconds, again.seconds)
+    res.add(Check("re-run on an unchanged corpus, speed-up", f"{speedup:.0f}x", ">= 50x",
+                  speedup >= 50 and parsed == 0, f"({hits} cached, {parsed} parsed; {again.stages()})"))
+
+    print(f"[4] newsbook annotate --jobs {jobs} (empty cache) ...", flush=True)
+    out_jobs = fresh(WORK / "out-jobs")
+    parallel = measure(annotate_cmd(corpus, out_jobs, "--jobs", str(jobs)), child_env(fresh(WORK / "cache-jobs"))).check()
+    identical, how = same_tables(out, out_jobs)
+    res.timings.update(jobs_s=parallel.seconds)
+    res.add(Check(f"--jobs {jobs}: tables identical to one process", "yes" if identical else "NO", "identical",
+                  identical, how))
+    res.add(Check(f"--jobs {jobs}: speed-up over one process", f"{ratio(first.seconds, parallel.seconds):.2f}x",
+                  f"(information; {os.cpu_count()} cores)", None))
+
+    print(f"[5] one article added to the {n:,}-article corpus ...", flush=True)
+    extra = source.articles(n + 1)[-1]
+    extra.write(corpus)
+    added = measure(annotate_cmd(corpus, out), env).check()
+    hits, parsed = added.cache_counts()
+    res.timings.update(add_one_s=added.seconds, add_one_stages=added.stages())
+    res.add(Check("one added article re-annotates that article alone", f"{parsed} parsed, {hits} cached",
+                  f"1 parsed, {n} cached", parsed == 1 and hits == n,
+                  f"({ratio(first.seconds, added.seconds):.0f}x faster than the first run; {added.stages()})"))
+    return {"corpus": corpus, "cache": cache, "out": out, "first": first}
+
+
+def step_memory(res: Results, source: corpora.Corpora, small: int, big: int, big_run: Run | None) -> Path:
+    print(f"[6] peak memory: newsbook annotate on {small:,} articles (empty cache) ...", flush=True)
+    corpus_small = prepare(source, small, f"corpus-{small}")
+    out_small = fresh(WORK / "out-small")
+    low = measure(annotate_cmd(corpus_small, out_small), child_env(fresh(WORK / "cache-small"))).check()
+    if big_run is None:
+        print(f"    ... and on {big:,} articles (empty cache) ...", flush=True)
+        corpus_big = prepare(source, big, f"corpus-{big}")
+        big_run = measure(annotate_cmd(corpus_big, fresh(WORK / "out-big")),
+                          child_env(fresh(WORK / "cache-big"))).check()
+    growth = ratio(big_run.peak_mb, low.peak_mb)
+    per_1000 = (big_run.peak_mb - low.peak_mb) / max(1, big - small) * 1000
+    res.timings.update(mem_small_mb=low.peak_mb, mem_big_mb=big_run.peak_mb, mem_small_n=small, mem_big_n=big,
+                       small_s=low.seconds)
+    res.add(Check(f"peak memory, {big:,} vs {small:,} articles", f"{growth:.2f}", "<= 1.5", growth <= 1.5,
+                  f"({big_run.peak_mb:.0f} MB vs {low.peak_mb:.0f} MB: +{per_1000:.0f} MB per 1,000 articles)"))
+    return out_small
+
+
+def step_dask(res: Results, small: int, out_small: Path) -> None:
+    print(f"[7] Dask engine (LocalCluster, 2 workers) on the {small:,}-article corpus ...", flush=True)
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        res.add(Check("Dask engine", "skipped", "identical", None, "dask.distributed not installed"))
+        return
+    out_dask = fresh(WORK / "out-dask")
+    run = measure(annotate_cmd(WORK / f"corpus-{small}", out_dask, "--scheduler", "local", "--jobs", "2", "--quiet"),
+                  child_env(fresh(WORK / "cache-dask"))).check()
+    identical, how = same_tables(out_small, out_dask)
+    res.timings.update(dask_s=run.seconds, dask_n=small)
+    res.add(Check("Dask LocalCluster: tables identical to one process", "yes" if identical else "NO", "identical",
+                  identical, how))
+
+
+TRIVIAL = r'''
+import sys, time, nbformat, papermill
+from nbconvert import HTMLExporter
+from pathlib import Path
+work = Path(sys.argv[1]); work.mkdir(parents=True, exist_ok=True)
+nb = nbformat.v4.new_notebook(); nb.cells = [nbformat.v4.new_code_cell("print(1)")]
+nbformat.write(nb, str(work / "trivial.ipynb"))
+papermill.execute_notebook(str(work / "trivial.ipynb"), str(work / "trivial.out.ipynb"), kernel_name=sys.argv[2],
+                           progress_bar=False, log_output=False)
+body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(work / "trivial.out.ipynb"), as_version=4))
+(work / "trivial.html").write_text(body, encoding="utf-8")
+'''
+
+
+def step_reports(res: Results, corpus: Path, cache: Path, n_articles: int) -> None:
+    print(f"[8] reports on the {n_articles:,}-article corpus vs a one-cell notebook ...", flush=True)
+    try:
+        import newsbook.report  # noqa: F401
+        from newsbook.config import KERNEL_NAME
+        from newsbook.report import notebook_paths
+    except ImportError as exc:
+        res.add(Check("report rendering vs trivial notebook", "skipped", "<= 2", None,
+                      f"newsbook.report not importable ({exc})"))
+        return
+    names = [name for name, _ in notebook_paths(None)]
+    if not names:
+        res.add(Check("report rendering vs trivial notebook", "skipped", "<= 2", None, "no notebooks yet"))
+        return
+    outputs = fresh(WORK / "outputs")
+    env = child_env(cache, outputs)
+    trivial = [measure([PYTHON, "-c", TRIVIAL, str(WORK / "trivial"), KERNEL_NAME], env).check() for _ in range(2)]
+    one = min(r.seconds for r in trivial)
+    run = measure([PYTHON, "-m", "newsbook.cli", "report", "--corpus", str(corpus), "--out", str(outputs)], env)
+    if run.returncode != 0:
+        res.add(Check("report rendering vs trivial notebook", "FAILED", "<= 2", False,
+                      run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit {run.returncode}"))
+        return
+    written = [line for line in run.stdout.splitlines() if line.strip().endswith(".html")]
+    count = len(written) or len(names)
+    value = ratio(run.seconds, one * count)
+    res.timings.update(reports_s=run.seconds, trivial_s=one, reports=count, reports_n=n_articles)
+    res.add(Check(f"rendering {count} reports vs {count} x one-cell notebook", f"{value:.2f}", "<= 2", value <= 2,
+                  f"({run.seconds:.1f} s vs {count} x {one:.1f} s)"))
+
+
+# --- reporting ---------------------------------------------------------------------------------------
+
+
+def markdown(res: Results) -> str:
+    m = res.machine
+    rows = "\n".join(
+        f"| {c.name} | {c.measured} | {c.target} | {({True: 'pass', False: '**FAIL**', None: 'info'})[c.passed]} "
+        f"| {c.detail.strip('()')} |" for c in res.checks)
+    t = res.timings
+    context = ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in t.items()
+                        if not k.endswith("stages"))
+    return f"""{RESULTS_START}
+Measured {res.started} on {m['cpu']} ({m['cores']} cores, {m['memory']}), {m['os']}, Python {m['python']},
+spaCy {m['spacy']}. Corpus: {res.corpus}.
+
+| check | measured | target | verdict | detail |
+|---|---|---|---|---|
+{rows}
+
+Raw figures from the same run (seconds, MB; context for the ratios above, not verdicts): {context}.
+{RESULTS_END}"""
+
+
+def record(res: Results) -> None:
+    text = README.read_text(encoding="utf-8")
+    block = markdown(res)
+    if RESULTS_START in text and RESULTS_END in text:
+        head, rest = text.split(RESULTS_START, 1)
+        _, tail = rest.split(RESULTS_END, 1)
+        text = head + block + tail
+    else:
+        text = text.rstrip() + "\n\n## Latest results\n\n" + block + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="articles for throughput, re-run, add-one (default 1000)")
+    parser.add_argument("--full", action="store_true",
+                        help="memory check at 1,000 vs 10,000 articles and reports on 10,000 (slow)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the --jobs check (default 2)")
+    parser.add_argument("--corpus", choices=("auto", "real", "synthetic"), default="auto",
+                        help="real news (fetched with pip), synthetic, or real if it can be had (default)")
+    parser.add_argument("--skip-reports", action="store_true", help="leave out the report-rendering step")
+    parser.add_argument("--no-record", action="store_true", help="do not write the figures into bench/README.md")
+    args = parser.parse_args(argv)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    print("newsbook benchmark: preparing the corpus ...", flush=True)
+    source = corpora.load_corpora(WORK, args.corpus)
+    big_n = 10_000 if args.full else args.n
+    small_n = 1_000 if args.full else max(1, args.n // 10)
+    res = Results(dt.datetime.now().strftime("%Y-%m-%d %H:%M"), machine(), source.describe(max(big_n, args.n + 1)),
+                  source.kind, args.n)
+    print(f"corpus: {res.corpus}", flush=True)
+    if source.kind == "real":
+        print(f"licence: {source.licence}", flush=True)
+
+    main_run = step_throughput_and_cache(res, source, args.n, args.jobs)
+    out_small = step_memory(res, source, small_n, big_n, None if args.full else main_run["first"])
+    step_dask(res, small_n, out_small)
+    if args.skip_reports:
+        res.add(Check("report rendering vs trivial notebook", "skipped", "<= 2", None, "--skip-reports"))
+    elif args.full:
+        step_reports(res, WORK / f"corpus-{big_n}", WORK / "cache-big", big_n)
+    else:
+        step_reports(res, main_run["corpus"], main_run["cache"], args.n + 1)
+
+    res.timings["bench_total_s"] = time.perf_counter() - started
+    print("\nsummary")
+    width = max(len(c.name) for c in res.checks)
+    for c in res.checks:
+        mark = {True: "PASS", False: "FAIL", None: "info"}[c.passed]
+        print(f"  {c.name:<{width}}  {c.measured:>22}  target {c.target:<28} {mark}")
+    (WORK / "results.json").write_text(json.dumps({**asdict(res)}, indent=2, default=str), encoding="utf-8")
+    if not args.no_record:
+        record(res)
+        print(f"figures written to {README.relative_to(ROOT)}")
+    print(f"benchmark took {res.timings['bench_total_s'] / 60:.1f} min; corpus: {res.corpus}")
+    return 1 if any(c.passed is False for c in res.checks) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

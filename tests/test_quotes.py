@@ -1,0 +1,622 @@
+"""Quotes: direct and reported speech, attribution, cross-source matching, voice share, diff HTML.
+
+Most tests are wire-style sentences written for these tests (not from the seeds); the seed gold
+(tests/gold/quotes_seeds.yaml) is scored for recall, precision and speaker accuracy.
+Run `python tests/test_quotes.py` to print the seed scores."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "lib") not in sys.path:
+    sys.path.insert(0, str(ROOT / "lib"))
+
+from newsbook import actors, compare, quotes, schema  # noqa: E402
+from newsbook import html as nb_html  # noqa: E402
+from newsbook.nlp import load_pipeline  # noqa: E402
+
+GOLD_PATH = ROOT / "tests" / "gold" / "quotes_seeds.yaml"
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def extract(nlp, text: str, *, mentions: bool = True, article_id: str = "t") -> pd.DataFrame:
+    doc = nlp(text)
+    m = actors.extract_mentions(doc, article_id=article_id) if mentions else schema.empty("mentions")
+    out = quotes.extract_quotes(doc, m, article_id=article_id)
+    for row in out.itertuples():
+        assert text[row.start:row.end] == row.quote
+        if row.speaker_start >= 0:
+            assert text[row.speaker_start:row.speaker_end] == row.speaker_text
+    return out
+
+
+def direct(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["kind"] == "direct"].reset_index(drop=True)
+
+
+def indirect(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["kind"] == "indirect"].reset_index(drop=True)
+
+
+def only(frame: pd.DataFrame) -> pd.Series:
+    assert len(frame) == 1, frame[["kind", "speaker", "cue", "quote"]].to_string()
+    return frame.iloc[0]
+
+
+# --- scoring against gold ------------------------------------------------------------------------
+
+
+def _norm_text(text: str) -> str:
+    text = str(text).replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
+    return " ".join(re.findall(r"\w+(?:['\-]\w+)*", text.lower()))
+
+
+def _norm_speaker(name: str) -> str:
+    return " ".join(re.findall(r"\w+", str(name or "").lower()))
+
+
+def speaker_matches(predicted: str, gold: str) -> bool:
+    """Same name, or one name's words all inside the other ("Putin" / "Vladimir Putin")."""
+    p, g = _norm_speaker(predicted), _norm_speaker(gold)
+    if not p or not g:
+        return p == g
+    return p == g or set(p.split()) <= set(g.split()) or set(g.split()) <= set(p.split())
+
+
+def text_matches(predicted: str, gold: str, kind: str) -> bool:
+    """Direct quotes must be the same words (allowing a stray punctuation/mark difference);
+    reported clauses must share most words (their edges are a matter of taste)."""
+    p, g = _norm_text(predicted), _norm_text(gold)
+    if kind == "direct":
+        return p == g
+    pw, gw = p.split(), g.split()
+    if not pw or not gw:
+        return False
+    common = sum((pd.Series(pw).value_counts().combine(pd.Series(gw).value_counts(), min, 0)).values)
+    return 2 * common / (len(pw) + len(gw)) >= 0.7
+
+
+def score(predicted: pd.DataFrame, gold: dict, kind: str) -> dict:
+    """Greedy one-to-one matching per article; precision, recall and speaker accuracy (over the
+    matched gold quotes)."""
+    n_pred = n_gold = matched = right_speaker = 0
+    misses, extras, wrong = [], [], []
+    for article_id, items in gold["quotes"].items():
+        g_items = [g for g in items if g["kind"] == kind]
+        p_rows = predicted[(predicted["article_id"] == article_id) & (predicted["kind"] == kind)]
+        p_items = list(p_rows.itertuples())
+        n_pred += len(p_items)
+        n_gold += len(g_items)
+        used = set()
+        for g in g_items:
+            hit = next((p for p in p_items if p.quote_id not in used and text_matches(p.quote, g["text"], kind)), None)
+            if hit is None:
+                misses.append((article_id, g["text"][:70]))
+                continue
+            used.add(hit.quote_id)
+            matched += 1
+            if speaker_matches(hit.speaker, g["speaker"]):
+                right_speaker += 1
+            else:
+                wrong.append((g["text"][:50], hit.speaker, g["speaker"]))
+        extras += [(article_id, p.quote[:70]) for p in p_items if p.quote_id not in used]
+    return {
+        "kind": kind, "gold": n_gold, "predicted": n_pred, "matched": matched,
+        "recall": matched / n_gold if n_gold else 1.0,
+        "precision": matched / n_pred if n_pred else 1.0,
+        "speaker_accuracy": right_speaker / matched if matched else 0.0,
+        "missed": misses, "extra": extras, "wrong_speaker": wrong,
+    }
+
+
+def load_gold() -> dict:
+    return yaml.safe_load(GOLD_PATH.read_text(encoding="utf-8"))
+
+
+def seed_quotes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The seed articles' quotes, extracted the way the pipeline does it (article-local speakers
+    mapped to corpus-canonical names)."""
+    from newsbook.corpus import load_corpus
+
+    nlp = load_pipeline()
+    articles = load_corpus("seeds")
+    frames, all_mentions = [], []
+    for art in articles.itertuples():
+        doc = nlp(art.text)
+        m = actors.extract_mentions(doc, article_id=art.article_id, byline=art.byline, outlet=art.outlet)
+        all_mentions.append(m)
+        frames.append(quotes.extract_quotes(doc, m, article_id=art.article_id))
+    q = pd.concat(frames, ignore_index=True)
+    mentions = pd.concat(all_mentions, ignore_index=True)
+    _, aliases, _ = actors.resolve_corpus(mentions)
+    lookup = {(a, loc): can for a, loc, can in zip(aliases["article_id"], aliases["local"], aliases["actor"])}
+    q["speaker"] = [lookup.get((a, s), s) for a, s in zip(q["article_id"], q["speaker"])]
+    return articles, q
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return seed_quotes()
+
+
+# --- quotation marks -----------------------------------------------------------------------------
+
+
+def test_straight_and_curly_marks_pair():
+    text = 'He said "yes, we will" and then “no, we won’t” before leaving.'
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["yes, we will", "no, we won’t"]
+
+
+def test_mixed_straight_open_and_curly_close_pair():
+    text = 'The paper wrote: "The plan will fail within a year.”'
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["The plan will fail within a year."]
+
+
+def test_trailing_comma_inside_marks_is_not_part_of_the_quote():
+    text = '"We are ready," she said.'
+    assert [text[s.start:s.end] for s in quotes.find_quote_spans(text)] == ["We are ready"]
+
+
+def test_multi_paragraph_quotation_convention_gives_one_row_per_paragraph():
+    text = 'The chief executive said: "We had a difficult year.\n\n"But we are confident about the future."'
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["We had a difficult year.", "But we are confident about the future."]
+    assert spans[0].continues and spans[1].continued and not spans[0].problem
+
+
+def test_odd_number_of_marks_warns_and_goes_on(caplog):
+    text = ('"We will rebuild the bridge, Governor Ann Lee said on Friday. The work starts in May.\n\n'
+            '"Everything is on schedule," said her deputy.')
+    with caplog.at_level(logging.WARNING, logger="newsbook.quotes"):
+        spans = quotes.find_quote_spans(text, article_id="x1")
+    got = [text[s.start:s.end] for s in spans]
+    assert got == ["We will rebuild the bridge", "Everything is on schedule"]
+    assert any("unbalanced quotation mark" in r.message and "x1" in r.message for r in caplog.records)
+
+
+def test_stray_closing_mark_warns_and_takes_the_paragraph_start(caplog):
+    text = 'The plan is dead," the spokesman said. Talks ended.'
+    with caplog.at_level(logging.WARNING, logger="newsbook.quotes"):
+        spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["The plan is dead"]
+    assert caplog.records
+
+
+def test_single_quotes_but_not_apostrophes():
+    text = "Mr Hughes called the decision 'a betrayal of voters'. The players' union's lawyers didn't agree."
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["a betrayal of voters"]
+
+
+def test_quote_across_a_paragraph_break_without_marks_in_between():
+    text = 'The magazine noted: "The conflict will spread to the north and\n\nto the south."'
+    spans = quotes.find_quote_spans(text)
+    assert len(spans) == 1 and text[spans[0].start:spans[0].end].endswith("to the south.")
+
+
+# --- direct quotes and their speakers ----------------------------------------------------------------
+
+
+def test_said_after_the_quote(nlp):
+    row = only(extract(nlp, '"We will not back down," Prime Minister Anna Kowalski said on Tuesday.'))
+    assert (row.kind, row.speaker, row.cue, row.quote) == ("direct", "Anna Kowalski", "say", "We will not back down")
+    assert row.speaker_text == "Anna Kowalski" and row.words == 5
+
+
+def test_told_reporters(nlp):
+    row = only(extract(nlp, '"The talks were productive," Foreign Minister Luis Ortega told reporters in Geneva.'))
+    assert (row.speaker, row.cue) == ("Luis Ortega", "tell")
+
+
+def test_inverted_said_with_apposition(nlp):
+    row = only(extract(nlp, '"It is a sad day," said Jonas Berg, the club\'s chairman.'))
+    assert (row.speaker, row.cue, row.quote) == ("Jonas Berg", "say", "It is a sad day")
+
+
+def test_question_with_asked(nlp):
+    row = only(extract(nlp, '"Why should we pay for their mistakes?" asked Green Party co-leader Emma Stone.'))
+    assert (row.speaker, row.cue) == ("Emma Stone", "ask")
+    assert row.quote.endswith("?")
+
+
+def test_according_to_after_a_quote(nlp):
+    row = only(extract(nlp, '"The building was empty," according to a police spokesman.'))
+    assert row.cue == "according to" and "spokesman" in row.speaker
+
+
+def test_split_quote_sentence_then_sentence(nlp):
+    q = direct(extract(nlp, '"We have done everything we could," Mayor Tom Berger said. "Now it is up to the council."'))
+    assert list(q["quote"]) == ["We have done everything we could", "Now it is up to the council."]
+    assert set(q["speaker"]) == {"Tom Berger"}
+
+
+def test_quote_split_by_attribution_mid_sentence(nlp):
+    q = direct(extract(nlp, 'Judge Maria Lopez dismissed the motion. "This is not over," she said, '
+                            '"and we will appeal the ruling."'))
+    assert list(q["quote"]) == ["This is not over", "and we will appeal the ruling."]
+    assert set(q["speaker"]) == {"Maria Lopez"} and set(q["speaker_text"]) == {"she"}
+
+
+def test_pronoun_goes_to_the_person_not_the_organisation(nlp):
+    row = only(direct(extract(nlp, 'Senator Rachel Moore met executives from Boeing on Monday. '
+                                   '"The company must answer for these failures," she said.')))
+    assert row.speaker == "Rachel Moore"
+
+
+def test_pronoun_prefers_the_subject_of_the_previous_sentence(nlp):
+    q = extract(nlp, 'Defence Secretary Mark Evans told General David Clark that the plan had been approved. '
+                     '"There will be no delay," he said.')
+    assert only(direct(q)).speaker == "Mark Evans"
+
+
+def test_pronoun_skips_a_sentence_with_only_an_organisation(nlp):
+    q = extract(nlp, 'Lawyer Ben Carter filed the complaint against Apex Corp on Monday. The company denied '
+                     'any wrongdoing. "This lawsuit has no merit," he said.')
+    assert "Ben Carter" in only(direct(q)).speaker
+
+
+def test_pronoun_chain_over_paragraphs(nlp):
+    text = ('Union leader Frank Mills said the workers would not return.\n\n'
+            'He said the offer was an insult.\n\n'
+            '"Not until we get a fair deal," he added.')
+    q = extract(nlp, text)
+    assert set(q["speaker"]) == {"Frank Mills"}
+    assert only(direct(q)).cue == "add"
+
+
+def test_parenthetical_pronoun_after_two_people(nlp):
+    text = ('Foreign Minister Karl Weber told his counterpart Jan Novak that talks would continue. '
+            'The border, he said, would stay "open to trade and to people."')
+    q = extract(nlp, text)
+    assert only(direct(q)).speaker == "Karl Weber"
+
+
+def test_role_phrase_resolves_to_the_titled_person(nlp):
+    text = ('Brazilian President Lucia Moreira arrived in Lisbon on Sunday, where Prime Minister Rui Costa met her. '
+            'The Brazilian president said the visit "opens a new chapter" in relations.')
+    q = extract(nlp, text)
+    assert only(direct(q)).speaker == "Lucia Moreira"
+    assert only(indirect(q)).speaker == "Lucia Moreira"
+
+
+def test_colon_introduced_quote_without_a_verb(nlp):
+    row = only(extract(nlp, 'Finance Minister Olga Petrenko was blunt: "We cannot afford this."'))
+    assert (row.speaker, row.cue, row.quote) == ("Olga Petrenko", ":", "We cannot afford this.")
+
+
+def test_colon_introduced_quote_with_a_publication_as_speaker(nlp):
+    row = only(extract(nlp, 'As the Evening Standard reported on Friday: "The deal is off."'))
+    assert row.cue == "report" and "Standard" in row.speaker
+
+
+def test_colon_after_a_continue_verb(nlp):
+    text = 'Chancellor Helga Braun spoke for an hour. Braun continued: "Europe must stand together."'
+    row = only(direct(extract(nlp, text)))
+    assert (row.speaker, row.cue) == ("Helga Braun", "continue")
+
+
+def test_organisation_as_speaker(nlp):
+    row = only(extract(nlp, '"We did nothing wrong," the Acme Corporation said in a statement on Thursday.'))
+    assert "Acme" in row.speaker and row.cue == "say"
+
+
+def test_document_speaks_for_its_issuers(nlp):
+    row = only(extract(nlp, 'A joint statement issued by Norway and Iceland described the quota as "deeply unfair."'))
+    assert (row.speaker, row.cue) == ("Norway and Iceland", "describe")
+
+
+def test_quote_continuing_the_speakers_paragraph(nlp):
+    q = extract(nlp, '"We are ready," said coach Pep Alvarez.\n\n"The players know what is at stake."')
+    assert len(q) == 2 and q["speaker"].nunique() == 1 and "Alvarez" in q["speaker"].iloc[0]
+
+
+def test_quote_after_a_sentence_of_reported_speech(nlp):
+    text = ('Mayor Ana Silva said the city would appeal. "We believe the court got this wrong, and we will '
+            'take it all the way."')
+    q = direct(extract(nlp, text))
+    assert only(q).speaker == "Ana Silva"
+
+
+def test_partial_quotes_inside_reported_speech(nlp):
+    q = extract(nlp, 'Environment Minister Sophie Laurent said she was "deeply disappointed" by the decision '
+                     'and called it "a step backwards for the planet."')
+    d = direct(q)
+    assert list(d["quote"]) == ["deeply disappointed", "a step backwards for the planet."]
+    assert set(d["speaker"]) == {"Sophie Laurent"}
+    assert list(d["cue"]) == ["say", "call"]
+
+
+def test_participle_cue_takes_the_clause_subject(nlp):
+    row = only(direct(extract(nlp, 'Treasury Secretary Janet Brooks, speaking in Tokyo, warned that '
+                                   '"the recovery remains fragile."')))
+    assert (row.speaker, row.cue) == ("Janet Brooks", "warn")
+
+
+def test_two_speakers_in_one_paragraph(nlp):
+    text = ('"I think we made the right call," coach Tim Walsh said of the decision. His assistant, Greg Hill, '
+            'disagreed. "It was a mistake," Hill said.')
+    q = direct(extract(nlp, text))
+    assert list(q["speaker"]) == ["Tim Walsh", "Greg Hill"]
+
+
+def test_works_without_the_mentions_table(nlp):
+    q = extract(nlp, '"The talks were productive," Foreign Minister Luis Ortega told reporters. '
+                     '"We will meet again," he said.', mentions=False)
+    assert list(q["speaker"]) == ["Luis Ortega", "Luis Ortega"]
+
+
+# --- not quotes ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    'She appeared on the BBC\'s "Newsnight" programme on Monday.',
+    'His book "The Long Road Home" was published in May.',
+    'The company launched a campaign called "Drive Safe Home" last year.',
+    'The film, titled "Winter in the South", opens on Friday.',
+    'The newspaper\'s headline read "Victory at Last".',
+    'The rally ended with the slogan "Jobs Not Cuts".',
+])
+def test_titles_are_not_quotes(nlp, text):
+    assert extract(nlp, text).empty
+
+
+@pytest.mark.parametrize("text", [
+    'The government\'s so-called "reform" package was rejected by parliament.',
+    'The minister\'s "reform" has left hospitals short of staff.',
+    'Residents of the "safe zone" say they have no water.',
+])
+def test_scare_quotes_are_dropped(nlp, text):
+    assert direct(extract(nlp, text)).empty
+
+
+def test_scare_quote_repeating_an_earlier_quote_is_an_echo_of_its_speaker(nlp):
+    text = ('Opposition leader Karen Diaz called the budget "reckless."\n\n'
+            'Markets fell sharply on Friday after the "reckless" budget was unveiled.')
+    q = direct(extract(nlp, text))
+    assert list(q["speaker"]) == ["Karen Diaz", "Karen Diaz"]
+    assert list(q["cue"]) == ["call", ""]
+
+
+def test_short_quote_with_a_cue_is_a_quote(nlp):
+    row = only(direct(extract(nlp, 'Police Chief Maria Santos described the attack as "cowardly".')))
+    assert (row.speaker, row.cue, row.quote) == ("Maria Santos", "describe", "cowardly")
+
+
+# --- reported speech -------------------------------------------------------------------------------------
+
+
+def test_indirect_with_that(nlp):
+    row = only(extract(nlp, 'Police Chief Maria Santos said that the suspect had been arrested overnight.'))
+    assert (row.kind, row.speaker, row.cue, row.quote) == (
+        "indirect", "Maria Santos", "say", "the suspect had been arrested overnight")
+
+
+def test_indirect_without_that_and_surname(nlp):
+    q = extract(nlp, 'Police Chief Maria Santos spoke on Monday. Santos said the suspect would appear in court.')
+    row = only(q)
+    assert (row.speaker, row.quote) == ("Maria Santos", "the suspect would appear in court")
+
+
+def test_indirect_told_someone_that(nlp):
+    row = only(extract(nlp, 'Health Minister Peter Hall told lawmakers that the hospital would stay open.'))
+    assert (row.kind, row.speaker, row.cue, row.quote) == ("indirect", "Peter Hall", "tell", "the hospital would stay open")
+
+
+def test_indirect_with_pronoun(nlp):
+    q = extract(nlp, 'Interior Minister Clara Vidal visited the border. She said the crossing would reopen soon.')
+    row = only(q)
+    assert (row.speaker, row.speaker_text, row.quote) == ("Clara Vidal", "She", "the crossing would reopen soon")
+
+
+def test_indirect_according_to(nlp):
+    row = only(extract(nlp, 'According to the Interior Ministry, 40 people were detained overnight.'))
+    assert (row.kind, row.cue, row.quote) == ("indirect", "according to", "40 people were detained overnight")
+    assert row.speaker == "Interior Ministry"
+
+
+def test_indirect_with_postposed_attribution(nlp):
+    row = only(extract(nlp, 'The bridge will reopen in May, the transport agency said.'))
+    assert (row.kind, row.cue, row.quote) == ("indirect", "say", "The bridge will reopen in May")
+    assert "transport agency" in row.speaker
+
+
+def test_indirect_parenthetical_attribution(nlp):
+    text = 'Economy Minister Ravi Patel spoke after the meeting. The ministry, he said, would publish the figures soon.'
+    row = only(extract(nlp, text))
+    assert row.kind == "indirect" and row.speaker == "Ravi Patel" and "publish the figures soon" in row.quote
+
+
+def test_impersonal_report_has_no_speaker(nlp):
+    row = only(extract(nlp, 'It was reported that the company had lost its licence.'))
+    assert (row.kind, row.speaker, row.cue) == ("indirect", "", "report")
+
+
+def test_no_speech_no_quote(nlp):
+    assert extract(nlp, 'The committee met on Tuesday and approved the budget. He declined to comment.').empty
+
+
+def test_quote_ids_and_schema(nlp):
+    q = extract(nlp, '"Yes," Anna Kowalski said. Kowalski said the vote would be held in June.', article_id="a7")
+    assert list(q.columns) == schema.QUOTES.column_names
+    assert list(q["quote_id"]) == ["a7:q1", "a7:q2"]
+
+
+# --- cross-source matching -------------------------------------------------------------------------------
+
+
+def _quotes_frame(rows):
+    frame = pd.DataFrame(rows)
+    frame["quote_id"] = [f"{a}:q{i}" for i, a in enumerate(frame["article_id"])]
+    for col in ("speaker_text", "cue", "sentence"):
+        frame[col] = ""
+    frame["start"] = range(len(frame))
+    frame["words"] = frame["quote"].str.split().str.len()
+    return frame
+
+
+def test_translation_variants_match_and_unrelated_quotes_do_not():
+    q = _quotes_frame([
+        {"article_id": "a", "speaker": "Ivan Petrov", "kind": "direct",
+         "quote": "We have waited a long time for the situation to improve, but it will not happen soon."},
+        {"article_id": "a", "speaker": "Ivan Petrov", "kind": "direct", "quote": "The sanctions are illegal."},
+        {"article_id": "b", "speaker": "Ivan Petrov", "kind": "direct",
+         "quote": "We waited for quite a long time that the situation would improve; it won't be soon."},
+        {"article_id": "b", "speaker": "Olga Ivanova", "kind": "direct",
+         "quote": "Our farmers will pay the price for this decision."},
+    ])
+    m = compare.match_quotes(q, min_similarity=0.5)
+    assert len(m) == 1
+    row = m.iloc[0]
+    assert (row.article_id_a, row.article_id_b, row.speaker) == ("a", "b", "Ivan Petrov")
+    assert row.similarity >= 0.5
+    assert list(m.columns) == schema.QUOTE_MATCHES.column_names
+
+
+def test_same_article_quotes_are_never_matched():
+    q = _quotes_frame([
+        {"article_id": "a", "speaker": "X", "kind": "direct", "quote": "We will fight on the beaches and in the fields."},
+        {"article_id": "a", "speaker": "X", "kind": "direct", "quote": "We will fight on the beaches and in the fields."},
+    ])
+    assert compare.match_quotes(q).empty
+
+
+def test_one_shared_word_is_not_a_match():
+    assert compare.quote_similarity("weird", "completely weird and unacceptable") < 0.5
+    assert compare.quote_similarity("Same words here.", "same words here") == 1.0
+
+
+def test_seed_pair_is_found(seeds):
+    _, q = seeds
+    m = compare.match_quotes(q, min_similarity=0.5)
+    gold = load_gold()["pairs"][0]
+    hit = m[m["quote_a"].str.contains(gold["a"]["contains"]) & m["quote_b"].str.contains(gold["b"]["contains"])]
+    assert len(hit) == 1
+    assert hit.iloc[0].speaker == gold["speaker"]
+    assert hit.iloc[0].similarity >= 0.5
+    # nothing else in the seeds reaches the threshold
+    assert len(m) == 1
+
+
+# --- voice share, tables, HTML ---------------------------------------------------------------------------
+
+
+def test_voice_share():
+    q = pd.DataFrame({
+        "article_id": ["a", "a", "a", "b", "b"], "quote_id": ["a:q1", "a:q2", "a:q3", "b:q1", "b:q2"],
+        "speaker": ["X", "X", "Y", "", "X"], "kind": ["direct", "direct", "direct", "direct", "indirect"],
+        "words": [6, 4, 10, 3, 50],
+    })
+    share = quotes.voice_share(q)
+    assert list(share.columns) == ["article_id", "speaker", "quotes", "words", "share"]
+    a = share[share["article_id"] == "a"].set_index("speaker")
+    assert a.loc["X", "quotes"] == 2 and a.loc["X", "words"] == 10 and a.loc["X", "share"] == pytest.approx(0.5)
+    b = share[share["article_id"] == "b"]
+    assert list(b["speaker"]) == [quotes.UNATTRIBUTED] and b["share"].iloc[0] == pytest.approx(1.0)
+    assert quotes.voice_share(q.iloc[0:0]).empty
+
+
+def test_quote_diff_html_highlights_and_escapes():
+    a = 'We waited <b>quite</b> a long time & it won\'t be soon.'
+    b = 'We waited for a long time & it will not be soon. <script>alert(1)</script>'
+    out = nb_html.quote_diff_html(a, b, label_a="Outlet <A>", label_b="B & co")
+    assert "<script" not in out and "</script" not in out and "alert(1)" in out
+    assert "<b>" not in out and "</b>" not in out and "&lt;" in out
+    assert "Outlet &lt;A&gt;" in out and "B &amp; co" in out
+    assert re.search(r"<del[^>]*>[^<]*quite", out)
+    assert re.search(r"<ins[^>]*>for</ins>", out)
+    assert "<del" in out.split("</td>")[0] and "<ins" not in out.split("</td>")[0]
+    only_a, only_b = nb_html.quote_diff(a, b)
+    assert "quite" in only_a and "for" in only_b and "waited" not in only_a + only_b
+
+
+def test_quote_pairs_html_for_the_notebook(seeds):
+    articles, q = seeds
+    m = compare.match_quotes(q)
+    out = nb_html.quote_pairs_html(m, articles)
+    assert out.count("<table") == len(m) and "similarity" in out
+    assert "No quote" in nb_html.quote_pairs_html(m.iloc[0:0])
+
+
+def test_charts_build(seeds):
+    from newsbook import charts
+
+    articles, q = seeds
+    charts.quotes_per_speaker(q, articles).to_dict()
+    charts.voice_share_chart(quotes.voice_share(q), articles).to_dict()
+    charts.quotes_per_speaker(q.iloc[0:0]).to_dict()
+
+
+def test_quote_table_filters_by_speaker(seeds):
+    _, q = seeds
+    t = quotes.quote_table(q, speaker="lavrov")
+    assert len(t) and set(t["speaker"]) == {"Sergei Lavrov"}
+    assert list(t.columns) == ["article_id", "speaker", "kind", "cue", "quote", "sentence"]
+
+
+# --- the seed gold ---------------------------------------------------------------------------------------
+
+
+def test_seed_direct_quotes_against_gold(seeds):
+    _, q = seeds
+    s = score(q, load_gold(), "direct")
+    assert s["recall"] >= 0.95, s["missed"]
+    assert s["precision"] >= 0.95, s["extra"]
+    assert s["speaker_accuracy"] >= 0.95, s["wrong_speaker"]
+
+
+def test_seed_indirect_quotes_against_gold(seeds):
+    _, q = seeds
+    s = score(q, load_gold(), "indirect")
+    assert s["recall"] >= 0.85, s["missed"]
+    assert s["precision"] >= 0.85, s["extra"]
+    assert s["speaker_accuracy"] >= 0.9, s["wrong_speaker"]
+
+
+def test_seed_titles_are_not_extracted(seeds):
+    _, q = seeds
+    for article_id, items in load_gold()["not_quotes"].items():
+        texts = set(q[q["article_id"] == article_id]["quote"])
+        for item in items:
+            assert item["text"] not in texts
+
+
+def test_seed_offsets_and_sentences(seeds):
+    articles, q = seeds
+    texts = dict(zip(articles["article_id"], articles["text"]))
+    for row in q.itertuples():
+        text = texts[row.article_id]
+        assert text[row.start:row.end] == row.quote
+        assert text[row.sentence_start:row.sentence_end] == row.sentence
+        assert row.sentence_start <= row.start
+
+
+if __name__ == "__main__":
+    _, predicted = seed_quotes()
+    gold = load_gold()
+    for kind in ("direct", "indirect"):
+        s = score(predicted, gold, kind)
+        print(f"{kind:8}  gold={s['gold']:3}  predicted={s['predicted']:3}  recall={s['recall']:.3f}  "
+              f"precision={s['precision']:.3f}  speaker accuracy={s['speaker_accuracy']:.3f}")
+        for label in ("missed", "extra", "wrong_speaker"):
+            for item in s[label]:
+                print(f"   {label}: {item}")
+    m = compare.match_quotes(predicted)
+    for r in m.itertuples():
+        print(f"pair: {r.quote_id_a} ~ {r.quote_id_b}  speaker={r.speaker}  similarity={r.similarity:.3f}")
