@@ -139,6 +139,14 @@ def _iso_date(value: str) -> str:
     return f"{int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}" if match else ""
 
 
+def _title_from_url(path: str) -> str:
+    """A headline for the few records without one: the words of the address's last part
+    ("/2017/02/ukraine-testing-ground-170206.html" -> "Ukraine testing ground")."""
+    slug = re.sub(r"\.\w+$", "", path.rstrip("/").rsplit("/", 1)[-1])
+    words = [w for w in re.split(r"[-_]+", slug) if w and not w.isdigit()]
+    return " ".join(words).capitalize() or "Untitled"
+
+
 def real_articles(csv_path: Path, *, seed: int = 2017) -> list[Article]:
     """Every usable article of the data set (at least 50 words), in a fixed shuffled order so that any
     prefix mixes the outlets."""
@@ -154,11 +162,12 @@ def real_articles(csv_path: Path, *, seed: int = 2017) -> list[Article]:
                 body = f"{standfirst}\n\n{body}"
             if len(body.split()) < 50:
                 continue
-            host = urlparse(row.get("article_source_link") or "").netloc
+            url = urlparse(row.get("article_source_link") or "")
+            title = " ".join((row.get("title") or "").split()) or _title_from_url(url.path)
             out.append(Article(
                 article_id=f"news-{int(row['article_id']):05d}",
-                title=" ".join((row.get("title") or "").split()),
-                outlet=OUTLETS.get(host, host),
+                title=title,
+                outlet=OUTLETS.get(url.netloc, url.netloc),
                 date=_iso_date(row.get("publish_date", "")),
                 url=row.get("article_source_link") or "",
                 text=body,

@@ -63,8 +63,15 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
 
     def check(self) -> "Run":
+        if self.timed_out:
+            return self
         if self.returncode != 0:
             raise SystemExit(f"command failed ({self.returncode}): {' '.join(self.cmd)}\n{self.stderr[-3000:]}")
         return self
@@ -76,6 +83,21 @@ class Run:
     def stages(self) -> str:
         match = re.search(r"^time: (.*)$", self.stdout, re.M)
         return match[1] if match else ""
+
+    def per_article_seconds(self) -> float | None:
+        """The per-article stage's duration, from the pipeline's log (there even if the run was cut
+        short in the corpus-wide assembly)."""
+        match = re.search(r"per-article work: \d+ articles .* in ([\d.]+)s", self.stderr)
+        return float(match[1]) if match else None
+
+    def diagnosis(self) -> str:
+        if not self.timed_out:
+            return ""
+        per_article = self.per_article_seconds()
+        if per_article is not None:
+            return (f"timed out after {self.seconds:.0f} s: the per-article work finished in {per_article:.0f} s, "
+                    "the corpus-wide assembly (actors.resolve_corpus, compare.match_quotes, match_figures) did not")
+        return f"timed out after {self.seconds:.0f} s, still in the per-article work"
 
 
 def child_env(cache: Path | None = None, outputs: Path | None = None) -> dict:
@@ -89,19 +111,46 @@ def child_env(cache: Path | None = None, outputs: Path | None = None) -> dict:
     return env
 
 
-def measure(cmd: list[str], env: dict) -> Run:
-    """Run `cmd` to completion: wall time, and its peak resident memory (the process itself, not its
-    children) from wait4."""
+TIMEOUT = 600.0  # seconds per measured command (--timeout)
+
+
+def measure(cmd: list[str], env: dict, timeout: float | None = None) -> Run:
+    """Run `cmd` to completion (or kill it and its children after `timeout` seconds): wall time, and
+    its peak resident memory (the process itself, not its children) from wait4."""
+    import signal
+    import threading
+
+    timeout = TIMEOUT if timeout is None else timeout
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT, start_new_session=True)
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
+        if expired.is_set():  # the process group (workers, kernels) goes with it
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         out.seek(0)
         err.seek(0)
         return Run(cmd, seconds, usage.ru_maxrss / 1024, proc.returncode,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   timed_out=expired.is_set())
 
 
 def annotate_cmd(corpus: Path, out: Path, *extra: str) -> list[str]:
@@ -203,22 +252,44 @@ def cleaned_texts(corpus: Path, target: Path) -> Path:
     return target
 
 
+def not_measured(res: Results, name: str, target: str, why: str) -> None:
+    res.add(Check(name, "not measured", target, False, why))
+
+
 def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, jobs: int) -> dict:
     corpus = prepare(source, n, f"corpus-{n}")
     texts = cleaned_texts(corpus, WORK / f"texts-{n}.jsonl")
     cache = fresh(WORK / "cache-main")
     out = fresh(WORK / "out-main")
     env = child_env(cache)
+    state = {"corpus": corpus, "cache": cache, "out": out, "first": None}
 
     print(f"[1] bare spaCy nlp.pipe on {n:,} articles ...", flush=True)
     bare = measure([PYTHON, str(HERE / "bare_spacy.py"), str(texts)], child_env()).check()
     print(f"[2] newsbook annotate on the same {n:,} articles (empty cache) ...", flush=True)
     first = measure(annotate_cmd(corpus, out), env).check()
+    state["first_run"] = first
     res.timings.update(bare_s=bare.seconds, first_s=first.seconds, first_stages=first.stages(),
                        bare_peak_mb=bare.peak_mb, first_peak_mb=first.peak_mb)
+    per_article = first.per_article_seconds()
+    if per_article is not None:
+        # information: the per-article work alone (parse + extractors + cache), against bare spaCy's
+        # parse alone (its load excluded, as the per-article stage excludes newsbook's start-up)
+        bare_inner = json.loads(bare.stdout.strip().splitlines()[-1])["pipe_s"]
+        res.add(Check("per-article stage alone vs bare nlp.pipe", f"{ratio(bare_inner, per_article):.2f}",
+                      "(information)", None,
+                      f"({per_article:.1f} s for parse + extractors + cache vs {bare_inner:.1f} s of nlp.pipe)"))
+    if not first.ok:
+        not_measured(res, "annotation throughput vs bare spaCy", ">= 0.85", first.diagnosis())
+        for name, target in (("re-run on an unchanged corpus, speed-up", ">= 50x"),
+                             (f"--jobs {jobs}: tables identical to one process", "identical"),
+                             ("one added article re-annotates that article alone", f"1 parsed, {n} cached")):
+            not_measured(res, name, target, "the first run did not finish")
+        return state
+    state["first"] = first
     res.add(Check("annotation throughput vs bare spaCy", f"{ratio(bare.seconds, first.seconds):.2f}",
                   ">= 0.85", ratio(bare.seconds, first.seconds) >= 0.85,
-                  f"({n / first.seconds:.1f} vs {n / bare.seconds:.1f} articles/s; newsbook stages: {first.stages()})"))
+                  f"({n / first.seconds:.2f} vs {n / bare.seconds:.2f} articles/s; newsbook stages: {first.stages()})"))
 
     print("[3] newsbook annotate again, corpus unchanged ...", flush=True)
     again = measure(annotate_cmd(corpus, out), env).check()
@@ -226,17 +297,22 @@ def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, job
     res.timings.update(rerun_s=again.seconds, rerun_stages=again.stages())
     speedup = ratio(first.seconds, again.seconds)
     res.add(Check("re-run on an unchanged corpus, speed-up", f"{speedup:.0f}x", ">= 50x",
-                  speedup >= 50 and parsed == 0, f"({hits} cached, {parsed} parsed; {again.stages()})"))
+                  again.ok and speedup >= 50 and parsed == 0,
+                  again.diagnosis() or f"({hits} cached, {parsed} parsed; {again.stages()})"))
 
     print(f"[4] newsbook annotate --jobs {jobs} (empty cache) ...", flush=True)
     out_jobs = fresh(WORK / "out-jobs")
-    parallel = measure(annotate_cmd(corpus, out_jobs, "--jobs", str(jobs)), child_env(fresh(WORK / "cache-jobs"))).check()
-    identical, how = same_tables(out, out_jobs)
-    res.timings.update(jobs_s=parallel.seconds)
-    res.add(Check(f"--jobs {jobs}: tables identical to one process", "yes" if identical else "NO", "identical",
-                  identical, how))
-    res.add(Check(f"--jobs {jobs}: speed-up over one process", f"{ratio(first.seconds, parallel.seconds):.2f}x",
-                  f"(information; {os.cpu_count()} cores)", None))
+    parallel = measure(annotate_cmd(corpus, out_jobs, "--jobs", str(jobs)),
+                       child_env(fresh(WORK / "cache-jobs"))).check()
+    if parallel.ok:
+        identical, how = same_tables(out, out_jobs)
+        res.timings.update(jobs_s=parallel.seconds)
+        res.add(Check(f"--jobs {jobs}: tables identical to one process", "yes" if identical else "NO",
+                      "identical", identical, how))
+        res.add(Check(f"--jobs {jobs}: speed-up over one process", f"{ratio(first.seconds, parallel.seconds):.2f}x",
+                      f"(information; {os.cpu_count()} cores)", None))
+    else:
+        not_measured(res, f"--jobs {jobs}: tables identical to one process", "identical", parallel.diagnosis())
 
     print(f"[5] one article added to the {n:,}-article corpus ...", flush=True)
     extra = source.articles(n + 1)[-1]
@@ -245,31 +321,40 @@ def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, job
     hits, parsed = added.cache_counts()
     res.timings.update(add_one_s=added.seconds, add_one_stages=added.stages())
     res.add(Check("one added article re-annotates that article alone", f"{parsed} parsed, {hits} cached",
-                  f"1 parsed, {n} cached", parsed == 1 and hits == n,
+                  f"1 parsed, {n} cached", added.ok and parsed == 1 and hits == n,
+                  added.diagnosis() or
                   f"({ratio(first.seconds, added.seconds):.0f}x faster than the first run; {added.stages()})"))
-    return {"corpus": corpus, "cache": cache, "out": out, "first": first}
+    return state
 
 
-def step_memory(res: Results, source: corpora.Corpora, small: int, big: int, big_run: Run | None) -> Path:
+def step_memory(res: Results, source: corpora.Corpora, small: int, big: int, big_run: Run | None) -> Path | None:
     print(f"[6] peak memory: newsbook annotate on {small:,} articles (empty cache) ...", flush=True)
     corpus_small = prepare(source, small, f"corpus-{small}")
     out_small = fresh(WORK / "out-small")
     low = measure(annotate_cmd(corpus_small, out_small), child_env(fresh(WORK / "cache-small"))).check()
+    if not low.ok:
+        not_measured(res, f"peak memory, {big:,} vs {small:,} articles", "<= 1.5", low.diagnosis())
+        return None
     if big_run is None:
         print(f"    ... and on {big:,} articles (empty cache) ...", flush=True)
         corpus_big = prepare(source, big, f"corpus-{big}")
         big_run = measure(annotate_cmd(corpus_big, fresh(WORK / "out-big")),
-                          child_env(fresh(WORK / "cache-big"))).check()
+                          child_env(fresh(WORK / "cache-big")), timeout=max(TIMEOUT, 3600)).check()
+    cut_short = "" if big_run.ok else "; the larger run was stopped before it finished"
     growth = ratio(big_run.peak_mb, low.peak_mb)
     per_1000 = (big_run.peak_mb - low.peak_mb) / max(1, big - small) * 1000
     res.timings.update(mem_small_mb=low.peak_mb, mem_big_mb=big_run.peak_mb, mem_small_n=small, mem_big_n=big,
                        small_s=low.seconds)
     res.add(Check(f"peak memory, {big:,} vs {small:,} articles", f"{growth:.2f}", "<= 1.5", growth <= 1.5,
-                  f"({big_run.peak_mb:.0f} MB vs {low.peak_mb:.0f} MB: +{per_1000:.0f} MB per 1,000 articles)"))
+                  f"({big_run.peak_mb:.0f} MB vs {low.peak_mb:.0f} MB: +{per_1000:.0f} MB per 1,000 articles{cut_short})"))
     return out_small
 
 
-def step_dask(res: Results, small: int, out_small: Path) -> None:
+def step_dask(res: Results, small: int, out_small: Path | None) -> None:
+    if out_small is None:
+        not_measured(res, "Dask LocalCluster: tables identical to one process", "identical",
+                     "the single-process run to compare with did not finish")
+        return
     print(f"[7] Dask engine (LocalCluster, 2 workers) on the {small:,}-article corpus ...", flush=True)
     try:
         import distributed  # noqa: F401
@@ -279,6 +364,9 @@ def step_dask(res: Results, small: int, out_small: Path) -> None:
     out_dask = fresh(WORK / "out-dask")
     run = measure(annotate_cmd(WORK / f"corpus-{small}", out_dask, "--scheduler", "local", "--jobs", "2", "--quiet"),
                   child_env(fresh(WORK / "cache-dask"))).check()
+    if not run.ok:
+        not_measured(res, "Dask LocalCluster: tables identical to one process", "identical", run.diagnosis())
+        return
     identical, how = same_tables(out_small, out_dask)
     res.timings.update(dask_s=run.seconds, dask_n=small)
     res.add(Check("Dask LocalCluster: tables identical to one process", "yes" if identical else "NO", "identical",
@@ -318,9 +406,10 @@ def step_reports(res: Results, corpus: Path, cache: Path, n_articles: int) -> No
     trivial = [measure([PYTHON, "-c", TRIVIAL, str(WORK / "trivial"), KERNEL_NAME], env).check() for _ in range(2)]
     one = min(r.seconds for r in trivial)
     run = measure([PYTHON, "-m", "newsbook.cli", "report", "--corpus", str(corpus), "--out", str(outputs)], env)
-    if run.returncode != 0:
-        res.add(Check("report rendering vs trivial notebook", "FAILED", "<= 2", False,
-                      run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit {run.returncode}"))
+    if not run.ok:
+        why = (f"timed out after {run.seconds:.0f} s" if run.timed_out else
+               run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit {run.returncode}")
+        res.add(Check("report rendering vs trivial notebook", "FAILED", "<= 2", False, why))
         return
     written = [line for line in run.stdout.splitlines() if line.strip().endswith(".html")]
     count = len(written) or len(names)
@@ -366,6 +455,7 @@ def record(res: Results) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="articles for throughput, re-run, add-one (default 1000)")
     parser.add_argument("--full", action="store_true",
@@ -375,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="real news (fetched with pip), synthetic, or real if it can be had (default)")
     parser.add_argument("--skip-reports", action="store_true", help="leave out the report-rendering step")
     parser.add_argument("--no-record", action="store_true", help="do not write the figures into bench/README.md")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT,
+                        help=f"seconds before a measured command is stopped and marked failed (default {TIMEOUT:.0f})")
     args = parser.parse_args(argv)
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -389,13 +481,17 @@ def main(argv: list[str] | None = None) -> int:
     if source.kind == "real":
         print(f"licence: {source.licence}", flush=True)
 
+    TIMEOUT = args.timeout
     main_run = step_throughput_and_cache(res, source, args.n, args.jobs)
-    out_small = step_memory(res, source, small_n, big_n, None if args.full else main_run["first"])
+    out_small = step_memory(res, source, small_n, big_n, None if args.full else main_run["first_run"])
     step_dask(res, small_n, out_small)
     if args.skip_reports:
         res.add(Check("report rendering vs trivial notebook", "skipped", "<= 2", None, "--skip-reports"))
     elif args.full:
         step_reports(res, WORK / f"corpus-{big_n}", WORK / "cache-big", big_n)
+    elif main_run["first"] is None:
+        not_measured(res, "report rendering vs trivial notebook", "<= 2",
+                     "annotation of the corpus did not finish, so the reports would not either")
     else:
         step_reports(res, main_run["corpus"], main_run["cache"], args.n + 1)
 

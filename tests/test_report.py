@@ -436,3 +436,20 @@ def test_article_markup_is_escaped_in_the_report(xss_outputs):
     assert "<img src=x" not in page and "<b onmouseover" not in page
     assert 'href="javascript:' not in page
     assert network_references(page) == []
+
+
+def test_missing_corpus_is_an_error_before_anything_runs(tmp_path):
+    from newsbook.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="corpus not found"):
+        report.run_reports(["overview"], corpus=str(tmp_path / "nowhere"), out_dir=tmp_path, quiet=True)
+    assert not (tmp_path / "notebooks").exists()
+
+
+def test_links_point_to_the_other_reports():
+    links = report.links()
+    others = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem != "overview")
+    assert links._repr_html_() == str(links)
+    for name in others:
+        assert f'href="{name}.html"' in links
+    assert 'href="overview.html"' not in links and 'href="index.html"' in links

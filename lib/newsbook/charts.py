@@ -259,3 +259,77 @@ def article_lengths(articles: pd.DataFrame, *, max_bars: int = 40) -> alt.Chart:
                     color=_outlet_colour(articles, title="outlet"),
                     tooltip=[alt.Tooltip("bin:Q", title="from words"), "outlet:N", "articles:Q"])
             .properties(width=420))
+
+
+# --- scale -------------------------------------------------------------------------------------
+# Large annotation sets: aggregate before charting. Altair refuses (MaxRowsError) to embed more than
+# MAX_CHART_ROWS rows; these helpers bring any table down to one row per drawn mark, and say clearly
+# what to do when a chart would still need more, so a chart never fails late or drops rows silently.
+
+from .errors import NewsbookError  # noqa: E402
+
+MAX_CHART_ROWS = 5000  # altair's default max_rows
+OTHER = "(other)"
+
+
+class ChartDataTooLarge(NewsbookError, ValueError):
+    """A chart was handed more rows than Altair embeds; aggregate first (charts.aggregate, charts.top_n)."""
+
+
+def chart_ready(data: pd.DataFrame, *, max_rows: int = MAX_CHART_ROWS, what: str = "chart data") -> pd.DataFrame:
+    """`data` unchanged if a chart can embed it, else ChartDataTooLarge naming the sizes and the fix."""
+    if len(data) > max_rows:
+        raise ChartDataTooLarge(
+            f"{what} has {len(data):,} rows; a chart embeds at most {max_rows:,}. Aggregate first: "
+            "newsbook.charts.aggregate(frame, by=[...], top=N) gives one row per bar, "
+            "newsbook.charts.histogram(frame, column) one row per bin.")
+    return data
+
+
+def top_n(frame: pd.DataFrame, column: str, n: int, *, weight: str | None = None, other: str = OTHER) -> pd.DataFrame:
+    """A copy of `frame` where `column` keeps its `n` most frequent values (by rows, or by the sum of
+    `weight`) and every other value becomes `other`, so the category axis has at most n + 1 entries."""
+    if frame.empty or frame[column].nunique() <= n:
+        return frame
+    sizes = frame.groupby(column)[weight].sum() if weight else frame[column].value_counts()
+    keep = set(sizes.sort_values(ascending=False, kind="stable").index[:n])
+    out = frame.copy()
+    out[column] = out[column].where(out[column].isin(keep), other)
+    return out
+
+
+def aggregate(frame: pd.DataFrame, by: str | list[str], *, value: str | None = None, how: str = "count",
+              name: str | None = None, top: int | None = None, top_by: str | None = None,
+              other: str = OTHER, max_rows: int = MAX_CHART_ROWS) -> pd.DataFrame:
+    """One row per group of `by`: the row count (how="count"), or the sum / mean / median / max / min of
+    `value`, in a column called `name` (default: "count" or the value's name). With `top`, the column
+    `top_by` (default: the first of `by`) keeps its `top` largest groups, the rest pooled into `other`.
+    Raises ChartDataTooLarge if the result still has more than `max_rows` rows."""
+    by = [by] if isinstance(by, str) else list(by)
+    if top is not None:
+        frame = top_n(frame, top_by or by[0], top, weight=value if how == "sum" else None, other=other)
+    if how == "count":
+        out = frame.groupby(by, dropna=False, observed=True).size().reset_index(name=name or "count")
+    else:
+        if value is None:
+            raise ValueError(f"how={how!r} needs a value column")
+        out = (frame.groupby(by, dropna=False, observed=True)[value].agg(how)
+               .reset_index().rename(columns={value: name or value}))
+    return chart_ready(out, max_rows=max_rows, what=f"{'/'.join(by)} groups")
+
+
+def histogram(frame: pd.DataFrame, column: str, *, bins: int = 40, by: str | None = None,
+              max_rows: int = MAX_CHART_ROWS) -> pd.DataFrame:
+    """Counts of `column` in `bins` equal-width bins (optionally per `by` group): columns bin_start,
+    bin_end, [by,] count — draw with mark_bar on x=bin_start, x2=bin_end."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    data = frame.assign(_value=values).dropna(subset=["_value"])
+    if data.empty:
+        return pd.DataFrame(columns=["bin_start", "bin_end", *([by] if by else []), "count"])
+    low, high = float(data["_value"].min()), float(data["_value"].max())
+    width = (high - low) / bins if high > low else 1.0
+    index = ((data["_value"] - low) // width).clip(upper=bins - 1).astype(int)
+    data = data.assign(bin_start=low + index * width, bin_end=low + (index + 1) * width)
+    keys = ["bin_start", "bin_end", *([by] if by else [])]
+    out = data.groupby(keys, observed=True).size().reset_index(name="count")
+    return chart_ready(out, max_rows=max_rows, what=f"{column} histogram")

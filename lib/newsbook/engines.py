@@ -181,6 +181,12 @@ class DaskEngine(Engine):
         self.chunk_size = chunk_size
         self._own_client = True
         self._cluster = None
+        # The scheduler's and workers' INFO chatter is not newsbook's to show; warnings still are.
+        for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core",
+                     "distributed.worker", "distributed.http.proxy"):
+            logger = logging.getLogger(name)
+            if logger.getEffectiveLevel() < logging.WARNING:
+                logger.setLevel(logging.WARNING)
         if isinstance(scheduler, Client):
             self.client, self._own_client = scheduler, False
         elif isinstance(scheduler, str) and scheduler == "local":

@@ -57,6 +57,7 @@ as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or 
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -125,7 +126,6 @@ CURRENCY_WORDS = {
     "cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "bitcoin": "BTC",
     "bitcoins": "BTC", "reais": "BRL",
 }
-PERCENT_WORDS = {"%": "%", "percent": "%", "pct": "%", "pc": "%", "percentage": "%"}
 
 # measure units: surface (lower) -> normalised unit
 MEASURE_UNITS = {
@@ -292,12 +292,7 @@ _NUM_RE = re.compile(
 _CLOCK_RE = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.I)
 _DECADE_RE = re.compile(r"^(?:mid-|early-|late-|the-)?(?:'|’)?(?P<num>\d{2}|\d{4})(?:'|’)?s$", re.I)
 _YEAR_RANGE_RE = re.compile(r"^(?P<a>\d{4})[-–/](?P<b>\d{2}|\d{4})$")
-_HYPHEN_WORD_RE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z]+)+$")
 _DASHES = {"-", "–", "—", "‐", "‑"}
-
-
-def _low(tok: Token) -> str:
-    return tok.lower_
 
 
 # ------------------------------------------------------------------------------------------------
@@ -382,11 +377,6 @@ def _word_number_parts(tok: Token):
     return None
 
 
-def _attached(doc: Doc, i: int) -> bool:
-    """Token i is written without a space before token i+1."""
-    return i + 1 < len(doc) and doc[i].whitespace_ == ""
-
-
 def _parse_number(doc: Doc, i: int):
     """The longest number expression starting at token i, or None."""
     tok = doc[i]
@@ -396,6 +386,11 @@ def _parse_number(doc: Doc, i: int):
         hh, mm = re.match(r"(\d{1,2})[:.](\d{2})", tok.text).groups()
         if int(hh) <= 24 and int(mm) < 60:
             return _Num(i, i + 1, int(hh) + int(mm) / 100, suffix_unit="time")
+    # decades written as one token: "mid-1990s", "'90s"
+    dm = _DECADE_RE.match(tok.text)
+    if dm and not tok.text[:1].isdigit():
+        digits = dm.group("num")
+        return _Num(i, i + 1, float(digits), decade=True)
     # digits
     parsed = _parse_digit_token(tok.text)
     if parsed is not None:
@@ -612,6 +607,15 @@ def _currency_after(doc: Doc, j: int):
                 "australian": "AUD", "canadian": "CAD", "hong": "HKD", "new": "NZD"}.get(w, "USD"), j + 2
         if w == "hong" and w2 == "kong" and j + 2 < n and doc[j + 2].lower_ in ("dollar", "dollars"):
             return "HKD", j + 3
+    if doc[j].text[:1].isupper() and doc[j].ent_type_ in ("NORP", "GPE", "MONEY") and j + 1 < n and \
+            doc[j + 1].lower_ in CURRENCY_WORDS and doc[j + 1].lower_ not in ("won", "rand", "real", "cent", "cents"):
+        # "6.5 billion Swiss francs", "40 Australian dollars"
+        nat = {"australian": "AUD", "canadian": "CAD", "swiss": "CHF", "singapore": "SGD", "hong": "HKD",
+               "new": "NZD", "zealand": "NZD", "taiwan": "TWD", "mexican": "MXN", "argentine": "ARS",
+               "egyptian": "EGP", "turkish": "TRY", "russian": "RUB", "indian": "INR", "pakistani": "PKR",
+               "south": "ZAR", "kenyan": "KES", "nigerian": "NGN", "brazilian": "BRL", "chinese": "CNY",
+               "japanese": "JPY", "us": "USD", "american": "USD", "british": "GBP"}
+        return nat.get(w, CURRENCY_WORDS[doc[j + 1].lower_]), j + 2
     if w in CURRENCY_WORDS:
         if w in ("won",) and doc[j].pos_ == "VERB":
             return None
@@ -715,11 +719,6 @@ def _qualifier_after(doc: Doc, j: int):
             doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
         return ("over" if doc[j + 1].lower_ == "plus" else "about"), j + 2
     return None, j
-
-
-def _person_like(lemma: str) -> bool:
-    l = lemma.lower()
-    return l in PERSON_NOUNS or l.endswith(_PERSON_SUFFIXES)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -862,7 +861,9 @@ def _date_span(doc: Doc, num: _Num):
             return i, j + 1, num.value, "century"
         return None
     if num.decade:
-        return i, j, float(re.sub(r"\D", "", tok.text) or 0), "decade"
+        if i > 0 and doc[i - 1].text in ("'", "’") and doc[i - 1].whitespace_ == "":
+            i -= 1  # "'90s" tokenised apart
+        return i, j, num.value, "decade"
     if num.suffix_unit == "time":
         end = j
         while end < n and doc[end].lower_ in TIME_MARKERS:
@@ -912,13 +913,9 @@ def _date_span(doc: Doc, num: _Num):
         if _is_count_not_year(doc, num):
             return None
         return start, end, num.value, "year"
-    if _YEAR_RANGE_RE.match(text) and m_year(text):
+    if _YEAR_RANGE_RE.match(text) and 1000 <= int(text[:4]) <= 2100:
         return i, j, float(text[:4]), "year"
     return None
-
-
-def m_year(text: str) -> bool:
-    return 1000 <= int(text[:4]) <= 2100
 
 
 def _is_year_tok(doc: Doc, k: int) -> bool:
@@ -1036,14 +1033,12 @@ def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
         unit = "%"
         if pct:
             end = pct[1]
-    fake = _Fig(start, end, a, anchor=k)
     if not unit and b < a and _score_verb_near(doc, k):
         fig = _Fig(start, end, a, value_high=b, kind="vote", anchor=k)
     elif b > a:
         fig = _Fig(start, end, a, value_high=b, kind="range", unit=unit, anchor=end - 1)
     else:
         return None
-    del fake
     _attach_qualifier(doc, fig, sent_start)
     return fig
 
@@ -1072,6 +1067,8 @@ def _fraction_words(doc: Doc, i: int, title_case: bool):
     nxt = doc[k + 1] if k + 1 < n else None
     prev = doc[start - 1] if start > 0 else None
     if w == "half":
+        if k + 2 < n and doc[k + 1].lower_ in ("a", "an") and doc[k + 2].lower_ in SCALE_WORDS:
+            return None  # "half a million": a number
         if k == i and prev is not None and (prev.lower_ in ("the", "this", "that", "first", "second", "other",
                                                             "latter", "former", "one") or prev.like_num
                                              or prev.lower_ in ORDINAL_WORDS):
@@ -1223,8 +1220,6 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
                     fig.anchor = e - 1
                     _attach_qualifier(doc, fig, sent_start)
                     return fig
-                if unit == "point" and _is_vote_context_points(doc, j):
-                    pass
                 fig.kind, fig.unit = "measure", unit
                 unit_end = ue
                 fig.extra_tokens = list(range(j, ue))
@@ -1264,10 +1259,6 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         fig.noun, fig.noun_phrase = "age", ""
     _attach_qualifier(doc, fig, sent_start)
     return fig
-
-
-def _is_vote_context_points(doc, j):
-    return False
 
 
 def _age_after(doc: Doc, j: int):
@@ -1844,7 +1835,8 @@ def _assign_noun(doc: Doc, fig: _Fig) -> None:
                     t = c
     if t is None:
         t = _noun_token(doc, fig)
-    if t is not None and t.lemma_.lower() in GENERIC_NOUNS and fig.kind in ("count", "range") and t.tag_ != "NNS":
+    if t is not None and t.lemma_.lower() in GENERIC_NOUNS and fig.kind in ("count", "range") and \
+            (t.tag_ != "NNS" or t.lemma_.lower() in ("other", "others", "more")):
         fig.elided = True  # "bringing the total to 12 million": inherit the previous count's noun
         return
     if t is None:
@@ -2040,6 +2032,9 @@ def evaluate(predicted, gold: list[dict], not_figures: list[dict] = (), kinds=CO
 # Across sources: agreed, conflicting and single-source figures, and arithmetic relations
 # ------------------------------------------------------------------------------------------------
 
+MAX_CONFLICT_CANDIDATES = 200  # groups per (kind, unit, noun) compared pairwise for conflicts
+MAX_PARTS_PER_ARTICLE = 40  # count groups per article tried as parts of a sum
+
 #: kinds compared across sources (ordinals are positions, not quantities)
 MATCHED_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "date")
 _APPROX = {"exactly": (1.0, 1.0), "about": (0.9, 1.1), "over": (1.0, math.inf), "at least": (1.0, math.inf),
@@ -2075,6 +2070,23 @@ def _name_modifiers(phrase: str, noun: str) -> set[str]:
         if w[:1].isupper():
             out.add(w.lower().replace(".", ""))
     return out
+
+
+_CONTEXT_STOP = {
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "that", "this",
+    "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",
+    "would", "could", "should", "may", "might", "said", "say", "says", "than", "more", "over", "about",
+    "after", "before", "as", "but", "not", "their", "they", "he", "she", "his", "her", "which", "who", "also",
+    "some", "least", "nearly", "almost", "up", "down", "per", "cent", "percent", "there", "all", "other",
+}
+
+
+def _context_stems(f: dict) -> set[str]:
+    """Content-word stems of a figure's sentence, without the figure's own words and noun."""
+    sentence = str(f.get("sentence") or "")
+    own = {_stem(w) for w in re.findall(r"[A-Za-z]+", f"{f.get('text', '')} {f.get('noun', '')}")}
+    words = {_stem(w) for w in re.findall(r"[A-Za-z]{3,}", sentence) if w.lower() not in _CONTEXT_STOP}
+    return words - own
 
 
 def noun_class(noun: str) -> str:
@@ -2156,12 +2168,14 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        nouns are compatible (`nouns_compatible`, loose) form one group; `status` is ``agreed`` when
        two or more articles state it, else ``single``.
     2. Conflicts: a group stated by one set of articles and a group stated by a disjoint set, same
-       kind and unit, strictly compatible nouns, values whose qualifier intervals do not overlap
+       kind, unit and noun stem, strictly compatible nouns, a content word shared by their sentences
+       (the same event: "expelled", "American"), values whose qualifier intervals do not overlap
        ("35" vs "40"; "over 1,000" vs "1,210" does not conflict) and neither set stating the other's
        value: both become ``conflict`` (an agreed group keeps its status and gets a note).
-    3. Arithmetic: for a count (total) and two other counts of compatible nouns (parts) that one
-       article states together: "a + b = total" when they sum exactly, or the sum checked against a
-       total with a qualifier ("over", "about", "at least") or one they exceed by at most half.
+    3. Arithmetic: two counts of compatible nouns that one article states together (parts) against a
+       count of a compatible noun stated anywhere (total): "a + b = total" when they sum exactly, else
+       the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
+       exceeding an exact total by at most half.  Notes are capped at five per group.
     """
     if figures is None or figures.empty:
         return schema.empty("figure_matches")
@@ -2203,75 +2217,103 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             groups.append({"key": k, "members": c, "noun": noun, "articles": arts, "notes": [],
                            "status": "agreed" if len(arts) >= 2 else "single"})
 
-    # conflicts
-    for gi, a in enumerate(groups):
-        for b in groups[gi + 1:]:
-            if a["key"][:2] != b["key"][:2] or a["key"][0] in ("date",) or a["key"] == b["key"]:
-                continue
-            if set(a["articles"]) & set(b["articles"]):
-                continue
-            fa, fb = a["members"][0], b["members"][0]
-            if not any(nouns_compatible(x, y, strict=True) for x in a["members"] for y in b["members"]):
-                continue
-            # does an article of one side also state the other side's value for this noun?
-            if any(g is not a and g is not b and g["key"][:3] == b["key"][:3] and set(g["articles"]) & set(a["articles"])
-                   and any(nouns_compatible(x, y) for x in g["members"] for y in b["members"]) for g in groups):
-                continue
-            if any(g is not a and g is not b and g["key"][:3] == a["key"][:3] and set(g["articles"]) & set(b["articles"])
-                   and any(nouns_compatible(x, y) for x in g["members"] for y in a["members"]) for g in groups):
-                continue
-            ia = interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
-            ib = interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
-            if ia[0] <= ib[1] and ib[0] <= ia[1]:
-                continue  # "over 1,000" and "1,210" are compatible
-            for x, y in ((a, b), (b, a)):
-                if x["status"] == "single":
-                    x["status"] = "conflict"
-                x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
+    # conflicts: candidates share kind, unit and noun stem; they need disjoint articles, clashing
+    # intervals, a shared context word and no article stating both values
+    states: dict[tuple, set[str]] = {}
+    for g in groups:
+        kind, unit, value, _ = g["key"]
+        for m in g["members"]:
+            for cls in {_stem(m.get("noun") or ""), noun_class(m.get("noun") or "")}:
+                states.setdefault((kind, unit, value, cls), set()).add(m["article_id"])
+    for g in groups:
+        g["context"] = set().union(*(_context_stems(m) for m in g["members"]))
+    by_noun: dict[tuple, list[dict]] = {}
+    for g in groups:
+        if g["key"][0] != "date" and g["noun"]:
+            by_noun.setdefault((g["key"][0], g["key"][1], _stem(g["noun"])), []).append(g)
 
-    # arithmetic relations between counts
+    def states_value(articles, kind, unit, value, members) -> bool:
+        classes = {c for m in members for c in (_stem(m.get("noun") or ""), noun_class(m.get("noun") or ""))}
+        return any(set(articles) & states.get((kind, unit, value, c), set()) for c in classes)
+
+    for cands in by_noun.values():
+        if len(cands) > MAX_CONFLICT_CANDIDATES:
+            cands = sorted(cands, key=lambda g: -len(g["articles"]))[:MAX_CONFLICT_CANDIDATES]
+        for gi, a in enumerate(cands):
+            for b in cands[gi + 1:]:
+                if set(a["articles"]) & set(b["articles"]) or len(a["notes"]) >= 5 or len(b["notes"]) >= 5:
+                    continue
+                kind, unit = a["key"][:2]
+                if not any(nouns_compatible(x, y, strict=True) for x in a["members"] for y in b["members"]):
+                    continue
+                if not (a["context"] & b["context"]):
+                    continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
+                if states_value(a["articles"], kind, unit, b["key"][2], b["members"]) or \
+                        states_value(b["articles"], kind, unit, a["key"][2], a["members"]):
+                    continue
+                fa, fb = a["members"][0], b["members"][0]
+                ia = interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
+                ib = interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
+                if ia[0] <= ib[1] and ib[0] <= ia[1]:
+                    continue  # "over 1,000" and "1,210" are compatible
+                for x, y in ((a, b), (b, a)):
+                    if x["status"] == "single":
+                        x["status"] = "conflict"
+                    x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
+
+    # arithmetic: two counts one article states together, against a total stated anywhere
     counts = [g for g in groups if g["key"][0] == "count" and g["noun"]]
-    by_article: dict[str, set[int]] = {}
+    by_article: dict[str, list[int]] = {}
     for gi, g in enumerate(counts):
         for art in g["articles"]:
-            by_article.setdefault(art, set()).add(gi)
-    for ti, total in enumerate(counts):
-        ft = total["members"][0]
-        tq = ft.get("qualifier") or "exactly"
-        tv = ft["value"]
-        found = 0
-        for ai in range(len(counts)):
-            for bi in range(ai + 1, len(counts)):
-                if ti in (ai, bi) or found >= 3:
+            by_article.setdefault(art, []).append(gi)
+    totals = sorted(range(len(counts)), key=lambda gi: counts[gi]["key"][2])
+    total_values = [counts[gi]["key"][2] for gi in totals]
+    seen_pairs: set[tuple[int, int]] = set()
+    for members in by_article.values():
+        members = sorted(set(members))[:MAX_PARTS_PER_ARTICLE]
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                ai, bi = members[x], members[y]
+                if (ai, bi) in seen_pairs:
                     continue
+                seen_pairs.add((ai, bi))
                 pa, pb = counts[ai], counts[bi]
                 fa, fb = pa["members"][0], pb["members"][0]
-                if fa["value"] >= tv and tq not in ("nearly", "up to", "at most", "fewer than") or fb["value"] >= tv:
+                if fa["value"] == fb["value"] or not nouns_compatible(fa, fb):
                     continue
-                if not (nouns_compatible(fa, ft) and nouns_compatible(fb, ft) and nouns_compatible(fa, fb)):
-                    continue
-                together = any(ai in s and bi in s for s in by_article.values())
                 s = fa["value"] + fb["value"]
-                lo, hi = interval(tv, tq)
-                if math.isclose(s, tv):
-                    rel = "="
-                elif not together:
-                    continue
-                elif tq in ("over", "at least") and lo <= s <= tv * 1.5:
-                    rel = f"consistent with '{tq} {_fmt(tv)}'"
-                elif tq == "about" and lo <= s <= hi:
-                    rel = f"consistent with 'about {_fmt(tv)}'"
-                elif tq == "exactly" and tv < s <= tv * 1.5:
-                    rel = f"exceeds the stated total {_fmt(tv)} by {_fmt(s - tv)}"
-                else:
-                    continue
-                found += 1
-                text = (f"{_fmt(fa['value'])} {fa['noun']} + {_fmt(fb['value'])} {fb['noun']} = {_fmt(s)}"
-                        + (f" {total['noun']} stated as total" if rel == "=" else f", {rel} {total['noun']}")
-                        + f" ({'; '.join(total['articles'])})")
-                total["notes"].append("arithmetic: " + text)
-                for p in (pa, pb):
-                    p["notes"].append("part of a sum: " + text)
+                # totals whose value could relate to s: between s / 1.5 and s / 0.9
+                lo_i = bisect.bisect_left(total_values, s / 1.5 - 1e-9)
+                hi_i = bisect.bisect_right(total_values, s / 0.9 + 1e-9)
+                for ti in totals[lo_i:hi_i]:
+                    total = counts[ti]
+                    if ti in (ai, bi) or len(total["notes"]) >= 5:
+                        continue
+                    ft = total["members"][0]
+                    if not (nouns_compatible(fa, ft) and nouns_compatible(fb, ft)):
+                        continue
+                    tq, tv = ft.get("qualifier") or "exactly", ft["value"]
+                    if max(fa["value"], fb["value"]) >= tv:
+                        continue
+                    lo, hi = interval(tv, tq)
+                    if math.isclose(s, tv):
+                        rel = "="
+                    elif tq in ("over", "at least") and lo <= s <= tv * 1.5:
+                        rel = f"consistent with '{tq} {_fmt(tv)}'"
+                    elif tq == "about" and lo <= s <= hi:
+                        rel = f"consistent with 'about {_fmt(tv)}'"
+                    elif tq == "exactly" and tv < s <= tv * 1.5:
+                        rel = f"exceeds the stated total {_fmt(tv)} by {_fmt(s - tv)}"
+                    else:
+                        continue
+                    text = (f"{_fmt(fa['value'])} {fa['noun']} + {_fmt(fb['value'])} {fb['noun']} = {_fmt(s)}"
+                            + (f" {total['noun']} stated as total" if rel == "=" else f", {rel} {total['noun']}")
+                            + f" ({'; '.join(total['articles'])})")
+                    total["notes"].append("arithmetic: " + text)
+                    for p in (pa, pb):
+                        if len(p["notes"]) < 5:
+                            p["notes"].append("part of a sum: " + text)
 
     out = []
     for g in groups:

@@ -296,11 +296,11 @@ def annotation_legend(colours: dict[str, tuple[str, str]], quote_counts: dict[st
     items = []
     for speaker, (bg, strong) in colours.items():
         n = quote_counts.get(speaker)
-        items.append(f'<span style="background-color:{bg};box-shadow:0 2px 0 {strong};padding:0 4px;margin-right:6px">'
+        items.append(f'<span style="background-color:{bg};box-shadow:0 2px 0 {strong};padding:0 4px;margin-right:6px;white-space:nowrap;display:inline-block;line-height:1.5">'
                      f'{_e(speaker)}{f" ({n})" if n else ""}</span>')
     if unattributed:
         bg, strong = UNATTRIBUTED_COLOURS
-        items.append(f'<span style="background-color:{bg};box-shadow:0 2px 0 {strong};padding:0 4px;margin-right:6px">'
+        items.append(f'<span style="background-color:{bg};box-shadow:0 2px 0 {strong};padding:0 4px;margin-right:6px;white-space:nowrap;display:inline-block;line-height:1.5">'
                      "unattributed quote</span>")
     kinds = " ".join(
         f'<span style="font-weight:600;color:{c};border-bottom:2px {MENTION_STYLES[k]} {c};margin-right:6px">{k}</span>'

@@ -619,6 +619,8 @@ def annotate(
             collected.add(tables)
     del article_rows
     timings["articles"] = time.perf_counter() - mark
+    log.info("per-article work: %d articles (%d cached, %d parsed) in %.2fs; assembling the corpus-wide tables",
+             len(read.articles), cache.hits, cache.misses, timings["articles"])
     mark = time.perf_counter()
     articles = read.articles[read.articles["article_id"].isin(good_ids)]
     errors = pd.DataFrame(error_rows) if error_rows else schema.empty("errors")
@@ -629,6 +631,7 @@ def annotate(
         version=version,
     )
     timings["assemble"] = time.perf_counter() - mark
+    log.info("corpus-wide tables assembled in %.2fs", timings["assemble"])
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
     annotate_failed = any(row.get("stage") == "annotate" for row in error_rows)
     if not annotate_failed:  # a failed article is retried next time, so its result is not kept

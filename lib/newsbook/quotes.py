@@ -476,7 +476,7 @@ def _is_subjectish(tok: Token) -> bool:
     for _ in range(3):
         if tok.dep_ in ("nsubj", "nsubjpass"):
             return True
-        if tok.dep_ in ("compound", "appos", "flat", "poss") and tok.head is not tok:
+        if tok.dep_ in ("compound", "appos", "flat", "poss") and tok.head.i != tok.i:
             if tok.dep_ == "poss":
                 return False
             tok = tok.head
@@ -564,7 +564,7 @@ class _Speakers:
             return None
         tok = cue
         for _ in range(4):
-            if tok is not cue and tok.dep_ == "ccomp" and self._is_speech_verb(tok.head):
+            if tok.i != cue.i and tok.dep_ == "ccomp" and self._is_speech_verb(tok.head):
                 # "The bank said its profit rose, citing ...": the participle belongs to the saying
                 tok = tok.head
             subj = None
@@ -587,9 +587,9 @@ class _Speakers:
             if tok.dep_ in ("acl",) and tok.head.pos_ in ("NOUN", "PROPN"):
                 # "a statement saying that ...": the document speaks.
                 return tok.head
-            if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "relcl") and tok.head is not tok:
+            if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "relcl") and tok.head.i != tok.i:
                 tok = tok.head
-                if tok.dep_ == "prep" and tok.head is not tok:  # "was quoted as saying"
+                if tok.dep_ == "prep" and tok.head.i != tok.i:  # "was quoted as saying"
                     tok = tok.head
                 continue
             break
@@ -731,7 +731,7 @@ class _Speakers:
             context = {t.lemma_.lower() for t in window} | {t.lower_ for t in window}
             root = self.doc[ref.tokens[1] - 1]
             for t in (first.head, root.head):
-                if t is not first and t is not root:
+                if t.i != first.i and t.i != root.i:
                     context |= {t.lemma_.lower()} | {c.lower_ for c in t.lefts}
             for c in root.children:
                 if c.dep_ == "appos":
@@ -912,7 +912,7 @@ class _Extractor:
         for t in self.doc[i:j]:
             h = t
             for depth in range(7):
-                if h.head is h:
+                if h.head.i == h.i:
                     break
                 h = h.head
                 if i <= h.i < j:
@@ -1060,7 +1060,7 @@ class _Extractor:
     def _according_content(self, tok: Token) -> tuple[int, int] | None:
         """'According to X, S.' / 'S, according to X.'"""
         h = tok.head
-        while h.head is not h and not _is_verbish(h):
+        while h.head.i != h.i and not _is_verbish(h):
             h = h.head
         si = _sent_index(self.doc, tok.i)
         s0, s1 = self._sent_bounds(si)

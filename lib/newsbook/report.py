@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__, config
-from .errors import NewsbookError, NotebookFailed, ParameterError
+from .errors import CorpusError, NewsbookError, NotebookFailed, ParameterError
 from .files import write_bytes, write_text
 
 log = logging.getLogger("newsbook.report")
@@ -128,14 +128,16 @@ def notebook_parameters(path: Path) -> dict[str, dict]:
 
     Raises ParameterError unless exactly one cell is tagged `parameters`."""
     import nbformat
-    from papermill.inspection import inspect_notebook
+    from papermill.translators import papermill_translators
 
     nb = nbformat.read(str(path), as_version=4)
-    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise ParameterError(f"notebook {Path(path).stem!r} must have exactly one cell tagged 'parameters' "
                              f"(found {len(tagged)})")
-    return dict(inspect_notebook(str(path)))
+    # What papermill's inspect_notebook does, with the kernel named (a notebook may lack kernelspec).
+    translator = papermill_translators.find_translator(config.KERNEL_NAME, "python")
+    return {p.name: p._asdict() for p in translator.inspect(tagged[0])}
 
 
 def _default_value(description: dict) -> Any:
@@ -156,7 +158,10 @@ def _resolve_corpus_value(value: Any) -> Any:
     """A corpus given on the command line is resolved against the caller's working directory (the
     kernel runs in notebooks/), so `--corpus mydir` means the caller's mydir."""
     if isinstance(value, (str, os.PathLike)) and str(value):
-        return str(config.resolve_path(value))
+        path = config.resolve_path(value)
+        if not path.exists():
+            raise CorpusError(f"corpus not found: {value} (looked for {path})")
+        return str(path)
     return value
 
 
@@ -621,8 +626,9 @@ def _run_reports(names, corpus, parameters, out_dir, quiet) -> list[Path]:
                     str(job.path), str(running), parameters=job.overrides or None, engine_name=engine,
                     kernel_name=config.KERNEL_NAME, language="python", progress_bar=False,
                     cwd=str(job.path.parent), newsbook_bar=bar,
-                    # The kernel's start-up warnings (TCP transport) are noise in a report run.
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    # The kernel's own log (TCP transport warning, interrupt at shutdown) is noise here;
+                    # cell errors come back as outputs and a dead kernel as an exception.
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
             except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
                 error = exc
@@ -749,7 +755,7 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
         ids = corpus.get("articles", [])
         corpus_cell = (f'{e(corpus.get("path", ""))}<br>{corpus.get("n_articles", 0)} articles, content hash '
                        f'<code>{e(corpus.get("content_hash", ""))}</code>'
-                       + (f'<details class="nb-ids"><summary>article ids</summary>{"<br>".join(e(i) for i in ids)}'
+                       + (f'<details class="nb-ids"{" open" if len(ids) <= 10 else ""}><summary>article ids</summary>{"<br>".join(e(i) for i in ids)}'
                           "</details>" if ids else "")
                        + (f'<br><span class="nb-failed">{e(corpus["error"])}</span>' if corpus.get("error") else ""))
         status = f'{e(entry.get("generated", ""))}<br>{entry.get("seconds", "")} s, {entry.get("charts", 0)} charts' \
