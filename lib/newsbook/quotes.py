@@ -18,11 +18,13 @@ How it works
    starts a word and a closing mark ends one (so apostrophes are not quotes).
 2. **Not quotes**: titles of programmes, works, campaigns and slogans (``the “This Week”
    programme``, ``a book titled “…”``, a short Title-Case phrase that no cue verb governs) and
-   **scare quotes**. A scare quote is a short quoted phrase (at most three words) that no reporting
-   verb governs, in a sentence with no reported speech and not continuing a speaker from the
-   sentence before, or one marked ``so-called``. Scare quotes are dropped — except when the
-   article quoted somebody using those very words earlier: then the phrase is an echo of that
-   speaker's words and is kept, attributed to them, with an empty cue.
+   **scare quotes**. A scare quote is a short quoted phrase (at most three words) with no reporting
+   verb governing it or standing next to it, in a sentence with no reported speech and not
+   continuing a speaker from the sentence before in its paragraph, or any phrase marked
+   ``so-called``. Scare quotes are dropped — except when the article quoted somebody using those
+   very words earlier: then the phrase is an echo of that speaker's words and is kept, attributed
+   to them, with an empty cue. A quotation inside the speaker's own name (``Residents of the "safe
+   zone" say``) is not their speech.
 3. **Attribution.** For each quotation, in this order: a reporting verb that governs the quote in
    the dependency parse (``said``, ``told``, ``described … as``, ``warned that``); the reporting
    verb nearest to the quote in the sentences it sits in (``"…," he said, "…"``); the clause before
@@ -37,9 +39,14 @@ How it works
    attributed to its issuer(s). The speaker's name is the `actor` of the mention covering the
    speaker's words (the actors table), else a name from the parser's entities, else the words
    themselves (``US intelligence agencies``).
-4. **Reported speech** (``kind=indirect``): a reporting verb with a complement clause (``X said
-   (that) …``, ``X told Y that …``, ``…, X said.``, ``Moscow, he said, had …``) and ``according to
-   X, …``; only when a speaker is found, and not when the clause is mostly a direct quote already.
+4. **Reported speech** (``kind=indirect``): a verb of saying with a complement clause (``X said
+   (that) …``, ``X told Y that …``, ``…, X said.``, ``Moscow, he said, had …``, ``As X noted, …``,
+   ``X was quoted as saying …``) and ``according to X, …``. Verbs of thinking (believe, think,
+   expect) are not speech. Emitted when a speaker is found, or for an impersonal ``it was reported
+   / said that …`` (empty speaker); not when at least 80% of the clause is a direct quote already
+   (``warned that "…"``). A clause with a partial quote in it gives both rows.
+5. The **cue** is the verb's lemma (``say``, ``tell``, ``warn``, ``point out``), ``according to``, or
+   ``:`` for a colon with no verb; a quote continuing an earlier speaker inherits that cue.
 """
 
 from __future__ import annotations
@@ -67,7 +74,7 @@ reiterate predict promise vow threaten assert allege maintain contend complain r
 comment testify shout scream yell whisper joke quip suggest urge indicate caution counter retort
 exclaim proclaim boast lament mutter murmur cry demand plead pledge inform assure advise disclose
 reveal recall conclude agree estimate signal hint acknowledge recount recollect specify underline
-underscore announce repeat stat write blog
+underscore repeat blog
 """.split())
 #: Verbs that characterise a quoted phrase rather than introduce speech; they count as cue only
 #: when the parse makes the quote their complement ("described the plan as 'X'").
@@ -281,7 +288,8 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     return spans
 
 
-_CUE_WORDS = r"(?:said|says|told|tells|added|adds|warned|warns|stated|insisted|explained|noted|wrote|asked|replied|argued|claimed|declared|announced|continued)"
+_CUE_WORDS = (r"(?:said|says|told|tells|added|adds|warned|warns|stated|insisted|explained|noted|wrote|asked"
+              r"|replied|argued|claimed|declared|announced|continued)")
 _ATTRIBUTION_AFTER = re.compile(
     r"[,?!]\s+(?:(?:he|she|they|it|we|I)\s+" + _CUE_WORDS + r"\b"
     r"|" + _CUE_WORDS + r"\s+(?:the\s+|a\s+)?[A-Za-z]"
