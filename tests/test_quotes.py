@@ -362,6 +362,45 @@ def test_works_without_the_mentions_table(nlp):
     assert list(q["speaker"]) == ["Luis Ortega", "Luis Ortega"]
 
 
+def test_said_comma_then_quote(nlp):
+    row = only(extract(nlp, 'Senator Paul Reed said, "We will win this fight."'))
+    assert (row.speaker, row.cue, row.quote) == ("Paul Reed", "say", "We will win this fight.")
+
+
+def test_single_quotes_nested_in_a_double_quote_stay_inside_it(nlp):
+    row = only(extract(nlp, '"He told me \'you\'re fired\' and walked out," said Maria Gomez, a former employee.'))
+    assert row.quote == "He told me 'you're fired' and walked out" and row.speaker == "Maria Gomez"
+
+
+def test_title_case_quote_with_a_cue_is_a_quote(nlp):
+    row = only(extract(nlp, '"Make Our Streets Safe," Governor Tim Baker said at the rally.'))
+    assert (row.speaker, row.quote) == ("Tim Baker", "Make Our Streets Safe")
+
+
+def test_told_a_newspaper_colon(nlp):
+    row = only(extract(nlp, 'Interior Minister Hans Keller told the newspaper Die Welt: "The borders will stay open."'))
+    assert (row.speaker, row.cue) == ("Hans Keller", "tell")
+
+
+def test_unnamed_source_keeps_its_words(nlp):
+    q = direct(extract(nlp, '"Our position has not changed," a State Department spokesman said. '
+                            '"We urge both sides to show restraint."'))
+    assert list(q["speaker"]) == ["State Department spokesman"] * 2
+    assert set(q["speaker_text"]) == {"a State Department spokesman"}
+
+
+def test_pronoun_after_an_untagged_surname(nlp):
+    text = ('President Elena Rossi met Prime Minister Marco Bianchi on Monday. Rossi said the meeting had been '
+            '"useful". Bianchi disagreed. "Nothing was decided," he said.')
+    q = direct(extract(nlp, text))
+    assert list(q["speaker"]) == ["Elena Rossi", "Marco Bianchi"]
+
+
+def test_quote_in_a_relative_clause_goes_to_its_subject(nlp):
+    row = only(extract(nlp, 'The court\'s ruling, which lawyers described as "unprecedented", was welcomed by activists.'))
+    assert (row.speaker, row.cue, row.quote) == ("lawyers", "describe", "unprecedented")
+
+
 # --- not quotes ----------------------------------------------------------------------------------------
 
 
@@ -441,6 +480,29 @@ def test_indirect_parenthetical_attribution(nlp):
     text = 'Economy Minister Ravi Patel spoke after the meeting. The ministry, he said, would publish the figures soon.'
     row = only(extract(nlp, text))
     assert row.kind == "indirect" and row.speaker == "Ravi Patel" and "publish the figures soon" in row.quote
+
+
+def test_indirect_quoted_as_saying(nlp):
+    row = only(extract(nlp, 'Prime Minister Johan Berg was quoted as saying that the tax would be scrapped.'))
+    assert (row.kind, row.speaker, row.cue, row.quote) == ("indirect", "Johan Berg", "say", "the tax would be scrapped")
+
+
+def test_indirect_as_x_noted(nlp):
+    row = only(extract(nlp, 'As the Daily Mirror noted on Saturday, the strike will hit hospitals hardest.'))
+    assert (row.kind, row.cue, row.quote) == ("indirect", "note", "the strike will hit hospitals hardest")
+    assert "Mirror" in row.speaker
+
+
+def test_indirect_participle_keeps_the_speaker(nlp):
+    row = only(indirect(extract(nlp, 'The bank said its profit rose 12 percent, citing "strong demand" from retail '
+                                     'customers.')))
+    assert row.speaker == "bank"
+    assert only(direct(extract(nlp, 'The bank said its profit rose 12 percent, citing "strong demand" from retail '
+                                     'customers.'))).speaker == "bank"
+
+
+def test_thinking_is_not_speech(nlp):
+    assert extract(nlp, 'Economist Ruth Adler believes that rates will fall next year.').empty
 
 
 def test_impersonal_report_has_no_speaker(nlp):

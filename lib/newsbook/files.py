@@ -72,6 +72,7 @@ def write_dataset(frame: pd.DataFrame, target: str | os.PathLike, partition_colu
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
+        os.chmod(tmp, 0o777 & ~_current_umask())  # mkdtemp makes 0700; the tables are meant to be shared
         data = frame.drop(columns=[partition_column])
         arrow_schema = pa.Schema.from_pandas(data, preserve_index=False)
         if frame.empty:

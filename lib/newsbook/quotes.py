@@ -421,8 +421,33 @@ class _Actors:
                 ref = self._ref_from_span(int(row.start), int(row.end), str(row.actor), str(row.kind))
                 if ref is not None:
                     self.refs.append(ref)
+            # What the table missed, from the parser's entities, named after the table's persons
+            # where a surname matches.
+            table_surnames = {}
+            for r in self.refs:
+                if r.kind == "person" and len(r.actor.split()) >= 2:
+                    table_surnames.setdefault(r.actor.split()[-1].lower(), r.actor)
+            covered = [(r.tokens[0], r.tokens[1]) for r in self.refs]
+            for r in self.entity_refs:
+                if any(a < r.tokens[1] and r.tokens[0] < b for a, b in covered):
+                    continue
+                last = r.actor.split()[-1].lower() if r.actor.split() else ""
+                if last in table_surnames and (r.kind == "person" or len(r.actor.split()) == 1):
+                    r = _Ref(r.start, r.end, table_surnames[last], "person", r.tokens, r.subject, r.sent)
+                self.refs.append(r)
+                covered.append(r.tokens)
+            self._surnames.update(table_surnames)
         else:
             self.refs = list(self.entity_refs)
+        # A known person's surname the parser did not tag ("Bianchi disagreed.").
+        covered = [(r.tokens[0], r.tokens[1]) for r in self.refs]
+        for tok in doc:
+            if tok.pos_ == "PROPN" and tok.lower_ in self._surnames and not in_quote[tok.i] \
+                    and not any(a <= tok.i < b for a, b in covered) \
+                    and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+                ref = self._ref_from_span(tok.idx, tok.idx + len(tok), self._surnames[tok.lower_], "person")
+                if ref is not None:
+                    self.refs.append(ref)
         self.refs = [r for r in self.refs if not in_quote[r.tokens[0]]]
         self.refs.sort(key=lambda r: r.start)
         self._starts = [r.start for r in self.refs]
@@ -717,7 +742,7 @@ class _Speakers:
                     if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
                         out += [p for p in a.children if p.dep_ == "pobj"]
             if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
-                out += [p for p in c.children if p.dep_ == "pobj" and p.pos_ == "PROPN"]
+                out += [p for p in c.children if p.dep_ == "pobj" and (p.pos_ == "PROPN" or c.lower_ != "of")]
         expanded = []
         for t in out:
             expanded.append(t)
