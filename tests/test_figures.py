@@ -144,6 +144,19 @@ CASES = [
      [("1,800 megawatts", 1800, "measure", None, "exactly"), ("1.5 million", 1.5e6, "count", "home", "exactly")]),
     ("US forces numbered about 2,500 at the end of 2020.",
      [("2,500", 2500, "count", "force", "about"), ("2020", 2020, "date", None, None)]),
+    ("The bill, known as H.R. 3684, passed the House in a 228-206 vote.",
+     [("228-206", 228, "vote", "vote", "exactly", 206)]),
+    ("Putin Orders 755 US Diplomats To Leave Russia By September",
+     [("755", 755, "count", "diplomat", "exactly")]),
+    ("The firm expects revenue of $5bn-$5.5bn this year.",
+     [("$5bn-$5.5bn", 5e9, "range", "revenue", "exactly", 5.5e9)]),
+    ("The S&P 500 fell 1.8% on Tuesday.", [("1.8%", 1.8, "percent", None, "exactly")]),
+    ("Police fired tear gas at a crowd of several thousand demonstrators.",
+     [("several thousand", 1000, "count", "demonstrator", "several")]),
+    ("Half a million people fled the city.", [("Half a million", 5e5, "count", "people", "exactly")]),
+    ("The deal is valued at about 6.5 billion Swiss francs.",
+     [("6.5 billion Swiss francs", 6.5e9, "money", "deal", "about")]),
+    ("The company was founded in the mid-1990s.", [("mid-1990s", 1990, "date", None, None)]),
 ]
 
 

@@ -46,6 +46,16 @@ Decisions (documented here because they are choices, not facts):
 * Money values are in the stated currency, multiplier applied (``$2.5bn`` -> 2.5e9, unit ``USD``);
   cents/pence keep their own unit (``19 cents`` -> 19, unit ``cent``).
 
+Across sources (`match_figures`, used by ``compare.match_figures`` for the `figure_matches` table):
+same kind/unit/value and a compatible noun -> one group (``agreed`` when several articles state it,
+else ``single``); ``conflict`` for same-noun figures whose qualified values cannot both hold, stated
+by different articles in sentences sharing a content word; arithmetic notes where two counts one
+article states sum to (or exceed, or are consistent with a qualified) total.  Ordinals are not
+compared.  `evaluate`/`load_gold` score figures against a hand-made gold file (see
+tests/gold/figures_seeds.yaml); `baseline_figures` is the raw-spaCy baseline measured there.
+
+Note: ``fraction`` is a kind of its own (not yet listed in the schema's `kind` doc string).
+
 Qualifiers are normalised to (see `QUALIFIERS`): ``exactly`` (none stated, or exactly/precisely/
 only/just), ``about`` (about, around, roughly, approximately, some, an estimated, nearly-equal
 signs, ``or so``, ``-odd``), ``over`` (over, more than, above, in excess of, upwards of, exceeding,
@@ -58,6 +68,7 @@ as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -556,11 +567,15 @@ def _parse_number(doc: Doc, i: int):
 
 
 def _is_title_case(sent) -> bool:
-    words = [t for t in sent if t.is_alpha and len(t) > 3 and t.ent_type_ == ""]
+    """A headline or sub-head in Title Case ("Putin Orders 755 US Diplomats To Leave"): capitals there
+    say nothing about names."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
     if len(words) < 3:
         return False
-    caps = sum(1 for t in words if t.text[0].isupper())
-    return caps / len(words) >= 0.7
+    plain = [t for t in words if t.ent_type_ == ""]
+    ratio = sum(1 for t in words if t.text[0].isupper()) / len(words)
+    plain_ratio = sum(1 for t in plain if t.text[0].isupper()) / len(plain) if plain else 0.0
+    return ratio >= 0.8 and plain_ratio >= 0.7
 
 
 def _sentence_start(tok: Token) -> bool:
@@ -695,9 +710,6 @@ def _qualifier_before(doc: Doc, i: int, sent_start: int):
             # "some" as a determiner of a noun ("some of the 300") is not a qualifier
             if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
                 continue
-            if pattern in {("over",), ("under",), ("above",), ("below",), ("beyond",)}:
-                # "fell over 5%" fine; "for over 10 years" fine; "over the 3 days" not reached
-                pass
             if pattern == ("just",) or pattern == ("only",):
                 return "exactly", i - L
             return norm, i - L
@@ -743,7 +755,7 @@ def _name_word_before(prev: Token) -> bool:
         return False
     if prev.is_alpha and prev.text.isupper() and prev.ent_type_ in ("GPE", "NORP", "") and len(prev.text) <= 3:
         return False  # "US 500" is rare; "the US" before a count is common ("US 755" no)
-    if prev.pos_ not in ("PROPN", "NOUN", "X", "ADJ") or prev.ent_type_ in ("DATE", "TIME"):
+    if prev.pos_ not in ("PROPN", "NOUN", "X", "ADJ"):
         return False
     if prev.pos_ == "ADJ" and prev.ent_type_ not in NAME_ENTS:
         return False
@@ -757,7 +769,7 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
         return False  # "beat Chelsea 2-0": a score after a team's name
     # entity: the number sits inside a name entity ("Nord Stream 2", "Channel 4", "Apollo 11")
     ent = first.ent_type_
-    if ent in NAME_ENTS and first.ent_iob_ == "I":
+    if ent in NAME_ENTS and first.ent_iob_ == "I" and not (title_case and ent in ("PERSON", "ORG", "GPE", "NORP")):
         return True
     if last.ent_type_ in NAME_ENTS and num.start > 0 and doc[num.start - 1].ent_type_ == last.ent_type_ \
             and doc[num.start - 1].ent_iob_ != "O" and doc[num.start - 1].text[:1].isupper() \
@@ -899,7 +911,6 @@ def _date_span(doc: Doc, num: _Num):
             return i - 2, j, num.value, "date"
     # years
     if _year_like(num.value, text):
-        m = _YEAR_RANGE_RE.match(text)
         start = i
         if _month_at(doc, i - 1):
             start = i - 1
@@ -973,7 +984,6 @@ def _scan(doc: Doc) -> list[_Fig]:
         if tok.is_space or tok.is_punct and tok.text not in ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–"):
             i += 1
             continue
-        # "between X and Y"
         sent_start, title_case = sent_info(i)
         lw = tok.lower_
         fr = _fraction_words(doc, i, title_case)
@@ -983,15 +993,15 @@ def _scan(doc: Doc) -> list[_Fig]:
             i = fr.end
             continue
         if lw in ("between", "from") and i + 1 < n:
+            # "between X and Y", "from X to Y" (not after a verb of change)
             rng = _try_range_words(doc, i, title_case)
             if rng is not None:
+                _attach_qualifier(doc, rng, sent_start)
                 figs.append(rng)
                 i = rng.end
                 continue
         cur = _currency_before(doc, i + 1) if tok.lower_ in CURRENCY_PREFIX else None
         k = i + 1 if cur else i
-        if cur and cur[1] != i:
-            k = i + 1
         if k >= n:
             i += 1
             continue
@@ -1013,7 +1023,8 @@ def _scan(doc: Doc) -> list[_Fig]:
     return figs
 
 
-_GLUED_RE = re.compile(r"^(?P<a>\d[\d,]*(?:\.\d+)?)(?P<pa>%?)[-–](?P<b>\d[\d,]*(?:\.\d+)?)(?P<pb>%?)$")
+_GLUED_RE = re.compile(r"^(?P<a>\d[\d,]*(?:\.\d+)?)(?P<sa>bn|mn|m|k|tn|trn)?(?P<pa>%?)[-–]"
+                       r"(?P<cb>US\$|\$|£|€)?(?P<b>\d[\d,]*(?:\.\d+)?)(?P<sb>bn|mn|m|k|tn|trn)?(?P<pb>%?)$")
 
 
 def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
@@ -1023,6 +1034,16 @@ def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
     if m is None or k >= len(doc):
         return None
     a, b = float(m.group("a").replace(",", "")), float(m.group("b").replace(",", ""))
+    sa, sb = m.group("sa"), m.group("sb")
+    if (sa or sb) and not (cur or m.group("cb")) and "m" in (sa, sb):
+        return None  # "5m-10m" without a currency: metres or millions, unclear
+    if sb:
+        b *= SUFFIX_SCALES[sb]
+        a *= SUFFIX_SCALES[sa or sb]  # "$5-5.5bn": the multiplier is shared
+    elif sa:
+        a *= SUFFIX_SCALES[sa]
+    if m.group("cb") and not cur:
+        cur = (CURRENCY_PREFIX[m.group("cb").lower()], k)
     if re.fullmatch(r"\d{4}", m.group("a")) and 1000 <= a <= 2100:
         return None  # "2017-18": a season or fiscal year, left to the date rules
     start = cur[1] if cur else k
@@ -1567,11 +1588,7 @@ def _vote_context(doc: Doc, fig: _Fig, b: _Num, hyphen: bool) -> bool:
 
 
 def _attach_qualifier(doc: Doc, fig: _Fig, sent_start: int) -> None:
-    k = fig.start
-    if fig.kind == "range" and doc[k].lower_ in ("between", "from"):
-        k_q = k
-    else:
-        k_q = k
+    k_q = fig.start
     q, _ = _qualifier_before(doc, k_q, sent_start)
     if fig.vague and q is None:
         q = "several" if doc[fig.start].lower_ in ("several", "few") else "over"
@@ -1582,7 +1599,7 @@ def _attach_qualifier(doc: Doc, fig: _Fig, sent_start: int) -> None:
             or fig.start > 1 and doc[fig.start - 2].lower_ == "a" and doc[fig.start - 1].lower_ == "few":
         if doc[fig.start].lower_ in SCALE_WORDS:
             q = "several"
-    post, end = _qualifier_after(doc, fig.end)
+    post, _ = _qualifier_after(doc, fig.end)
     if post is not None:
         q = post if q in (None, "exactly") else q
         # keep the qualifier words outside the span: span is the figure as written
@@ -1610,14 +1627,13 @@ def _noun_token(doc: Doc, fig: _Fig):
     for t in [doc[k] for k in sorted(span_ids)]:
         if t.head.i not in span_ids or t.head.i == t.i:
             top = t if t.i in fig.extra_tokens or top.i not in span_ids else top
-    cands = []
 
     def good(t: Token) -> bool:
         nominal = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ in ("nsubj", "nsubjpass")
         if nominal and t.i not in span_ids and not t.like_num:
             lw = t.lower_
             if lw in TIME_UNITS and fig.kind not in ("measure",):
-                return fig.kind in ("count",) and False
+                return False
             if lw in MONTHS or lw in WEEKDAYS:
                 return False
             return True
@@ -1767,7 +1783,8 @@ def _phrase(doc: Doc, t: Token, fig: _Fig) -> str:
 
 def _lemma(t: Token) -> str:
     """Lemma of the counted noun: names keep their spelling, common nouns are lower-cased."""
-    if t.pos_ == "PROPN" and not (t.i == t.sent.start and t.ent_type_ not in NAME_ENTS):
+    if t.pos_ == "PROPN" and not (t.i == t.sent.start and t.ent_type_ not in NAME_ENTS) and \
+            not (t.text.isupper() and len(t.text) > 4 and t.ent_type_ not in NAME_ENTS):
         return t.text
     lem = t.lemma_.lower()
     low = t.lower_
@@ -2051,6 +2068,7 @@ def interval(value: float, qualifier: str, value_high: float = math.nan) -> tupl
     return (min(a, b), max(a, b)) if value >= 0 else (min(a, b), max(a, b))
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.lower()
     for suf in ("ically", "ical", "ic", "ies", "es", "s", "al", "ian", "ers", "er"):
@@ -2104,17 +2122,22 @@ def nouns_compatible(a: dict, b: dict, *, strict: bool = False) -> bool:
     clashing names before them ("Russian diplomats" vs "US diplomats").  Loose (for agreement, where
     the same value is already strong evidence) also accepts nouns of the same class (employees, staff
     and diplomats are all people) and a figure without a noun."""
-    na, nb = (a.get("noun") or "").lower(), (b.get("noun") or "").lower()
+    return _compatible((a.get("noun") or "").lower(), str(a.get("noun_phrase") or ""),
+                       (b.get("noun") or "").lower(), str(b.get("noun_phrase") or ""), strict)
+
+
+@functools.lru_cache(maxsize=262144)
+def _compatible(na: str, pa: str, nb: str, pb: str, strict: bool) -> bool:
     if not na or not nb:
         return not strict
-    ma, mb = _name_modifiers(a.get("noun_phrase", ""), na), _name_modifiers(b.get("noun_phrase", ""), nb)
+    ma, mb = _name_modifiers(pa, na), _name_modifiers(pb, nb)
     if ma and mb and not (ma & mb):
         return False
     sa, sb = _stem(na), _stem(nb)
     if sa == sb:
         return True
-    words_a = {_stem(w) for w in re.findall(r"[A-Za-z]+", a.get("noun_phrase") or "")}
-    words_b = {_stem(w) for w in re.findall(r"[A-Za-z]+", b.get("noun_phrase") or "")}
+    words_a = {_stem(w) for w in re.findall(r"[A-Za-z]+", pa)}
+    words_b = {_stem(w) for w in re.findall(r"[A-Za-z]+", pb)}
     if sa in words_b or sb in words_a:
         return True
     if strict:
@@ -2197,19 +2220,20 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     groups: list[dict] = []
     for k, members in buckets.items():
         clusters: list[list[dict]] = []
+        reps: list[dict[tuple, dict]] = []  # per cluster: distinct (noun, phrase) -> a member
         for f in members:
+            fkey = ((f.get("noun") or "").lower(), str(f.get("noun_phrase") or ""))
             placed = False
-            for c in clusters:
-                if any(nouns_compatible(f, g) for g in c if g.get("noun")) or not any(g.get("noun") for g in c) \
-                        or not f.get("noun"):
-                    if f.get("noun") and any(g.get("noun") for g in c) and \
-                            not any(nouns_compatible(f, g) for g in c if g.get("noun")):
-                        continue
+            for c, rep in zip(clusters, reps):
+                named = [g for k2, g in rep.items() if k2[0]]
+                if not fkey[0] or not named or fkey in rep or any(nouns_compatible(f, g) for g in named):
                     c.append(f)
+                    rep.setdefault(fkey, f)
                     placed = True
                     break
             if not placed:
                 clusters.append([f])
+                reps.append({fkey: f})
         for c in clusters:
             nouns = [g["noun"] for g in c if g.get("noun")]
             noun = max(set(nouns), key=lambda x: (nouns.count(x), -nouns.index(x))) if nouns else ""
@@ -2227,13 +2251,26 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 states.setdefault((kind, unit, value, cls), set()).add(m["article_id"])
     for g in groups:
         g["context"] = set().union(*(_context_stems(m) for m in g["members"]))
+    if len(groups) >= 50:
+        # in a large corpus, words most sentences share ("officials", "said") tell no event apart
+        df: dict[str, int] = {}
+        for g in groups:
+            for w in g["context"]:
+                df[w] = df.get(w, 0) + 1
+        common = {w for w, c in df.items() if c > max(5, 0.2 * len(groups))}
+        for g in groups:
+            g["context"] -= common
+    for g in groups:
+        g["reps"] = list({((m.get("noun") or "").lower(), str(m.get("noun_phrase") or "")): m
+                          for m in g["members"]}.values())
     by_noun: dict[tuple, list[dict]] = {}
     for g in groups:
         if g["key"][0] != "date" and g["noun"]:
             by_noun.setdefault((g["key"][0], g["key"][1], _stem(g["noun"])), []).append(g)
 
     def states_value(articles, kind, unit, value, members) -> bool:
-        classes = {c for m in members for c in (_stem(m.get("noun") or ""), noun_class(m.get("noun") or ""))}
+        classes = {c for m in members for c in (_stem((m.get("noun") or "").lower()),
+                                                noun_class(m.get("noun") or ""))}
         return any(set(articles) & states.get((kind, unit, value, c), set()) for c in classes)
 
     for cands in by_noun.values():
@@ -2244,18 +2281,18 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 if set(a["articles"]) & set(b["articles"]) or len(a["notes"]) >= 5 or len(b["notes"]) >= 5:
                     continue
                 kind, unit = a["key"][:2]
-                if not any(nouns_compatible(x, y, strict=True) for x in a["members"] for y in b["members"]):
-                    continue
                 if not (a["context"] & b["context"]):
                     continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
-                if states_value(a["articles"], kind, unit, b["key"][2], b["members"]) or \
-                        states_value(b["articles"], kind, unit, a["key"][2], a["members"]):
-                    continue
                 fa, fb = a["members"][0], b["members"][0]
                 ia = interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
                 ib = interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
                 if ia[0] <= ib[1] and ib[0] <= ia[1]:
                     continue  # "over 1,000" and "1,210" are compatible
+                if not any(nouns_compatible(x, y, strict=True) for x in a["reps"] for y in b["reps"]):
+                    continue
+                if states_value(a["articles"], kind, unit, b["key"][2], b["members"]) or \
+                        states_value(b["articles"], kind, unit, a["key"][2], a["members"]):
+                    continue
                 for x, y in ((a, b), (b, a)):
                     if x["status"] == "single":
                         x["status"] = "conflict"
