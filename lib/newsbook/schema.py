@@ -213,7 +213,7 @@ def as_markdown() -> str:
     lines = ["# newsbook tables", "", __doc__.strip(), ""]
     for t in TABLES.values():
         lines += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in t.columns]
+        lines += [f"| `{c.name}` | {c.dtype} | {c.doc.replace('|', chr(92) + '|')} |" for c in t.columns]
         lines.append("")
     return "\n".join(lines)
 
