@@ -271,6 +271,13 @@ def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, job
     state["first_run"] = first
     res.timings.update(bare_s=bare.seconds, first_s=first.seconds, first_stages=first.stages(),
                        bare_peak_mb=bare.peak_mb, first_peak_mb=first.peak_mb)
+    doc_mb = json.loads(bare.stdout.strip().splitlines()[-1]).get("doc_mb")
+    if doc_mb:
+        res.timings["doc_mb"] = doc_mb
+        res.add(Check(f"peak memory vs bare spaCy streaming, {n:,} articles",
+                      f"{ratio(first.peak_mb, bare.peak_mb):.2f}", "(information)", None,
+                      f"({first.peak_mb:.0f} MB vs {bare.peak_mb:.0f} MB; a parsed Doc holds ~{doc_mb:.2f} MB, "
+                      f"so keeping all {n:,} would take ~{doc_mb * n / 1024:.1f} GB more)"))
     per_article = first.per_article_seconds()
     if per_article is not None:
         # information: the per-article work alone (parse + extractors + cache), against bare spaCy's
@@ -350,12 +357,43 @@ def step_memory(res: Results, source: corpora.Corpora, small: int, big: int, big
     return out_small
 
 
+def step_assembly_scaling(res: Results, out_small: Path | None, n: int) -> None:
+    """Information: how each corpus-wide step grows (half vs all of the small corpus), and what that
+    predicts at N articles. Tells which function to look at when ratio 1 or 2 is missed."""
+    if out_small is None:
+        return
+    print("[7] corpus-wide assembly: growth of each step (half vs all of the small corpus) ...", flush=True)
+    run = measure([PYTHON, str(HERE / "assembly_scaling.py"), str(out_small)], child_env())
+    if not run.ok:
+        res.add(Check("corpus-wide assembly growth", "not measured", "(information)", None,
+                      f"timed out after {run.seconds:.0f} s" if run.timed_out else run.stderr.strip()[-300:]))
+        return
+    import math
+
+    data = json.loads(run.stdout.strip().splitlines()[-1])
+    parts = []
+    worst = 0.0
+    for step, t in data.items():
+        n_half, n_all = t["articles"]
+        if t["all"] < 0.05 or n_half == n_all:
+            parts.append(f"{step} {t['all']:.2f} s")
+            continue
+        exponent = math.log(max(t["all"], 1e-6) / max(t["half"], 1e-6)) / math.log(n_all / n_half)
+        at_n = t["all"] * (n / n_all) ** max(1.0, exponent)
+        worst = max(worst, at_n)
+        parts.append(f"{step} {t['all']:.2f} s at {n_all} articles, grows ~n^{exponent:.1f}, "
+                     f"predicts {at_n:,.0f} s at {n:,}")
+    res.timings["assembly_scaling"] = data
+    res.add(Check("corpus-wide assembly, predicted at N", f"{worst:,.0f} s", "(information)", None,
+                  "; ".join(parts)))
+
+
 def step_dask(res: Results, small: int, out_small: Path | None) -> None:
     if out_small is None:
         not_measured(res, "Dask LocalCluster: tables identical to one process", "identical",
                      "the single-process run to compare with did not finish")
         return
-    print(f"[7] Dask engine (LocalCluster, 2 workers) on the {small:,}-article corpus ...", flush=True)
+    print(f"[8] Dask engine (LocalCluster, 2 workers) on the {small:,}-article corpus ...", flush=True)
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -388,7 +426,7 @@ body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(work / "trivial.ou
 
 
 def step_reports(res: Results, corpus: Path, cache: Path, n_articles: int) -> None:
-    print(f"[8] reports on the {n_articles:,}-article corpus vs a one-cell notebook ...", flush=True)
+    print(f"[9] reports on the {n_articles:,}-article corpus vs a one-cell notebook ...", flush=True)
     try:
         import newsbook.report  # noqa: F401
         from newsbook.config import KERNEL_NAME
@@ -484,11 +522,15 @@ def main(argv: list[str] | None = None) -> int:
     TIMEOUT = args.timeout
     main_run = step_throughput_and_cache(res, source, args.n, args.jobs)
     out_small = step_memory(res, source, small_n, big_n, None if args.full else main_run["first_run"])
+    step_assembly_scaling(res, out_small, args.n)
     step_dask(res, small_n, out_small)
     if args.skip_reports:
         res.add(Check("report rendering vs trivial notebook", "skipped", "<= 2", None, "--skip-reports"))
     elif args.full:
         step_reports(res, WORK / f"corpus-{big_n}", WORK / "cache-big", big_n)
+    elif main_run["first"] is None and out_small is not None:
+        print(f"    (the {args.n:,}-article annotation did not finish: reports on the {small_n:,}-article corpus)")
+        step_reports(res, WORK / f"corpus-{small_n}", WORK / "cache-small", small_n)
     elif main_run["first"] is None:
         not_measured(res, "report rendering vs trivial notebook", "<= 2",
                      "annotation of the corpus did not finish, so the reports would not either")

@@ -24,6 +24,7 @@ from newsbook import html as nb_html  # noqa: E402
 from newsbook.nlp import load_pipeline  # noqa: E402
 
 GOLD_PATH = ROOT / "tests" / "gold" / "quotes_seeds.yaml"
+WIRE_PATH = ROOT / "tests" / "gold" / "quotes_wire.yaml"
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -78,24 +79,40 @@ def speaker_matches(predicted: str, gold: str) -> bool:
     return p == g or set(p.split()) <= set(g.split()) or set(g.split()) <= set(p.split())
 
 
+def speaker_matches_strict(predicted: str, gold: str) -> bool:
+    """Like `speaker_matches`, but a shorter name must keep the gold name's last word ("Putin"
+    for "Vladimir Putin", not "Russian" for "Russian defence ministry") and a longer one may add
+    one word at most ("Boeing Co" for "Boeing", not a whole clause glued to the name)."""
+    p, g = set(_norm_speaker(predicted).split()), _norm_speaker(gold).split()
+    if not p or not g:
+        return not p and not g
+    if p <= set(g):
+        return g[-1] in p
+    return set(g) <= p and len(p - set(g)) <= 1
+
+
+def _dice(predicted: str, gold: str) -> float:
+    pw, gw = _norm_text(predicted).split(), _norm_text(gold).split()
+    if not pw or not gw:
+        return 0.0
+    common = sum((pd.Series(pw).value_counts().combine(pd.Series(gw).value_counts(), min, 0)).values)
+    return 2 * common / (len(pw) + len(gw))
+
+
 def text_matches(predicted: str, gold: str, kind: str) -> bool:
     """Direct quotes must be the same words (allowing a stray punctuation/mark difference);
     reported clauses must share most words (their edges are a matter of taste)."""
     p, g = _norm_text(predicted), _norm_text(gold)
     if kind == "direct":
         return p == g
-    pw, gw = p.split(), g.split()
-    if not pw or not gw:
-        return False
-    common = sum((pd.Series(pw).value_counts().combine(pd.Series(gw).value_counts(), min, 0)).values)
-    return 2 * common / (len(pw) + len(gw)) >= 0.7
+    return _dice(p, g) >= 0.7
 
 
 def score(predicted: pd.DataFrame, gold: dict, kind: str) -> dict:
     """Greedy one-to-one matching per article; precision, recall and speaker accuracy (over the
     matched gold quotes)."""
-    n_pred = n_gold = matched = right_speaker = 0
-    misses, extras, wrong = [], [], []
+    n_pred = n_gold = matched = right_speaker = right_cue = strict_speaker = exact_edges = 0
+    misses, extras, wrong, wrong_cue, loose = [], [], [], [], []
     for article_id, items in gold["quotes"].items():
         g_items = [g for g in items if g["kind"] == kind]
         p_rows = predicted[(predicted["article_id"] == article_id) & (predicted["kind"] == kind)]
@@ -114,13 +131,27 @@ def score(predicted: pd.DataFrame, gold: dict, kind: str) -> dict:
                 right_speaker += 1
             else:
                 wrong.append((g["text"][:50], hit.speaker, g["speaker"]))
+            if speaker_matches_strict(hit.speaker, g["speaker"]):
+                strict_speaker += 1
+            else:
+                loose.append((g["text"][:50], hit.speaker, g["speaker"]))
+            # a reported clause with the right edges (no dateline, no attribution inside)
+            exact_edges += _dice(hit.quote, g["text"]) >= 0.9
+            if "cue" in g and hit.cue == g["cue"]:
+                right_cue += 1
+            elif "cue" in g:
+                wrong_cue.append((g["text"][:50], hit.cue, g["cue"]))
         extras += [(article_id, p.quote[:70]) for p in p_items if p.quote_id not in used]
     return {
         "kind": kind, "gold": n_gold, "predicted": n_pred, "matched": matched,
         "recall": matched / n_gold if n_gold else 1.0,
         "precision": matched / n_pred if n_pred else 1.0,
         "speaker_accuracy": right_speaker / matched if matched else 0.0,
-        "missed": misses, "extra": extras, "wrong_speaker": wrong,
+        "cue_accuracy": right_cue / matched if matched else 0.0,
+        "strict_speaker_accuracy": strict_speaker / matched if matched else 0.0,
+        "edge_accuracy": exact_edges / matched if matched else 0.0,
+        "missed": misses, "extra": extras, "wrong_speaker": wrong, "wrong_cue": wrong_cue,
+        "loose_speaker": loose,
     }
 
 
@@ -152,6 +183,34 @@ def seed_quotes() -> tuple[pd.DataFrame, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def seeds():
     return seed_quotes()
+
+
+def load_wire() -> dict:
+    """The wire-style dev set (tests/gold/quotes_wire.yaml) as a gold dict `score` reads:
+    {"quotes": {article_id: [...]}, "not_quotes": {...}, "texts": {...}}."""
+    raw = yaml.safe_load(WIRE_PATH.read_text(encoding="utf-8"))["articles"]
+    return {
+        "quotes": {a: list(v.get("quotes") or []) for a, v in raw.items()},
+        "not_quotes": {a: list(v.get("not_quotes") or []) for a, v in raw.items()},
+        "texts": {a: v["text"] for a, v in raw.items()},
+    }
+
+
+def wire_quotes(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """The dev set written to `folder` as .txt articles and run through the full pipeline."""
+    import newsbook
+
+    gold = load_wire()
+    folder.mkdir(parents=True, exist_ok=True)
+    for article_id, text in gold["texts"].items():
+        (folder / f"{article_id}.txt").write_text(f"---\ntitle: {article_id}\n---\n{text}", encoding="utf-8")
+    ann = newsbook.annotate(folder, cache_dir=None, progress=False)
+    return gold, ann.articles, ann.quotes
+
+
+@pytest.fixture(scope="module")
+def wire(tmp_path_factory):
+    return wire_quotes(tmp_path_factory.mktemp("wire"))
 
 
 # --- quotation marks -----------------------------------------------------------------------------

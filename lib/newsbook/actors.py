@@ -53,6 +53,13 @@ TITLE_HEADS = {
     "coach", "captain", "capt.", "sergeant", "sgt.", "officer", "inspector", "detective", "executive",
     "economist", "analyst", "correspondent", "editor", "reporter", "columnist", "presenter", "anchor",
     "official", "diplomat", "negotiator", "candidate", "deputy", "dictator", "monarch",
+    # local government, police and courts ("Councillor Huw Thomas", "Det Insp Jane Roe")
+    "councillor", "cllr", "councilman", "councilwoman", "alderman", "sheriff", "superintendent",
+    "supt", "det", "insp", "constable", "magistrate", "coroner", "recorder", "solicitor", "barrister",
+    # occupations that stand before a name in news copy ("Arsenal manager", "project scientist")
+    "manager", "scientist", "researcher", "epidemiologist", "physician", "lawyer", "activist",
+    "campaigner", "historian", "strategist", "pollster", "consultant", "quarterback", "striker",
+    "midfielder", "defender", "goalkeeper",
 }
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady", "miss"}
 # Words that may stand inside a title before its head ("Deputy Foreign Minister").
@@ -78,7 +85,16 @@ ORG_WORDS = {
     "herald", "gazette", "telegraph", "observer", "chronicle", "broadcasting", "web", "site",
     "website", "house", "kremlin", "pentagon", "cabinet", "coalition", "alliance", "movement",
     "front", "forces", "command", "guard", "reserve", "exchange", "airlines", "motors", "media",
+    # legal forms and words that end company and institution names ("Novartis AG", "Whitehaven Coal")
+    "ag", "gmbh", "holdings", "industries", "electronics", "semiconductor", "semiconductors",
+    "entertainment", "platforms", "technologies", "pharmaceuticals", "petroleum", "airways",
+    "aerospace", "laboratory", "laboratories", "labs", "museum", "hospital", "trust", "society",
+    "programme", "coal", "mining", "railways", "insurance", "securities", "investments", "partners",
+    "studios", "systems", "schools", "universities",
 }
+# Legal forms that end a company's name: "Ford Motor Co and Stellantis" is two companies.
+LEGAL_FORMS = {"co", "co.", "inc", "inc.", "corp", "corp.", "ltd", "ltd.", "plc", "llc", "ag", "sa", "nv",
+               "gmbh"}
 # Words that end a news organisation's name; used by the entity ruler and to split glued spans.
 MEDIA_WORDS = {
     "tv", "television", "news", "radio", "times", "post", "journal", "herald", "tribune", "gazette",
@@ -200,6 +216,29 @@ def entity_candidates(doc: Doc) -> list[Cand]:
     return cands
 
 
+def untagged_candidates(doc: Doc) -> list[Cand]:
+    """Organisations the model missed: a run of capitalised proper nouns, in no entity, that ends
+    with an organisation word ('Dangote Group', 'Public Schools') or stands before a job held in an
+    organisation and a person's name ('Arsenal manager Mikel Arteta')."""
+    out, i = [], 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and _untagged_proper(doc[j]):
+            j += 1
+        if j > i:
+            if (j - i >= 2 and doc[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j):
+                out.append(Cand(i, j, {ORG: 1.0}))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _untagged_proper(token: Token) -> bool:
+    return (token.tag_ in {"NNP", "NNPS"} and (token.is_title or token.is_upper) and token.is_alpha
+            and not token.ent_type_ and not _is_title_word(token) and token.lower_ not in TITLE_MODIFIERS)
+
+
 def trim(doc: Doc, cand: Cand) -> Cand | None:
     """Strip determiners, possessives, punctuation and whitespace from the ends of a span."""
     start, end = cand.start, cand.end
@@ -207,11 +246,16 @@ def trim(doc: Doc, cand: Cand) -> Cand | None:
         start += 1
     while end > start and (doc[end - 1].lower_ in POSSESSIVES or doc[end - 1].tag_ == "POS"
                            or doc[end - 1].is_space or doc[end - 1].is_punct
-                           or (doc[end - 1].is_lower and cand.kind != PLACE)):  # 'TASS news (agency)'
-        end -= 1
+                           or (doc[end - 1].is_lower and cand.kind != PLACE and not _after_hyphen(doc, end - 1))):
+        end -= 1  # 'TASS news (agency)', but not the '-yong' of 'Rhee Chang-yong'
     if start >= end or not any(t.is_alpha for t in doc[start:end]):
         return None
     return replace(cand, start=start, end=end)
+
+
+def _after_hyphen(doc: Doc, i: int) -> bool:
+    """Token i is the second half of a hyphenated word ('Chang-yong')."""
+    return i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_
 
 
 def split_parenthesis(doc: Doc, cand: Cand) -> list[Cand]:
@@ -250,6 +294,10 @@ def split_glued(doc: Doc, cand: Cand, person_surnames: set[str]) -> list[Cand]:
                 org = Cand(cand.start, token.i + 1, {ORG: 3.0})
                 who = Cand(token.i + 1, cand.end, {PERSON: 1.0})
                 return [org, who]
+    # "Ford Motor Co and Stellantis": a legal form ends the first company's name.
+    for offset, token in enumerate(tokens[1:-1], start=1):
+        if token.lower_ in {"and", "&"} and tokens[offset - 1].lower_ in LEGAL_FORMS:
+            return [Cand(cand.start, token.i, {ORG: 3.0}), Cand(token.i + 1, cand.end, dict(cand.votes))]
     # "<Org words> <Surname>" where the surname is a person's elsewhere in the article.
     if cand.kind == ORG and len(tokens) >= 2 and tokens[-1].text in person_surnames:
         if _has_org_word(tokens[:-1]) and tokens[-1].lower_ not in ORG_WORDS:
@@ -257,15 +305,44 @@ def split_glued(doc: Doc, cand: Cand, person_surnames: set[str]) -> list[Cand]:
     return [cand]
 
 
+def extend_name(doc: Doc, cand: Cand) -> Cand:
+    """The small model cuts unfamiliar names short: 'Rhee Chang'-yong (a hyphenated given name),
+    'Yoon Suk' Yeol (a third name), Vas 'Narasimhan' (a given name between a title and the name)."""
+    start, end = cand.start, cand.end
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    if cand.kind == PERSON and end < len(doc) and _loose_name_word(doc[end]) and doc[end - 1].whitespace_:
+        end += 1
+    if start >= 2 and _loose_name_word(doc[start - 1]) and _is_title_word(doc[start - 2]) \
+            and doc[start - 2].is_title:
+        return replace(cand, start=start - 1, end=end).vote(PERSON, 1.0)
+    return replace(cand, end=end)
+
+
+def _loose_name_word(token: Token) -> bool:
+    """A capitalised proper noun no entity claims, that is no title, organisation word or sentence start."""
+    return (token.tag_ == "NNP" and token.is_title and token.is_alpha and not token.ent_type_
+            and not token.is_sent_start and not _is_title_word(token) and token.lower_ not in ORG_WORDS)
+
+
 def strip_title(doc: Doc, cand: Cand) -> Cand:
-    """'President Trump' -> 'Trump', voting person: a title is the strongest sign of a person."""
+    """'President Trump' -> 'Trump', voting person: a title is the strongest sign of a person.
+    'Justice Department', 'Premier League' keep their first word: the rest is an organisation."""
     start = cand.start
     while start < cand.end - 1 and (_is_title_word(doc[start]) or doc[start].lower_ in TITLE_MODIFIERS) \
             and doc[start].is_title:
         start += 1
-    if start == cand.start or not any(_is_title_word(t) for t in doc[cand.start:start]):
+    if start == cand.start or _has_org_word(doc[start:cand.end]):
+        return cand
+    if not (any(_is_title_word(t) for t in doc[cand.start:start]) or _continues_title(doc, cand.start)):
         return cand
     return replace(cand, start=start).vote(PERSON, 3.0)
+
+
+def _continues_title(doc: Doc, i: int) -> bool:
+    """Token i goes on with a title begun before it: 'Secretary of | State Adrian Fontes'."""
+    return i >= 2 and doc[i - 1].lower_ in {"of", "for"} and _is_title_word(doc[i - 2]) and doc[i - 2].is_title
 
 
 def is_work_title(doc: Doc, cand: Cand) -> bool:
@@ -287,6 +364,7 @@ def is_title_fragment(doc: Doc, cand: Cand) -> bool:
     return prep.lower_ in {"of", "for"} and _is_title_word(title) and title.is_title
 
 
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "across", "around"}  # not "to": "sent to Wikileaks"
 PEOPLE_SUFFIXES = ("phobes", "phobe", "philes", "phile", "ists", "ites")
 
 
@@ -303,15 +381,20 @@ def plural_place_is_organisation(doc: Doc, cand: Cand) -> Cand:
     if cand.end - cand.start != 1 or cand.kind != PLACE:
         return cand
     token = doc[cand.start]
-    preceded_by_the = cand.start > 0 and doc[cand.start - 1].lower_ == "the"
-    if token.tag_ in {"NNPS", "NNS"} and not preceded_by_the and token.is_title:
+    before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
+    if before in PLACE_PREPOSITIONS:
+        return cand  # 'a hospital in Leeds': a town whose name looks plural
+    if token.tag_ in {"NNPS", "NNS"} and before != "the" and token.is_title:
         return cand.vote(ORG, 1.5)
     return cand
 
 
 def is_title_only(doc: Doc, cand: Cand) -> bool:
-    """A span of title words alone ('President') names no one."""
-    return all(_is_title_word(t) or t.lower_ in TITLE_MODIFIERS or not t.is_alpha for t in doc[cand.start:cand.end])
+    """A span of title words alone ('President', 'Det Insp') names no one. A modifier alone
+    ('Labour', 'Justice' aside) may be a name: the span needs a title head."""
+    tokens = doc[cand.start:cand.end]
+    return (all(_is_title_word(t) or t.lower_ in TITLE_MODIFIERS or not t.is_alpha for t in tokens)
+            and any(_is_title_word(t) for t in tokens))
 
 
 def is_not_a_name(doc: Doc, cand: Cand) -> bool:
@@ -402,17 +485,81 @@ def _parse_role(words: list[Token]) -> tuple | None:
     return (qualifier, title_words)
 
 
+# Common nouns for kinds of organisation: "state oil company Petróleos Mexicanos", "lender HSBC".
+ORG_NOUNS = {"company", "firm", "group", "bank", "lender", "insurer", "carrier", "airline", "retailer",
+             "broadcaster", "newspaper", "daily", "tabloid", "website", "outlet", "agency", "regulator",
+             "watchdog", "charity", "union", "club", "party", "conglomerate", "giant", "startup", "miner",
+             "manufacturer", "supplier", "operator", "developer", "publisher", "chain", "brand", "carmaker",
+             "automaker", "chipmaker", "drugmaker", "planemaker", "steelmaker"}  # not 'lawmaker'
+# Verbs whose subject is a news organisation far more often than a country or a person.
+MEDIA_VERBS = {"report", "publish", "broadcast"}
+
+
 def vote_from_context(doc: Doc, cand: Cand) -> Cand:
-    """Titles around a name vote person; organisation words inside a name vote organisation."""
+    """Titles around a name vote person; organisation words inside a name, or a noun for a kind of
+    organisation before it, vote organisation; so does 'reported' after a lone name."""
     tokens = doc[cand.start:cand.end]
     if _has_org_word(tokens):
         return cand.vote(ORG, 3.0)
-    if cand.kind == PLACE and len(tokens) > 1:
-        return cand
+    if _after_org_noun(doc, cand.start):
+        return cand.vote(ORG, 3.0)
+    if _reports_news(doc, cand):
+        return cand.vote(ORG, 2.0)
     role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
     if role is not None and all(t.is_alpha or t.text in "-.'’" for t in tokens):
         return replace(cand, role=role).vote(PERSON, 3.0)
+    if len(tokens) == 1 and _qualifies_a_job(doc, cand.end):
+        return cand.vote(ORG, 1.5)
     return cand
+
+
+def _after_org_noun(doc: Doc, start: int) -> bool:
+    """'company Petróleos Mexicanos', 'the carmaker Stellantis': a kind of organisation names it."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.is_lower and before.tag_ == "NN" and before.lower_ in ORG_NOUNS
+
+
+def _reports_news(doc: Doc, cand: Cand) -> bool:
+    """'..., Bloomberg reported.': a lone name that reports or publishes, tagged a place or a person,
+    is a news organisation. Not a country: a place the article also writes as one ('in Ukraine',
+    'Ukrainian troops') keeps its kind ('Ukraine reported heavy shelling')."""
+    tokens = doc[cand.start:cand.end]
+    if len(tokens) != 1 or cand.kind == ORG:
+        return False
+    token = tokens[0]
+    if token.dep_ != "nsubj" or token.head.lemma_ not in MEDIA_VERBS:
+        return False
+    return not _written_as_place(doc, token.text)
+
+
+def _written_as_place(doc: Doc, word: str) -> bool:
+    """Whether `word` stands after a place preposition, or shares its stem with a nationality word
+    ('Russia' and 'Russian'), anywhere in the article."""
+    stem = word.lower()[:max(4, len(word) - 2)]
+    for token in doc:
+        if token.text == word and token.i > 0 and doc[token.i - 1].lower_ in PLACE_PREPOSITIONS:
+            return True
+        if token.ent_type_ == "NORP" and token.text != word and token.lower_.startswith(stem):
+            return True
+    return False
+
+
+# Jobs held in a company, team or agency: the name before them is the employer ("Vontobel analyst
+# Stefan Schneider", "Chiefs coach Andy Reid"). Political titles are left out: their qualifier is
+# mostly a place ("Illinois Gov.", "Russian President"), and 'adviser' follows a person's name.
+JOBS_IN_ORGANISATIONS = {"analyst", "economist", "strategist", "ceo", "cfo", "chief", "executive", "chairman",
+                         "chairwoman", "manager", "coach", "spokesman", "spokeswoman", "spokesperson",
+                         "director", "founder", "quarterback", "striker", "scientist", "researcher"}
+
+
+def _qualifies_a_job(doc: Doc, end: int) -> bool:
+    """'<Name> analyst <Person>': a job word follows the name and a person's name follows the job."""
+    i = end
+    while i < len(doc) and (doc[i].lower_ in JOBS_IN_ORGANISATIONS or doc[i].lower_ in TITLE_MODIFIERS):
+        i += 1
+    return i > end and doc[i - 1].lower_ in JOBS_IN_ORGANISATIONS and i < len(doc) and doc[i].ent_type_ == "PERSON"
 
 
 def merge_place_prefixes(doc: Doc, cands: list[Cand]) -> list[Cand]:
@@ -429,6 +576,21 @@ def merge_place_prefixes(doc: Doc, cands: list[Cand]) -> list[Cand]:
     return [c for c in out if not (c.kind == PLACE and c.start in absorbed)]
 
 
+def merge_of_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """'Law Society' + 'of' + 'Kenya', 'U.S. Court of Appeals' + 'for the' + '4th Circuit': an
+    organisation word followed by 'of'/'for' and a name is one organisation the model cut in two."""
+    out: list[Cand] = []
+    for c in sorted(cands, key=lambda c: c.start):
+        prev = out[-1] if out else None
+        between = [t.lower_ for t in doc[prev.end:c.start]] if prev is not None else []
+        if (prev is not None and between in (["of"], ["for"], ["of", "the"], ["for", "the"])
+                and _has_org_word(doc[prev.start:prev.end]) and prev.kind == ORG and c.kind in {ORG, PLACE}):
+            out[-1] = replace(prev, end=c.end).vote(ORG, 1.0)
+        else:
+            out.append(c)
+    return out
+
+
 # --- abbreviations and further occurrences ------------------------------------------------------------
 
 
@@ -440,12 +602,50 @@ def initials(name: str) -> set[str]:
     return {a for a in (every, capital) if len(a) >= 2}
 
 
+# Small words an acronym may spell or leave out: 'BoK'/'BK' of 'Bank of Korea'.
+ACRONYM_GLUE = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "el", "y", "on", "in", "at"}
+
+
 def is_acronym_of(short: str, name: str) -> bool:
-    """'EU' of 'European Union', 'DoJ' of 'Department of Justice' (not 'US' of 'US Senate')."""
-    short_key = re.sub(r"[^\w]", "", short).lower()
-    if len(short.split()) != 1 or short in name.split() or len(short) > 10:
+    """'EU' of 'European Union', 'DoJ' of 'Department of Justice' (not 'US' of 'US Senate'); also
+    'FDA' of 'U.S. Food and Drug Administration' and 'CDC' of 'Centers for Disease Control and
+    Prevention' (one word at either end left out) and 'KEMRI' of 'Kenya Medical Research Institute'
+    (a word's first letters)."""
+    letters = re.sub(r"[^\w]", "", short).lower()
+    if len(short.split()) != 1 or short in name.split() or len(short) > 10 or len(name.split()) < 2:
         return False
-    return len(name.split()) >= 2 and short_key in initials(name)
+    if sum(c.isupper() for c in short) < 2:
+        return False
+    words = _acronym_words(name)
+    content = [i for i, w in enumerate(words) if w not in ACRONYM_GLUE]
+    variants = [words]
+    if len(content) >= 3:  # an acronym often leaves out a leading country or a trailing word
+        variants += [words[content[0] + 1:], words[:content[-1]]]
+    return any(_spells(letters, v, 1) for v in variants)
+
+
+def is_blend_of(short: str, name: str) -> bool:
+    """'Pemex' of 'Petróleos Mexicanos': a word made of the first syllables of every word."""
+    words = [w for w in _acronym_words(name) if w not in ACRONYM_GLUE]
+    return len(short) >= 4 and len(words) >= 2 and short.isalpha() and _spells(short.lower(), words, 2)
+
+
+def _acronym_words(name: str) -> list[str]:
+    return [w for w in (re.sub(r"[^\w]", "", w).lower() for w in name.replace("-", " ").split()) if w]
+
+
+def _spells(letters: str, words: list[str], min_chunk: int) -> bool:
+    """Whether `letters` are the starts of `words` in order: each word gives its first letters
+    (at least `min_chunk`); a small word gives its first letter or nothing."""
+    if not words:
+        return not letters
+    word, rest = words[0], words[1:]
+    if word in ACRONYM_GLUE:
+        return _spells(letters, rest, min_chunk) or (letters[:1] == word[:1] and _spells(letters[1:], rest, min_chunk))
+    for k in range(min_chunk, min(len(word), len(letters)) + 1):
+        if letters[:k] == word[:k] and _spells(letters[k:], rest, min_chunk):
+            return True
+    return False
 
 
 def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
@@ -583,6 +783,8 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Each candidate with its article-local canonical name: a surname (or a shorter form of a name)
     joins the full name; with two namesakes, the one named last before it."""
     full = person_full_names(doc, cands)
+    firsts = _first_words(full)
+    brands = {_span_name(doc, c).split()[0] for c in cands if c.kind == ORG and len(_span_name(doc, c).split()) >= 2}
     display = preferred_forms([_span_name(doc, c) for c in cands])
     people = [display[_span_name(doc, c)] for c in cands if c.kind == PERSON]
     display = {raw: middle_name_variants(people).get(shown, shown) for raw, shown in display.items()}
@@ -592,13 +794,28 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
         words = name.split()
         if c.how == "alias" and c.link:
             out.append(replace(c, name=c.link))
-        elif len(words) == 1 and words[0] in full and not _has_org_word(doc[c.start:c.end]):
+        elif len(words) == 1 and words[0] in full and not _has_org_word(doc[c.start:c.end]) \
+                and not (c.kind == ORG and words[0] in brands):  # 'Ford said' with Ford Motor and Bill Ford
             options = full[words[0]]
             out.append(replace(c, name=_nearest_before(out, options) or options[0], how="surname"))
+        elif len(words) == 1 and c.kind == PERSON and len(firsts.get(words[0], ())) == 1:
+            out.append(replace(c, name=firsts[words[0]][0], how="surname"))
         elif c.kind == PERSON and len(words) >= 2 and _longer_name(name, full.get(words[-1], [])):
             out.append(replace(c, name=_longer_name(name, full[words[-1]]), how="surname"))
         else:
             out.append(replace(c, name=name))
+    return out
+
+
+def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:
+    """First word -> full names starting with it, for words that end no one's name: a lone 'Xi'
+    is the family name of 'Xi Jinping' (written first), or a given name used alone."""
+    names = {n for options in full.values() for n in options}
+    out: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(names):
+        first = name.split()[0]
+        if first not in full and first[:1].isupper() and len(first) >= 2:
+            out[first].append(name)
     return out
 
 
@@ -615,8 +832,8 @@ def middle_name_variants(names: list[str]) -> dict[str, str]:
 
 def _longer_name(name: str, options: list[str]) -> str | None:
     """The one full name that ends with all the words of `name` and is longer ('Lula da Silva')."""
-    words = name.split()
-    fits = [o for o in options if len(o.split()) > len(words) and o.split()[-len(words):] == words]
+    words = name.lower().split()  # 'De la Cruz' at a sentence start is 'Ana María de la Cruz'
+    fits = [o for o in options if len(o.split()) > len(words) and o.lower().split()[-len(words):] == words]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -625,23 +842,55 @@ def _nearest_before(linked: list[Cand], options: list[str]) -> str | None:
 
 
 def join_organisations(cands: list[Cand]) -> list[Cand]:
-    """Acronyms ('EU') and short forms ('Congress') join the one longer organisation name they fit."""
+    """Acronyms ('EU') and short forms ('Congress', 'Samsung', 'the Met') join the one longer
+    organisation name of the article they fit. An acronym in capitals joins whatever the model
+    tagged it ('The ECB is buying time' may come out as a place): its letters are evidence enough."""
     org_names = {c.name for c in cands if c.kind == ORG and c.how in {"name", "alias"}}
     out = []
     for c in cands:
+        capitals = _is_capital_acronym(c.name) and (c.kind != PLACE or len(c.name) >= 3)
+        lone = _lone_model_person(c)
         fits = [n for n in org_names if n != c.name and len(n.split()) > len(c.name.split())
-                and (is_acronym_of(c.name, n) or _is_short_form(c.name, n))]
-        if c.kind == ORG and c.how != "role" and len(fits) == 1:
+                and (is_acronym_of(c.name, n) or (c.kind == ORG and _is_local_short_form(c.name, n))
+                     or (lone and n.split()[0] == c.name))]
+        if (c.kind == ORG or capitals or lone) and c.how != "role" and len(fits) == 1:
             out.append(replace(c, name=fits[0], how="alias"))
         else:
             out.append(c)
     return out
 
 
+def _lone_model_person(c: Cand) -> bool:
+    """One word the model alone calls a person (no title, no full name): 'Novartis has a lead'
+    after 'Novartis AG' is the company."""
+    return c.how == "name" and len(c.name.split()) == 1 and c.role is None and c.votes.get(PERSON, 0) <= 1.0 \
+        and c.kind == PERSON
+
+
+def _is_capital_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
 def _is_short_form(short: str, name: str) -> bool:
     """'Congress' of 'US Congress', 'House of Representatives' of 'US House of Representatives'."""
     s, n = short.split(), name.split()
     return len(s) < len(n) and n[-len(s):] == s and short[0].isupper() and len(short) >= 4
+
+
+def _is_local_short_form(short: str, name: str) -> bool:
+    """Within one article also the name's first words ('Samsung' of 'Samsung Electronics', 'Live
+    Nation' of 'Live Nation Entertainment'), a clipped first word ('Met' of 'Metropolitan Museum of
+    Art', 'Fed' of 'Federal Reserve') and a blend ('Pemex'). Across a corpus these would join
+    different bodies ('NHS' and 'NHS England'), so corpus_canonical uses _is_short_form only."""
+    s, n = short.split(), name.split()
+    if _is_short_form(short, name) or is_blend_of(short, name):
+        return True
+    if not short[:1].isupper() or s[0].lower() in ORG_WORDS or s[0].lower() in TITLE_MODIFIERS:
+        return False
+    leading = len(s) < len(n) and n[:len(s)] == s and len(short) >= 3
+    clipped = len(s) == 1 and len(short) >= 3 and n[0] != short and n[0].startswith(short)
+    return leading or clipped
 
 
 def settle_kinds(cands: list[Cand]) -> list[Cand]:
@@ -686,19 +935,70 @@ def is_metadata(name: str, kind: str, authors: set[str], outlets: set[str]) -> b
     return len(name.split()) >= 2 and bool(initials(name) & outlets)
 
 
+# --- dateline -------------------------------------------------------------------------------------
+
+# A wire story opens with where it was filed and, in brackets, the agency that filed it:
+# "WASHINGTON (Reuters) -", "MANCHESTER, England (AP) —", "LONDON, March 3 (Reuters) -", "PARIS —".
+DATELINE = re.compile(
+    r"\s*(?P<place>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
+    r"(?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})?"  # region: ", England", ", Ill."
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"  # date: ", March 3"
+    r"(?:\s*\((?P<agency>[A-Z][^()\d\n]{0,40})\))?"
+    r"\s*(?:--?|—|–)\s")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: tuple[int, int] | None = None  # character span of the filing place
+    agency: tuple[int, int] | None = None  # character span of the agency in brackets
+
+    def agency_name(self, text: str) -> str:
+        return text[self.agency[0]:self.agency[1]] if self.agency else ""
+
+
+def find_dateline(text: str) -> Dateline:
+    """The dateline at the start of a story. The place must be in capitals unless an agency in
+    brackets follows it ("London (CNN) —"): a capitalised name and a dash alone may open a sentence."""
+    match = DATELINE.match(text)
+    if not match:
+        return Dateline()
+    place, agency = match.group("place"), match.group("agency")
+    if not (agency or (place.replace(" ", "").isupper() and sum(c.isalpha() for c in place) >= 3)):
+        return Dateline()
+    return Dateline(match.span("place"), match.span("agency") if agency else None)
+
+
+def apply_dateline(doc: Doc, cands: list[Cand], line: Dateline) -> list[Cand]:
+    """The dateline's place is a place whatever the model says ('FRANKFURT' is often tagged ORG);
+    the agency is dropped here and, as the article's source, everywhere else in extract_mentions."""
+    place = doc.char_span(*line.place, alignment_mode="expand") if line.place else None
+    agency = doc.char_span(*line.agency, alignment_mode="expand") if line.agency else None
+    out = []
+    for c in cands:
+        if agency is not None and c.start < agency.end and agency.start < c.end:
+            continue
+        if place is not None and c.start < place.end and place.start < c.end:
+            continue
+        out.append(c)
+    if place is not None:
+        out.append(Cand(place.start, place.end, {PLACE: 3.0}))
+    return out
+
+
 # --- extraction -----------------------------------------------------------------------------------
 
 
 def find_candidates(doc: Doc) -> list[Cand]:
     """Entity candidates, cleaned, split, filtered and voted, plus further occurrences."""
-    raw = entity_candidates(doc)
+    raw = entity_candidates(doc) + untagged_candidates(doc)
     surnames = {doc[c.end - 1].text for c in raw if c.kind == PERSON}
     cands: list[Cand] = []
     for c in filter(None, (trim(doc, c) for c in raw)):
-        for part in split_parenthesis(doc, c):
+        for part in split_parenthesis(doc, extend_name(doc, c)):
             pieces = (trim(doc, piece) for piece in split_glued(doc, part, surnames))
             cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
-    cands = merge_place_prefixes(doc, cands)
+    cands = merge_of_phrases(doc, merge_place_prefixes(doc, cands))
+    cands = apply_dateline(doc, cands, find_dateline(doc.text))
     drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_not_a_name)
     cands = [vote_from_context(doc, plural_place_is_organisation(doc, c))
              for c in cands if not any(rule(doc, c) for rule in drop)]
@@ -712,6 +1012,8 @@ def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str
     cands = settle_kinds(join_organisations(link_names(doc, find_candidates(doc))))
     cands = sorted(cands + resolve_roles(doc, cands), key=lambda c: c.start)
     authors, outlets = metadata_names(byline, outlet)
+    agency = find_dateline(doc.text).agency_name(doc.text)
+    outlets |= metadata_names("", agency)[1]  # the wire agency that filed the story is its source
     rows = []
     for c in cands:
         if is_metadata(c.name, c.kind, authors, outlets):

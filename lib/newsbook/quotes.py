@@ -105,6 +105,17 @@ document paper filing complaint lawsuit ruling verdict judgment judgement decisi
 editorial article study survey analysis assessment briefing notice post tweet message note
 transcript readout
 """.split())
+#: Channels a statement is made in ("said in an interview", "told a press conference").
+MEDIUM_NOUNS = frozenset("""
+interview conference speech address appearance hearing meeting podcast broadcast call email
+""".split())
+#: Nouns whose that-clause is their own content, not the speaker's ("denied reports that ...").
+CONTENT_NOUNS = frozenset("""
+report reports claim claims allegation allegations rumour rumours rumor rumors fact idea news
+suggestion suggestions fear fears hope hopes view belief possibility risk concern concerns
+speculation notion assertion
+""".split())
+
 #: Nouns that title a person ("the president", "the minister").
 ROLE_NOUNS = frozenset("""
 president minister secretary chairman chairwoman chair chancellor premier leader spokesman
@@ -134,6 +145,7 @@ house administration kremlin campaign daily weekly herald tribune guardian teleg
 """.split())
 
 _SCARE_MAX_WORDS = 3
+_TERM_MAX_WORDS = 6
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
 # --- quotation marks --------------------------------------------------------------------------
@@ -168,6 +180,25 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     out.append((pos, len(text)))
     return [(s, e) for s, e in out if e > s] or [(0, len(text))]
+
+
+# A wire dateline opening a paragraph ("WASHINGTON (Reuters) - ", "LONDON, Feb 4 (Reuters) - ",
+# "SACRAMENTO, Calif. (AP) — ", "KABUL — ", "Washington (CNN) — "). It is no part of the story's
+# sentences: the parser makes the place a second subject ("LONDON — Arteta insisted ...") and it
+# would otherwise open the first reported clause.
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'’\-]+[A-Z](?:[ /][A-Z][A-Z.'’\-]*){0,3}"  # a place in capitals (3+ letters)
+    r"(?:,\s*[A-Z][A-Za-z.]{1,12}(?:\s+\d{1,2})?){0,2}"  # ", Calif.", ", Feb 4"
+    r"\s*(?:\([A-Za-z][^()\n]{0,30}\))?\s*(?:[-—–]{1,2}|:)"  # "(Reuters) -"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:,\s*[A-Z][A-Za-z.]{1,12}(?:\s+\d{1,2})?){0,2}"
+    r"\s*\([A-Za-z][^()\n]{0,30}\)\s*[-—–]{1,2})"  # a Title-case place needs its agency
+    r"[ \t]+(?=\S)")
+
+
+def dateline_end(text: str, start: int = 0) -> int:
+    """End offset of the dateline opening the paragraph at `start`, or `start` if there is none."""
+    m = _DATELINE.match(text, start)
+    return m.end() if m else start
 
 
 def _direction(text: str, i: int) -> str:
@@ -377,7 +408,8 @@ class _Actors:
     """Mentions of actors in one article: from the actors table when it has any, else from the
     parser's entities with a small article-local canonicalisation (surname -> full name)."""
 
-    def __init__(self, doc: Doc, mentions: pd.DataFrame | None, in_quote: list[bool]):
+    def __init__(self, doc: Doc, mentions: pd.DataFrame | None, in_quote: list[bool],
+                 dateline: list[bool] | None = None):
         self.doc = doc
         self.refs: list[_Ref] = []
         self.from_table = mentions is not None and not mentions.empty
@@ -448,7 +480,10 @@ class _Actors:
                 ref = self._ref_from_span(tok.idx, tok.idx + len(tok), self._surnames[tok.lower_], "person")
                 if ref is not None:
                     self.refs.append(ref)
-        self.refs = [r for r in self.refs if not in_quote[r.tokens[0]]]
+        # Words in quotes are nobody's mention as a speaker; nor is a dateline's place.
+        dateline = dateline or [False] * len(doc)
+        self.refs = [r for r in self.refs if not in_quote[r.tokens[0]] and not dateline[r.tokens[0]]]
+        self.entity_refs = [r for r in self.entity_refs if not dateline[r.tokens[0]]]
         self.refs.sort(key=lambda r: r.start)
         self._starts = [r.start for r in self.refs]
 
@@ -566,6 +601,11 @@ def _cue_lemma(tok: Token) -> str:
     return lemma
 
 
+def _marked(clause: Token, word: str) -> bool:
+    """The clause is introduced by `word` ("that", "whether")."""
+    return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
+
+
 def _is_verbish(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
@@ -577,10 +617,11 @@ def _is_passive(tok: Token) -> bool:
 class _Speakers:
     """Finds the speaker of a cue and names it as an actor."""
 
-    def __init__(self, doc: Doc, actors: _Actors, in_quote: list[bool]):
+    def __init__(self, doc: Doc, actors: _Actors, in_quote: list[bool], dateline: list[bool] | None = None):
         self.doc = doc
         self.actors = actors
         self.in_quote = in_quote
+        self.dateline = dateline or [False] * len(doc)
         self._pronoun_cache: dict[int, _Ref | None] = {}
 
     # the speaker token of a cue verb
@@ -602,7 +643,7 @@ class _Speakers:
                 tok = tok.head
             subj = None
             if tok.lemma_ == "quote" and _is_passive(tok):
-                subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+                subj = self._subject(tok, ("nsubjpass",))
             elif _is_passive(tok):
                 agent = next((c for c in tok.children if c.dep_ == "agent"), None)
                 if agent is not None:
@@ -610,7 +651,7 @@ class _Speakers:
                 if subj is None:
                     return None  # "it was reported that ...": nobody named
             else:
-                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "csubj")), None)
+                subj = self._subject(tok, ("nsubj", "csubj"))
             if subj is not None:
                 if subj.dep_ == "expl" or subj.lower_ in ("there",):
                     return None
@@ -631,9 +672,29 @@ class _Speakers:
         j = cue.i - 1
         while j >= 0 and doc[j].dep_ in ("advmod", "aux", "neg") and doc[j].pos_ in ("ADV", "AUX", "PART"):
             j -= 1
-        if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j]:
+        if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j] and not self.dateline[j]:
             return doc[j]
         return None
+
+    def _subject(self, verb: Token, deps: tuple[str, ...]) -> Token | None:
+        """The verb's subject. A dateline's place is none ("LONDON — Arteta insisted": the parser
+        gives two subjects, or hangs the real one on the place as an apposition). Of two subjects
+        left the name wins over a common noun ("said co-author Dr Lars Holm" parsed with "co"
+        and "Holm" as subjects), else the one nearest the verb."""
+        cands = []
+        for c in verb.children:
+            if c.dep_ not in deps:
+                continue
+            if self.dateline[c.i]:
+                c = next((t for t in c.subtree if not self.dateline[t.i] and self.dateline[t.head.i]
+                          and t.dep_ in ("appos", "compound", "conj", "npadvmod", "dep")
+                          and t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+                if c is None:
+                    continue
+            cands.append(c)
+        if len(cands) <= 1:
+            return cands[0] if cands else None
+        return min(cands, key=lambda c: (c.pos_ != "PROPN", abs(c.i - verb.i)))
 
     def _is_speech_verb(self, tok: Token) -> bool:
         return _is_verbish(tok) and tok.lemma_.lower() in SPEECH_VERBS and not self.in_quote[tok.i]
@@ -646,16 +707,20 @@ class _Speakers:
             if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "case"):
                 left = min(left, c.left_edge.i)
         right = tok.i
+        # a capitalised common noun the tagger took for a name ("Lawyers for the government")
+        common = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and not tok.ent_type_)
         for c in tok.rights:
             if c.dep_ in ("compound", "flat", "case"):
                 right = max(right, c.right_edge.i)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from", "with") and tok.pos_ == "NOUN":
+            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from", "with") and common:
                 right = max(right, _trimmed_right_edge(c))
-            elif c.dep_ == "appos":
+            elif c.dep_ == "appos" and all(t.is_punct for t in self.doc[right + 1:c.left_edge.i]):
+                # only an apposition next to the name: one hung on it across the verb ("the office
+                # said on Wednesday, the longest slump ...") is no part of it
                 right = max(right, c.right_edge.i)
         while right > left and self.doc[right].is_punct:
             right -= 1
-        while left < right and self.doc[left].is_punct:
+        while left < right and (self.doc[left].is_punct or self.dateline[left]):
             left += 1
         return left, right + 1
 
@@ -869,9 +934,24 @@ class _Extractor:
         self.sents = list(doc.sents)
         self.paragraphs = _paragraphs(self.text)
         self._para_starts = [s for s, _ in self.paragraphs]
-        self.actors = _Actors(doc, mentions, self.in_quote)
-        self.speakers = _Speakers(doc, self.actors, self.in_quote)
+        self.dateline = self._dateline_mask()
+        self._make_speakers()
         self.sentence_speech: dict[int, Attribution] = {}
+
+    def _make_speakers(self) -> None:
+        self.actors = _Actors(self.doc, self._mentions, self.in_quote, dateline=self.dateline)
+        self.speakers = _Speakers(self.doc, self.actors, self.in_quote, dateline=self.dateline)
+
+    def _dateline_mask(self) -> list[bool]:
+        """Tokens of the datelines opening paragraphs ("WASHINGTON (Reuters) - ")."""
+        mask = [False] * len(self.doc)
+        for p_start, _ in self.paragraphs:
+            end = dateline_end(self.text, p_start)
+            if end > p_start:
+                i, j = _token_range(self.doc, p_start, end)
+                for k in range(i, min(j, len(mask))):
+                    mask[k] = self.doc[k].idx < end
+        return mask
 
     def _mark_quotes(self, spans: list[QuoteSpan]) -> None:
         self.in_quote = [False] * len(self.doc)
@@ -1054,15 +1134,14 @@ class _Extractor:
     def _complement(self, tok: Token) -> tuple[int, int] | None:
         """Token range of the reported clause of a speech verb."""
         doc = self.doc
-        comps = [c for c in tok.children if c.dep_ == "ccomp"]
-        if not comps:
-            comps = [c for c in tok.children if c.dep_ in ("advcl", "xcomp", "dobj")
-                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+        comps = self._clauses_of(tok)
         if comps:
             c = comps[0]
             if c.lemma_.lower() in _SAY_VERBS and any(k.dep_ == "nsubj" for k in c.children):
                 return None  # "X noted Y said ...": the inner verb reports the speech
-            return self._trim(c.left_edge.i, c.right_edge.i + 1)
+            return self._trim(self._clause_start(tok, c), self._clause_end(c))
+        if tok.dep_ == "conj" and tok.i > tok.head.i:
+            return self._postposed_conj(tok)
         if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in tok.children) \
                 and _is_verbish(tok.head):
             # "As the newspaper noted on Saturday, the belief ... will guide ..."
@@ -1090,6 +1169,80 @@ class _Extractor:
                 return self._trim(i, j)
         return None
 
+    def _clauses_of(self, tok: Token) -> list[Token]:
+        """Heads of the clauses a speech verb reports, in order of preference."""
+        comps = [c for c in tok.children if c.dep_ == "ccomp" and not self._quote_between(tok, c)]
+        if not comps:
+            comps = [c for c in tok.children if c.dep_ in ("advcl", "xcomp", "dobj") and _marked(c, "that")]
+        if not comps:
+            # The parser hangs the that-clause on the noun before it: "wrote in a 32-page opinion
+            # that ...", "told Reuters in an interview that ...", "told BBC Radio 4's programme that".
+            nouns = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
+            nouns += [p for c in tok.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+            comps = [a for n in nouns if n.lemma_.lower() not in CONTENT_NOUNS
+                     for a in n.children if a.dep_ in ("acl", "relcl", "ccomp") and _marked(a, "that")]
+        return comps
+
+    def _quote_between(self, cue: Token, clause: Token) -> bool:
+        """A quotation stands between the verb and a clause outside it: the clause is not what
+        the verb reports ('The opposition was less kind: "...," Merz wrote' - the colon clause is
+        the writer's introduction, the quotation is Merz's words)."""
+        if self.in_quote[clause.i]:
+            return False
+        lo, hi = (clause.right_edge.i + 1, cue.i) if clause.i < cue.i else (cue.i + 1, clause.left_edge.i)
+        return any(self.in_quote[k] for k in range(lo, hi))
+
+    def _clause_start(self, cue: Token, clause: Token) -> int:
+        """First token of a reported clause. Without "that", a date or medium right after the
+        verb belongs to the saying even when the parser hangs it on the clause ("The Pentagon
+        said on Friday it would ...", "said in a statement it had ...")."""
+        i = clause.left_edge.i
+        if _marked(clause, "that") or i != cue.i + 1:
+            return i
+        for c in clause.lefts:
+            if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") or c.left_edge.i != i:
+                break
+            dated = any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
+            medium = c.dep_ == "prep" and any(p.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS
+                                              for p in c.children if p.dep_ == "pobj")
+            if not (dated or medium) or c.dep_ not in ("prep", "npadvmod", "advmod"):
+                break
+            i = c.right_edge.i + 1
+            while i < clause.i and self.doc[i].is_punct:
+                i += 1
+        return i
+
+    def _clause_end(self, clause: Token) -> int:
+        """End of a reported clause: a second reporting act of the speaker coordinated into it ends
+        it ("said his team had 'deserved' the win and praised the 'character' of his squad")."""
+        j = clause.right_edge.i + 1
+        for c in clause.rights:
+            if c.dep_ == "conj" and self._is_cue(c, governing=True) \
+                    and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children):
+                cut = c.left_edge.i
+                while cut > clause.i and (self.doc[cut - 1].dep_ == "cc" or self.doc[cut - 1].is_punct):
+                    cut -= 1
+                j = min(j, cut)
+        return j
+
+    def _postposed_conj(self, tok: Token) -> tuple[int, int] | None:
+        """'S, the minister has claimed.' parsed as a conjunct of S: the attribution after a comma,
+        with its own subject and nothing reported of its own (no 'and', no object)."""
+        h = tok.head
+        if not _is_verbish(h) or self.in_quote[h.i]:
+            return None
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children) \
+                or any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
+            return None
+        sub = set(t.i for t in tok.subtree)
+        between = [t for t in self.doc[h.i + 1:tok.left_edge.i] if t.head.i == h.i and t.dep_ in ("cc", "preconj")]
+        if between or self.doc[tok.left_edge.i - 1].text not in ",—–-":
+            return None
+        i, j = h.left_edge.i, h.right_edge.i + 1
+        while j > i and ((j - 1) in sub or self.doc[j - 1].is_punct):
+            j -= 1
+        return self._trim(i, j)
+
     def _according_content(self, tok: Token) -> tuple[int, int] | None:
         """'According to X, S.' / 'S, according to X.'"""
         h = tok.head
@@ -1107,7 +1260,7 @@ class _Extractor:
 
     def _trim(self, i: int, j: int) -> tuple[int, int] | None:
         doc = self.doc
-        while i < j and (doc[i].is_punct or doc[i].is_space or (
+        while i < j and (self.dateline[i] or doc[i].is_punct or doc[i].is_space or (
                 doc[i].lower_ == "that" and i + 1 < j and not _is_verbish(doc[i + 1]))):
             i += 1
         while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space) and doc[j - 1].text not in ")]":
@@ -1128,8 +1281,7 @@ class _Extractor:
                 q.keep, q.reason = False, "title"
         # Titles are names, not speech: let them be part of sentences again.
         self._mark_quotes([q.span for q in quotes if q.keep])
-        self.actors = _Actors(doc, self._mentions, self.in_quote)
-        self.speakers = _Speakers(doc, self.actors, self.in_quote)
+        self._make_speakers()
 
         events = self.speech_events()
         for ev in events:
@@ -1159,29 +1311,7 @@ class _Extractor:
         # pass 2: context (a quote that continues the previous speaker), scare quotes, echoes
         previous: _Quote | None = None
         for q in live:
-            words = _WORD.findall(text[q.span.start:q.span.end])
-            own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby")
-            if not q.att.found:
-                att = self._context(q, previous)
-                if att is not None:
-                    cue = q.att.cue if q.att.cue else att.cue
-                    q.att = Attribution(att.speaker, att.speaker_text, att.speaker_start, att.speaker_end,
-                                        cue, "context", att.cue_token, att.kind)
-            short = len(words) <= _SCARE_MAX_WORDS
-            if short and self._so_called(q):
-                q.keep, q.reason = False, "scare"
-            elif short and not own_cue and q.att.how != "context":
-                echo = self._echo(q, live)
-                if echo is not None:
-                    q.att = Attribution(echo.att.speaker, echo.att.speaker_text, echo.att.speaker_start,
-                                        echo.att.speaker_end, "", "echo", -1, echo.att.kind)
-                else:
-                    q.keep, q.reason = False, "scare"
-            elif short and not q.att.found and not own_cue:
-                q.keep, q.reason = False, "scare"
-            elif not short and not own_cue and not q.att.found and _title_case(words) and len(words) <= 8 \
-                    and not re.search(r"[.!?,;:]$", text[q.span.start:q.span.end]):
-                q.keep, q.reason = False, "title"
+            self._settle(q, previous, live)
             if q.keep:
                 previous = q
         rows = []
@@ -1214,6 +1344,67 @@ class _Extractor:
         for n, r in enumerate(rows, 1):
             r["quote_id"] = f"{self.article_id}:q{n}"
         return schema.conform("quotes", pd.DataFrame(rows))
+
+    def _settle(self, q: _Quote, previous: _Quote | None, live: list[_Quote]) -> None:
+        """Second look at a quote: a speaker from context, or not a quote at all (a term, a
+        scare quote, a title)."""
+        text = self.text
+        words = _WORD.findall(text[q.span.start:q.span.end])
+        own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby")
+        short = len(words) <= _SCARE_MAX_WORDS
+        if short and own_cue and q.att.how == "nearby" and self._determined(q):
+            # 'the company's "voluntary" scheme ..., staff say': a determiner outside the marks
+            # makes the phrase the writer's noun; a reporting verb elsewhere in the sentence
+            # does not make it anybody's words
+            own_cue = False
+        if not q.att.found:
+            att = self._context(q, previous)
+            if att is not None:
+                cue = q.att.cue if q.att.cue else att.cue
+                q.att = Attribution(att.speaker, att.speaker_text, att.speaker_start, att.speaker_end,
+                                    cue, "context", att.cue_token, att.kind)
+        if self._is_term(q, words):
+            q.keep, q.reason = False, "term"
+        elif short and self._so_called(q):
+            q.keep, q.reason = False, "scare"
+        elif short and not own_cue and q.att.how != "context":
+            echo = self._echo(q, live)
+            if echo is not None:
+                q.att = Attribution(echo.att.speaker, echo.att.speaker_text, echo.att.speaker_start,
+                                    echo.att.speaker_end, "", "echo", -1, echo.att.kind)
+            else:
+                q.keep, q.reason = False, "scare"
+        elif short and not q.att.found and not own_cue:
+            q.keep, q.reason = False, "scare"
+        elif not short and not own_cue and not q.att.found and _title_case(words) and len(words) <= 8 \
+                and not re.search(r"[.!?,;:]$", text[q.span.start:q.span.end]):
+            q.keep, q.reason = False, "title"
+
+    def _determined(self, q: _Quote) -> bool:
+        """A determiner or possessive stands right before the opening mark ('the "X"', 'its "X"',
+        'Lagarde's "X"')."""
+        a = q.span.open_mark if q.span.open_mark >= 0 else q.span.start
+        i, _ = _token_range(self.doc, a, a + 1)
+        prev = self.doc[i - 1] if i > 0 else None
+        return prev is not None and (prev.dep_ in ("det", "poss", "case") or prev.tag_ in ("DT", "PRP$", "POS"))
+
+    def _is_term(self, q: _Quote, words: list[str]) -> bool:
+        """A quoted name or term, not speech: a short capitalised noun phrase with no verb and no
+        sentence punctuation that a determiner introduces or a preposition governs ('declined to
+        comment on the "Frankfurt consensus,"', 'the "Swift effect"', 'on "Project X"'),
+        whatever verb of saying stands nearby."""
+        content = self.text[q.span.start:q.span.end].strip()
+        if not words or len(words) > _TERM_MAX_WORDS or not words[0][:1].isupper() or words[0] == "I":
+            return False
+        if re.search(r"[.!?;:]$", content):
+            return False
+        i, j = q.tokens
+        inside = self.doc[i:j]
+        if any(t.pos_ in ("VERB", "AUX") for t in inside):
+            return False
+        heads = [t for t in inside if not (i <= t.head.i < j) and not t.is_punct]
+        led_by_preposition = any(t.dep_ == "pobj" for t in heads)
+        return self._determined(q) or led_by_preposition
 
     def _impersonal(self, cue: Token) -> bool:
         """'It was reported that ...', 'It is said that ...': reported speech with no speaker."""
