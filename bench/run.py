@@ -467,7 +467,7 @@ def markdown(res: Results) -> str:
         f"| {c.detail.strip('()')} |" for c in res.checks)
     t = res.timings
     context = ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in t.items()
-                        if not k.endswith("stages"))
+                        if isinstance(v, (int, float)) and not isinstance(v, bool))
     return f"""{RESULTS_START}
 Measured {res.started} on {m['cpu']} ({m['cores']} cores, {m['memory']}), {m['os']}, Python {m['python']},
 spaCy {m['spacy']}. Corpus: {res.corpus}.

@@ -1,5 +1,6 @@
 """Actors: rules on wire-style sentences written for these tests, the correction file, the tables,
-and precision/recall against hand-made gold for the seeds (tests/gold/actors_seeds.yaml)."""
+and precision/recall against hand-made gold for the seeds (tests/gold/actors_seeds.yaml) and for a
+dev set of short wire and newspaper articles written for newsbook (tests/gold/actors_wire.yaml)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from newsbook.errors import CorrectionsError
 from newsbook.nlp import MODEL_NAME, load_pipeline
 
 GOLD_PATH = Path(__file__).parent / "gold" / "actors_seeds.yaml"
+WIRE_GOLD_PATH = Path(__file__).parent / "gold" / "actors_wire.yaml"
 ACTOR_KINDS = (actors.PERSON, actors.ORG)
 
 
@@ -49,17 +51,18 @@ def actor_kinds(mentions: pd.DataFrame) -> dict[str, str]:
     return dict(zip(mentions["actor"], mentions["kind"]))
 
 
-def load_gold() -> dict:
-    return yaml.safe_load(GOLD_PATH.read_text(encoding="utf-8"))["articles"]
+def load_gold(path: Path = GOLD_PATH) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["articles"]
 
 
 def score(rows: list[tuple[str, str, str]], gold: dict) -> dict:
     """Precision/recall of (article_id, name, kind) rows against the gold. A row matches a gold actor
     when its name is the actor's canonical name or one of its aliases (case, 'the', possessive aside).
     Recall counts people and organisations found with the right kind (`recall`) or any kind
-    (`recall_any_kind`); person precision counts a second row for the same person as a false one."""
+    (`recall_any_kind`); person precision counts a second row for the same person as a false one;
+    organisation precision counts rows of the organisations the gold names (any alias)."""
     key = actors.name_key
-    total = found = found_any = person_rows = person_hits = 0
+    total = found = found_any = person_rows = person_hits = org_rows = org_hits = 0
     splits, non_actors = [], []
     for article_id, spec in gold.items():
         article_rows = [(name, kind) for a, name, kind in rows if a == article_id]
@@ -82,12 +85,16 @@ def score(rows: list[tuple[str, str, str]], gold: dict) -> dict:
                 if match is not None and match not in claimed:
                     claimed.add(match)
                     person_hits += 1
+            if kind == actors.ORG:
+                org_rows += 1
+                org_hits += any(key(name) in names for names in keys[actors.ORG].values())
             if kind in ACTOR_KINDS and key(name) in not_actors:
                 non_actors.append((article_id, name, kind))
     return {
         "recall": found / total,
         "recall_any_kind": found_any / total,
         "person_precision": person_hits / person_rows if person_rows else 0.0,
+        "org_precision": org_hits / org_rows if org_rows else 0.0,
         "splits": splits,
         "non_actors": non_actors,
     }
@@ -252,6 +259,168 @@ def test_bare_plural_place_is_an_organisation(nlp):
     if doc_tag not in {"NNS", "NNPS"}:
         pytest.skip(f"the tagger read the name as {doc_tag}, not as a plural")
     assert actor_kinds(m)["Cryptoleaks"] == "organization"
+
+
+# --- wire copy: datelines, acronyms, short forms, shared words -----------------------------------------
+
+
+def test_dateline_place_is_a_place_and_the_agency_is_the_source(nlp):
+    text = ("FRANKFURT (Reuters) - The regulator fined the lender on Monday. A spokesman told Reuters "
+            "the bank would appeal. Frankfurt prosecutors declined to comment.")
+    m = mentions_of(nlp, text, force={"FRANKFURT": "ORG"})
+    kinds = actor_kinds(m)
+    assert kinds["Frankfurt"] == "place" and "FRANKFURT" not in kinds
+    assert "Reuters" not in kinds
+
+
+def test_dateline_agency_drops_its_spelled_out_name(nlp):
+    text = ("MANCHESTER, England (AP) — The club sacked its coach. Liam Hart, a lawyer for the coach, "
+            "told The Associated Press the decision was unfair.")
+    m = mentions_of(nlp, text)
+    assert not {"AP", "Associated Press", "The Associated Press"} & set(m["actor"])
+    assert actor_kinds(m)["Liam Hart"] == "person"
+
+
+@pytest.mark.parametrize("text, place, agency", [
+    ("WASHINGTON (Reuters) - The Senate voted.", "WASHINGTON", "Reuters"),
+    ("KANSAS CITY, Mo. (AP) — The team won.", "KANSAS CITY", "AP"),
+    ("LONDON, March 3 (Reuters) - Shares fell.", "LONDON", "Reuters"),
+    ("PARIS — The strike spread.", "PARIS", ""),
+    ("London (CNN) — The strike spread.", "London", "CNN"),
+    ("Jane Smith — who ran the club — left.", None, ""),
+    ("The prime minister has said the plan - costly as it is - will go ahead.", None, ""),
+])
+def test_dateline_shapes(text, place, agency):
+    line = actors.find_dateline(text)
+    assert (text[slice(*line.place)] if line.place else None) == place
+    assert line.agency_name(text) == agency
+
+
+def test_capital_acronym_joins_the_organisation_whatever_its_tag(nlp):
+    text = ("The European Central Bank left rates unchanged. The ECB is buying time, said Marta Ruiz, "
+            "an economist at a Madrid bank.")
+    m = mentions_of(nlp, text, force={"ECB": "GPE"})
+    assert set(m.loc[m["text"] == "ECB", "actor"]) == {"European Central Bank"}
+    assert actor_kinds(m)["European Central Bank"] == "organization"
+
+
+def test_acronym_shapes():
+    assert actors.is_acronym_of("FDA", "U.S. Food and Drug Administration")  # a leading place left out
+    assert actors.is_acronym_of("CDC", "Centers for Disease Control and Prevention")  # a trailing word
+    assert actors.is_acronym_of("KEMRI", "Kenya Medical Research Institute")  # a word's first letters
+    assert actors.is_acronym_of("BOK", "Bank of Korea") and actors.is_acronym_of("DoJ", "Department of Justice")
+    assert not actors.is_acronym_of("GP", "Royal College of General Practitioners")
+    assert not actors.is_acronym_of("US", "US Senate")
+    assert actors.is_blend_of("Pemex", "Petróleos Mexicanos") and not actors.is_blend_of("Pemex", "Mexico City")
+
+
+def test_news_organisation_that_reports_is_not_a_place(nlp):
+    text = "The company's stock fell 3 percent, Bloomberg reported. The story was first reported by Axios."
+    m = mentions_of(nlp, text, force={"Bloomberg": "GPE", "Axios": "GPE"})
+    assert actor_kinds(m) == {"Bloomberg": "organization", "Axios": "organization"}
+
+
+def test_country_that_reports_or_says_stays_a_place(nlp):
+    text = ("Ukraine reported heavy shelling overnight, and Ukrainian officials said two people died. "
+            "Russia said the strikes hit military targets.")
+    m = mentions_of(nlp, text, force={"Ukraine": "GPE", "Russia": "GPE"})
+    assert actor_kinds(m)["Ukraine"] == "place" and actor_kinds(m)["Russia"] == "place"
+
+
+def test_title_word_inside_an_organisation_name_is_kept(nlp):
+    text = ("The Justice Department joined the case. The General Assembly passed the bill, and "
+            "Premier League clubs backed it.")
+    m = mentions_of(nlp, text, force={"Justice Department": "ORG", "General Assembly": "ORG",
+                                      "Premier League": "ORG"})
+    assert {"Justice Department", "General Assembly", "Premier League"} <= set(m["actor"])
+    assert not {"Department", "Assembly", "League"} & set(m["actor"])
+
+
+def test_party_named_by_a_title_modifier_is_kept(nlp):
+    text = "The Conservative leader accused Labour of breaking its promises."
+    m = mentions_of(nlp, text, force={"Labour": "ORG"})
+    assert actor_kinds(m)["Labour"] == "organization"
+
+
+def test_short_forms_join_the_organisation_within_the_article(nlp):
+    text = ("Samsung Electronics warned on profit. Samsung shares fell. The Metropolitan Museum of Art "
+            "will return the statues, the Met said. The Federal Reserve held rates; the Fed meets in July.")
+    m = mentions_of(nlp, text, force={"Samsung| shares": "ORG", "Met| said": "ORG", "Fed| meets": "ORG"})
+    assert set(m.loc[m["text"] == "Samsung", "actor"]) == {"Samsung Electronics"}
+    assert set(m.loc[m["text"] == "Met", "actor"]) == {"Metropolitan Museum of Art"}
+    assert set(m.loc[m["text"] == "Fed", "actor"]) == {"Federal Reserve"}
+
+
+def test_company_and_person_sharing_a_word(nlp):
+    # The gold's decision: a bare shared word the model tags as an organisation is the company.
+    text = ("Ford Motor Co will cut 1,000 jobs. Ford said the cuts would be made next year. "
+            "Executive Chair Bill Ford told employees the decision was painful.")
+    m = mentions_of(nlp, text, force={"Ford| said": "ORG"})
+    assert set(m.loc[m["text"] == "Ford", "actor"]) == {"Ford Motor Co"}
+    assert actor_kinds(m)["Bill Ford"] == "person"
+    assert actor_kinds(m)["Ford Motor Co"] == "organization"
+
+
+def test_two_companies_in_one_span_are_split(nlp):
+    text = "Orders fell at carmakers such as Ford Motor Co and Stellantis last year."
+    m = mentions_of(nlp, text, force={"Ford Motor Co and Stellantis": "ORG"})
+    assert {"Ford Motor Co", "Stellantis"} <= set(m["actor"])
+
+
+def test_organisation_of_a_place_is_one_organisation(nlp):
+    text = "The Law Society of Kenya said at least 23 protesters had been killed."
+    m = mentions_of(nlp, text, force={"Law Society": "ORG", "Kenya": "GPE"})
+    assert "Law Society of Kenya" in set(m["actor"]) and "Law Society" not in set(m["actor"])
+
+
+def test_surname_first_name_is_referred_to_by_its_first_word(nlp):
+    text = ("Chinese President Xi Jinping arrived in Riyadh on Thursday. Xi was greeted by the crown prince. "
+            "BOK Governor Rhee Chang-yong said the won was weak.")
+    m = mentions_of(nlp, text, force={"Xi| was": "PERSON", "Rhee Chang-yong": "PERSON"})
+    assert set(m.loc[m["text"] == "Xi", "actor"]) == {"Xi Jinping"}
+    assert "Rhee Chang-yong" in set(m["actor"]) and "Rhee Chang" not in set(m["actor"])
+
+
+def test_name_the_model_cut_short_after_a_title(nlp):
+    text = "Chief Executive Vas Narasimhan said the drug could reach sales of $1 billion."
+    m = mentions_of(nlp, text, force={"Narasimhan": "ORG"})
+    assert actor_kinds(m) == {"Vas Narasimhan": "person"}
+
+
+def test_surname_with_a_lowercase_particle_joins_the_full_name(nlp):
+    text = ("Ana María de la Cruz, an analyst, criticised the plan. De la Cruz said it was late. "
+            "Iraqi Prime Minister Mohammed Shia al-Sudani spoke on Sunday. Al-Sudani said the talks went well.")
+    m = mentions_of(nlp, text, force={"Ana María de la Cruz": "PERSON", "De la Cruz": "PERSON",
+                                      "Mohammed Shia al-Sudani": "PERSON", "Al-Sudani": "PERSON"})
+    people = set(m.loc[m["kind"] == "person", "actor"])
+    assert people == {"Ana María de la Cruz", "Mohammed Shia al-Sudani"}
+
+
+def test_kind_of_organisation_before_a_name_votes_organisation(nlp):
+    text = ("State oil company Petróleos Mexicanos will not be privatized, said former lawmaker "
+            "Ana Ruiz Soto.")
+    m = mentions_of(nlp, text, force={"Petróleos Mexicanos": "PERSON", "Ana Ruiz Soto": "PERSON"})
+    assert actor_kinds(m) == {"Petróleos Mexicanos": "organization", "Ana Ruiz Soto": "person"}
+
+
+def test_employer_before_a_job_and_a_name_is_an_organisation(nlp):
+    text = '"Novartis has a lead," said Vontobel analyst Stefan Schneider.'
+    m = mentions_of(nlp, text, force={"Vontobel": "PERSON", "Stefan Schneider": "PERSON"})
+    assert actor_kinds(m)["Vontobel"] == "organization"
+    assert actor_kinds(m)["Stefan Schneider"] == "person"
+
+
+def test_organisation_the_model_missed(nlp):
+    doc = nlp("Dangote Group said prices would fall. The charity Cancer Research UK funded the study.")
+    doc.ents = []
+    found = {doc[c.start:c.end].text for c in actors.untagged_candidates(doc)}
+    assert {"Dangote Group", "Cancer Research UK"} <= found
+
+
+def test_acronym_used_as_a_common_noun_is_no_actor(nlp):
+    text = "Patients wait weeks to see a GP, the BMA said."
+    m = mentions_of(nlp, text, force={"GP": "ORG", "BMA": "ORG"})
+    assert "GP" not in set(m["actor"]) and "BMA" in set(m["actor"])
 
 
 # --- roles -------------------------------------------------------------------------------------------
@@ -497,3 +666,52 @@ def test_seed_tables_follow_the_schema():
     assert not ann.actors.duplicated(["article_id", "actor"]).any()
     kinds = ann.mentions.groupby("actor")["kind"].nunique()
     assert (kinds == 1).all(), kinds[kinds > 1]
+
+
+# --- the wire dev set against the gold ---------------------------------------------------------------
+# 45 short articles in wire and newspaper style written for newsbook, not the seeds. The first run of
+# the extractor tuned on the seeds scored recall 0.81 and person precision 0.82 on the first 35 with
+# 11 split actors; the floors below are the level reached after the generalising rules, less a margin.
+
+
+@pytest.fixture(scope="module")
+def wire_annotations(tmp_path_factory):
+    import newsbook
+
+    folder = tmp_path_factory.mktemp("wire")
+    for article_id, spec in load_gold(WIRE_GOLD_PATH).items():
+        meta = {"title": article_id.replace("_", " ")}
+        meta.update({k: spec[k] for k in ("outlet", "byline") if spec.get(k)})
+        header = yaml.safe_dump(meta, allow_unicode=True)
+        (folder / f"{article_id}.txt").write_text(f"---\n{header}---\n{spec['text']}", encoding="utf-8")
+    return newsbook.annotate(folder, cache_dir=None, progress=False)
+
+
+def test_wire_dev_set_is_well_formed():
+    gold = load_gold(WIRE_GOLD_PATH)
+    assert len(gold) >= 30
+    for article_id, spec in gold.items():
+        assert spec["text"].strip(), article_id
+        names = [n for kind in actors.KINDS for n in (spec.get(kind) or {})]
+        assert len(names) == len(set(names)), article_id
+
+
+def test_wire_actors_against_gold(wire_annotations):
+    ann = wire_annotations
+    assert ann.errors.empty, ann.errors
+    rows = list(zip(ann.actors["article_id"], ann.actors["actor"], ann.actors["kind"]))
+    result = score(rows, load_gold(WIRE_GOLD_PATH))
+    assert result["recall"] >= 0.90, result
+    assert result["person_precision"] >= 0.93, result
+    assert result["org_precision"] >= 0.93, result
+    assert len(result["splits"]) <= 2, result["splits"]
+    assert len(result["non_actors"]) <= 2, result["non_actors"]
+
+
+def test_wire_agency_of_the_dateline_is_never_an_actor(wire_annotations):
+    ann = wire_annotations
+    texts = dict(zip(ann.articles["article_id"], ann.articles["text"]))
+    agencies = {a: actors.find_dateline(t).agency_name(t) for a, t in texts.items()}
+    assert sum(bool(x) for x in agencies.values()) >= 20
+    listed = {(a, actors.name_key(n)) for a, n in zip(ann.actors["article_id"], ann.actors["actor"])}
+    assert not [(a, x) for a, x in agencies.items() if x and (a, actors.name_key(x)) in listed]

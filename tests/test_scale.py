@@ -181,6 +181,15 @@ def test_read_table_leaves_out_the_text_and_filters(single, tmp_path):
     assert set(in_bucket["article_id"]) == {a for a in single.quotes["article_id"] if pipeline.bucket_of(a, 3) == bucket}
 
 
+def test_read_table_falls_back_to_the_flat_file(single, tmp_path):
+    single.save(tmp_path)
+    shutil.rmtree(tmp_path / "figures")
+    back = pipeline.read_table(tmp_path, "figures", columns=["article_id", "value", "kind"],
+                               filters=[("kind", "!=", "date")])
+    expected = single.figures.loc[single.figures["kind"] != "date", ["article_id", "value", "kind"]]
+    pd.testing.assert_frame_equal(back, expected.reset_index(drop=True), check_dtype=False)
+
+
 def test_one_added_article_is_the_only_cache_miss(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", with_seeds=False)
     cache = tmp_path / "cache"

@@ -222,11 +222,12 @@ def untagged_candidates(doc: Doc) -> list[Cand]:
     organisation and a person's name ('Arsenal manager Mikel Arteta')."""
     out, i = [], 0
     while i < len(doc):
+        named = _after_org_noun(doc, i)  # 'the charity Cancer Research UK': a country may end the name
         j = i
-        while j < len(doc) and _untagged_proper(doc[j]):
+        while j < len(doc) and _untagged_proper(doc[j], allow_place=named and j > i):
             j += 1
         if j > i:
-            if (j - i >= 2 and doc[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j):
+            if (j - i >= 2 and doc[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j) or named:
                 out.append(Cand(i, j, {ORG: 1.0}))
             i = j
         else:
@@ -234,9 +235,16 @@ def untagged_candidates(doc: Doc) -> list[Cand]:
     return out
 
 
-def _untagged_proper(token: Token) -> bool:
+def _untagged_proper(token: Token, allow_place: bool = False) -> bool:
     return (token.tag_ in {"NNP", "NNPS"} and (token.is_title or token.is_upper) and token.is_alpha
-            and not token.ent_type_ and not _is_title_word(token) and token.lower_ not in TITLE_MODIFIERS)
+            and (not token.ent_type_ or (allow_place and token.ent_type_ == "GPE"))
+            and not _is_title_word(token) and token.lower_ not in TITLE_MODIFIERS)
+
+
+def _without_overlaps(cands: list[Cand], extra: list[Cand]) -> list[Cand]:
+    """`cands` that share no token with `extra`, plus `extra`."""
+    taken = {i for c in extra for i in range(c.start, c.end)}
+    return [c for c in cands if not any(i in taken for i in range(c.start, c.end))] + extra
 
 
 def trim(doc: Doc, cand: Cand) -> Cand | None:
@@ -309,9 +317,9 @@ def extend_name(doc: Doc, cand: Cand) -> Cand:
     """The small model cuts unfamiliar names short: 'Rhee Chang'-yong (a hyphenated given name),
     'Yoon Suk' Yeol (a third name), Vas 'Narasimhan' (a given name between a title and the name)."""
     start, end = cand.start, cand.end
-    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
-            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
-        end += 2
+    while cand.kind == PERSON and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower:
+        end += 2  # not 'US-Russian'
     if cand.kind == PERSON and end < len(doc) and _loose_name_word(doc[end]) and doc[end - 1].whitespace_:
         end += 1
     if start >= 2 and _loose_name_word(doc[start - 1]) and _is_title_word(doc[start - 2]) \
@@ -395,6 +403,14 @@ def is_title_only(doc: Doc, cand: Cand) -> bool:
     tokens = doc[cand.start:cand.end]
     return (all(_is_title_word(t) or t.lower_ in TITLE_MODIFIERS or not t.is_alpha for t in tokens)
             and any(_is_title_word(t) for t in tokens))
+
+
+def is_common_acronym(doc: Doc, cand: Cand) -> bool:
+    """'see a GP', 'an MP said': an acronym after 'a'/'an' is a common noun, unless it modifies the
+    noun that follows ('a BBC documentary')."""
+    if cand.end - cand.start != 1 or cand.start == 0 or not _is_capital_acronym(doc[cand.start].text):
+        return False
+    return doc[cand.start - 1].lower_ in {"a", "an"} and doc[cand.start].dep_ not in {"compound", "amod", "nmod"}
 
 
 def is_not_a_name(doc: Doc, cand: Cand) -> bool:
@@ -486,11 +502,12 @@ def _parse_role(words: list[Token]) -> tuple | None:
 
 
 # Common nouns for kinds of organisation: "state oil company Petróleos Mexicanos", "lender HSBC".
+# Not nouns that also name a person's trade ('publisher Rupert Murdoch', 'lawmaker', 'miner').
 ORG_NOUNS = {"company", "firm", "group", "bank", "lender", "insurer", "carrier", "airline", "retailer",
              "broadcaster", "newspaper", "daily", "tabloid", "website", "outlet", "agency", "regulator",
-             "watchdog", "charity", "union", "club", "party", "conglomerate", "giant", "startup", "miner",
-             "manufacturer", "supplier", "operator", "developer", "publisher", "chain", "brand", "carmaker",
-             "automaker", "chipmaker", "drugmaker", "planemaker", "steelmaker"}  # not 'lawmaker'
+             "watchdog", "charity", "union", "club", "party", "conglomerate", "giant", "startup",
+             "manufacturer", "chain", "brand", "carmaker", "automaker", "chipmaker", "drugmaker",
+             "planemaker", "steelmaker"}
 # Verbs whose subject is a news organisation far more often than a country or a person.
 MEDIA_VERBS = {"report", "publish", "broadcast"}
 
@@ -526,12 +543,18 @@ def _reports_news(doc: Doc, cand: Cand) -> bool:
     is a news organisation. Not a country: a place the article also writes as one ('in Ukraine',
     'Ukrainian troops') keeps its kind ('Ukraine reported heavy shelling')."""
     tokens = doc[cand.start:cand.end]
-    if len(tokens) != 1 or cand.kind == ORG:
-        return False
+    if len(tokens) != 1 or cand.kind == ORG or _is_surname(doc, tokens[0]):
+        return False  # 'Woodward published' after 'Bob Woodward' is the reporter
     token = tokens[0]
-    if token.dep_ != "nsubj" or token.head.lemma_ not in MEDIA_VERBS:
+    by_agent = token.dep_ == "pobj" and token.head.dep_ == "agent"  # 'first reported by Bloomberg'
+    verb = token.head.head if by_agent else token.head
+    if not (token.dep_ == "nsubj" or by_agent) or verb.lemma_ not in MEDIA_VERBS:
         return False
     return not _written_as_place(doc, token.text)
+
+
+def _is_surname(doc: Doc, token: Token) -> bool:
+    return any(e.label_ == "PERSON" and len(e) >= 2 and e[-1].text == token.text for e in doc.ents)
 
 
 def _written_as_place(doc: Doc, word: str) -> bool:
@@ -541,17 +564,17 @@ def _written_as_place(doc: Doc, word: str) -> bool:
     for token in doc:
         if token.text == word and token.i > 0 and doc[token.i - 1].lower_ in PLACE_PREPOSITIONS:
             return True
-        if token.ent_type_ == "NORP" and token.text != word and token.lower_.startswith(stem):
+        if token.ent_type_ in {"NORP", "GPE"} and token.text != word and token.lower_.startswith(stem):
             return True
     return False
 
 
 # Jobs held in a company, team or agency: the name before them is the employer ("Vontobel analyst
 # Stefan Schneider", "Chiefs coach Andy Reid"). Political titles are left out: their qualifier is
-# mostly a place ("Illinois Gov.", "Russian President"), and 'adviser' follows a person's name.
+# mostly a place ("Illinois Gov.", "Russian President"); 'adviser', 'spokesman' follow a politician's name.
 JOBS_IN_ORGANISATIONS = {"analyst", "economist", "strategist", "ceo", "cfo", "chief", "executive", "chairman",
-                         "chairwoman", "manager", "coach", "spokesman", "spokeswoman", "spokesperson",
-                         "director", "founder", "quarterback", "striker", "scientist", "researcher"}
+                         "chairwoman", "manager", "coach", "director", "quarterback", "striker", "scientist",
+                         "researcher"}  # not 'spokesman': a politician's surname often stands before it
 
 
 def _qualifies_a_job(doc: Doc, end: int) -> bool:
@@ -773,10 +796,15 @@ def person_full_names(doc: Doc, cands: list[Cand]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for c in sorted(cands, key=lambda c: c.start):
         words = _span_name(doc, c).split()
-        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and words[-1][:1].isupper():
-            if " ".join(words) not in out[words[-1]]:
-                out[words[-1]].append(" ".join(words))
+        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and _surname_key(words[-1])[:1].isupper():
+            if " ".join(words) not in out[_surname_key(words[-1])]:
+                out[_surname_key(words[-1])].append(" ".join(words))
     return out
+
+
+def _surname_key(word: str) -> str:
+    """'al-Sudani' and 'Al-Sudani' (at a sentence start) are one surname; 'da' in 'Lula da Silva' is no surname."""
+    return word[:1].upper() + word[1:] if "-" in word[1:] else word
 
 
 def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
@@ -794,9 +822,9 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
         words = name.split()
         if c.how == "alias" and c.link:
             out.append(replace(c, name=c.link))
-        elif len(words) == 1 and words[0] in full and not _has_org_word(doc[c.start:c.end]) \
+        elif len(words) == 1 and _surname_key(words[0]) in full and not _has_org_word(doc[c.start:c.end]) \
                 and not (c.kind == ORG and words[0] in brands):  # 'Ford said' with Ford Motor and Bill Ford
-            options = full[words[0]]
+            options = full[_surname_key(words[0])]
             out.append(replace(c, name=_nearest_before(out, options) or options[0], how="surname"))
         elif len(words) == 1 and c.kind == PERSON and len(firsts.get(words[0], ())) == 1:
             out.append(replace(c, name=firsts[words[0]][0], how="surname"))
@@ -889,7 +917,7 @@ def _is_local_short_form(short: str, name: str) -> bool:
     if not short[:1].isupper() or s[0].lower() in ORG_WORDS or s[0].lower() in TITLE_MODIFIERS:
         return False
     leading = len(s) < len(n) and n[:len(s)] == s and len(short) >= 3
-    clipped = len(s) == 1 and len(short) >= 3 and n[0] != short and n[0].startswith(short)
+    clipped = len(s) == 1 and 3 <= len(short) <= 4 and len(n[0]) >= len(short) + 3 and n[0].startswith(short)
     return leading or clipped
 
 
@@ -990,7 +1018,7 @@ def apply_dateline(doc: Doc, cands: list[Cand], line: Dateline) -> list[Cand]:
 
 def find_candidates(doc: Doc) -> list[Cand]:
     """Entity candidates, cleaned, split, filtered and voted, plus further occurrences."""
-    raw = entity_candidates(doc) + untagged_candidates(doc)
+    raw = _without_overlaps(entity_candidates(doc), untagged_candidates(doc))
     surnames = {doc[c.end - 1].text for c in raw if c.kind == PERSON}
     cands: list[Cand] = []
     for c in filter(None, (trim(doc, c) for c in raw)):
@@ -999,7 +1027,7 @@ def find_candidates(doc: Doc) -> list[Cand]:
             cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
     cands = merge_of_phrases(doc, merge_place_prefixes(doc, cands))
     cands = apply_dateline(doc, cands, find_dateline(doc.text))
-    drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_not_a_name)
+    drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym, is_not_a_name)
     cands = [vote_from_context(doc, plural_place_is_organisation(doc, c))
              for c in cands if not any(rule(doc, c) for rule in drop)]
     return propagate(doc, cands)

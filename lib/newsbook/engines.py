@@ -174,36 +174,56 @@ class DaskEngine(Engine):
 
     def __init__(self, scheduler, *, jobs: int = 1, chunk_size: int | None = None, timeout: str = "30s"):
         try:
-            from distributed import Client, LocalCluster
+            import distributed  # noqa: F401
         except ImportError as exc:  # pragma: no cover - the cluster extra is part of `make setup`
             raise NewsbookError(
                 "the Dask engine needs dask.distributed: pip install -e '.[cluster]'") from exc
+        self.scheduler = scheduler
+        self.jobs = jobs
         self.chunk_size = chunk_size
+        self.timeout = timeout
+        self.client = None
         self._own_client = True
         self._cluster = None
+        self.name = f"dask {scheduler}" if isinstance(scheduler, str) else "dask"
+
+    def _connect(self):
+        """Connect on first use, so a run whose articles are all cached starts no cluster."""
+        if self.client is not None:
+            return self.client
+        from distributed import Client, LocalCluster
+
         # The scheduler's and workers' INFO chatter is not newsbook's to show; warnings still are.
         for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core",
                      "distributed.worker", "distributed.http.proxy"):
             logger = logging.getLogger(name)
             if logger.getEffectiveLevel() < logging.WARNING:
                 logger.setLevel(logging.WARNING)
+        scheduler = self.scheduler
         if isinstance(scheduler, Client):
             self.client, self._own_client = scheduler, False
         elif isinstance(scheduler, str) and scheduler == "local":
-            self._cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, dashboard_address=None)
+            self._cluster = LocalCluster(n_workers=max(1, self.jobs), threads_per_worker=1,
+                                         dashboard_address=None)
             self.client = Client(self._cluster)
         elif isinstance(scheduler, str):
             try:
-                self.client = Client(scheduler, timeout=timeout)
+                self.client = Client(scheduler, timeout=self.timeout)
             except (OSError, TimeoutError) as exc:
                 raise NewsbookError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         else:  # a cluster object
             self.client = Client(scheduler)
         self.name = f"dask {self.client.scheduler.address}"
+        try:  # chunks are sized by the workers there are, so wait for them to register
+            self.client.wait_for_workers(max(1, self.jobs) if self._cluster is not None else 1, timeout=self.timeout)
+        except TimeoutError as exc:
+            raise NewsbookError(f"the Dask scheduler at {self.client.scheduler.address} has no workers "
+                                f"(start some with: dask worker {self.client.scheduler.address} --nthreads 1)") from exc
+        return self.client
 
     def _workers(self) -> int:
         try:
-            info = self.client.scheduler_info()
+            info = self._connect().scheduler_info()
             return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
         except Exception:
             return 1
@@ -217,6 +237,7 @@ class DaskEngine(Engine):
         if not articles:
             return
         version = pipeline_version()
+        client = self._connect()
         workers = self._workers()
         size = self.chunk_size or chunk_size_for(len(articles), workers)
         chunks = _chunks(articles, size)
@@ -227,7 +248,7 @@ class DaskEngine(Engine):
             chunk = next(chunks, None)
             if chunk is None:
                 return False
-            future = self.client.submit(annotate_chunk, chunk, batch_size, pure=False)
+            future = client.submit(annotate_chunk, chunk, batch_size, pure=False)
             in_flight[future.key] = chunk
             pending.add(future)
             return True
@@ -248,13 +269,13 @@ class DaskEngine(Engine):
                 submit_next()
                 yield from rows
         finally:
-            for key in list(in_flight):
-                in_flight.pop(key)
+            in_flight.clear()
             pending.clear()
 
     def close(self) -> None:
-        if self._own_client:
+        if self.client is not None and self._own_client:
             self.client.close()
+        self.client = None
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None

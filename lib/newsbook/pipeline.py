@@ -460,11 +460,20 @@ class _Tables:
         return self.done
 
 
+# Modules that only present tables (charts, HTML, reports, the command line, how work is run):
+# editing them does not change any table, so it does not invalidate the corpus-level caches.
+PRESENTATION_CODE = frozenset({"charts.py", "html.py", "report.py", "screenshots.py", "cli.py", "engines.py",
+                               "files.py"})
+
+
 def _code_digest() -> str:
-    """A digest of all of newsbook's code: the assembled tables depend on more than the per-article
-    extractors (corpus-wide resolution, comparisons)."""
+    """A digest of newsbook's code that can change a table: the assembled tables depend on more than
+    the per-article extractors (corpus-wide resolution, comparisons, helpers they import), so every
+    module counts except the presentation ones."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.name in PRESENTATION_CODE:
+            continue
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -560,6 +569,12 @@ class CorpusCache:
 
     def put_result(self, root: Path, key: str, result: Annotations) -> None:
         self._put("result", root, key, result)
+
+
+def cached_read(corpus=None, *, cache_dir: Path | None = CACHE_DIR) -> CorpusRead:
+    """``newsbook.read_corpus(corpus)``, answered from the corpus cache when no file changed (what
+    annotate reads with; cheap to call again for a large corpus, e.g. for a report's corpus hash)."""
+    return CorpusCache(cache_dir).read(corpus, _code_digest())
 
 
 def annotate(

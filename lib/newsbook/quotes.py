@@ -74,7 +74,7 @@ reiterate predict promise vow threaten assert allege maintain contend complain r
 comment testify shout scream yell whisper joke quip suggest urge indicate caution counter retort
 exclaim proclaim boast lament mutter murmur cry demand plead pledge inform assure advise disclose
 reveal recall conclude agree estimate signal hint acknowledge recount recollect specify underline
-underscore repeat blog
+underscore repeat blog forecast
 """.split())
 #: Verbs that characterise a quoted phrase rather than introduce speech; they count as cue only
 #: when the parse makes the quote their complement ("described the plan as 'X'").
@@ -104,6 +104,16 @@ statement report communique communiqué declaration release letter memo memorand
 document paper filing complaint lawsuit ruling verdict judgment judgement decision order bill
 editorial article study survey analysis assessment briefing notice post tweet message note
 transcript readout
+""".split())
+#: Verbs by which research reports a result, when a study or a report is their subject.
+EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
+RESEARCH_NOUNS = frozenset("""
+research poll data figures review investigation inquiry audit census trial experiment paper
+""".split())
+#: Nouns for what somebody said ("The reaction from the ministry was brief: ...").
+UTTERANCE_NOUNS = frozenset("""
+reaction response reply answer message verdict comment comments view advice warning retort
+words riposte assessment explanation excuse defence defense line position
 """.split())
 #: Channels a statement is made in ("said in an interview", "told a press conference").
 MEDIUM_NOUNS = frozenset("""
@@ -143,6 +153,23 @@ assembly government army navy police times news post journal tv radio network pr
 services foundation fund organisation organization board authority federation league club team
 house administration kremlin campaign daily weekly herald tribune guardian telegraph express
 """.split())
+
+#: Heads of definite descriptions that stand for an organisation named before ("the company").
+ORG_NOUNS = frozenset("""
+company firm group carmaker automaker airline retailer lender insurer bank club team side
+conglomerate giant manufacturer producer operator supplier chain broadcaster publisher
+startup utility regulator watchdog charity
+""".split())
+TEAM_NOUNS = frozenset("club team side".split())
+#: Heads of definite descriptions that stand for a person named before ("the striker").
+PERSON_NOUNS = frozenset("""
+man woman boy girl player striker forward midfielder defender goalkeeper winger batsman bowler
+driver rider champion veteran youngster teenager actor actress singer star rapper author writer
+artist economist analyst scientist researcher victim suspect defendant
+""".split())
+
+#: Forms of address before a name ("Dr Lars Holm").
+TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev father sister".split())
 
 _SCARE_MAX_WORDS = 3
 _TERM_MAX_WORDS = 6
@@ -339,13 +366,25 @@ def _single_quote_spans(text: str, doubles: list[QuoteSpan], paragraphs) -> list
         return any(a <= pos < b for a, b in covered)
 
     out = []
-    for p_start, p_end in paragraphs:
+    continued_from = -1  # start of the paragraph whose opening mark continues a quotation
+    for n, (p_start, p_end) in enumerate(paragraphs):
         para = text[p_start:p_end]
         closes = [m.start() + p_start for m in _SINGLE_CLOSE.finditer(para)]
         used_until = p_start
         for m in _SINGLE_OPEN.finditer(para):
             o = m.start() + p_start
             if o < used_until or inside_double(o):
+                continue
+            if not any(c > o + 1 and not inside_double(c) for c in closes):
+                # The newsroom convention with single marks: no closing mark at the end of the
+                # paragraph, an opening one at the start of the next.
+                nxt = paragraphs[n + 1][0] if n + 1 < len(paragraphs) else -1
+                if nxt >= 0 and _SINGLE_OPEN.match(text, nxt) and not inside_double(nxt):
+                    s, e = _strip_span(text, o + 1, p_end)
+                    out.append(QuoteSpan(s, e, o, -1, marks="single", continues=True,
+                                         continued=o == continued_from))
+                    continued_from = nxt
+                    used_until = p_end
                 continue
             for c in closes:
                 if c <= o + 1:
@@ -359,7 +398,7 @@ def _single_quote_spans(text: str, doubles: list[QuoteSpan], paragraphs) -> list
                 words = len(_WORD.findall(text[o + 1: c]))
                 if 1 <= words <= 80:
                     s, e = _strip_span(text, o + 1, c)
-                    out.append(QuoteSpan(s, e, o, c, marks="single"))
+                    out.append(QuoteSpan(s, e, o, c, marks="single", continued=o == continued_from))
                     used_until = c + 1
                 break
     return out
@@ -471,6 +510,8 @@ class _Actors:
             self._surnames.update(table_surnames)
         else:
             self.refs = list(self.entity_refs)
+        dateline = dateline or [False] * len(doc)
+        self._promote_missed_persons(in_quote, dateline)
         # A known person's surname the parser did not tag ("Bianchi disagreed.").
         covered = [(r.tokens[0], r.tokens[1]) for r in self.refs]
         for tok in doc:
@@ -481,11 +522,41 @@ class _Actors:
                 if ref is not None:
                     self.refs.append(ref)
         # Words in quotes are nobody's mention as a speaker; nor is a dateline's place.
-        dateline = dateline or [False] * len(doc)
         self.refs = [r for r in self.refs if not in_quote[r.tokens[0]] and not dateline[r.tokens[0]]]
         self.entity_refs = [r for r in self.entity_refs if not dateline[r.tokens[0]]]
         self.refs.sort(key=lambda r: r.start)
         self._starts = [r.start for r in self.refs]
+
+    def _promote_missed_persons(self, in_quote: list[bool], dateline: list[bool]) -> None:
+        """Full names (2-4 capitalised words) the model missed or took for something else, when
+        the text shows a person: the name says something ("Tedros Adhanom Ghebreyesus told",
+        tagged a work of art; "Elon Musk said", untagged), or stands in apposition to a title
+        ("the Conservative leader, Kemi Badenoch", tagged a place). An organisation or a place
+        that merely speaks ("South Korea said") stays what it is."""
+        for head in self.doc:
+            span = _name_chain(head)
+            if span is None or in_quote[head.i] or dateline[span[0]]:
+                continue
+            labels = {t.ent_type_ for t in self.doc[span[0]:span[1]]}
+            speaks = head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in SPEECH_VERBS
+            titled = _titled(head)
+            if not (titled or (speaks and labels <= {"", "WORK_OF_ART", "PRODUCT", "LAW", "EVENT", "FAC"})):
+                continue
+            overlapping = [r for r in self.refs if r.tokens[0] < span[1] and span[0] < r.tokens[1]]
+            if any(r.kind == "person" for r in overlapping) or "ORG" in labels:
+                continue
+            name = self.doc[span[0]:span[1]].text
+            ref = self._ref_from_span(self.doc[span[0]].idx, head.idx + len(head), name, "person")
+            if ref is None:
+                continue
+            self.refs = [r for r in self.refs if r not in overlapping] + [ref]
+            self.entity_refs = [r for r in self.entity_refs
+                                if not (r.tokens[0] < span[1] and span[0] < r.tokens[1])] + [ref]
+            self._surnames[head.lower_] = name
+            # the surname alone, elsewhere taken for a place or a work, is this person too
+            for r in self.refs + self.entity_refs:
+                if r.kind != "person" and self.doc[r.tokens[0]:r.tokens[1]].text == head.text:
+                    r.kind, r.actor = "person", name
 
     def _ent_name(self, ent, kind: str) -> str:
         name = _clean_name(ent.text)
@@ -537,6 +608,33 @@ class _Actors:
             if r.kind == "person" and r.actor.split() and r.actor.split()[-1].lower() == word.lower():
                 return r.actor
         return self._surnames.get(word.lower())
+
+
+def _name_chain(head: Token) -> tuple[int, int] | None:
+    """Token range of a person-like name ending at `head`: 2-4 capitalised proper nouns joined
+    as compounds, no organisation or title words."""
+    if head.pos_ != "PROPN" or head.dep_ in ("compound", "flat"):
+        return None
+    parts = [c for c in head.lefts if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"]
+    if not parts:
+        return None
+    start = parts[0].i
+    while start < head.i and head.doc[start].lower_ in ROLE_NOUNS | TITLE_WORDS:
+        start += 1
+    words = head.doc[start:head.i + 1]
+    if not 2 <= len(words) <= 4 or any(w.pos_ != "PROPN" for w in words):
+        return None
+    if any(not w.text[:1].isupper() or w.text.isupper() or w.lower_ in _ORG_WORDS for w in words):
+        return None
+    return start, head.i + 1
+
+
+def _titled(head: Token) -> bool:
+    """The name stands in apposition to a title ("the Conservative leader, Kemi Badenoch") or
+    follows one ("Prime Minister X")."""
+    if head.dep_ == "appos" and head.head.lemma_.lower() in ROLE_NOUNS:
+        return True
+    return any(c.dep_ == "compound" and c.lemma_.lower() in ROLE_NOUNS for c in head.lefts)
 
 
 def _is_subjectish(tok: Token) -> bool:
@@ -745,6 +843,12 @@ class _Speakers:
         # A document speaks for its issuer(s): "a joint statement issued by A and B", "A's report".
         if tok.lemma_.lower() in DOCUMENT_NOUNS:
             issuers = self._issuers(tok)
+            earlier = self._earlier_document(tok) if not issuers else None
+            if earlier is not None:
+                # "The report said": the report named with its issuer before
+                sub = self.name(earlier)
+                att.speaker, att.kind = sub.speaker, sub.kind
+                return att
             if issuers:
                 names, kinds = [], []
                 for itok in issuers:
@@ -770,13 +874,19 @@ class _Speakers:
                     if named is not None:
                         return Attribution(named.actor, doc.text[named.start:named.end], named.start, named.end,
                                            kind="person")
+        if tok.ent_type_ == "NORP" and tok.tag_ not in ("NNPS", "NNS") and not tok.lower_.endswith("s"):
+            # "said the 23-year-old Italian": a nationality as a noun is a person described
+            ref = self._definite_antecedent(tok, span)
+            if ref is not None:
+                att.speaker, att.kind = ref.actor, ref.kind
+                return att
         ref = self.actors.covering(start, end, prefer=tok)
         # A person named in the phrase wins over an organisation the person belongs to
         # ("the chairman of the European Commission, Jean-Claude Juncker"); an organisation or
         # place that only modifies a common noun is not the speaker ("US intelligence agencies").
         if ref is not None and ref.kind != "person" and not (ref.tokens[0] <= tok.i < ref.tokens[1]) \
-                and tok.pos_ != "PROPN":
-            ref = None
+                and not (tok.pos_ == "PROPN" and tok.ent_type_):
+            ref = None  # (a capitalised common noun, "The Russian defence Ministry", is no name)
         if ref is not None:
             att.speaker, att.kind = ref.actor, ref.kind
             if ref.kind == "person" and ref.tokens[0] >= i and ref.tokens[1] <= j:
@@ -793,9 +903,62 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
                 return att
+        ref = self._definite_antecedent(tok, span)
+        if ref is not None:
+            att.speaker, att.kind = ref.actor, ref.kind
+            return att
         # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
+
+    def _definite_antecedent(self, tok: Token, span) -> _Ref | None:
+        """A definite description with no name in it stands for whom the article has just been
+        about: 'the company' / 'the club' for the latest organisation (one with the noun in its
+        name first: 'the bank' -> 'Bank of England'), 'the 23-year-old Italian' / 'the striker'
+        for the latest person."""
+        if not any(t.lower_ == "the" and t.dep_ == "det" for t in span):
+            return None
+        if any(t.pos_ == "PROPN" and t.ent_type_ not in ("", "NORP", "DATE") for t in span):
+            return None
+        head = tok.lemma_.lower()
+        # (not institutions: "the transport ministry said" is a new source, not the company before)
+        if head in ORG_NOUNS:
+            kinds = {"organization", "place"} if head in TEAM_NOUNS else {"organization"}
+            return self._latest(tok, kinds, head)
+        aged = re.search(r"\d+-year-old", span.text)
+        if aged or tok.ent_type_ == "NORP" or head in PERSON_NOUNS:
+            return self._latest(tok, {"person"}, "")
+        return None
+
+    def _latest(self, tok: Token, kinds: set[str], word: str) -> _Ref | None:
+        """The latest mention of one of `kinds` before `tok` (within five sentences): one whose
+        name holds `word` first, else the subject of the nearest sentence with a candidate."""
+        sent_i = _sent_index(self.doc, tok.i)
+        found: list[_Ref] = []
+        for back in range(0, 5):
+            si = sent_i - back
+            if si < 0:
+                break
+            found += [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)
+                      if not (r.tokens[0] <= tok.i < r.tokens[1])]
+        if not found:
+            return None
+        named = [r for r in found if word and word in r.actor.lower().split()]
+        if named:
+            return max(named, key=lambda r: r.start)
+        nearest = max(r.sent for r in found)
+        near = [r for r in found if r.sent == nearest]
+        return ([r for r in near if r.subject] or near)[0]
+
+    def _earlier_document(self, tok: Token) -> Token | None:
+        """For 'the report' with no issuer of its own: the same kind of document mentioned
+        before with one ('a report by the International Energy Agency')."""
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return None
+        for t in reversed(self.doc[:tok.i]):
+            if t.lemma_.lower() == tok.lemma_.lower() and not self.in_quote[t.i] and self._issuers(t):
+                return t
+        return None
 
     def _issuers(self, tok: Token) -> list[Token]:
         out: list[Token] = []
@@ -1096,13 +1259,33 @@ class _Extractor:
             att.cue, att.how, att.cue_token = _cue_lemma(cue), "colon", cue.i
             if att.found:
                 return att
-        # no verb: the actor named before the colon
+        # no verb: whose reaction the clause is about ("The reaction from the prime minister's
+        # office was brief:"), else the actor named before the colon
+        owner = self._utterance_owner(toks)
+        if owner is not None:
+            att = self.speakers.name(owner)
+            if att.found:
+                att.cue, att.how = ":", "colon"
+                return att
         if toks:
             ref = self.actors.covering(toks[0].idx, toks[-1].idx + len(toks[-1]))
             if ref is not None:
                 return Attribution(ref.actor, self.text[ref.start:ref.end], ref.start, ref.end, ":", "colon",
                                    kind=ref.kind)
         return Attribution()
+
+    def _utterance_owner(self, toks: list[Token]) -> Token | None:
+        """The owner of an utterance noun heading the clause's subject: 'the reaction from X',
+        'X's reply', 'the message of X'."""
+        for t in toks:
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.lemma_.lower() not in UTTERANCE_NOUNS:
+                continue
+            for c in t.children:
+                if c.dep_ == "poss":
+                    return c
+                if c.dep_ == "prep" and c.lower_ in ("from", "of", "by"):
+                    return next((p for p in c.children if p.dep_ == "pobj"), None)
+        return None
 
     def _attribution_of_cue(self, cue: Token, how: str) -> Attribution:
         att = self.speakers.name(self.speakers.speaker_token(cue))
@@ -1122,7 +1305,8 @@ class _Extractor:
                 att = self._attribution_of_cue(tok, "according")
                 events.append({"cue": tok, "att": att, "content": content})
                 continue
-            if not _is_verbish(tok) or tok.lemma_.lower() not in INDIRECT_VERBS:
+            if not _is_verbish(tok) or not (tok.lemma_.lower() in INDIRECT_VERBS or self._asks_whether(tok)
+                                             or self._research_finds(tok)):
                 continue
             if tok.lemma_.lower() == "point" and _cue_lemma(tok) != "point out":
                 continue
@@ -1131,14 +1315,37 @@ class _Extractor:
             events.append({"cue": tok, "att": att, "content": content})
         return events
 
+    def _asks_whether(self, tok: Token) -> bool:
+        """An indirect question is reported speech: 'Lawmakers asked the governor whether rates
+        would ...' (not 'Asked whether he had the votes, Johnson said': he was asked, by nobody
+        named, and what he said comes next)."""
+        return tok.lemma_.lower() == "ask" and any(c.dep_ == "nsubj" for c in tok.children) and any(
+            c.dep_ == "ccomp" and (_marked(c, "whether") or _marked(c, "if")) for c in tok.children)
+
+    def _research_finds(self, tok: Token) -> bool:
+        """A study, survey or report that finds or shows something reports it: 'A study of 40,000
+        adults found that ...'."""
+        if tok.lemma_.lower() not in EVIDENCE_VERBS:
+            return False
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.lemma_.lower() not in DOCUMENT_NOUNS | RESEARCH_NOUNS:
+            return False
+        # inside somebody's reported clause ('he cautioned that the study could not show ...')
+        # the claim is theirs
+        return not any(a.lemma_.lower() in SPEECH_VERBS and _is_verbish(a) for a in tok.ancestors)
+
     def _complement(self, tok: Token) -> tuple[int, int] | None:
         """Token range of the reported clause of a speech verb."""
         doc = self.doc
         comps = self._clauses_of(tok)
-        if comps:
-            c = comps[0]
-            if c.lemma_.lower() in _SAY_VERBS and any(k.dep_ == "nsubj" for k in c.children):
-                return None  # "X noted Y said ...": the inner verb reports the speech
+        # "X noted Y said ...": the inner verb reports the speech (and a sentence the parser glued
+        # on, '"...," Musk wrote on X. In a post, he wrote that ...', is its own report)
+        own = [c for c in comps
+               if not (c.lemma_.lower() in _SAY_VERBS and any(k.dep_ == "nsubj" for k in c.children))]
+        if comps and not own:
+            return None
+        if own:
+            c = own[0]
             return self._trim(self._clause_start(tok, c), self._clause_end(c))
         if tok.dep_ == "conj" and tok.i > tok.head.i:
             return self._postposed_conj(tok)
@@ -1229,7 +1436,7 @@ class _Extractor:
         """'S, the minister has claimed.' parsed as a conjunct of S: the attribution after a comma,
         with its own subject and nothing reported of its own (no 'and', no object)."""
         h = tok.head
-        if not _is_verbish(h) or self.in_quote[h.i]:
+        if not _is_verbish(h):
             return None
         if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children) \
                 or any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
@@ -1292,19 +1499,7 @@ class _Extractor:
         live = [q for q in quotes if q.keep]
         # pass 1: quotes with their own cue
         for q in live:
-            cue = self._governing_cue(q)
-            if cue is not None:
-                q.att = self._attribution_of_cue(cue, "syntax")
-            if not q.att.found and self._colon_intro(q):
-                att = self._colon_cue(q)
-                if att.found:
-                    q.att = att
-            if not q.att.found:
-                cue = self._nearby_cue(q)
-                if cue is not None:
-                    att = self._attribution_of_cue(cue, "nearby")
-                    if att.found or not q.att.cue:
-                        q.att = att
+            self._own_cue(q)
             if q.att.found:
                 for si in self._quote_sentences(q):
                     self.sentence_speech.setdefault(si, q.att)
@@ -1345,6 +1540,42 @@ class _Extractor:
             r["quote_id"] = f"{self.article_id}:q{n}"
         return schema.conform("quotes", pd.DataFrame(rows))
 
+    def _own_cue(self, q: _Quote) -> None:
+        """Attribution from a cue of the quote's own: one governing it, the clause before a
+        colon, the nearest cue in its sentences, or a bare attribution right after it."""
+        cue = self._governing_cue(q)
+        if cue is not None:
+            q.att = self._attribution_of_cue(cue, "syntax")
+        if not q.att.found and self._colon_intro(q):
+            att = self._colon_cue(q)
+            if att.found:
+                q.att = att
+        if not q.att.found:
+            cue = self._nearby_cue(q) or self._trailing_cue(q)
+            if cue is not None:
+                att = self._attribution_of_cue(cue, "nearby")
+                if att.found or not q.att.cue:
+                    q.att = att
+
+    def _trailing_cue(self, q: _Quote) -> Token | None:
+        """'"Where are our children supposed to study?" one mother asked.' - the parser ends the
+        sentence at the question mark: the attribution is the short sentence right after the
+        quote, a cue verb with its subject and nothing it reports of its own."""
+        if q.span.close_mark < 0 or q.sents[1] + 1 >= len(self.sents):
+            return None
+        nxt = self.sents[q.sents[1] + 1]
+        gap = self.text[q.span.close_mark + 1:nxt.start_char]
+        if gap.strip() or self.para_of(nxt.start_char) != self.para_of(q.span.start):
+            return None
+        words = [t for t in nxt if not t.is_punct and not t.is_space]
+        if len(words) > 8:
+            return None
+        for t in nxt:
+            if self._is_cue(t, adjacent=True) and t.dep_ == "ROOT" \
+                    and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in t.children):
+                return t
+        return None
+
     def _settle(self, q: _Quote, previous: _Quote | None, live: list[_Quote]) -> None:
         """Second look at a quote: a speaker from context, or not a quote at all (a term, a
         scare quote, a title)."""
@@ -1352,12 +1583,13 @@ class _Extractor:
         words = _WORD.findall(text[q.span.start:q.span.end])
         own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby")
         short = len(words) <= _SCARE_MAX_WORDS
-        if short and own_cue and q.att.how == "nearby" and self._determined(q):
-            # 'the company's "voluntary" scheme ..., staff say': a determiner outside the marks
-            # makes the phrase the writer's noun; a reporting verb elsewhere in the sentence
-            # does not make it anybody's words
+        # 'the company's "voluntary" scheme ..., staff say': a determiner outside the marks makes
+        # a short phrase the writer's noun; a reporting verb elsewhere in the sentence, or a
+        # speaker of the sentence, does not make it anybody's words.
+        writers_noun = short and q.att.how != "syntax" and self._determined(q)
+        if writers_noun:
             own_cue = False
-        if not q.att.found:
+        if not q.att.found and not writers_noun:
             att = self._context(q, previous)
             if att is not None:
                 cue = q.att.cue if q.att.cue else att.cue
