@@ -417,6 +417,13 @@ def test_organisation_the_model_missed(nlp):
     assert {"Dangote Group", "Cancer Research UK"} <= found
 
 
+def test_party_and_state_of_a_lawmaker_is_no_actor(nlp):
+    text = "Sen. Jane Roe, D-Mass., and Prof Amina Otieno wrote to the regulator on Wednesday."
+    m = mentions_of(nlp, text, force={"D-Mass.": "GPE", "Prof Amina Otieno": "PERSON"})
+    assert "D-Mass" not in set(m["actor"]) and "D-Mass." not in set(m["actor"])
+    assert {"Jane Roe", "Amina Otieno"} <= set(m.loc[m["kind"] == "person", "actor"])
+
+
 def test_acronym_used_as_a_common_noun_is_no_actor(nlp):
     text = "Patients wait weeks to see a GP, the BMA said."
     m = mentions_of(nlp, text, force={"GP": "ORG", "BMA": "ORG"})

@@ -185,10 +185,15 @@ def seeds():
     return seed_quotes()
 
 
-def load_wire() -> dict:
+WIRE_BATCHES = ("articles", "articles_fresh")
+
+
+def load_wire(batches: tuple[str, ...] = WIRE_BATCHES) -> dict:
     """The wire-style dev set (tests/gold/quotes_wire.yaml) as a gold dict `score` reads:
-    {"quotes": {article_id: [...]}, "not_quotes": {...}, "texts": {...}}."""
-    raw = yaml.safe_load(WIRE_PATH.read_text(encoding="utf-8"))["articles"]
+    {"quotes": {article_id: [...]}, "not_quotes": {...}, "texts": {...}}. `articles` is the first
+    batch (the rules were fixed on it), `articles_fresh` the second (written after the fixes)."""
+    data = yaml.safe_load(WIRE_PATH.read_text(encoding="utf-8"))
+    raw = {a: v for batch in batches for a, v in (data.get(batch) or {}).items()}
     return {
         "quotes": {a: list(v.get("quotes") or []) for a, v in raw.items()},
         "not_quotes": {a: list(v.get("not_quotes") or []) for a, v in raw.items()},
@@ -196,11 +201,11 @@ def load_wire() -> dict:
     }
 
 
-def wire_quotes(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+def wire_quotes(folder: Path, batches: tuple[str, ...] = WIRE_BATCHES) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """The dev set written to `folder` as .txt articles and run through the full pipeline."""
     import newsbook
 
-    gold = load_wire()
+    gold = load_wire(batches)
     folder.mkdir(parents=True, exist_ok=True)
     for article_id, text in gold["texts"].items():
         (folder / f"{article_id}.txt").write_text(f"---\ntitle: {article_id}\n---\n{text}", encoding="utf-8")

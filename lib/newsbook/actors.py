@@ -4,25 +4,34 @@ Owns: mention extraction from a parsed Doc, canonicalisation within an article a
 corpus, the researcher's correction file (actors.yaml), and the `actors` table.
 
 How a mention is found (every rule is about the shape of news copy, none names a real actor):
-1. spaCy entities (PERSON, ORG, GPE, LOC, FAC), plus an entity ruler for "<Name> TV/News/Times".
-2. Spans are trimmed (leading "the", possessive "'s"/"’s", whitespace, a broken "(ABBR").
+1. spaCy entities (PERSON, ORG, GPE, LOC, FAC), plus an entity ruler for "<Name> TV/News/Times", plus
+   organisations the model missed ("Dangote Group", "the charity <Name>", "<Name> analyst <Person>").
+2. Spans are trimmed (leading "the", possessive "'s"/"’s", whitespace, a broken "(ABBR"), and names
+   the model cut short are extended ("Rhee Chang"-yong, "Chief Executive <Given> <Surname>").
 3. Spans that are not actors are dropped: quoted programme titles, the "State" of "Secretary of
    State", words for kinds of people ("Russophobes"), title words alone; a "place" the tagger
    reads as a bare plural ("Wikileaks") is an organisation.
-4. Glued spans are split: "<broadcaster> TV <Surname>", "<org> (<ABBR>)".
+4. Glued spans are split: "<broadcaster> TV <Surname>", "<org> (<ABBR>)", "<X> Co and <Y>"; cut
+   spans are joined: "<Org> of|for [the] <Org|Place>". A wire dateline ("WASHINGTON (Reuters) -")
+   gives a place; its agency is the story's source, dropped like the outlet.
 5. Kinds are voted: a title ("President X", "X, the foreign minister") or a two-word PERSON name
    outweighs the small model's habit of tagging surnames as ORG; an organisation word ("Party",
-   "Committee", "News") outweighs a PERSON tag.
+   "Committee", "News", "AG"), a noun for a kind of organisation before the name ("the lender X"),
+   a job after it ("X analyst <Person>") or "X reported" (X not written as a place elsewhere)
+   outweigh a PERSON or place tag.
 6. Every further occurrence of a found name is a mention too (the model misses repeats).
 7. Role phrases ("the Russian president") resolve to the one person introduced with that title.
-8. Surnames join full names, acronyms and short forms join organisation names, in the article
-   and then across the corpus; the researcher's actors.yaml is applied last.
+8. Surnames (and the first word of a name written family name first: "Xi") join full names;
+   acronyms ("ECB", "FDA" of "U.S. Food and Drug Administration", "KEMRI"), short forms ("Samsung",
+   "the Met") and blends ("Pemex") join organisation names, in the article and then (acronyms and
+   trailing short forms only) across the corpus; the researcher's actors.yaml is applied last.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import string
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,7 +58,7 @@ TITLE_HEADS = {
     "col.", "admiral", "adm.", "commander", "king", "queen", "prince", "princess", "emperor", "pope",
     "cardinal", "bishop", "archbishop", "rabbi", "imam", "sheikh", "judge", "justice", "attorney",
     "prosecutor", "director", "ceo", "chief", "head", "leader", "commissioner", "undersecretary",
-    "lawmaker", "mp", "mep", "speaker", "adviser", "advisor", "aide", "professor", "prof.", "founder",
+    "lawmaker", "mp", "mep", "speaker", "adviser", "advisor", "aide", "professor", "prof.", "prof", "founder",
     "coach", "captain", "capt.", "sergeant", "sgt.", "officer", "inspector", "detective", "executive",
     "economist", "analyst", "correspondent", "editor", "reporter", "columnist", "presenter", "anchor",
     "official", "diplomat", "negotiator", "candidate", "deputy", "dictator", "monarch",
@@ -411,6 +420,14 @@ def is_common_acronym(doc: Doc, cand: Cand) -> bool:
     if cand.end - cand.start != 1 or cand.start == 0 or not _is_capital_acronym(doc[cand.start].text):
         return False
     return doc[cand.start - 1].lower_ in {"a", "an"} and doc[cand.start].dep_ not in {"compound", "amod", "nmod"}
+
+
+PARTY_AND_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
+
+
+def is_party_and_state(doc: Doc, cand: Cand) -> bool:
+    """'Sen. Jane Roe, D-Mass.,': the senator's party and state, no actor of the story."""
+    return bool(PARTY_AND_STATE.fullmatch(doc[cand.start:cand.end].text.strip(" ,")))
 
 
 def is_not_a_name(doc: Doc, cand: Cand) -> bool:
@@ -819,6 +836,8 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     out: list[Cand] = []
     for c in sorted(cands, key=lambda c: c.start):
         name = display[_span_name(doc, c)]
+        if c.how == "name" and c.link and name.isupper():
+            name = c.link  # a dateline's 'MEXICO CITY' named nowhere else is shown as 'Mexico City'
         words = name.split()
         if c.how == "alias" and c.link:
             out.append(replace(c, name=c.link))
@@ -1009,7 +1028,7 @@ def apply_dateline(doc: Doc, cands: list[Cand], line: Dateline) -> list[Cand]:
             continue
         out.append(c)
     if place is not None:
-        out.append(Cand(place.start, place.end, {PLACE: 3.0}))
+        out.append(Cand(place.start, place.end, {PLACE: 3.0}, link=string.capwords(place.text)))
     return out
 
 
@@ -1027,7 +1046,8 @@ def find_candidates(doc: Doc) -> list[Cand]:
             cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
     cands = merge_of_phrases(doc, merge_place_prefixes(doc, cands))
     cands = apply_dateline(doc, cands, find_dateline(doc.text))
-    drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym, is_not_a_name)
+    drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym,
+            is_party_and_state, is_not_a_name)
     cands = [vote_from_context(doc, plural_place_is_organisation(doc, c))
              for c in cands if not any(rule(doc, c) for rule in drop)]
     return propagate(doc, cands)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor, wait
 from typing import Iterator
 
 from .errors import NewsbookError
@@ -140,7 +140,10 @@ class ProcessEngine(Engine):
             chunk = next(chunks, None)
             if chunk is None:
                 return False
-            in_flight[pool.submit(annotate_chunk, chunk, batch_size)] = chunk
+            try:
+                in_flight[pool.submit(annotate_chunk, chunk, batch_size)] = chunk
+            except BrokenExecutor as exc:
+                raise NewsbookError(f"a worker process died ({exc}); out of memory? try fewer --jobs") from exc
             return True
 
         for _ in range(2 * self.jobs):

@@ -110,6 +110,11 @@ EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate 
 RESEARCH_NOUNS = frozenset("""
 research poll data figures review investigation inquiry audit census trial experiment paper
 """.split())
+#: What a speaker does besides saying, in a participle after the report ("citing ...").
+SPEAKER_ACTS = frozenset("""
+cite refer speak point decline refuse give offer provide use speak talk appear stand sit
+attribute blame reference acknowledge ask answer respond
+""".split())
 #: Nouns for what somebody said ("The reaction from the ministry was brief: ...").
 UTTERANCE_NOUNS = frozenset("""
 reaction response reply answer message verdict comment comments view advice warning retort
@@ -341,7 +346,12 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     if open_pos is not None:
         close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to the "
                                               "end of its paragraph"))
-    spans.extend(_single_quote_spans(text, spans, paragraphs))
+    singles = _single_quote_spans(text, spans, paragraphs)
+    # British style nests double marks in single ones ('He called it "routine", she said.'): a
+    # double-quoted stretch inside a single-quoted quotation is part of it
+    spans = [d for d in spans if not any(s.open_mark < d.open_mark and d.close_mark < s.close_mark
+                                         and d.open_mark >= 0 and s.close_mark >= 0 for s in singles)]
+    spans.extend(singles)
     spans.sort(key=lambda s: s.start)
     return spans
 
@@ -812,6 +822,11 @@ class _Speakers:
                 right = max(right, c.right_edge.i)
             elif c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from", "with") and common:
                 right = max(right, _trimmed_right_edge(c))
+            elif common and c.i == right + 1 and tok.lemma_.lower() not in DOCUMENT_NOUNS \
+                    and (c.dep_ == "amod" or (c.dep_ == "acl" and c.tag_ == "VBN")):
+                # what identifies an unnamed source: "people familiar with the matter",
+                # "economists polled by Reuters", "a senior official involved in the talks"
+                right = max(right, c.right_edge.i)
             elif c.dep_ == "appos" and all(t.is_punct for t in self.doc[right + 1:c.left_edge.i]):
                 # only an apposition next to the name: one hung on it across the verb ("the office
                 # said on Wednesday, the longest slump ...") is no part of it
@@ -1190,18 +1205,28 @@ class _Extractor:
             for depth in range(7):
                 if h.head.i == h.i:
                     break
-                h = h.head
+                below, h = h, h.head
                 if i <= h.i < j:
                     break  # attached inside the quote
                 if h.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
                     break  # the quote is part of a speaker's name ('Residents of the "safe zone" say')
-                if self._is_cue(h, governing=True):
+                if self._is_cue(h, governing=True) and self._characterises(h, below):
                     if best is None or depth < best[0]:
                         best = (depth, h)
                     break
                 if h.dep_ in ("ROOT",):
                     break
         return best[1] if best else None
+
+    def _characterises(self, verb: Token, below: Token) -> bool:
+        """A characterising verb ("call", "describe") governs a quote only as its complement: not
+        through a coordinated verb ('officers were called ... and found "extensive damage"') and
+        not as a passive without an agent (there it rarely means speech)."""
+        if verb.lemma_.lower() in SPEECH_VERBS:
+            return True
+        if below.dep_ == "conj":
+            return False
+        return not (_is_passive(verb) and not any(c.dep_ == "agent" for c in verb.children))
 
     def _nearby_cue(self, q: _Quote) -> Token | None:
         """The cue verb nearest to the quotation in its sentences, outside any quote."""
@@ -1320,7 +1345,8 @@ class _Extractor:
         would ...' (not 'Asked whether he had the votes, Johnson said': he was asked, by nobody
         named, and what he said comes next)."""
         return tok.lemma_.lower() == "ask" and any(c.dep_ == "nsubj" for c in tok.children) and any(
-            c.dep_ == "ccomp" and (_marked(c, "whether") or _marked(c, "if")) for c in tok.children)
+            c.dep_ == "ccomp" and (_marked(c, "whether") or _marked(c, "if") or c.left_edge.tag_ in ("WRB", "WP"))
+            for c in tok.children)
 
     def _research_finds(self, tok: Token) -> bool:
         """A study, survey or report that finds or shows something reports it: 'A study of 40,000
@@ -1340,13 +1366,12 @@ class _Extractor:
         comps = self._clauses_of(tok)
         # "X noted Y said ...": the inner verb reports the speech (and a sentence the parser glued
         # on, '"...," Musk wrote on X. In a post, he wrote that ...', is its own report)
-        own = [c for c in comps
-               if not (c.lemma_.lower() in _SAY_VERBS and any(k.dep_ == "nsubj" for k in c.children))]
+        own = [c for c in comps if not self._reports_itself(c)]
         if comps and not own:
             return None
         if own:
             c = own[0]
-            return self._trim(self._clause_start(tok, c), self._clause_end(c))
+            return self._trim(self._clause_start(tok, c), self._content_end(tok, c))
         if tok.dep_ == "conj" and tok.i > tok.head.i:
             return self._postposed_conj(tok)
         if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in tok.children) \
@@ -1418,6 +1443,31 @@ class _Extractor:
             while i < clause.i and self.doc[i].is_punct:
                 i += 1
         return i
+
+    def _reports_itself(self, verb: Token) -> bool:
+        """A verb of saying with its own subject and its own report (a clause or a quotation);
+        not 'tariffs would add $900 million'."""
+        if verb.lemma_.lower() not in _SAY_VERBS or not any(k.dep_ == "nsubj" for k in verb.children):
+            return False
+        return any(k.dep_ in ("ccomp", "parataxis") for k in verb.children) \
+            or any(self.in_quote[t.i] for t in verb.subtree)
+
+    def _content_end(self, cue: Token, clause: Token) -> int:
+        """End of the reported clause, taking in a participle the parser hung on the verb of
+        saying when it goes on with the reported event ("said its revenue had nearly doubled,
+        beating analysts' expectations") - not one that is the speaker's own act ("citing",
+        "adding that", "declining to give details")."""
+        j = self._clause_end(clause)
+        for c in cue.rights:
+            if c.i < j or c.dep_ != "advcl" or c.tag_ != "VBG" or self.in_quote[c.i]:
+                continue
+            if c.lemma_.lower() in SPEECH_VERBS | CHARACTERISING_VERBS | SPEAKER_ACTS:
+                break
+            if any(k.dep_ in ("nsubj", "mark") for k in c.children) \
+                    or not all(t.is_punct for t in self.doc[j:c.left_edge.i]):
+                break
+            j = c.right_edge.i + 1
+        return j
 
     def _clause_end(self, clause: Token) -> int:
         """End of a reported clause: a second reporting act of the speaker coordinated into it ends
@@ -1609,7 +1659,8 @@ class _Extractor:
         elif short and not q.att.found and not own_cue:
             q.keep, q.reason = False, "scare"
         elif not short and not own_cue and not q.att.found and _title_case(words) and len(words) <= 8 \
-                and not re.search(r"[.!?,;:]$", text[q.span.start:q.span.end]):
+                and not re.search(r"[.!,;:]$", text[q.span.start:q.span.end]):
+            # (a title may ask a question: 'best original song with "What Was I Made For?"')
             q.keep, q.reason = False, "title"
 
     def _determined(self, q: _Quote) -> bool:
