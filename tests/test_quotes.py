@@ -1,8 +1,9 @@
 """Quotes: direct and reported speech, attribution, cross-source matching, voice share, diff HTML.
 
 Most tests are wire-style sentences written for these tests (not from the seeds); the seed gold
-(tests/gold/quotes_seeds.yaml) is scored for recall, precision and speaker accuracy.
-Run `python tests/test_quotes.py` to print the seed scores."""
+(tests/gold/quotes_seeds.yaml) and the wire-style dev set (tests/gold/quotes_wire.yaml, 100 short
+articles) are scored for recall, precision, speaker and cue accuracy.
+Run `python tests/test_quotes.py` to print the dev-set and seed scores."""
 
 from __future__ import annotations
 
@@ -269,6 +270,34 @@ def test_single_quotes_but_not_apostrophes():
     assert [text[s.start:s.end] for s in spans] == ["a betrayal of voters"]
 
 
+def test_multi_paragraph_quotation_with_single_marks():
+    text = ("‘We need to be careful,’ he said. ‘Inflation is still above target.\n\n"
+            "‘But the direction of travel is clear.’")
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == [
+        "We need to be careful", "Inflation is still above target.", "But the direction of travel is clear."]
+    assert spans[1].continues and spans[2].continued
+
+
+def test_double_marks_nested_in_a_single_quoted_quotation_stay_inside_it():
+    text = "The judge said: 'He called the payments \"routine fees\". That cannot be accepted.'"
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ['He called the payments "routine fees". That cannot be accepted.']
+
+
+@pytest.mark.parametrize("text, body", [
+    ("WASHINGTON (Reuters) - More than", "More than"),
+    ("LONDON, Feb 4 (Reuters) - Lawyers", "Lawyers"),
+    ("SACRAMENTO, Calif. (AP) — Governor", "Governor"),
+    ("KABUL — At least", "At least"),
+    ("Washington (CNN) — The", "The"),
+    ("The Pentagon said", "The Pentagon said"),
+    ("US - China talks", "US - China talks"),
+])
+def test_dateline_end(text, body):
+    assert text[quotes.dateline_end(text):] == body
+
+
 def test_quote_across_a_paragraph_break_without_marks_in_between():
     text = 'The magazine noted: "The conflict will spread to the north and\n\nto the south."'
     spans = quotes.find_quote_spans(text)
@@ -465,6 +494,90 @@ def test_quote_in_a_relative_clause_goes_to_its_subject(nlp):
     assert (row.speaker, row.cue, row.quote) == ("lawyers", "describe", "unprecedented")
 
 
+def test_dateline_is_neither_speaker_nor_reported_content(nlp):
+    q = extract(nlp, "LONDON (Reuters) - More than 250,000 homes lost power on Tuesday, utility officials said.\n\n"
+                     "LONDON — Arsenal manager Mikel Arteta insisted his side could still win the title.")
+    assert list(q["quote"]) == ["More than 250,000 homes lost power on Tuesday", "his side could still win the title"]
+    assert list(q["speaker"]) == ["utility officials", "Mikel Arteta"]
+
+
+def test_subject_hung_on_the_dateline_is_found(nlp):
+    row = only(direct(extract(nlp, 'DUBAI (Reuters) - Saudi Arabia\'s energy minister, Prince Abdulaziz bin Salman, '
+                                   'told Reuters in an interview that OPEC+ would act "proactively" if prices fell.')))
+    assert "Abdulaziz" in row.speaker and row.cue == "tell"
+
+
+def test_colon_intro_without_a_speech_verb_is_not_reported_speech(nlp):
+    q = extract(nlp, 'The opposition was less kind: "This is a lost year for households," Friedrich Merz wrote on X.')
+    row = only(q)
+    assert (row.kind, row.speaker, row.cue, row.quote) == ("direct", "Friedrich Merz", "write",
+                                                          "This is a lost year for households")
+
+
+def test_colon_after_an_utterance_noun_names_its_owner(nlp):
+    row = only(extract(nlp, 'The reaction from the prime minister\'s office was brief: "We do not comment on leaks."'))
+    assert (row.speaker, row.cue) == ("prime minister's office", ":")
+
+
+@pytest.mark.parametrize("text, term", [
+    ('Lagarde declined to comment on the "Frankfurt consensus," a phrase coined by analysts.', "Frankfurt consensus"),
+    ('Industry analysts said the "Swift effect" was still lifting sales.', "Swift effect"),
+    ('A spokesman declined to comment on the "Project Nightingale" report.', "Project Nightingale"),
+    ('The company\'s "voluntary" redundancy scheme was criticised by staff, who say they had no choice.', "voluntary"),
+])
+def test_determiner_led_terms_are_not_quotes(nlp, text, term):
+    assert term not in set(direct(extract(nlp, text))["quote"])
+
+
+def test_a_lowercase_quote_a_cue_governs_stays_a_quote(nlp):
+    row = only(direct(extract(nlp, "Villa boss Unai Emery praised the 'character' of his young squad.")))
+    assert (row.speaker, row.cue, row.quote) == ("Unai Emery", "praise", "character")
+
+
+def test_attribution_in_the_sentence_after_a_question(nlp):
+    row = only(extract(nlp, '"Where are our children supposed to study?" one mother asked.'))
+    assert (row.speaker, row.cue) == ("one mother", "ask")
+
+
+def test_definite_descriptions_resolve_to_the_entity_before(nlp):
+    q = extract(nlp, 'MELBOURNE — Jannik Sinner retained his title on Sunday, beating Alexander Zverev.\n\n'
+                     '"It\'s an incredible feeling," said the 23-year-old Italian.')
+    assert only(direct(q)).speaker == "Jannik Sinner"
+    q = extract(nlp, 'Siemens said it would cut 5,000 jobs. The company also said it expected a loss.')
+    assert list(q["speaker"]) == ["Siemens", "Siemens"]
+    q = extract(nlp, 'According to a report by the International Energy Agency, coal demand will hit a record. '
+                     'The report said India would account for most of the increase.')
+    assert set(q["speaker"]) == {"International Energy Agency"}
+
+
+def test_a_description_of_a_new_institution_is_not_the_company_before(nlp):
+    q = extract(nlp, 'Toyota will recall 280,000 vehicles, the transport ministry said.')
+    assert only(q).speaker == "transport ministry"
+
+
+def test_nationality_modifier_is_not_the_speaker(nlp):
+    row = only(direct(extract(nlp, 'The Russian defence ministry said its forces had struck "military targets".')))
+    assert row.speaker == "Russian defence ministry"
+
+
+def test_joint_speakers_are_joined(nlp):
+    row = only(indirect(extract(nlp, 'Germany and France said in a joint statement on Friday that Europe must '
+                                     'spend more on defence.')))
+    assert row.speaker == "Germany and France" and row.quote == "Europe must spend more on defence"
+
+
+def test_unnamed_source_keeps_what_identifies_it(nlp):
+    row = only(extract(nlp, 'Apple is in talks to invest in OpenAI, people familiar with the matter said.'))
+    assert row.speaker == "people familiar with the matter"
+
+
+def test_name_the_model_missed_is_a_person_for_pronouns(nlp):
+    q = extract(nlp, '"We have learned some lessons," Tedros Adhanom Ghebreyesus told delegates.\n\n'
+                     'He said governments should sign a pandemic agreement.')
+    assert set(q["speaker"]) == {"Tedros Adhanom Ghebreyesus"}
+    assert len(indirect(q)) == 1
+
+
 # --- not quotes ----------------------------------------------------------------------------------------
 
 
@@ -475,6 +588,7 @@ def test_quote_in_a_relative_clause_goes_to_its_subject(nlp):
     'The film, titled "Winter in the South", opens on Friday.',
     'The newspaper\'s headline read "Victory at Last".',
     'The rally ended with the slogan "Jobs Not Cuts".',
+    'The film won best original song with "What Was I Made For?".',
 ])
 def test_titles_are_not_quotes(nlp, text):
     assert extract(nlp, text).empty
@@ -495,6 +609,12 @@ def test_scare_quote_repeating_an_earlier_quote_is_an_echo_of_its_speaker(nlp):
     q = direct(extract(nlp, text))
     assert list(q["speaker"]) == ["Karen Diaz", "Karen Diaz"]
     assert list(q["cue"]) == ["call", ""]
+
+
+def test_characterising_verb_reached_through_a_conjunct_is_not_the_cue(nlp):
+    row = only(direct(extract(nlp, 'A police spokesman said officers were called at 03:00 and found '
+                                   '"extensive damage" to the building.')))
+    assert (row.speaker, row.cue) == ("police spokesman", "say")
 
 
 def test_short_quote_with_a_cue_is_a_quote(nlp):
@@ -563,6 +683,73 @@ def test_indirect_participle_keeps_the_speaker(nlp):
     assert row.speaker == "bank"
     assert only(direct(extract(nlp, 'The bank said its profit rose 12 percent, citing "strong demand" from retail '
                                      'customers.'))).speaker == "bank"
+
+
+def test_postposed_attribution_parsed_as_a_conjunct(nlp):
+    row = only(indirect(extract(nlp, "Labour's plans will 'unlock a generation of housebuilding', the deputy "
+                                     "prime minister, Angela Rayner, has claimed.")))
+    assert (row.speaker, row.cue) == ("Angela Rayner", "claim")
+    assert row.quote == "Labour's plans will 'unlock a generation of housebuilding'"
+
+
+@pytest.mark.parametrize("text, content", [
+    ('Judge Lorna Schofield wrote in a 32-page opinion that the arguments were "better suited for a jury."',
+     'the arguments were "better suited for a jury."'),
+    ('Rachel Reeves told BBC Radio 4\'s "Today" programme that she would not raise income tax.',
+     "she would not raise income tax"),
+])
+def test_that_clause_the_parser_hangs_on_a_noun(nlp, text, content):
+    assert only(indirect(extract(nlp, text))).quote == content
+
+
+def test_date_after_the_verb_is_not_reported(nlp):
+    row = only(extract(nlp, "The Pentagon said on Friday it would send 1,500 troops to the border."))
+    assert row.quote == "it would send 1,500 troops to the border"
+
+
+def test_second_reporting_act_ends_the_clause(nlp):
+    q = extract(nlp, "Villa boss Unai Emery said his team had 'deserved' the win and praised the 'character' "
+                     "of his young squad.")
+    assert list(indirect(q)["quote"]) == ["his team had 'deserved' the win"]
+    q = extract(nlp, 'Emmanuel Macron told reporters that Europe must wake up, warning the continent faced '
+                     '"a historic moment".')
+    assert list(indirect(q)["cue"]) == ["tell", "warn"]
+    assert indirect(q)["quote"].iloc[0] == "Europe must wake up"
+
+
+def test_participle_going_on_with_the_report_is_part_of_it(nlp):
+    row = only(extract(nlp, "Nvidia said on Wednesday its revenue had nearly doubled, beating analysts' "
+                            "expectations."))
+    assert row.quote == "its revenue had nearly doubled, beating analysts' expectations"
+
+
+def test_verb_of_saying_in_another_sense_inside_the_clause(nlp):
+    row = only(extract(nlp, "Tim Cook said on Thursday that tariffs would add about $900 million to costs."))
+    assert (row.speaker, row.quote) == ("Tim Cook", "tariffs would add about $900 million to costs")
+
+
+@pytest.mark.parametrize("text, speaker, cue, content", [
+    ("Lawmakers asked the governor whether rates would be cut.", "Lawmakers", "ask", "whether rates would be cut"),
+    ("Pierre Poilievre asked why ministers had ignored the warnings.", "Pierre Poilievre", "ask",
+     "why ministers had ignored the warnings"),
+    ("A study of 40,000 adults found that walkers had a lower risk of depression.", "study of 40,000 adults",
+     "find", "walkers had a lower risk of depression"),
+    ("Economists polled by Reuters had forecast sales would rise slightly.", "Economists polled by Reuters",
+     "forecast", "sales would rise slightly"),
+])
+def test_questions_findings_and_forecasts_are_reported(nlp, text, speaker, cue, content):
+    row = only(extract(nlp, text))
+    assert (row.speaker, row.cue, row.quote) == (speaker, cue, content)
+
+
+def test_being_asked_is_not_asking(nlp):
+    q = extract(nlp, 'Asked whether he had the votes, Mike Johnson said: "We\'ll see."')
+    assert list(q["kind"]) == ["direct"]
+
+
+def test_relative_pronoun_before_the_verb_is_not_reported(nlp):
+    row = only(extract(nlp, "The bank, which the regulator said had broken the rules, was fined."))
+    assert (row.speaker, row.quote) == ("regulator", "had broken the rules")
 
 
 def test_thinking_is_not_speech(nlp):
@@ -723,6 +910,41 @@ def test_seed_titles_are_not_extracted(seeds):
             assert item["text"] not in texts
 
 
+# --- the wire-style dev set --------------------------------------------------------------------------
+# Floors: the level reached after the fixes (every score 1.0 on both batches) minus a margin for
+# parser/model drift and concurrent work on the actors table. The first-run (pre-fix) scores on
+# the first batch were direct R .99 / P .96, indirect R .89 / P .97, speaker accuracy .90 / .91.
+
+WIRE_FLOORS = {"recall": 0.96, "precision": 0.96, "speaker_accuracy": 0.95, "strict_speaker_accuracy": 0.92,
+               "cue_accuracy": 0.95, "edge_accuracy": 0.95}
+
+
+@pytest.mark.parametrize("kind", ["direct", "indirect"])
+def test_wire_dev_set_against_gold(wire, kind):
+    gold, _, q = wire
+    s = score(q, gold, kind)
+    details = {"recall": s["missed"], "precision": s["extra"], "speaker_accuracy": s["wrong_speaker"],
+               "strict_speaker_accuracy": s["loose_speaker"], "cue_accuracy": s["wrong_cue"], "edge_accuracy": ""}
+    for metric, floor in WIRE_FLOORS.items():
+        assert s[metric] >= floor, (metric, s[metric], details[metric])
+
+
+def test_wire_titles_terms_and_scare_quotes_are_not_extracted(wire):
+    gold, _, q = wire
+    found = [(a, item["text"]) for a, items in gold["not_quotes"].items() for item in items
+             if item["text"] in set(q[q["article_id"] == a]["quote"])]
+    assert not found
+
+
+def test_wire_offsets(wire):
+    _, articles, q = wire
+    texts = dict(zip(articles["article_id"], articles["text"]))
+    assert set(q["article_id"]) <= set(texts)
+    for row in q.itertuples():
+        assert texts[row.article_id][row.start:row.end] == row.quote
+        assert not quotes.dateline_end(row.quote)  # reported clauses start after the dateline
+
+
 def test_seed_offsets_and_sentences(seeds):
     articles, q = seeds
     texts = dict(zip(articles["article_id"], articles["text"]))
@@ -733,7 +955,22 @@ def test_seed_offsets_and_sentences(seeds):
         assert row.sentence_start <= row.start
 
 
+def _print_scores(predicted: pd.DataFrame, gold: dict, label: str) -> None:
+    for kind in ("direct", "indirect"):
+        s = score(predicted, gold, kind)
+        print(f"{label} {kind:8}  gold={s['gold']:3}  predicted={s['predicted']:3}  recall={s['recall']:.3f}  "
+              f"precision={s['precision']:.3f}  speaker={s['speaker_accuracy']:.3f}  "
+              f"strict speaker={s['strict_speaker_accuracy']:.3f}  cue={s['cue_accuracy']:.3f}")
+        for item in s["missed"] + s["extra"] + s["wrong_speaker"] + s["wrong_cue"]:
+            print(f"   {item}")
+
+
 if __name__ == "__main__":
+    import tempfile
+
+    for batch in WIRE_BATCHES:
+        wire_gold, _, wire_predicted = wire_quotes(Path(tempfile.mkdtemp()), (batch,))
+        _print_scores(wire_predicted, wire_gold, batch)
     _, predicted = seed_quotes()
     gold = load_gold()
     for kind in ("direct", "indirect"):

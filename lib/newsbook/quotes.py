@@ -15,7 +15,10 @@ How it works
    (logger ``newsbook.quotes``) and the quotation is taken to run to the end of its paragraph
    (stray opening mark) or from the start of its paragraph (stray closing mark). Single marks
    (‘…’, '…') are read as quotation marks only outside double-quoted text, where an opening mark
-   starts a word and a closing mark ends one (so apostrophes are not quotes).
+   starts a word and a closing mark ends one (so apostrophes are not quotes); they follow the same
+   paragraph convention, and double marks nested in a single-quoted quotation stay inside it.
+   A wire **dateline** opening a paragraph (``WASHINGTON (Reuters) -``, ``LONDON —``) is neither a
+   speaker nor part of a reported clause.
 2. **Not quotes**: titles of programmes, works, campaigns and slogans (``the “This Week”
    programme``, ``a book titled “…”``, a short Title-Case phrase that no cue verb governs) and
    **scare quotes**. A scare quote is a short quoted phrase (at most three words) with no reporting
@@ -24,27 +27,43 @@ How it works
    ``so-called``. Scare quotes are dropped — except when the article quoted somebody using those
    very words earlier: then the phrase is an echo of that speaker's words and is kept, attributed
    to them, with an empty cue. A quotation inside the speaker's own name (``Residents of the "safe
-   zone" say``) is not their speech.
+   zone" say``) is not their speech. **Terms**: a short capitalised noun phrase with no verb that a
+   determiner or a preposition introduces (``declined to comment on the "Frankfurt consensus"``,
+   ``the "Swift effect"``) is a name, whatever verb of saying stands nearby; a short phrase after a
+   determiner or possessive (``the company's "voluntary" scheme``) is a scare quote unless a cue
+   verb governs it.
 3. **Attribution.** For each quotation, in this order: a reporting verb that governs the quote in
    the dependency parse (``said``, ``told``, ``described … as``, ``warned that``); the reporting
    verb nearest to the quote in the sentences it sits in (``"…," he said, "…"``); the clause before
    a colon (``Putin continued:``, ``As the newspaper reported last week:``; with no verb the cue is
-   ``:``); the speaker of the sentence before in the same paragraph, or of the end of the previous
-   paragraph (a quote that continues the speaker's paragraph). The speaker is the verb's subject
+   ``:`` and the speaker the owner of an utterance noun, ``The reaction from X was brief:``, or the
+   actor named there); a bare attribution sentence right after the quote (``"…?" one mother
+   asked.``); the speaker of the sentence before in the same paragraph, or of the end of the
+   previous paragraph (a quote that continues the speaker's paragraph). The speaker is the verb's subject
    (or the agent of a passive, the object of ``according to``, the subject of the clause a
    ``saying``-participle hangs on). Pronouns (``he``, ``she``) go to the most recent sentence
    naming a person, preferring its subject (so ``X told Y that …. He said`` is X); ``it`` goes to
    organisations and places. A role phrase (``the Russian president``) goes to the person earlier
-   introduced with that title. A document (``a statement issued by A and B``, ``B's report``) is
-   attributed to its issuer(s). The speaker's name is the `actor` of the mention covering the
-   speaker's words (the actors table), else a name from the parser's entities, else the words
-   themselves (``US intelligence agencies``).
+   introduced with that title; a definite description with no name (``the company``, ``the club``,
+   ``the 23-year-old Italian``) to the latest organisation or person, ``the report`` to the
+   report named with its issuer before. Joint subjects are joined (``Germany and France``); an
+   unnamed source keeps what identifies it (``people familiar with the matter``); a full name the
+   model missed or took for a work or place is a person when it speaks or carries a title. A
+   document (``a statement issued by A and B``, ``B's report``) is attributed to its issuer(s).
+   The speaker's name is the `actor` of the mention covering the speaker's words (the actors
+   table), else a name from the parser's entities, else the words themselves (``US intelligence
+   agencies``).
 4. **Reported speech** (``kind=indirect``): a verb of saying with a complement clause (``X said
    (that) …``, ``X told Y that …``, ``…, X said.``, ``Moscow, he said, had …``, ``As X noted, …``,
-   ``X was quoted as saying …``) and ``according to X, …``. Verbs of thinking (believe, think,
-   expect) are not speech. Emitted when a speaker is found, or for an impersonal ``it was reported
-   / said that …`` (empty speaker); not when at least 80% of the clause is a direct quote already
-   (``warned that "…"``). A clause with a partial quote in it gives both rows.
+   ``X was quoted as saying …``) and ``according to X, …``; also indirect questions (``asked
+   whether/why …``) and what a study or report finds or shows. Verbs of thinking (believe, think,
+   expect) are not speech. A clause separated from the verb by a quotation (``The opposition was
+   less kind: "…," Merz wrote``) is no report of it; a date or medium right after the verb
+   (``said on Friday it would``) belongs to the saying; a second reporting act (``… and praised``,
+   ``…, warning that``) ends the clause; a participle going on with the reported event (``…,
+   beating expectations``) belongs to it. Emitted when a speaker is found, or for an impersonal
+   ``it was reported / said that …`` (empty speaker); not when at least 80% of the clause is a
+   direct quote already (``warned that "…"``). A clause with a partial quote in it gives both rows.
 5. The **cue** is the verb's lemma (``say``, ``tell``, ``warn``, ``point out``), ``according to``, or
    ``:`` for a colon with no verb; a quote continuing an earlier speaker inherits that cue.
 """
@@ -767,8 +786,9 @@ class _Speakers:
                     return tok.head
                 return subj
             if tok.dep_ in ("acl",) and tok.head.pos_ in ("NOUN", "PROPN"):
-                # "a statement saying that ...": the document speaks.
-                return tok.head
+                # "a statement saying that ...": the document speaks (not "the storm, dubbed
+                # '...'": a passive participle names no speaker)
+                return tok.head if tok.tag_ == "VBG" else None
             if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "relcl") and tok.head.i != tok.i:
                 tok = tok.head
                 if tok.dep_ == "prep" and tok.head.i != tok.i:  # "was quoted as saying"
@@ -823,7 +843,8 @@ class _Speakers:
             elif c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from", "with") and common:
                 right = max(right, _trimmed_right_edge(c))
             elif common and c.i == right + 1 and tok.lemma_.lower() not in DOCUMENT_NOUNS \
-                    and (c.dep_ == "amod" or (c.dep_ == "acl" and c.tag_ == "VBN")):
+                    and (c.dep_ == "amod" or (c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")
+                                              and not any(k.dep_ == "nsubj" for k in c.children))):
                 # what identifies an unnamed source: "people familiar with the matter",
                 # "economists polled by Reuters", "a senior official involved in the talks"
                 right = max(right, c.right_edge.i)
@@ -838,7 +859,28 @@ class _Speakers:
         return left, right + 1
 
     def name(self, tok: Token | None) -> Attribution:
-        """Attribution (speaker fields only) for a speaker token."""
+        """Attribution (speaker fields only) for a speaker token; joint speakers ("Germany and
+        France said") are joined with " and ", as a document's issuers are."""
+        att = self._name_one(tok)
+        if tok is None or not att.found or not any(c.dep_ == "cc" and c.lower_ == "and" for c in tok.children):
+            return att
+        names, last = [att.speaker], tok
+        for c in tok.children:
+            if c.dep_ == "conj":
+                sub = self._name_one(c)
+                if not sub.found:
+                    return att
+                names.append(sub.speaker)
+                last = c
+        if len(names) > 1:
+            att.speaker = " and ".join(dict.fromkeys(names))
+            end = last.idx + len(last)
+            if att.speaker_start >= 0 and end > att.speaker_end:
+                att.speaker_end = end
+                att.speaker_text = self.doc.text[att.speaker_start:end]
+        return att
+
+    def _name_one(self, tok: Token | None) -> Attribution:
         if tok is None:
             return Attribution()
         doc = self.doc
@@ -867,7 +909,7 @@ class _Speakers:
             if issuers:
                 names, kinds = [], []
                 for itok in issuers:
-                    sub = self.name(itok)
+                    sub = self._name_one(itok)  # (conjuncts are issuers of their own)
                     if sub.speaker and sub.speaker not in names:
                         names.append(sub.speaker)
                         kinds.append(sub.kind)
@@ -1403,7 +1445,9 @@ class _Extractor:
 
     def _clauses_of(self, tok: Token) -> list[Token]:
         """Heads of the clauses a speech verb reports, in order of preference."""
-        comps = [c for c in tok.children if c.dep_ == "ccomp" and not self._quote_between(tok, c)]
+        # (a ccomp that heads no clause is a parser slip: "told BBC Radio 4's programme" with "'s")
+        comps = [c for c in tok.children if c.dep_ == "ccomp" and not self._quote_between(tok, c)
+                 and (_is_verbish(c) or any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children))]
         if not comps:
             comps = [c for c in tok.children if c.dep_ in ("advcl", "xcomp", "dobj") and _marked(c, "that")]
         if not comps:
@@ -1429,6 +1473,10 @@ class _Extractor:
         verb belongs to the saying even when the parser hangs it on the clause ("The Pentagon
         said on Friday it would ...", "said in a statement it had ...")."""
         i = clause.left_edge.i
+        if i < cue.i < clause.i:
+            # "the bank, which the regulator said had broken the rules": the relative pronoun
+            # before the verb of saying is no part of what was said
+            return cue.i + 1
         if _marked(clause, "that") or i != cue.i + 1:
             return i
         for c in clause.lefts:
@@ -1474,7 +1522,8 @@ class _Extractor:
         it ("said his team had 'deserved' the win and praised the 'character' of his squad")."""
         j = clause.right_edge.i + 1
         for c in clause.rights:
-            if c.dep_ == "conj" and self._is_cue(c, governing=True) \
+            second_act = c.dep_ == "conj" or (c.dep_ == "advcl" and c.tag_ == "VBG")  # "..., warning that"
+            if second_act and self._is_cue(c, governing=True) \
                     and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children):
                 cut = c.left_edge.i
                 while cut > clause.i and (self.doc[cut - 1].dep_ == "cc" or self.doc[cut - 1].is_punct):
@@ -1522,13 +1571,14 @@ class _Extractor:
             i += 1
         while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space) and doc[j - 1].text not in ")]":
             j -= 1
-        if j - i < 3:
+        # at least a subject and its verb ("said profits rose")
+        if j - i < 2 or (j - i == 2 and not any(_is_verbish(t) for t in doc[i:j])):
             return None
         return i, j
 
     # -- main --------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
-        doc, text = self.doc, self.text
+        doc = self.doc
         quotes: list[_Quote] = []
         for span in self.spans:
             i, j = _token_range(doc, span.start, span.end)
@@ -1559,36 +1609,42 @@ class _Extractor:
             self._settle(q, previous, live)
             if q.keep:
                 previous = q
-        rows = []
         kept = [q for q in live if q.keep]
-        for q in kept:
-            rows.append(self._row(q.span.start, q.span.end, q.att, "direct"))
-        # reported speech
-        for ev in events:
-            att: Attribution = ev["att"]
-            if ev["content"] is None:
-                continue
-            if not att.found and not self._impersonal(ev["cue"]):
-                continue
-            i, j = ev["content"]
-            start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
-            # a quotation opened inside the clause is closed inside it too
-            inner = text[start:end]
-            if sum(inner.count(c) for c in _DOUBLE_MARKS) % 2 == 1:
-                m = re.match(r"[.,!?]?[\"”]", text[end:end + 2])
-                if m:
-                    end += m.end()
-            if self._quoted_share(start, end, kept) >= 0.8:
-                continue
-            if att.speaker_text.lower() in FIRST_PERSON:
-                continue
-            rows.append(self._row(start, end, att, "indirect"))
+        rows = [self._row(q.span.start, q.span.end, q.att, "direct") for q in kept]
+        rows += self._indirect_rows(events, kept)
         if not rows:
             return schema.empty("quotes")
         rows.sort(key=lambda r: (r["start"], r["kind"]))
         for n, r in enumerate(rows, 1):
             r["quote_id"] = f"{self.article_id}:q{n}"
         return schema.conform("quotes", pd.DataFrame(rows))
+
+    def _indirect_rows(self, events: list[dict], kept: list[_Quote]) -> list[dict]:
+        """Rows for reported speech: clauses with a speaker (or an impersonal "it was reported"),
+        not those that are (nearly) all direct quote ('warned that "..."')."""
+        doc, rows = self.doc, []
+        for ev in events:
+            att: Attribution = ev["att"]
+            if ev["content"] is None or (not att.found and not self._impersonal(ev["cue"])):
+                continue
+            if att.speaker_text.lower() in FIRST_PERSON:
+                continue
+            i, j = ev["content"]
+            start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+            end = self._close_inner_quote(start, end, kept)
+            if self._quoted_share(start, end, kept) < 0.8:
+                rows.append(self._row(start, end, att, "indirect"))
+        return rows
+
+    def _close_inner_quote(self, start: int, end: int, kept: list[_Quote]) -> int:
+        """A quotation opened inside the clause is closed inside it too: the clause ends after the
+        closing mark (and a full stop before it), double or single."""
+        for q in kept:
+            s = q.span
+            if start <= s.open_mark < end <= s.close_mark and s.close_mark - end <= 2 \
+                    and not self.text[end:s.close_mark].strip(".,!?"):
+                return s.close_mark + 1
+        return end
 
     def _own_cue(self, q: _Quote) -> None:
         """Attribution from a cue of the quote's own: one governing it, the clause before a
