@@ -1,0 +1,179 @@
+"""Cross-source quote matching at scale: the indexed `match_quotes` must equal the exhaustive
+comparison (a verbatim copy of the original quadratic implementation below) on small inputs.
+
+Behaviour only (no timing asserts). Run `python tests/test_compare_scale.py N` to time the indexed
+path against the reference on N synthetic articles."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "lib") not in sys.path:
+    sys.path.insert(0, str(ROOT / "lib"))
+
+from newsbook import compare, schema  # noqa: E402
+from newsbook.compare import quote_similarity, quote_word_weights  # noqa: E402
+
+
+def reference_match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.DataFrame:
+    """The original implementation, kept verbatim as the brute-force reference."""
+    if quotes is None or quotes.empty:
+        return schema.empty("quote_matches")
+    rows = quotes.reset_index(drop=True)
+    articles = list(dict.fromkeys(rows["article_id"]))
+    weights = quote_word_weights(rows["quote"])
+    found = []
+    for ai, art_a in enumerate(articles):
+        qa = rows[rows["article_id"] == art_a]
+        for art_b in articles[ai + 1:]:
+            qb = rows[rows["article_id"] == art_b]
+            scored = []
+            for ra in qa.itertuples(index=False):
+                for rb in qb.itertuples(index=False):
+                    sim = quote_similarity(ra.quote, rb.quote, weights)
+                    sa, sb = str(ra.speaker or ""), str(rb.speaker or "")
+                    if sa and sb and sa != sb:
+                        sim *= 0.8
+                    if sim >= min_similarity:
+                        scored.append((sim, ra, rb))
+            scored.sort(key=lambda t: (-t[0], t[1].start, t[2].start))
+            used_a, used_b = set(), set()
+            for sim, ra, rb in scored:
+                if ra.quote_id in used_a or rb.quote_id in used_b:
+                    continue
+                used_a.add(ra.quote_id)
+                used_b.add(rb.quote_id)
+                sa, sb = str(ra.speaker or ""), str(rb.speaker or "")
+                found.append({
+                    "article_id_a": art_a, "quote_id_a": ra.quote_id, "quote_a": ra.quote,
+                    "article_id_b": art_b, "quote_id_b": rb.quote_id, "quote_b": rb.quote,
+                    "speaker": sa if sa == sb else f"{sa or '?'} / {sb or '?'}",
+                    "similarity": round(float(sim), 4),
+                })
+    if not found:
+        return schema.empty("quote_matches")
+    out = pd.DataFrame(found).sort_values("similarity", ascending=False)
+    return schema.conform("quote_matches", out)
+
+
+_COMMON = ("government minister official people country police said would year week plan new "
+           "president report city state public party time work help need make").split()
+_FILLER = "the a we they it is are was will not to of and in on for that this our their".split()
+
+
+def _word(rng: random.Random, vocab: int) -> str:
+    # Zipf-like vocabulary: a few very common topic words, a long tail of rarer ones
+    if rng.random() < 0.25:
+        return rng.choice(_COMMON)
+    k = int(vocab ** rng.random())
+    return "w" + "".join(chr(97 + int(c)) for c in str(k))
+
+
+def synthetic_quotes(n_articles: int, *, seed: int = 0, per_article: int = 10, vocab: int = 20000,
+                     share: float = 0.35) -> pd.DataFrame:
+    """Articles quoting statements from a shared pool (verbatim, trimmed or paraphrased: words
+    dropped, replaced, reordered, contractions) besides quotes of their own; few speakers."""
+    rng = random.Random(seed)
+    pool = []
+    for _ in range(max(5, n_articles * per_article // 6)):
+        words = []
+        for _ in range(rng.randint(2, 22)):
+            words.append(rng.choice(_FILLER) if rng.random() < 0.35 else _word(rng, vocab))
+        pool.append((" ".join(words), f"Speaker {rng.randint(0, 40)}"))
+    rows = []
+    for a in range(n_articles):
+        start = 0
+        for q in range(rng.randint(1, 2 * per_article - 1)):
+            if rng.random() < share:
+                text, speaker = pool[rng.randrange(len(pool))]
+                words = text.split()
+                r = rng.random()
+                if r < 0.3 and len(words) > 4:  # trimmed
+                    i = rng.randint(0, len(words) // 3)
+                    words = words[i: i + rng.randint(3, len(words) - i)]
+                elif r < 0.6:  # paraphrased
+                    words = [(_word(rng, vocab) if rng.random() < 0.2 else w) for w in words
+                             if rng.random() > 0.15]
+                    if words and rng.random() < 0.3:
+                        i = rng.randrange(len(words))
+                        words = words[i:] + words[:i]
+                text = " ".join(words).replace(" will not ", " won't ") or "no"
+                if rng.random() < 0.3:
+                    text = text.capitalize() + "."
+                if rng.random() < 0.25:
+                    speaker = rng.choice(["", f"Speaker {rng.randint(0, 40)}"])
+            else:
+                text = " ".join(rng.choice(_FILLER) if rng.random() < 0.35 else _word(rng, vocab)
+                                for _ in range(rng.randint(1, 20)))
+                speaker = rng.choice(["", f"Speaker {rng.randint(0, 40)}"])
+            rows.append({"article_id": f"art{a:05d}", "quote_id": f"art{a:05d}-q{q}", "quote": text,
+                         "speaker": speaker or None, "start": start})
+            start += len(text) + rng.randint(5, 200)
+    return pd.DataFrame(rows)
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_indexed_equals_reference_random(seed):
+    quotes = synthetic_quotes(25 + 5 * seed, seed=seed, per_article=6, vocab=300 + 200 * seed)
+    for min_sim in (0.5, 0.6, 0.8):
+        new = compare.match_quotes(quotes, min_similarity=min_sim)
+        _same(new, reference_match_quotes(quotes, min_similarity=min_sim))
+    assert len(compare.match_quotes(quotes)) > 0
+
+
+def test_indexed_equals_reference_duplicates_and_edge_cases():
+    rows = [
+        ("a", "a1", "We will not go.", "Ann", 0), ("b", "b1", "we won't go", "Bob", 10),
+        ("b", "b2", "It is what it is", None, 40), ("c", "c1", "it is what it is", "", 5),
+        ("c", "c2", "We will not go", None, 3), ("d", "d1", "", None, 0),
+        ("d", "d2", "The minister said the plan would cut costs by half next year", "Ann", 7),
+        ("a", "a2", "the plan would cut costs by half next year, the minister said", "Ann", 90),
+        ("e", "e1", "plan would cut costs by half", float("nan"), 1),
+        ("e", "e2", "plan would cut costs by half", "Ann", 1),
+    ]
+    quotes = pd.DataFrame(rows, columns=["article_id", "quote_id", "quote", "speaker", "start"])
+    for min_sim in (0.3, 0.41, 0.5, 0.7, 1.0):
+        _same(compare.match_quotes(quotes, min_similarity=min_sim),
+              reference_match_quotes(quotes, min_similarity=min_sim))
+    assert compare.match_quotes(quotes.iloc[:0]).empty
+
+
+def test_common_words_only_quotes_still_match():
+    """Quotes made mostly of very common words keep those words in the candidate index."""
+    rng = random.Random(3)
+    rows = []
+    for a in range(120):  # the topic words are in every article: far above any df cut-off
+        rows.append({"article_id": f"x{a}", "quote_id": f"x{a}-0", "speaker": None, "start": 0,
+                     "quote": "the government minister said " + " ".join(rng.sample(_COMMON, 3))})
+    rows.append({"article_id": "y", "quote_id": "y-0", "speaker": None, "start": 0,
+                 "quote": "government minister official people country police"})
+    rows.append({"article_id": "z", "quote_id": "z-0", "speaker": None, "start": 0,
+                 "quote": "police country people official minister government said"})
+    quotes = pd.DataFrame(rows)
+    new = compare.match_quotes(quotes)
+    _same(new, reference_match_quotes(quotes))
+    assert ((new["quote_id_a"] == "y-0") & (new["quote_id_b"] == "z-0")).any()
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    quotes = synthetic_quotes(n)
+    t0 = time.perf_counter()
+    new = compare.match_quotes(quotes)
+    t1 = time.perf_counter()
+    print(f"{n} articles, {len(quotes)} quotes: indexed {t1 - t0:.2f}s, {len(new)} matches")
+    if len(sys.argv) > 2 and sys.argv[2] == "ref":
+        old = reference_match_quotes(quotes)
+        t2 = time.perf_counter()
+        print(f"reference {t2 - t1:.2f}s; ratio {(t2 - t1) / (t1 - t0):.1f}x; equal:", old.reset_index(drop=True).equals(new.reset_index(drop=True)))
