@@ -73,7 +73,11 @@ def quote_similarity(a: str, b: str, weights: dict[str, float] | None = None) ->
         return 0.0
     if na == nb:
         return 1.0
-    ca, cb = _content_stems(na), _content_stems(nb)
+    return _similarity_normalised(na, nb, _content_stems(na), _content_stems(nb), weights)
+
+
+def _similarity_normalised(na: str, nb: str, ca: set, cb: set, weights: dict[str, float] | None) -> float:
+    """quote_similarity of two different, non-empty normalised quotes with their content stems."""
     if not ca or not cb:
         return 0.0
     w = (lambda t: weights.get(t, 1.0)) if weights else (lambda t: 1.0)
@@ -285,7 +289,12 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
             bound = (0.6 * overlap + 0.4 + 1e-6) * min(1.0, min(len(ci), len(cj)) / _MIN_CONTENT_WORDS)
             if bound * (0.8 if disagree else 1.0) < floor:
                 continue
-        sim = quote_similarity(ra.quote, rb.quote, weights)
+        if not norms[i] or not norms[j]:
+            sim = 0.0
+        elif norms[i] == norms[j]:
+            sim = 1.0
+        else:  # = quote_similarity(ra.quote, rb.quote, weights), without normalising again
+            sim = _similarity_normalised(norms[i], norms[j], stems[i], stems[j], weights)
         if disagree:
             sim *= 0.8
         if sim >= min_similarity:
