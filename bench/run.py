@@ -16,7 +16,7 @@ Every verdict is a ratio of two timings (or two peak memories) taken here, on th
 Each measured command runs in its own process (timed end to end; peak RSS from wait4), with
 its own empty cache unless the step is about the cache. By default N = 1,000 articles and the
 memory check compares 100 with 1,000; --full compares 1,000 with 10,000 and renders the reports on
-10,000 articles (takes about half an hour on two cores). The figures go to
+10,000 articles (over an hour on two cores). The figures go to
 .cache/bench/results.json and, unless --no-record, into the results section of bench/README.md.
 
 The corpus is real English news when pip can fetch it (bench/corpora.py says from where and under

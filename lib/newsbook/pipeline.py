@@ -466,13 +466,17 @@ PRESENTATION_CODE = frozenset({"charts.py", "html.py", "report.py", "screenshots
                                "files.py"})
 
 
-def _code_digest() -> str:
+# The modules reading a corpus depends on (the read cache's code key).
+READING_CODE = ("corpus.py", "config.py", "schema.py", "errors.py")
+
+
+def _code_digest(names: Iterable[str] | None = None) -> str:
     """A digest of newsbook's code that can change a table: the assembled tables depend on more than
     the per-article extractors (corpus-wide resolution, comparisons, helpers they import), so every
-    module counts except the presentation ones."""
+    module counts except the presentation ones. `names`: only these modules."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
-        if path.name in PRESENTATION_CODE:
+        if path.name in PRESENTATION_CODE or (names is not None and path.name not in names):
             continue
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -490,7 +494,7 @@ class CorpusCache:
     """Corpus-level caches, one entry per corpus path (so they never grow with the number of runs):
 
     - the read corpus (articles and read errors), valid while no corpus file's path, size or
-      modification time changed and newsbook's code is the same;
+      modification time changed and the corpus reader's code (READING_CODE) is the same;
     - the assembled tables, valid for the same articles (content and metadata), read errors,
       corrections file, pipeline version and code.
     """
@@ -574,7 +578,7 @@ class CorpusCache:
 def cached_read(corpus=None, *, cache_dir: Path | None = CACHE_DIR) -> CorpusRead:
     """``newsbook.read_corpus(corpus)``, answered from the corpus cache when no file changed (what
     annotate reads with; cheap to call again for a large corpus, e.g. for a report's corpus hash)."""
-    return CorpusCache(cache_dir).read(corpus, _code_digest())
+    return CorpusCache(cache_dir).read(corpus, _code_digest(READING_CODE))
 
 
 def annotate(
@@ -604,7 +608,7 @@ def annotate(
     timings: dict[str, float] = {}
     code = _code_digest()
     corpus_cache = CorpusCache(cache_dir)
-    read = corpus_cache.read(corpus, code)
+    read = corpus_cache.read(corpus, _code_digest(READING_CODE))
     timings["read"] = time.perf_counter() - started
     version = pipeline_version()
     label = str(resolve_path(corpus))
