@@ -206,3 +206,9 @@ def test_missing_corpus_raises(tmp_path):
 def test_load_corpus_keeps_errors_in_attrs(messy_corpus):
     frame = corpus.load_corpus(messy_corpus)
     assert len(frame) == 1 and len(frame.attrs["errors"]) == 6
+
+
+def test_explicit_empty_title_keeps_the_body(tmp_path):
+    write(tmp_path, "a.md", "---\ntitle: ''\noutlet: Wire\n---\nThe first paragraph is body text.\n")
+    row = read_corpus(tmp_path).articles.iloc[0]
+    assert row.title == "" and row.text == "The first paragraph is body text."

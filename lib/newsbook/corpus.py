@@ -284,7 +284,7 @@ def read_plain(path: Path) -> list[RawArticle]:
     if front is not None:
         meta, body = front
         meta = _normalise_meta(meta)
-        if not meta.get("title"):
+        if "title" not in meta:  # an explicit empty title means: no title, not "read one from the body"
             header, body = split_header(body)
             meta = {**header, **meta}
     else:
