@@ -79,6 +79,17 @@ def _chunks(articles: list[dict], size: int) -> Iterator[list[dict]]:
         yield articles[start:start + size]
 
 
+def _chunk_rows(future, chunk, version: str):
+    """A finished chunk's rows; a chunk whose work raised becomes error rows (newsbook's own
+    errors, e.g. a worker on other code, still stop the run)."""
+    try:
+        return _checked(future.result(), version)
+    except NewsbookError:
+        raise
+    except Exception as exc:
+        return _failed(chunk, exc)
+
+
 def _failed(chunk: list[dict], exc: BaseException) -> list[Row]:
     reason = f"worker failed: {type(exc).__name__}: {exc}"
     log.error("a chunk of %d articles failed on its worker: %s", len(chunk), reason)
@@ -152,13 +163,7 @@ class ProcessEngine(Engine):
         while in_flight:
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             for future in done:
-                chunk = in_flight.pop(future)
-                try:
-                    rows = _checked(future.result(), version)
-                except NewsbookError:
-                    raise
-                except Exception as exc:
-                    rows = _failed(chunk, exc)
+                rows = _chunk_rows(future, in_flight.pop(future), version)
                 submit_next()
                 yield from rows
 
@@ -261,13 +266,7 @@ class DaskEngine(Engine):
                 break
         try:
             for future in pending:
-                chunk = in_flight.pop(future.key)
-                try:
-                    rows = _checked(future.result(), version)
-                except NewsbookError:
-                    raise
-                except Exception as exc:
-                    rows = _failed(chunk, exc)
+                rows = _chunk_rows(future, in_flight.pop(future.key), version)
                 future.release()
                 submit_next()
                 yield from rows
