@@ -357,6 +357,27 @@ def step_memory(res: Results, source: corpora.Corpora, small: int, big: int, big
     doc_mb = res.timings.get("doc_mb")
     detail = (f"({big_run.peak_mb:.0f} MB at {big:,} vs {low.peak_mb:.0f} MB at {small:,} articles: "
               f"+{per_article * 1000:.0f} MB per 1,000 articles{cut_short})")
+    bare_big = res.timings.get("bare_peak_mb") if big == res.n else None
+    if doc_mb and bare_big:
+        # spaCy's own peak grows too between 100 and 1,000 articles (its string store, the longest batch
+        # met so far), by as much as newsbook's tables; measured on bare nlp.pipe with the same texts, so
+        # that what is left is the memory newsbook adds per article.
+        print(f"    ... and bare spaCy nlp.pipe on the {small:,} articles, for spaCy's own growth ...", flush=True)
+        texts_small = cleaned_texts(corpus_small, WORK / f"texts-{small}.jsonl")
+        bare_low = measure([PYTHON, str(HERE / "bare_spacy.py"), str(texts_small)], child_env()).check()
+        if bare_low.ok:
+            ours = (big_run.peak_mb - bare_big) - (low.peak_mb - bare_low.peak_mb)
+            share = ours / max(1, big - small) / doc_mb
+            res.timings.update(bare_small_peak_mb=bare_low.peak_mb)
+            res.add(Check(f"memory newsbook adds per article beyond bare spaCy, {small:,} -> {big:,} articles",
+                          f"{share:.1%} of a Doc", "<= 10% of a parsed Doc", share <= 0.10,
+                          f"(newsbook's peak above bare nlp.pipe: {low.peak_mb - bare_low.peak_mb:.0f} MB at "
+                          f"{small:,}, {big_run.peak_mb - bare_big:.0f} MB at {big:,} articles; bare spaCy alone "
+                          f"grows {bare_low.peak_mb:.0f} -> {bare_big:.0f} MB)"))
+            res.add(Check(f"peak memory growth per article, {small:,} -> {big:,} articles, spaCy's own included",
+                          f"{per_article / doc_mb:.1%} of a Doc", "(information)", None, detail.strip("()")))
+            res.add(Check(f"peak memory, {big:,} vs {small:,} articles", f"{growth:.2f}", "(information)", None))
+            return out_small
     if doc_mb:
         # Streaming means memory grows by the tables an article adds, not by its parsed Doc: the growth
         # per article must stay under a tenth of what one parsed Doc holds (measured in step 1).

@@ -177,3 +177,96 @@ if __name__ == "__main__":
         old = reference_match_quotes(quotes)
         t2 = time.perf_counter()
         print(f"reference {t2 - t1:.2f}s; ratio {(t2 - t1) / (t1 - t0):.1f}x; equal:", old.reset_index(drop=True).equals(new.reset_index(drop=True)))
+
+
+# --- corpus-wide actors: the indexed resolution equals the direct one ---------------------------------
+
+from newsbook import actors  # noqa: E402
+
+
+def _synthetic_mentions(n_articles: int, seed: int = 0) -> pd.DataFrame:
+    """Mentions of people (full names, surnames, middle initials), organisations (full names,
+    acronyms, short forms, names sharing words) and places, some after a place preposition."""
+    rng = random.Random(seed)
+    firsts = ["Anna", "John", "Maria", "Li", "Omar", "Sara", "Peter", "Ngozi"]
+    lasts = ["Smith", "Okafor", "Chen", "Garcia", "Novak", "Silva", "Khan", "Berg"]
+    orgs = ["European Union", "Department of Justice", "Bank of Korea", "World Health Organization",
+            "US Senate", "National Health Service", "NHS England", "Food and Drug Administration",
+            "U.S. Food and Drug Administration", "Kenya Medical Research Institute", "Live Nation Entertainment",
+            "Federal Reserve", "House of Representatives", "US House of Representatives", "Senate",
+            "International Monetary Fund", "Democratic Party", "Labour Party", "Party"]
+    shorts = ["EU", "DoJ", "BoK", "BK", "WHO", "NHS", "FDA", "KEMRI", "IMF", "Congress", "Senate", "Fed",
+              "Live Nation", "DP", "UN", "US", "ECB"]
+    places = ["Paris", "Kenya", "Smith", "Chen", "Seoul", "Berlin"]
+    rows = []
+    for a in range(n_articles):
+        for m in range(rng.randint(3, 25)):
+            r = rng.random()
+            if r < 0.35:
+                first, last = rng.choice(firsts), rng.choice(lasts)
+                name = rng.choice([f"{first} {last}", last, f"{first} J. {last}", f"{first} {last}"])
+                kind = actors.PERSON if rng.random() < 0.9 else actors.PLACE
+            elif r < 0.7:
+                name = rng.choice(orgs + shorts)
+                kind = actors.ORG if rng.random() < 0.85 else rng.choice([actors.PERSON, actors.PLACE])
+            else:
+                name = rng.choice(places)
+                kind = actors.PLACE if rng.random() < 0.8 else actors.PERSON
+            before = rng.choice(["Officials said ", "He flew in ", "from  ", "Talks at\n", "", "within "])
+            rows.append({"article_id": f"a{a}", "actor": name, "kind": kind, "text": name.upper() if rng.random() < 0.1 else name,
+                         "start": len(before) + 100 * m, "end": len(before) + 100 * m + len(name),
+                         "sentence": before + name + " spoke.", "sentence_index": m, "sentence_start": 100 * m,
+                         "sentence_end": 100 * m + len(before) + len(name) + 7,
+                         "how": rng.choice(["name", "name", "surname", "alias"])})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_indexed_corpus_resolution_equals_direct(seed):
+    mentions = _synthetic_mentions(40 + 20 * seed, seed=seed)
+    local = actors._local_actors(mentions)
+    assert actors._corpus_canonical_indexed(local, mentions) == actors.corpus_canonical(local, mentions)
+    assert actors._locative_names_fast(mentions) == actors._locative_names(mentions)
+    assert actors._corpus_kinds_fast(mentions) == actors.corpus_kinds(mentions)
+
+
+def test_locative_tail_search_equals_full_search():
+    rng = random.Random(7)
+    pieces = ["in", "at", "from", "towards", "outside", "xin", "IN", "To", " ", "\n", "\t", "ſ", "across", "Near"]
+    rows = []
+    for k in range(3000):
+        before = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 8)))
+        rows.append({"sentence": before + "X", "start": len(before), "sentence_start": 0, "actor": f"a{k}"})
+    frame = pd.DataFrame(rows)
+    assert actors._locative_names_fast(frame) == actors._locative_names(frame)
+
+
+def reference_actors_table(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """The original actors_table (a Python mode and loop per group), kept as the reference."""
+    if mentions.empty:
+        return schema.empty("actors")
+    ordered = mentions.sort_values(["article_id", "start"])
+    table = (ordered.groupby(["article_id", "actor"], sort=False)
+             .agg(kind=("kind", lambda s: s.mode().iloc[0]), mentions=("start", "size"),
+                  first_sentence=("sentence_index", "min"), first_start=("start", "min"))
+             .reset_index())
+    spoken = quotes[quotes["speaker"].fillna("") != ""]
+    quoted_words = {}
+    for (article, speaker), group in spoken.groupby(["article_id", "speaker"]):
+        direct = group[group["kind"] == "direct"] if "kind" in group else group
+        quoted_words[(article, speaker)] = int(direct["words"].sum()) if "words" in group else 0
+    keys = list(zip(table["article_id"], table["actor"]))
+    table["quoted"] = [k in quoted_words for k in keys]
+    table["quoted_words"] = [int(quoted_words.get(k, 0)) for k in keys]
+    table = table.sort_values(["article_id", "first_start"])
+    return schema.conform("actors", table)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_actors_table_equals_reference(seed):
+    mentions, _, _ = actors.resolve_corpus(_synthetic_mentions(60, seed=seed))
+    rng = random.Random(seed)
+    quotes = pd.DataFrame([{"article_id": f"a{rng.randrange(60)}", "speaker": rng.choice(
+        ["", None, *mentions["actor"].unique()[:30]]), "kind": rng.choice(["direct", "reported"]),
+        "words": rng.randint(1, 40)} for _ in range(400)])
+    _same(actors.actors_table(mentions, quotes), reference_actors_table(mentions, quotes))

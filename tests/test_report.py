@@ -278,7 +278,7 @@ def test_annotated_articles_view_lists_only_requested_articles(seed_annotations)
     assert view._repr_html_() == str(view)
     assert "Quotes by speaker" in view and "Actor mentions" in view and "Figures" in view
     full = nbhtml.annotated_articles(seed_annotations, limit=1)
-    assert "Showing 1 of 2 articles" in full
+    assert "Showing the first 1 of 2 articles" in full and "<code>articles</code> parameter" in full
 
 
 # --- running notebooks -----------------------------------------------------------------------
@@ -453,3 +453,138 @@ def test_links_point_to_the_other_reports():
     for name in others:
         assert f'href="{name}.html"' in links
     assert 'href="overview.html"' not in links and 'href="index.html"' in links
+
+
+# --- large corpora: capped tables, reused quote matches ----------------------------------------
+
+
+def test_table_above_the_cap_says_so_and_writes_the_complete_csv(tmp_path, monkeypatch):
+    monkeypatch.setenv(report.TABLES_ENV, str(tmp_path / "staging"))
+    monkeypatch.setenv(report.REPORT_NAME_ENV, "demo")
+    frame = pd.DataFrame({"n": range(450), "text": [f"<script>x{i}</script> & <b>bold</b>" for i in range(450)]})
+    shown = report.table(frame, "big table", max_rows=100, sort_by="n", what="quotes")
+    page = shown._repr_html_()
+    assert "Showing the 100 largest (by n) of 450 quotes." in page
+    assert 'href="tables/demo/big-table.csv"' in page
+    assert "<script>" not in page and "<b>" not in page and "&lt;script&gt;x449" in page
+    assert page.count("<tr") == 101  # header + 100 rows, the largest n first
+    assert page.index("x449") < page.index("x350") and "x349<" not in page
+    written = pd.read_csv(tmp_path / "staging" / "big-table.csv")
+    pd.testing.assert_frame_equal(written, frame)  # complete, in the table's own order
+    assert len(shown) == 450 and "full table" in repr(shown)
+
+    long = report.table(pd.DataFrame({"sources": ["; ".join(f"source {i}" for i in range(500)), "short"]}),
+                        "long cells", max_chars=50)
+    assert "Showing all 2 rows. 1 cell longer than 50 characters is cut short" in long._repr_html_()
+    assert "source 499" not in long._repr_html_() and " …" in long._repr_html_()
+    assert "source 499" in (tmp_path / "staging" / "long-cells.csv").read_text()
+
+    small = report.table(frame.head(20), "small", max_rows=100)
+    assert "Showing" not in small._repr_html_() and small._repr_html_().count("<tr") == 21
+    assert not (tmp_path / "staging" / "small.csv").exists()
+
+
+def test_styled_capped_table_stays_escaped(tmp_path, monkeypatch):
+    from newsbook import figures
+
+    monkeypatch.setenv(report.TABLES_ENV, str(tmp_path))
+    frame = pd.DataFrame({"status": ["conflict", "agreed", "single"] * 100, "value": [1.5] * 300,
+                          "note": ['<img src=x onerror="alert(1)">'] * 300})
+    page = report.table(frame, "styled", max_rows=30, order="as given", style=figures.style_agreement)._repr_html_()
+    assert "Showing the first 30 (as given) of 300 rows." in page
+    assert "<img" not in page and "&lt;img" in page
+
+
+def test_capped_table_is_published_with_the_report(tmp_path):
+    path = _write_notebook(
+        tmp_path / "big.ipynb", 'corpus = "seeds"\nrows = 300',
+        "import pandas as pd\nfrom newsbook import report\n"
+        "frame = pd.DataFrame({'n': range(rows), 'text': ['<script>window.nbxss = 9</script>'] * rows})",
+        "report.table(frame, 'numbers', max_rows=50, sort_by='n')")
+    out = tmp_path / "out"
+    report.run_reports([str(path)], out_dir=out, quiet=True, jobs=1)
+    page = (out / "reports" / "big.html").read_text()
+    csv = out / "reports" / "tables" / "big" / "numbers.csv"
+    assert "Showing the 50 largest (by n) of 300 rows." in page and 'href="tables/big/numbers.csv"' in page
+    assert "<script>window.nbxss" not in page
+    assert len(pd.read_csv(csv)) == 300
+    assert not list((out / "reports").glob(".tables-*"))  # the staging folder is gone
+    # A smaller table next time: no cap, and the stale CSV is removed with the new report.
+    report.run_reports([str(path)], parameters={"rows": "10"}, out_dir=out, quiet=True, jobs=1)
+    assert not csv.exists() and "Showing" not in (out / "reports" / "big.html").read_text()
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    cols = ["article_id_a", "quote_id_a", "article_id_b", "quote_id_b", "speaker", "similarity"]
+    return frame[cols].sort_values(cols).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_reused_quote_matches_equal_recomputing(seed):
+    import types
+
+    from newsbook import compare
+    from tests.test_compare_scale import synthetic_quotes
+
+    quotes = synthetic_quotes(60, seed=seed)
+    built = compare.match_quotes(quotes)  # what the pipeline stores, at the default threshold
+    ann = types.SimpleNamespace(quotes=quotes, quote_matches=built)
+    assert len(built) > 20
+    thresholds = [0.5, 0.5001, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0]
+    thresholds += sorted(set(round(float(s), 4) for s in built["similarity"].head(8)))  # on a stored score
+    for t in thresholds + [0.45]:  # 0.45 is below the stored threshold: recomputed
+        pd.testing.assert_frame_equal(_canonical(report.quote_matches(ann, t)),
+                                      _canonical(compare.match_quotes(quotes, min_similarity=t)), obj=str(t))
+    assert report.quote_matches(ann, 0.99)["similarity"].min() >= 0.99
+
+
+def test_reused_quote_matches_on_the_seeds(seed_annotations):
+    from newsbook import compare
+
+    for t in (0.5, 0.6, 0.8):
+        pd.testing.assert_frame_equal(_canonical(report.quote_matches(seed_annotations, t)),
+                                      _canonical(compare.match_quotes(seed_annotations.quotes, min_similarity=t)))
+
+
+def test_agreement_table_with_many_sources_has_one_statement_column(seed_annotations):
+    from newsbook import charts
+
+    ann = seed_annotations
+    wide = charts.agreement_table(ann.figure_matches, ann.figures, ann.articles, kinds="all")
+    compact = charts.agreement_table(ann.figure_matches, ann.figures, ann.articles, kinds="all",
+                                     max_source_columns=1)
+    assert len(wide) == len(compact) == len(ann.figure_matches)
+    assert "stated as" in compact.columns and "stated as" not in wide.columns
+    assert list(compact["status"]) == list(wide["status"])  # both: conflicts, agreements, single
+    rank = compact["status"].map(charts.STATUS_ORDER)
+    assert rank.is_monotonic_increasing
+
+
+def test_saved_annotations_are_loaded_without_annotating(tmp_path, seed_annotations):
+    folder = seed_annotations.save(tmp_path / "tables")
+    loaded = report.load_annotations("no-such-corpus", str(folder))
+    pd.testing.assert_frame_equal(loaded.quotes, seed_annotations.quotes, check_dtype=False)
+    info = report._corpus_info("seeds", {}, str(folder))
+    assert info["articles"] == list(SEED_IDS)
+    from newsbook.pipeline import corpus_hash
+
+    assert info["content_hash"] == corpus_hash(seed_annotations.articles) == report._corpus_hash(
+        seed_annotations.articles)
+    from newsbook.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="no saved annotations"):
+        report.load_annotations("seeds", str(tmp_path))
+
+
+def test_parallel_run_reports_each_failure_and_writes_the_rest(tmp_path):
+    good = _write_notebook(tmp_path / "good.ipynb", "n = 1", "print('good', n + 1)")
+    bad = _write_notebook(tmp_path / "bad.ipynb", "n = 1", "x = 2", "raise ValueError('parallel boom')")
+    out = tmp_path / "out"
+    with pytest.raises(NotebookFailed) as err:
+        report.run_reports([str(bad), str(good)], out_dir=out, quiet=True, jobs=2)
+    assert err.value.notebook == "bad" and err.value.cell.startswith("4 ") and "parallel boom" in str(err.value)
+    assert "good 2" in (out / "reports" / "good.html").read_text()
+    assert not (out / "reports" / "bad.html").exists() and (out / "notebooks" / "bad.failed.ipynb").exists()
+    index = json.loads((out / "reports" / "index.json").read_text())["reports"]
+    assert "parallel boom" in index["bad"]["last_failure"]["detail"] and index["good"]["html"] == "good.html"
+    assert not list((out / "reports").glob(".tables-*")) and not list((out / "notebooks").glob(".*running*"))

@@ -4,16 +4,42 @@ Charts aggregate before they draw, so a large annotation set never hits Altair's
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
+from .report import fast_jsonschema as _fast_jsonschema
+
+_fast_jsonschema()  # altair imports jsonschema: without a slow optional package (see there)
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+# A chart draws at most this many sources (articles) as their own colour / bar; the others are
+# pooled as "(other N sources)", and the title says so.  Ten is what a categorical palette holds.
+MAX_SOURCES = 10
+
+
+def _pool_sources(data: pd.DataFrame, keys: list[str], aggs: dict, *, weight: str | None,
+                  max_sources: int = MAX_SOURCES) -> tuple[pd.DataFrame, str]:
+    """`data` with only its `max_sources` largest sources (by the sum of `weight`, or by rows) kept
+    by name, the rest pooled into one "(other N sources)" source and re-aggregated over `keys` with
+    `aggs` (named aggregations).  Returns (data, a note for the chart title, "" if nothing pooled)."""
+    if data.empty or data["source"].nunique() <= max_sources:
+        return data, ""
+    sizes = data.groupby("source")[weight].sum() if weight else data["source"].value_counts()
+    keep = set(sizes.sort_values(ascending=False, kind="stable").index[:max_sources])
+    others = data["source"].nunique() - len(keep)
+    label = f"(other {others:,} sources)"
+    pooled = data.assign(source=data["source"].where(data["source"].isin(keep), label))
+    pooled = pooled.groupby(keys, as_index=False, sort=False).agg(**aggs)
+    return pooled, f" ({max_sources} largest sources shown, {others:,} more pooled)"
+
 
 # --- actors ------------------------------------------------------------------------------------
 
 
 def actor_mentions_chart(data: pd.DataFrame) -> alt.Chart:
     """Bars: mentions per actor and source (`actors.mentions_by_source` output), most mentioned on top."""
+    data, note = _pool_sources(data, ["actor", "kind", "source"], {"mentions": ("mentions", "sum")},
+                               weight="mentions")
     order = data.groupby("actor")["mentions"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
-    return (alt.Chart(data, title="Mentions per actor and source")
+    return (alt.Chart(data, title="Mentions per actor and source" + note)
             .mark_bar()
             .encode(y=alt.Y("actor:N", sort=order, title=None),
                     yOffset=alt.YOffset("source:N"),
@@ -26,8 +52,11 @@ def actor_mentions_chart(data: pd.DataFrame) -> alt.Chart:
 def actor_prominence_chart(data: pd.DataFrame) -> alt.Chart:
     """Dots: the sentence where each source first names each actor (`actors.prominence` output);
     further left is earlier, a bigger dot is more mentions."""
+    data, note = _pool_sources(data, ["actor", "kind", "source"], {"first_sentence": ("first_sentence", "min"),
+                                                                  "mentions": ("mentions", "sum")},
+                               weight="mentions")
     order = data.groupby("actor")["first_sentence"].min().sort_values().index.tolist() if len(data) else []
-    return (alt.Chart(data, title="How early each source first names each actor")
+    return (alt.Chart(data, title="How early each source first names each actor" + note)
             .mark_circle(opacity=0.8)
             .encode(y=alt.Y("actor:N", sort=order, title=None),
                     x=alt.X("first_sentence:Q", title="sentence of first mention (0 = first sentence)",
@@ -70,10 +99,12 @@ def _quote_sources(frame: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Ser
 
 
 def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
-                       kinds: tuple[str, ...] = ("direct", "indirect"), top: int = 15) -> alt.Chart:
+                       kinds: tuple[str, ...] = ("direct", "indirect"), top: int = 15,
+                       max_sources: int = MAX_SOURCES) -> alt.Chart:
     """Grouped bars: number of quotes per speaker (the `top` most quoted) and source, direct and
-    reported speech stacked."""
+    reported speech stacked (the `max_sources` sources quoting them most; the rest pooled)."""
     q = quotes[quotes["kind"].isin(kinds)] if len(quotes) else quotes
+    note = ""
     if len(q) == 0:
         data = pd.DataFrame({"speaker": pd.Series(dtype=str), "source": pd.Series(dtype=str),
                              "kind": pd.Series(dtype=str), "quotes": pd.Series(dtype="int64")})
@@ -83,9 +114,11 @@ def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = Non
         keep = q["speaker"].value_counts().head(top).index
         data = (q[q["speaker"].isin(keep)].groupby(["speaker", "source", "kind"], as_index=False)
                 .size().rename(columns={"size": "quotes"}))
+        data, note = _pool_sources(data, ["speaker", "source", "kind"], {"quotes": ("quotes", "sum")},
+                                   weight="quotes", max_sources=max_sources)
     order = (data.groupby("speaker")["quotes"].sum().sort_values(ascending=False).index.tolist()
              if len(data) else [])
-    return (alt.Chart(data, title="Quotes per speaker and source")
+    return (alt.Chart(data, title="Quotes per speaker and source" + note)
             .mark_bar()
             .encode(y=alt.Y("speaker:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
                     yOffset=alt.YOffset("source:N"),
@@ -98,9 +131,16 @@ def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = Non
             .properties(width=420))
 
 
-def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None, *, top: int = 10) -> alt.Chart:
+def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None, *, top: int = 10,
+                      max_sources: int = 20) -> alt.Chart:
     """Stacked bars, one per source: each speaker's share of the source's quoted words
-    (`quotes.voice_share` table). Speakers beyond the `top` most quoted are pooled as 'others'."""
+    (`quotes.voice_share` table). Speakers beyond the `top` most quoted are pooled as 'others';
+    only the `max_sources` sources with the most quoted words get a bar (the title says so)."""
+    title = "Share of quoted words per speaker"
+    if len(share) and share["article_id"].nunique() > max_sources:
+        words = share.groupby("article_id")["words"].sum().sort_values(ascending=False, kind="stable")
+        title += f" (the {max_sources} of {len(words):,} sources with the most quoted words)"
+        share = share[share["article_id"].isin(set(words.index[:max_sources]))]
     if len(share) == 0:
         data = pd.DataFrame({"source": pd.Series(dtype=str), "speaker": pd.Series(dtype=str),
                              "words": pd.Series(dtype="int64"), "share": pd.Series(dtype=float),
@@ -111,7 +151,7 @@ def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None,
                             source=_quote_sources(share, articles))
         data = data.groupby(["source", "speaker"], as_index=False).agg(
             words=("words", "sum"), share=("share", "sum"), quotes=("quotes", "sum"))
-    return (alt.Chart(data, title="Share of quoted words per speaker")
+    return (alt.Chart(data, title=title)
             .mark_bar()
             .encode(y=alt.Y("source:N", title=None, axis=alt.Axis(labelLimit=320)),
                     x=alt.X("share:Q", title="share of the source's quoted words", stack="normalize",
@@ -127,9 +167,12 @@ def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None,
 
 
 def figures_per_source_chart(data: pd.DataFrame) -> alt.Chart:
-    """Stacked bars: figures per source, by kind (`figures.figures_by_source` table)."""
+    """Stacked bars: figures per source, by kind (`figures.figures_by_source` table); beyond 20
+    sources the rest are pooled into one bar."""
+    data, note = _pool_sources(data, ["source", "kind"], {"figures": ("figures", "sum")}, weight="figures",
+                               max_sources=20)
     order = data.groupby("source")["figures"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
-    return (alt.Chart(data, title="Figures per source")
+    return (alt.Chart(data, title="Figures per source" + note)
             .mark_bar()
             .encode(y=alt.Y("source:N", sort=order, title=None),
                     x=alt.X("figures:Q", title="figures", axis=alt.Axis(tickMinStep=1), stack="zero"),
@@ -142,7 +185,19 @@ def figure_values_chart(data: pd.DataFrame) -> alt.Chart:
     """One row per counted noun, one dot per figure at its value (log scale), coloured by source: the
     sources agree where their dots coincide (`figures.values_by_noun` table)."""
     positive = data[data["value"] > 0] if len(data) else data
-    return (alt.Chart(positive, title="What each source counts, and how many")
+    title = "What each source counts, and how many"
+    if len(positive) and positive["source"].nunique() > MAX_SOURCES:
+        # one dot per noun, source, kind and value; sources beyond the largest pooled
+        positive = positive.assign(figures=1)
+        positive, note = _pool_sources(positive, ["noun", "source", "kind", "value"],
+                                       {"figure": ("figure", "first"), "sentence": ("sentence", "first"),
+                                        "figures": ("figures", "sum")}, weight="figures")
+        title += note
+        if len(positive) > MAX_CHART_ROWS:
+            total = len(positive)
+            positive = positive.sort_values("figures", ascending=False, kind="stable").head(MAX_CHART_ROWS)
+            title += f"; the {MAX_CHART_ROWS:,} most stated of {total:,} values"
+    return (alt.Chart(chart_ready(positive, what="figure values"), title=title)
             .mark_point(filled=True, size=90, opacity=0.75)
             .encode(y=alt.Y("noun:N", title=None),
                     x=alt.X("value:Q", title="value (log scale)", scale=alt.Scale(type="log")),
@@ -333,3 +388,65 @@ def histogram(frame: pd.DataFrame, column: str, *, bins: int = 40, by: str | Non
     keys = ["bin_start", "bin_end", *([by] if by else [])]
     out = data.groupby(keys, observed=True).size().reset_index(name="count")
     return chart_ready(out, max_rows=max_rows, what=f"{column} histogram")
+
+
+# --- tables for large corpora ------------------------------------------------------------------
+
+STATUS_ORDER = {"conflict": 0, "agreed": 1, "single": 2}
+
+
+def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                    kinds=None, max_source_columns: int = 8) -> pd.DataFrame:
+    """The figure agreement table for a report.  Up to `max_source_columns` sources: exactly
+    `figures.agreement_table` (one column per source).  More sources: one row per group with a
+    single "stated as" column ("source: how it states it · ..."), since a column per article would
+    make thousands of mostly empty columns; rows ordered conflicts first, then agreements, then
+    single-source figures, most sources first."""
+    from . import figures as _figures
+
+    kinds = _figures.as_kinds(kinds)
+    n_sources = figures["article_id"].nunique() if len(figures) else 0
+    if n_sources <= max_source_columns:
+        return _by_status(_figures.agreement_table(matches, figures, articles, kinds=kinds))
+    base = ["status", "kind", "value", "noun", "n_articles"]
+    m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
+    if len(m) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in base + ["stated as", "note"]})
+    m = m.reset_index(drop=True)
+    ids = m["figure_ids"].astype(str).str.split(";").rename("figure_id")
+    long = ids.explode().reset_index().rename(columns={"index": "group"})
+    f = figures[["figure_id", "article_id", "text", "noun_phrase", "noun"]].assign(
+        source=_figures._sources(figures, articles))
+    long = long.merge(f, on="figure_id", how="inner", sort=False)
+    phrase = long["noun_phrase"].fillna("").astype(str)
+    phrase = phrase.where(phrase != "", long["noun"].fillna("").astype(str))
+    long["stated"] = long["source"] + ": " + (long["text"].fillna("").astype(str) + " " + phrase).str.strip()
+    stated = long.groupby("group", sort=False)["stated"].agg(" · ".join)
+    out = m[base].copy()
+    out["stated as"] = out.index.map(stated).fillna("")
+    out["note"] = m["note"]
+    return _by_status(out)
+
+
+def _by_status(table: pd.DataFrame) -> pd.DataFrame:
+    """Conflicts first, then agreements, then single-source figures; most sources first."""
+    if table.empty:
+        return table
+    rank = table["status"].map(STATUS_ORDER).fillna(len(STATUS_ORDER))
+    out = table.assign(_rank=rank).sort_values(["_rank", "n_articles"], ascending=[True, False], kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)
+
+
+def link_methods(mentions: pd.DataFrame, kinds) -> pd.DataFrame:
+    """How each actor's mentions were linked: one row per actor, one column per `how` (name,
+    surname, role, alias, correction) and the total; most mentioned actors first."""
+    from . import actors as _actors
+
+    m = mentions[mentions["kind"].isin(_actors.as_kinds(kinds))] if len(mentions) else mentions
+    if len(m) == 0:
+        return pd.DataFrame({"actor": pd.Series(dtype=object), "mentions": pd.Series(dtype="int64")})
+    table = m.groupby(["actor", "how"]).size().unstack(fill_value=0)
+    table.columns = [str(c) for c in table.columns]
+    table.insert(0, "mentions", table.sum(axis=1))
+    table = table.reset_index().sort_values(["mentions", "actor"], ascending=[False, True], kind="stable")
+    return table.reset_index(drop=True)

@@ -43,8 +43,10 @@ def _report(args: argparse.Namespace) -> int:
     from .report import run_reports
 
     parameters = {key: value for key, value in (args.parameters or [])}
+    if args.annotations:
+        parameters["annotations"] = args.annotations
     paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters,
-                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet)
+                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs)
     if not args.quiet:
         for path in paths:
             print(path)
@@ -71,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="run notebooks with papermill and render them to HTML")
     p.add_argument("names", nargs="*", help="notebooks to run (default: all)")
     p.add_argument("--corpus", default=None, help="corpus folder or file (default: seeds/)")
+    p.add_argument("--annotations", default=None, metavar="DIR",
+                   help="report on the tables saved by `newsbook annotate --out DIR` instead of annotating "
+                        "the corpus (the same as -p annotations DIR)")
+    p.add_argument("-j", "--parallel", "--jobs", dest="jobs", type=int, default=None, metavar="N",
+                   help="run N notebooks at a time, each in its own process (default: 2 on 2 or more cores; "
+                        "1 runs them one after the other); the reports are the same")
     p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
                    help="override a notebook parameter (repeatable)")
     p.add_argument("--out", default=None, help="output folder (default: outputs/)")

@@ -10,6 +10,7 @@ from . import schema
 # --- quotes (owned by the quotes work) -------------------------------------------------------
 
 
+import functools as _functools
 import re as _re
 
 from rapidfuzz import fuzz as _fuzz
@@ -24,13 +25,21 @@ _QUOTE_WORD = _re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MIN_CONTENT_WORDS = 5  # shorter quotes need near-identity to count as the same statement
 
 
+_CONTRACTION_RES = tuple((_re.compile(p), r) for p, r in _CONTRACTIONS)
+_CANNOT = _CONTRACTION_RES[-1]
+
+
 def _normalise_quote(text: str) -> str:
     text = str(text).lower().replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
-    for pattern, repl in _CONTRACTIONS:
-        text = _re.sub(pattern, repl, text)
+    if "'" in text:
+        for pattern, repl in _CONTRACTION_RES:
+            text = pattern.sub(repl, text)
+    elif "cannot" in text:  # every other contraction needs an apostrophe, and none writes one
+        text = _CANNOT[0].sub(_CANNOT[1], text)
     return " ".join(_QUOTE_WORD.findall(text))
 
 
+@_functools.lru_cache(maxsize=1 << 17)  # pure; a corpus' quotes repeat the same words many times
 def _stem(word: str) -> str:
     """A light stemmer: change/changes/changed/changing -> chang; waited -> wait."""
     if len(word) <= 3 or word[0].isdigit():
@@ -76,8 +85,14 @@ def quote_similarity(a: str, b: str, weights: dict[str, float] | None = None) ->
     return _similarity_normalised(na, nb, _content_stems(na), _content_stems(nb), weights)
 
 
-def _similarity_normalised(na: str, nb: str, ca: set, cb: set, weights: dict[str, float] | None) -> float:
-    """quote_similarity of two different, non-empty normalised quotes with their content stems."""
+def _similarity_normalised(na: str, nb: str, ca: set, cb: set, weights: dict[str, float] | None,
+                           reach: float = 0.0) -> float:
+    """quote_similarity of two different, non-empty normalised quotes with their content stems.
+
+    `reach`: a caller that keeps only scores >= reach (before rounding) gets 0.0 instead of a score
+    that cannot reach it whatever the window similarity (rapidfuzz partial_ratio, the costliest
+    part on long quotes), which is then not computed. (partial_ratio's own score_cutoff is not used:
+    it can change the ratio it returns in the last decimal.)"""
     if not ca or not cb:
         return 0.0
     w = (lambda t: weights.get(t, 1.0)) if weights else (lambda t: 1.0)
@@ -85,9 +100,14 @@ def _similarity_normalised(na: str, nb: str, ca: set, cb: set, weights: dict[str
     overlap = shared / max(1e-9, min(sum(w(t) for t in ca), sum(w(t) for t in cb)))
     shorter, longer = (na, nb) if len(na) <= len(nb) else (nb, na)
     token_set = _rescale(_fuzz.token_set_ratio(na, nb) / 100)
-    window = _rescale(_fuzz.partial_ratio(shorter, longer) / 100) if len(shorter) >= 12 else 0.0
-    score = 0.6 * min(1.0, overlap) + 0.2 * token_set + 0.2 * window
     n = min(len(ca), len(cb))
+    base = 0.6 * min(1.0, overlap) + 0.2 * token_set
+    if reach > 0:  # the raw partial ratio that 0.2 * window must at least add
+        cutoff = 50 + 50 * ((reach / min(1.0, n / _MIN_CONTENT_WORDS) - base) / 0.2) - 0.01
+        if cutoff > 100 or len(shorter) < 12 and cutoff > 50:
+            return 0.0  # below reach whatever the window similarity
+    window = _rescale(_fuzz.partial_ratio(shorter, longer) / 100) if len(shorter) >= 12 else 0.0
+    score = base + 0.2 * window
     if n < _MIN_CONTENT_WORDS:
         score *= n / _MIN_CONTENT_WORDS
     return round(float(min(1.0, score)), 4)
@@ -95,14 +115,18 @@ def _similarity_normalised(na: str, nb: str, ca: set, cb: set, weights: dict[str
 
 def quote_word_weights(texts) -> dict[str, float]:
     """Inverse document frequency of content stems over a set of quotes (smoothed, >= 0.2)."""
+    return _stem_weights([_content_stems(_normalise_quote(str(t))) for t in texts])
+
+
+def _stem_weights(stem_sets: list) -> dict[str, float]:
+    """quote_word_weights from the quotes' content stems (match_quotes has them already)."""
     import math
 
-    texts = [str(t) for t in texts]
     df: dict[str, int] = {}
-    for t in texts:
-        for stem in _content_stems(_normalise_quote(t)):
+    for stems in stem_sets:
+        for stem in stems:
             df[stem] = df.get(stem, 0) + 1
-    n = len(texts)
+    n = len(stem_sets)
     return {stem: max(0.2, math.log((n + 1) / (d + 0.5))) for stem, d in df.items()}
 
 
@@ -167,8 +191,10 @@ def _match_quotes_exhaustive(quotes: pd.DataFrame, *, min_similarity: float = 0.
 _BOUND_MARGIN = 1e-4
 
 
-def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: float):
-    """Candidate pairs (i < j, different articles) that may score >= floor, as int64 codes i*n+j.
+def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: float, speakers=None,
+                      *, block: int = 4_000_000):
+    """Candidate pairs (i < j, different articles) that may score >= floor: (codes i*n+j, an upper
+    bound of each pair's weighted overlap), both sorted by code.
 
     quote_similarity <= (0.6*overlap + 0.4) * min(1, c/5) with overlap = shared weight / min(W_a, W_b)
     and c the smaller number of content stems; so for x, the quote with the smaller total weight W_x,
@@ -177,20 +203,49 @@ def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: f
     of common stems whose weight is < theta_x * W_x (prefix filtering): a match must then share a
     stem of x's prefix, and only prefix stems are looked up. The stems cut off are the very common
     ones (low IDF weight), cut only as far as this bound proves no pair is lost: a common stem stays
-    in the prefix of a quote made mostly of common words."""
-    import bisect
+    in the prefix of a quote made mostly of common words.
 
+    The pairs found so are many (they grow with the square of the corpus: two quotes sharing one
+    middling stem), so they are generated and bounded with numpy, a block of quotes x at a time:
+    the weight x shares with y through its prefix stems, plus the whole weight of x's cut tail,
+    bounds the shared weight; the pairs this bound keeps get their exact shared weight (x's stems
+    looked up among y's) and are bounded again. A pair whose bound (with the speakers' 0.8,
+    `speakers`: one string per quote, as _speakers_disagree reads it) stays below floor is dropped.
+    Bounds carry a small margin for float sums taken in another order, so they never drop a pair
+    the exact scoring would keep."""
     import numpy as np
 
     n = len(stems)
-    postings: dict[str, list[int]] = {}
-    for i in np.argsort(w_sum, kind="stable").tolist():  # postings sorted by total weight
-        for t in stems[i]:
-            postings.setdefault(t, []).append(i)
-    post_idx = {t: np.asarray(v, dtype=np.int64) for t, v in postings.items()}
-    post_w = {t: [w_sum[i] for i in v] for t, v in postings.items()}
+    empty = (np.empty(0, dtype=np.int64), np.empty(0))
+    if n == 0:
+        return empty
+    vocab = sorted({t for s in stems for t in s}, key=lambda t: (df[t], t))  # id order = rarest first
+    stem_id = {t: k for k, t in enumerate(vocab)}
+    stem_w = np.array([weights.get(t, 1.0) for t in vocab], dtype=float)
+    w = np.asarray(w_sum, dtype=float)
     art = np.asarray(art, dtype=np.int64)
-    chunks = []
+    n_stems = np.array([len(s) for s in stems], dtype=np.int64)
+    if speakers is None:
+        speakers = [""] * n
+    codes_of = {s: k for k, s in enumerate(dict.fromkeys(speakers))}
+    speaker = np.array([codes_of[s] if s else -1 for s in speakers], dtype=np.int64)
+    # postings: entries (stem, quote) sorted by stem, then by the quote's rank in a stable sort by
+    # total weight, so the quotes at least as heavy as x are a tail of each stem's posting list
+    order = np.argsort(w, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    entry_q = np.repeat(np.arange(n, dtype=np.int64), n_stems)
+    entry_t = np.fromiter((stem_id[t] for s in stems for t in s), dtype=np.int64, count=int(n_stems.sum()))
+    first_entry = np.cumsum(n_stems) - n_stems  # each quote's first entry
+    n_vocab = len(vocab)
+    member = np.sort(entry_q * n_vocab + entry_t)  # (quote, stem) pairs, for exact lookups
+    post_key = entry_t * n + rank[entry_q]
+    by_key = np.argsort(post_key, kind="stable")
+    post_key, post_q = post_key[by_key], entry_q[by_key]
+    stem_end = np.searchsorted(post_key, (np.arange(len(vocab), dtype=np.int64) + 1) * n)
+    # each quote's prefix (the same cut as above, in Python: a few stems per quote)
+    px, pt = [], []
+    tail_w = np.zeros(n)
     for x in range(n):
         cx = stems[x]
         if not cx:
@@ -200,28 +255,110 @@ def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: f
         need = theta * wx - 1e-9 * max(1.0, wx)
         if need > wx:
             continue  # x cannot be the lighter quote of any pair that reaches the floor
-        ordered = sorted(cx, key=lambda t: (df[t], t))
+        ordered = sorted(stem_id[t] for t in cx)
         tail = 0.0
         cut = len(ordered)
-        while cut > 0 and tail + weights.get(ordered[cut - 1], 1.0) < need:
+        while cut > 0 and tail + stem_w[ordered[cut - 1]] < need:
             cut -= 1
-            tail += weights.get(ordered[cut], 1.0)
-        parts = []
-        for t in ordered[:cut]:
-            lo = bisect.bisect_left(post_w[t], wx - 1e-9 * max(1.0, wx))
-            if lo < len(post_w[t]):
-                parts.append(post_idx[t][lo:])
-        if not parts:
-            continue
-        ys = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        ys = ys[art[ys] != art[x]]
-        if not len(ys):
-            continue
-        ys = np.unique(ys)
-        chunks.append(np.minimum(ys, x) * n + np.maximum(ys, x))
-    if not chunks:
-        return np.empty(0, dtype=np.int64)
-    return np.unique(np.concatenate(chunks))
+            tail += stem_w[ordered[cut]]
+        px += [x] * cut
+        pt += ordered[:cut]
+        tail_w[x] = tail
+    if not px:
+        return empty
+    px, pt = np.asarray(px, dtype=np.int64), np.asarray(pt, dtype=np.int64)
+    lightest = np.searchsorted(w[order], w[px] - 1e-9 * np.maximum(1.0, w[px]), side="left")
+    lo = np.searchsorted(post_key, pt * n + lightest, side="left")
+    length = stem_end[pt] - lo
+    # blocks end at a change of x, so every pair of a block has all its prefix stems in it
+    ends = np.cumsum(length)
+    x_last = np.r_[px[1:] != px[:-1], True]
+    codes_out, bound_out = [np.empty(0, dtype=np.int64)], [np.empty(0)]
+    start = 0
+    while start < len(px):
+        limit = (ends[start - 1] if start else 0) + block
+        stop = int(np.searchsorted(ends, limit, side="right"))
+        stop = max(stop, start + 1)
+        while stop < len(px) and not x_last[stop - 1]:
+            stop += 1
+        lens = length[start:stop]
+        total = int(lens.sum())
+        if total:
+            offsets = np.repeat(np.cumsum(lens) - lens, lens)
+            ys = post_q[np.arange(total, dtype=np.int64) - offsets + np.repeat(lo[start:stop], lens)]
+            xs = np.repeat(px[start:stop], lens)
+            ws = np.repeat(stem_w[pt[start:stop]], lens)
+            keep = art[ys] != art[xs]  # also drops y == x
+            xs, ys, ws = xs[keep], ys[keep], ws[keep]
+            pairs, inverse = np.unique(xs * n + ys, return_inverse=True)
+            shared = np.bincount(inverse.ravel(), weights=ws, minlength=len(pairs))
+            a, b = pairs // n, pairs % n
+            shared = (shared + tail_w[a]) * (1 + 1e-9) + 1e-12
+            overlap = np.minimum(1.0, shared / np.maximum(1e-9, np.minimum(w[a], w[b])))
+            scale = np.minimum(1.0, np.minimum(n_stems[a], n_stems[b]) / _MIN_CONTENT_WORDS)
+            disagree = (speaker[a] >= 0) & (speaker[b] >= 0) & (speaker[a] != speaker[b])
+            bound = (0.6 * overlap + 0.4 + 1e-6) * scale * np.where(disagree, 0.8, 1.0)
+            keep = bound >= floor - 1e-9
+            a, b = a[keep], b[keep]
+            # the survivors' exact shared weight (x's stems looked up among y's), bounded again
+            rep = np.repeat(np.arange(len(a), dtype=np.int64), n_stems[a])
+            within = np.arange(len(rep), dtype=np.int64) - np.repeat(np.cumsum(n_stems[a]) - n_stems[a], n_stems[a])
+            t = entry_t[first_entry[a][rep] + within]
+            query = b[rep] * n_vocab + t
+            at = np.minimum(np.searchsorted(member, query), len(member) - 1)
+            shared = np.bincount(rep, weights=stem_w[t] * (member[at] == query), minlength=len(a))
+            shared = shared * (1 + 1e-9) + 1e-12
+            overlap = np.minimum(1.0, shared / np.maximum(1e-9, np.minimum(w[a], w[b])))
+            scale = np.minimum(1.0, np.minimum(n_stems[a], n_stems[b]) / _MIN_CONTENT_WORDS)
+            disagree = (speaker[a] >= 0) & (speaker[b] >= 0) & (speaker[a] != speaker[b])
+            bound = (0.6 * overlap + 0.4 + 1e-6) * scale * np.where(disagree, 0.8, 1.0)
+            keep = bound >= floor - 1e-9
+            a, b = a[keep], b[keep]
+            codes_out.append(np.minimum(a, b) * n + np.maximum(a, b))
+            bound_out.append(overlap[keep])
+        start = stop
+    codes, overlap = np.concatenate(codes_out), np.concatenate(bound_out)
+    if not len(codes):
+        return empty
+    # a pair of equal weights is found from both sides: keep it once, with the larger bound
+    by_code = np.lexsort((-overlap, codes))
+    codes, overlap = codes[by_code], overlap[by_code]
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    return codes[first], overlap[first]
+
+
+def _token_set_filter(codes, overlap, live: list, norms: list, stems: list, speakers: list,
+                      floor: float) -> set:
+    """The candidate pairs (codes over `live`, with their overlap bound) that may still reach floor
+    once their token-set similarity is known: the score is 0.6*overlap + 0.2*token_set + 0.2*window
+    with window <= 1, so a pair below floor with window = 1 is dropped before the (costlier) window
+    similarity and the exact scoring. Token-set ratios of all pairs in one rapidfuzz call."""
+    import numpy as np
+    from rapidfuzz.process import cpdist
+
+    m = len(live)
+    if not len(codes):
+        return set()
+    live_arr = np.asarray(live, dtype=np.int64)
+    i, j = live_arr[codes // m], live_arr[codes % m]
+    n_stems = np.array([len(s) for s in stems], dtype=np.int64)
+    scale = np.minimum(1.0, np.minimum(n_stems[i], n_stems[j]) / _MIN_CONTENT_WORDS)
+    spk = np.array(speakers, dtype=object)
+    disagree = (spk[i] != "") & (spk[j] != "") & (spk[i] != spk[j])
+    factor = scale * np.where(disagree, 0.8, 1.0)
+    # the rapidfuzz token-set ratio (0..100) each pair needs for its bound to reach floor
+    needed = 50 + 50 * ((floor / factor - 1e-6 - 0.6 * overlap - 0.2) / 0.2)
+    ratio = np.full(len(i), np.nan)
+    # a ratio <= 50 rescales to 0: a pair needing no more reaches floor whatever its ratio
+    ratio[needed <= 50 - 1e-6] = 0.0
+    todo = np.flatnonzero((needed > 50 - 1e-6) & (needed <= 100 + 1e-6))  # above 100: out of reach
+    if len(todo):  # (no score_cutoff: rapidfuzz's early exit could change a ratio in the last digits)
+        ratio[todo] = cpdist([norms[k] for k in i[todo].tolist()], [norms[k] for k in j[todo].tolist()],
+                             scorer=_fuzz.token_set_ratio, dtype=np.float64, workers=1)
+    token_set = np.maximum(0.0, (ratio / 100 - 0.5) / 0.5)  # _rescale
+    bound = (0.6 * overlap + 0.2 * token_set + 0.2 + 1e-6) * factor
+    keep = bound >= floor - 1e-9  # NaN (not computed, out of reach) compares False
+    return set(zip(i[keep].tolist(), j[keep].tolist()))
 
 
 def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.DataFrame:
@@ -236,7 +373,10 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
     similarity only), so for min_similarity > 0.4 only pairs found through an inverted index of
     content stems (`_quote_candidates`, which skips very common stems where provably safe) and
     pairs of identical normalised quotes are scored; the result equals the exhaustive comparison
-    (`_match_quotes_exhaustive`, used as is for min_similarity <= 0.4)."""
+    (`_match_quotes_exhaustive`, used as is for min_similarity <= 0.4). The candidates are bounded
+    in bulk (numpy; `_quote_candidates`), then by their token-set similarity (one rapidfuzz call,
+    `_token_set_filter`), and only the pairs that may still reach min_similarity are scored one by
+    one, the window similarity with the cutoff they need (100,000 quotes: about a minute)."""
     if quotes is None or quotes.empty:
         return schema.empty("quote_matches")
     if min_similarity <= 0.4 + _BOUND_MARGIN:
@@ -247,11 +387,11 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
     for i, a in enumerate(articles):
         if a == a:  # the exhaustive path selects rows by ==, which never holds for NaN
             art_index.setdefault(a, i)
-    weights = quote_word_weights(rows["quote"])
     recs = list(rows.itertuples(index=False))
     n = len(recs)
     norms = [_normalise_quote(r.quote) for r in recs]
     stems = [_content_stems(t) for t in norms]
+    weights = _stem_weights(stems)  # = quote_word_weights(rows["quote"]), without normalising again
     art = [art_index.get(r.article_id, -1) if r.article_id == r.article_id else -1 for r in recs]
     w_sum = [sum(weights.get(t, 1.0) for t in s) for s in stems]
     df: dict[str, int] = {}
@@ -261,10 +401,11 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
     floor = min_similarity - _BOUND_MARGIN
     live = [i for i in range(n) if art[i] >= 0]
     # only rows of a real article take part (a row with a NaN article id never matches)
-    codes = _quote_candidates([stems[i] for i in live], [w_sum[i] for i in live], [art[i] for i in live],
-                              weights, df, floor)
-    m = len(live)
-    pairs = {(live[int(c) // m], live[int(c) % m]) for c in codes} if m else set()
+    speakers = [str(r.speaker or "") for r in recs]  # as _speakers_disagree reads them
+    codes, overlap = _quote_candidates([stems[i] for i in live], [w_sum[i] for i in live],
+                                       [art[i] for i in live], weights, df, floor,
+                                       [speakers[i] for i in live])
+    pairs = _token_set_filter(codes, overlap, live, norms, stems, speakers, floor)
     same: dict[str, list[int]] = {}
     for i in live:  # identical normalised quotes score 1.0 even without content words
         if norms[i]:
@@ -294,7 +435,9 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
         elif norms[i] == norms[j]:
             sim = 1.0
         else:  # = quote_similarity(ra.quote, rb.quote, weights), without normalising again
-            sim = _similarity_normalised(norms[i], norms[j], stems[i], stems[j], weights)
+            # sims below min_similarity are dropped, so the window similarity may stop early
+            reach = (min_similarity - _BOUND_MARGIN) / (0.8 if disagree else 1.0)
+            sim = _similarity_normalised(norms[i], norms[j], stems[i], stems[j], weights, reach)
         if disagree:
             sim *= 0.8
         if sim >= min_similarity:

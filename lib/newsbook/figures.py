@@ -77,7 +77,8 @@ import pandas as pd
 from spacy.tokens import Doc, Token
 
 from . import schema
-from .nlp import sentence_columns
+from .nlp import (doc_text, doc_tokens, empty_table, sentence_columns, sentence_of_token, sentence_token_starts,
+                  sentences, table_from_rows)
 
 # ------------------------------------------------------------------------------------------------
 # Lexicons
@@ -367,7 +368,12 @@ def _parse_digit_token(text: str):
 
 def _word_number_parts(tok: Token):
     """('unit'|'ten'|'scale'|'ord'|'tenord', value) for a spelled-out number word, else None."""
-    w = tok.lower_
+    return _number_word_parts(tok.lower_)
+
+
+@functools.lru_cache(maxsize=65536)
+def _number_word_parts(w: str):
+    """_word_number_parts of a lower-cased word."""
     if w in UNITS_WORDS:
         return "unit", UNITS_WORDS[w]
     if w in TENS_WORDS:
@@ -388,9 +394,22 @@ def _word_number_parts(tok: Token):
     return None
 
 
+@functools.lru_cache(maxsize=65536)
+def _may_start_number(text: str, lower: str) -> bool:
+    """Whether _parse_number could find a number at a token with this text: a digit, clock or
+    decade pattern, a word that opens a vague or spelled-out number, or a number word. False lets
+    it skip the full parse for the ordinary words that make up most of an article."""
+    return bool(_CLOCK_RE.match(text) or _DECADE_RE.match(text) or _NUM_RE.match(text)
+                or lower in ("a", "an", "several", "few", "half") or lower in VAGUE_PLURALS
+                or _number_word_parts(lower) is not None)
+
+
 def _parse_number(doc: Doc, i: int):
     """The longest number expression starting at token i, or None."""
-    tok = doc[i]
+    tokens = doc_tokens(doc)
+    tok = tokens[i]
+    if not _may_start_number(tok.text, tok.lower_):
+        return None
     n = len(doc)
     # clock times "10:30", "10.30am"
     if _CLOCK_RE.match(tok.text) and ":" in tok.text:
@@ -441,21 +460,21 @@ def _parse_number(doc: Doc, i: int):
                 return None  # "3D", "4G", "5G", "737MAX": a name
         # multiplier words after digits: "1.2 million", "5 to 10 million" handled by caller
         j = end
-        if j < n and not num.scaled and tok.whitespace_ == "" and doc[j].text in SUFFIX_SCALES:
+        if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text in SUFFIX_SCALES:
             # "£300m", "$5bn" tokenised apart: "300" + "m"
-            if doc[j].text in ("m", "M"):
+            if tokens[j].text in ("m", "M"):
                 num.suffix_unit = "m?"
             else:
-                num.value *= SUFFIX_SCALES[doc[j].text]
-                num.scaled, num.scale = True, SUFFIX_SCALES[doc[j].text]
+                num.value *= SUFFIX_SCALES[tokens[j].text]
+                num.scaled, num.scale = True, SUFFIX_SCALES[tokens[j].text]
             num.end = j + 1
             return num
-        if j < n and doc[j].lower_ in SCALE_WORDS and not num.scaled:
-            num.value *= SCALE_WORDS[doc[j].lower_]
-            num.scaled, num.scale = True, SCALE_WORDS[doc[j].lower_]
+        if j < n and tokens[j].lower_ in SCALE_WORDS and not num.scaled:
+            num.value *= SCALE_WORDS[tokens[j].lower_]
+            num.scaled, num.scale = True, SCALE_WORDS[tokens[j].lower_]
             j += 1
             # "1.2 million" + "billion"? rare; stop here
-        elif j < n and doc[j].lower_ == "dozen":
+        elif j < n and tokens[j].lower_ == "dozen":
             num.value *= 12
             j += 1
         num.end = j
@@ -465,47 +484,47 @@ def _parse_number(doc: Doc, i: int):
     j = i
     atoms: list[tuple[str, float]] = []
     if w in ("a", "an"):
-        if i + 1 < n and (doc[i + 1].lower_ in SCALE_WORDS or doc[i + 1].lower_ == "dozen"):
+        if i + 1 < n and (tokens[i + 1].lower_ in SCALE_WORDS or tokens[i + 1].lower_ == "dozen"):
             atoms.append(("unit", 1))
             j = i + 1
         else:
             return None
-    if w in ("several", "few") and i + 1 < n and doc[i + 1].lower_ in SCALE_WORDS and \
-            SCALE_WORDS[doc[i + 1].lower_] >= 100:
+    if w in ("several", "few") and i + 1 < n and tokens[i + 1].lower_ in SCALE_WORDS and \
+            SCALE_WORDS[tokens[i + 1].lower_] >= 100:
         # "several thousand", "a few hundred" (the "a" stays outside the figure)
-        return _Num(i, i + 2, float(SCALE_WORDS[doc[i + 1].lower_]), vague=True, words=True)
-    if w == "half" and i + 2 < n and doc[i + 1].lower_ in ("a", "an") and doc[i + 2].lower_ in SCALE_WORDS:
-        value = 0.5 * SCALE_WORDS[doc[i + 2].lower_]
-        return _Num(i, i + 3, value, words=True, scaled=True, scale=SCALE_WORDS[doc[i + 2].lower_], base=0.5)
+        return _Num(i, i + 2, float(SCALE_WORDS[tokens[i + 1].lower_]), vague=True, words=True)
+    if w == "half" and i + 2 < n and tokens[i + 1].lower_ in ("a", "an") and tokens[i + 2].lower_ in SCALE_WORDS:
+        value = 0.5 * SCALE_WORDS[tokens[i + 2].lower_]
+        return _Num(i, i + 3, value, words=True, scaled=True, scale=SCALE_WORDS[tokens[i + 2].lower_], base=0.5)
     if w in VAGUE_PLURALS and not atoms:
         # "dozens of", "hundreds of thousands of", "tens of thousands"
         value = VAGUE_PLURALS[w]
         j = i + 1
-        if j + 1 < n and doc[j].lower_ == "of" and doc[j + 1].lower_ in VAGUE_PLURALS and \
-                VAGUE_PLURALS[doc[j + 1].lower_] > value:
-            value = value * VAGUE_PLURALS[doc[j + 1].lower_]
+        if j + 1 < n and tokens[j].lower_ == "of" and tokens[j + 1].lower_ in VAGUE_PLURALS and \
+                VAGUE_PLURALS[tokens[j + 1].lower_] > value:
+            value = value * VAGUE_PLURALS[tokens[j + 1].lower_]
             j += 2
         if w == "tens" and value == 10:
             return None  # "tens" alone is not a figure
-        if w == "scores" and not (j < n and doc[j].lower_ == "of"):
+        if w == "scores" and not (j < n and tokens[j].lower_ == "of"):
             return None
         return _Num(i, j, float(value), vague=True, words=True)
     last_kind = None
     ordinal = False
     while j < n:
-        t = doc[j]
+        t = tokens[j]
         part = _word_number_parts(t)
         if part is None:
             # hyphenated "twenty-five" split into three tokens
             if t.text in _DASHES and atoms and last_kind == "ten" and j + 1 < n and \
-                    doc[j - 1].whitespace_ == "" and t.whitespace_ == "":
-                nxt = _word_number_parts(doc[j + 1])
+                    tokens[j - 1].whitespace_ == "" and t.whitespace_ == "":
+                nxt = _word_number_parts(tokens[j + 1])
                 if nxt and nxt[0] in ("unit", "ord") and nxt[1] < 10:
                     j += 1
                     continue
             # "one hundred and twenty"
             if t.lower_ == "and" and atoms and last_kind == "scale" and j + 1 < n:
-                nxt = _word_number_parts(doc[j + 1])
+                nxt = _word_number_parts(tokens[j + 1])
                 if nxt and nxt[0] in ("unit", "ten"):
                     j += 1
                     continue
@@ -549,13 +568,13 @@ def _parse_number(doc: Doc, i: int):
     num = _Num(i, j, value, ordinal=ordinal, words=True, scaled=scaled, scale=scale_applied)
     num.base = value / scale_applied if scaled else value
     # "two and a half (million)"
-    if not ordinal and j + 2 < n and doc[j].lower_ == "and" and doc[j + 1].lower_ in ("a", "one") \
-            and doc[j + 2].lower_ == "half":
+    if not ordinal and j + 2 < n and tokens[j].lower_ == "and" and tokens[j + 1].lower_ in ("a", "one") \
+            and tokens[j + 2].lower_ == "half":
         num.value += 0.5
         num.end = j + 3
         j = j + 3
-        if j < n and doc[j].lower_ in SCALE_WORDS:
-            num.value *= SCALE_WORDS[doc[j].lower_]
+        if j < n and tokens[j].lower_ in SCALE_WORDS:
+            num.value *= SCALE_WORDS[tokens[j].lower_]
             num.scaled = True
             num.end = j + 1
     return num
@@ -569,7 +588,7 @@ def _parse_number(doc: Doc, i: int):
 def _is_title_case(sent) -> bool:
     """A headline or sub-head in Title Case ("Putin Orders 755 US Diplomats To Leave"): capitals there
     say nothing about names."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    words = [t for t in doc_tokens(sent.doc)[sent.start:sent.end] if t.is_alpha and len(t) > 3]
     if len(words) < 3:
         return False
     plain = [t for t in words if t.ent_type_ == ""]
@@ -703,9 +722,11 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
 def _qualifier_before(doc: Doc, i: int, sent_start: int):
     """(normalised qualifier, start index of the qualifier words) before token i."""
     words = [doc[k].lower_ for k in range(max(sent_start, i - 5), i)]
+    # the last L words for each length L, built once rather than once per pattern
+    tails = {L: tuple(words[len(words) - L:]) for L in range(1, len(words) + 1)}
     for pattern, norm in _QUAL_PATTERNS:
         L = len(pattern)
-        if L <= len(words) and tuple(words[-L:]) == pattern:
+        if tails.get(L) == pattern:
             first = doc[i - L]
             # "some" as a determiner of a noun ("some of the 300") is not a qualifier
             if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
@@ -718,9 +739,13 @@ def _qualifier_before(doc: Doc, i: int, sent_start: int):
 
 def _qualifier_after(doc: Doc, j: int):
     n = len(doc)
+    tokens = doc_tokens(doc)
+    heads = {}  # the L words from j, for each pattern length L, built once
     for pattern, norm in POST_QUALIFIERS.items():
         L = len(pattern)
-        if j + L <= n and tuple(doc[k].lower_ for k in range(j, j + L)) == pattern:
+        if j + L <= n and L not in heads:
+            heads[L] = tuple(t.lower_ for t in tokens[j:j + L])
+        if j + L <= n and heads[L] == pattern:
             if pattern == ("plus",) and not (doc[j - 1].whitespace_ == "" or doc[j].text in _DASHES):
                 # "$5 plus interest" -> not a qualifier; "50-plus" / "50 plus" ambiguous
                 if j + 1 < n and doc[j + 1].pos_ in ("NOUN", "PROPN", "DET"):
@@ -739,9 +764,9 @@ def _qualifier_after(doc: Doc, j: int):
 
 
 def _score_verb_near(doc: Doc, i: int) -> bool:
-    sent = doc[i].sent
+    sent = sentence_of_token(doc, i)
     return any(t.lemma_.lower() in VOTE_VERBS and t.pos_ in ("VERB", "AUX") or t.lower_ in VOTE_NOUNS
-               for t in doc[max(sent.start, i - 6):min(sent.end, i + 6)])
+               for t in doc_tokens(doc)[max(sent.start, i - 6):min(sent.end, i + 6)])
 
 
 def _name_word_before(prev: Token) -> bool:
@@ -967,22 +992,35 @@ def _is_count_not_year(doc: Doc, num: _Num) -> bool:
 # ------------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
+def _may_start_figure(text: str, lower: str) -> bool:
+    """Whether any branch of _scan can find a figure at a token with this text: a fraction
+    ('a third', 'half'), a range ('between', 'from'), a currency, a number or a glued pair."""
+    return (lower in ("a", "an", "one", "half", "between", "from") or lower in CURRENCY_PREFIX
+            or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
+
+
 def _scan(doc: Doc) -> list[_Fig]:
     figs: list[_Fig] = []
     n = len(doc)
     i = 0
     sent_cache: dict[int, tuple[int, bool]] = {}
+    sent_starts, sents = sentence_token_starts(doc), sentences(doc)
 
     def sent_info(k: int):
-        s = doc[k].sent
+        s = sents[bisect.bisect_right(sent_starts, k) - 1]  # `doc[k].sent`, without a Span per token
         if s.start not in sent_cache:
             sent_cache[s.start] = (s.start, _is_title_case(s))
         return sent_cache[s.start]
 
+    tokens = doc_tokens(doc)
     while i < n:
-        tok = doc[i]
+        tok = tokens[i]
         if tok.is_space or tok.is_punct and tok.text not in ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–"):
             i += 1
+            continue
+        if not _may_start_figure(tok.text, tok.lower_):
+            i += 1  # what every branch below would conclude, decided once per distinct word
             continue
         sent_start, title_case = sent_info(i)
         lw = tok.lower_
@@ -1029,7 +1067,8 @@ _GLUED_RE = re.compile(r"^(?P<a>\d[\d,]*(?:\.\d+)?)(?P<sa>bn|mn|m|k|tn|trn)?(?P<
 
 def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
     """A range or score written as one token: '5.25%-5.5' (+ '%'), '10-15', '3-1'."""
-    tok = doc[k]
+    tokens = doc_tokens(doc)
+    tok = tokens[k]
     m = _GLUED_RE.match(tok.text)
     if m is None or k >= len(doc):
         return None
@@ -1070,31 +1109,32 @@ _FRACTION_DETS = {"the", "all", "its", "their", "his", "her", "our", "your", "my
 
 def _fraction_words(doc: Doc, i: int, title_case: bool):
     """'half of', 'half the', 'by half', 'a third of', 'a quarter of', 'one fifth of' -> fraction."""
+    tokens = doc_tokens(doc)
     n = len(doc)
-    tok = doc[i]
+    tok = tokens[i]
     lw = tok.lower_
     start = i
     k = i
-    if lw in ("a", "an", "one") and i + 1 < n and doc[i + 1].lower_ in FRACTION_DENOMS and \
-            not doc[i + 1].lower_.endswith("s"):
+    if lw in ("a", "an", "one") and i + 1 < n and tokens[i + 1].lower_ in FRACTION_DENOMS and \
+            not tokens[i + 1].lower_.endswith("s"):
         k = i + 1
-        if lw == "one" and doc[i].whitespace_ == "" and False:
+        if lw == "one" and tokens[i].whitespace_ == "" and False:
             return None
     elif lw != "half":
         return None
-    w = doc[k].lower_
+    w = tokens[k].lower_
     if w not in FRACTION_DENOMS:
         return None
-    nxt = doc[k + 1] if k + 1 < n else None
-    prev = doc[start - 1] if start > 0 else None
+    nxt = tokens[k + 1] if k + 1 < n else None
+    prev = tokens[start - 1] if start > 0 else None
     if w == "half":
-        if k + 2 < n and doc[k + 1].lower_ in ("a", "an") and doc[k + 2].lower_ in SCALE_WORDS:
+        if k + 2 < n and tokens[k + 1].lower_ in ("a", "an") and tokens[k + 2].lower_ in SCALE_WORDS:
             return None  # "half a million": a number
         if k == i and prev is not None and (prev.lower_ in ("the", "this", "that", "first", "second", "other",
                                                             "latter", "former", "one") or prev.like_num
                                              or prev.lower_ in ORDINAL_WORDS):
             return None  # "the second half", "one and a half" (parsed with the number)
-        if prev is not None and prev.lower_ == "and" and start >= 2 and doc[start - 2].like_num:
+        if prev is not None and prev.lower_ == "and" and start >= 2 and tokens[start - 2].like_num:
             return None
         if nxt is not None and nxt.text in _DASHES:
             return None  # "half-time", "half-brother"
@@ -1107,7 +1147,7 @@ def _fraction_words(doc: Doc, i: int, title_case: bool):
         # "a third of", "a quarter of"; "a third term", "a second quarter" are ordinals/periods
         if nxt is None or nxt.lower_ not in ("of",) and not (prev is not None and prev.lower_ in ("by", "than")):
             return None
-        if doc[k].text[:1].isupper() and not title_case and not _sentence_start(doc[start]):
+        if tokens[k].text[:1].isupper() and not title_case and not _sentence_start(tokens[start]):
             return None
     return _Fig(start, k + 1, 1 / FRACTION_DENOMS[w], kind="fraction", anchor=k)
 
@@ -1497,7 +1537,7 @@ def _range_or_vote(doc: Doc, fig: _Fig, num: _Num, cur, title_case: bool):
         # "rose 3% to $150" is two figures; "3% to 5%" needs the unit repeated or shared
         pass
     if s == "to" and any(t.lemma_.lower() in CHANGE_VERBS and t.i < fig.start and t.i >= fig.start - 4
-                         for t in doc[max(0, fig.start - 4):fig.start]):
+                         for t in doc_tokens(doc)[max(0, fig.start - 4):fig.start]):
         return None  # "rose 3 to 5"? rare; "rose 3% to $150" two figures
     if s == "to" and doc[fig.start].head.lemma_.lower() in CHANGE_VERBS and fig.kind in ("percent", "money"):
         return None
@@ -1569,9 +1609,9 @@ def _range_or_vote(doc: Doc, fig: _Fig, num: _Num, cur, title_case: bool):
 
 
 def _vote_context(doc: Doc, fig: _Fig, b: _Num, hyphen: bool) -> bool:
-    sent = doc[fig.start].sent
+    sent = sentence_of_token(doc, fig.start)
     lo, hi = max(sent.start, fig.start - 6), min(sent.end, b.end + 4)
-    for t in doc[lo:hi]:
+    for t in doc_tokens(doc)[lo:hi]:
         if t.i >= fig.start and t.i < b.end:
             continue
         if t.lower_ in VOTE_NOUNS and t.pos_ == "NOUN" and t.lower_ not in ("count", "lead", "edge", "result"):
@@ -1896,7 +1936,7 @@ def find_figures(doc: Doc) -> list[dict]:
             "value_high": float(fig.value_high),
             "kind": fig.kind,
             "unit": fig.unit,
-            "text": doc.text[start_char:end_char],
+            "text": doc_text(doc)[start_char:end_char],
             "noun": fig.noun,
             "noun_phrase": fig.noun_phrase,
             "qualifier": fig.qualifier if fig.kind not in ("date", "ordinal") else (
@@ -1915,8 +1955,8 @@ def extract_figures(doc: Doc, *, article_id: str) -> pd.DataFrame:
         row.update(sentence_columns(doc, f["start"]))
         rows.append(row)
     if not rows:
-        return schema.empty("figures")
-    return schema.conform("figures", pd.DataFrame(rows))
+        return empty_table("figures")
+    return table_from_rows("figures", rows)
 
 
 def figures_in_text(text: str, nlp=None) -> list[dict]:

@@ -118,8 +118,10 @@ def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
             name = str(getattr(row, "outlet", "") or "") or str(getattr(row, "title", "") or "") or row.article_id
             labels[row.article_id] = f"{name} ({row.article_id})" if name != row.article_id else name
     parts = []
-    rows = matches.sort_values("similarity", ascending=False)
-    if limit is not None:
+    rows = matches.sort_values("similarity", ascending=False, kind="stable")
+    if limit is not None and len(rows) > limit:
+        parts.append(f'<p class="nb-table-note"><em>Showing the {limit:,} most similar of {len(rows):,} pairs; '
+                     "every pair is in the table above.</em></p>")
         rows = rows.head(limit)
     for r in rows.itertuples(index=False):
         title = f"{r.speaker or 'Unattributed'} — similarity {float(r.similarity):.2f}"
@@ -334,15 +336,31 @@ def annotated_article(article: dict, mentions: list[dict], quotes: list[dict], f
             f'font-family:Georgia,serif">{body}</div></details>')
 
 
+def _by_article(frame, ids: set[str]) -> dict[str, list[dict]]:
+    """The rows of `frame` for the articles in `ids`, grouped by article (one pass over the table)."""
+    if frame is None or len(frame) == 0 or "article_id" not in frame:
+        return {}
+    keys = frame["article_id"].astype(str)
+    rows = frame[keys.isin(ids)]
+    out: dict[str, list[dict]] = {}
+    for row in rows.to_dict("records"):
+        out.setdefault(str(row["article_id"]), []).append(row)
+    return out
+
+
 def annotated_articles(ann, article_ids=None, *, limit: int | None = 50, open_first: int = 5) -> AnnotatedView:
     """The annotated view of a corpus (an `Annotations`): legend, then each article with its actors,
     quotes (coloured by speaker) and figures highlighted in the text.
 
-    `article_ids` picks articles (default: all, in corpus order); `limit` caps how many are drawn."""
+    `article_ids` picks articles (default: all, in corpus order; an empty list or "" means all);
+    `limit` caps how many are drawn, and a sentence above the articles says when it did."""
     articles = ann.articles
-    if article_ids is not None:
+    if article_ids is not None and len(article_ids):
         wanted = [str(a) for a in ([article_ids] if isinstance(article_ids, str) else article_ids)]
         articles = articles[articles["article_id"].astype(str).isin(wanted)]
+        missing = sorted(set(wanted) - set(articles["article_id"].astype(str)))
+    else:
+        missing = []
     total = len(articles)
     if limit is not None and limit >= 0:
         articles = articles.head(limit)
@@ -356,11 +374,19 @@ def annotated_articles(ann, article_ids=None, *, limit: int | None = 50, open_fi
         quote_counts = quotes["speaker"].fillna("").astype(str).value_counts().to_dict()
     parts = [annotation_legend(colours, quote_counts)]
     if total > len(articles):
-        parts.append(f'<p><em>Showing {len(articles)} of {total} articles.</em></p>')
+        parts.append(f'<p class="nb-table-note"><em>Showing the first {len(articles):,} of {total:,} articles '
+                     "(in corpus order). Choose others with the <code>articles</code> parameter (a list of "
+                     "article ids) or show more with <code>max_articles</code>.</em></p>")
+    if missing:
+        parts.append(f'<p class="nb-table-note"><em>No article with the id{"s" if len(missing) > 1 else ""} '
+                     f'{_e(", ".join(missing))} in this corpus.</em></p>')
+    mentions = _by_article(ann.mentions, shown_ids)
+    quote_rows = _by_article(quotes, shown_ids)
+    figure_rows = _by_article(ann.figures, shown_ids)
     for i, article in enumerate(articles.to_dict("records")):
-        aid = article["article_id"]
-        parts.append(annotated_article(article, _rows(ann.mentions, aid), _rows(quotes, aid),
-                                       _rows(ann.figures, aid), colours, open_=i < open_first))
+        aid = str(article["article_id"])
+        parts.append(annotated_article(article, mentions.get(aid, []), quote_rows.get(aid, []),
+                                       figure_rows.get(aid, []), colours, open_=i < open_first))
     if not total:
         parts.append("<p><em>No articles.</em></p>")
     return AnnotatedView('<div class="nb-annotated">' + "".join(parts) + "</div>")

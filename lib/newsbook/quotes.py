@@ -71,15 +71,15 @@ How it works
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from . import schema
-from .nlp import sentence_columns
+from .nlp import doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, table_from_rows
 
 log = logging.getLogger("newsbook.quotes")
 
@@ -194,6 +194,7 @@ artist economist analyst scientist researcher victim suspect defendant
 
 #: Forms of address before a name ("Dr Lars Holm").
 TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev father sister".split())
+_ROLE_OR_TITLE_WORDS = ROLE_NOUNS | TITLE_WORDS
 
 _SCARE_MAX_WORDS = 3
 _TERM_MAX_WORDS = 6
@@ -205,6 +206,7 @@ _DOUBLE_OPEN = "“„‟«"
 _DOUBLE_CLOSE = "”»"
 _DOUBLE_STRAIGHT = '"'
 _DOUBLE_MARKS = _DOUBLE_OPEN + _DOUBLE_CLOSE + _DOUBLE_STRAIGHT
+_DOUBLE_MARK_RE = re.compile("[" + "".join(re.escape(c) for c in _DOUBLE_MARKS) + "]")  # finds them fast
 _OPEN_CONTEXT = "([{—–-/‘“'\"«„"
 _CLOSE_CONTEXT = ".,;:!?)]}—–-…’”'\"»"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -293,7 +295,7 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
                     f"article {article_id}: " if article_id else "", pos, what, snippet)
         return what
 
-    marks = [(i, _direction(text, i)) for i, c in enumerate(text) if c in _DOUBLE_MARKS]
+    marks = [(m.start(), _direction(text, m.start())) for m in _DOUBLE_MARK_RE.finditer(text)]
     spans: list[QuoteSpan] = []
     open_pos: int | None = None
     open_continued = False
@@ -453,11 +455,28 @@ _KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organizati
                   "LOC": "place", "FAC": "place", "WORK_OF_ART": "organization"}
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and the same names come back for every speaker
 def _clean_name(name: str) -> str:
     name = re.sub(r"[’']s?$", "", name.strip())
     name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Department of Justice (DoJ"
     return name.strip(" ,.;:")
+
+
+def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
+    """(entity, speaker kind, cleaned name) of the entities that can speak, once per Doc."""
+    cached = doc_cache(doc).get("newsbook_quote_entities")
+    if cached is None:
+        cached = []
+        for ent in doc_ents(doc):
+            kind = _KIND_OF_LABEL.get(ent.label_)
+            if kind is None:
+                continue
+            if kind == "organization" and ent.label_ == "ORG" and _looks_like_person(ent):
+                kind = "person"
+            cached.append((ent, kind, _clean_name(ent.text)))
+        doc_cache(doc)["newsbook_quote_entities"] = cached
+    return cached
 
 
 def _looks_like_person(span) -> bool:
@@ -483,25 +502,17 @@ class _Actors:
         self.from_table = mentions is not None and not mentions.empty
         self._surnames: dict[str, str] = {}
         self._persons_full: list[str] = []
-        ents = []
-        for ent in doc.ents:
-            kind = _KIND_OF_LABEL.get(ent.label_)
-            if kind is None:
-                continue
-            if kind == "organization" and ent.label_ == "ORG" and _looks_like_person(ent):
-                kind = "person"
-            ents.append((ent, kind))
-        for ent, kind in ents:
+        ents = _entity_kinds(doc)
+        for ent, kind, name in ents:
             if kind == "person":
-                name = _clean_name(ent.text)
                 parts = name.split()
                 if len(parts) >= 2:
                     self._persons_full.append(name)
                     self._surnames.setdefault(parts[-1].lower(), name)
                     if len(name) > len(self._surnames[parts[-1].lower()]):
                         self._surnames[parts[-1].lower()] = name
-        self.entity_refs = [self._ref_from_span(ent.start_char, ent.end_char, self._ent_name(ent, kind), kind)
-                            for ent, kind in ents]
+        self.entity_refs = [self._ref_from_span(ent.start_char, ent.end_char, self._ent_name(name, kind), kind)
+                            for ent, kind, name in ents]
         self.entity_refs = [r for r in self.entity_refs if r is not None]
         # Surnames the model labelled as something else ("Trump" as ORG): persons too.
         for ref in self.entity_refs:
@@ -517,8 +528,10 @@ class _Actors:
                         ref.start, ref.end, ref.tokens = toks[-1].idx, toks[-1].idx + len(toks[-1]), (i, i + 1)
                         ref.kind, ref.actor = "person", self._surnames[toks[-1].lower_]
         if self.from_table:
-            for row in mentions.itertuples(index=False):
-                ref = self._ref_from_span(int(row.start), int(row.end), str(row.actor), str(row.kind))
+            # plain column lists: itertuples builds a namedtuple per row, slower than the rest here
+            for start, end, actor, kind in zip(mentions["start"].tolist(), mentions["end"].tolist(),
+                                               mentions["actor"].tolist(), mentions["kind"].tolist()):
+                ref = self._ref_from_span(int(start), int(end), str(actor), str(kind))
                 if ref is not None:
                     self.refs.append(ref)
             # What the table missed, from the parser's entities, named after the table's persons
@@ -527,26 +540,29 @@ class _Actors:
             for r in self.refs:
                 if r.kind == "person" and len(r.actor.split()) >= 2:
                     table_surnames.setdefault(r.actor.split()[-1].lower(), r.actor)
-            covered = [(r.tokens[0], r.tokens[1]) for r in self.refs]
+            # token indices the refs cover (a ref's token range is never empty): a set, because
+            # testing each entity against every ref's range was quadratic
+            covered = {k for r in self.refs for k in range(*r.tokens)}
             for r in self.entity_refs:
-                if any(a < r.tokens[1] and r.tokens[0] < b for a, b in covered):
+                if not covered.isdisjoint(range(*r.tokens)):
                     continue
                 last = r.actor.split()[-1].lower() if r.actor.split() else ""
                 if last in table_surnames and (r.kind == "person" or len(r.actor.split()) == 1):
                     r = _Ref(r.start, r.end, table_surnames[last], "person", r.tokens, r.subject, r.sent)
                 self.refs.append(r)
-                covered.append(r.tokens)
+                covered.update(range(*r.tokens))
             self._surnames.update(table_surnames)
         else:
             self.refs = list(self.entity_refs)
         dateline = dateline or [False] * len(doc)
         self._promote_missed_persons(in_quote, dateline)
         # A known person's surname the parser did not tag ("Bianchi disagreed.").
-        covered = [(r.tokens[0], r.tokens[1]) for r in self.refs]
-        for tok in doc:
+        covered = {k for r in self.refs for k in range(*r.tokens)}
+        tokens = doc_tokens(doc)
+        for tok in tokens:
             if tok.pos_ == "PROPN" and tok.lower_ in self._surnames and not in_quote[tok.i] \
-                    and not any(a <= tok.i < b for a, b in covered) \
-                    and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+                    and tok.i not in covered \
+                    and not (tok.i + 1 < len(tokens) and tokens[tok.i + 1].pos_ == "PROPN"):
                 ref = self._ref_from_span(tok.idx, tok.idx + len(tok), self._surnames[tok.lower_], "person")
                 if ref is not None:
                     self.refs.append(ref)
@@ -562,9 +578,8 @@ class _Actors:
         tagged a work of art; "Elon Musk said", untagged), or stands in apposition to a title
         ("the Conservative leader, Kemi Badenoch", tagged a place). An organisation or a place
         that merely speaks ("South Korea said") stays what it is."""
-        for head in self.doc:
-            span = _name_chain(head)
-            if span is None or in_quote[head.i] or dateline[span[0]]:
+        for head, span in _name_chains(self.doc):
+            if in_quote[head.i] or dateline[span[0]]:
                 continue
             labels = {t.ent_type_ for t in self.doc[span[0]:span[1]]}
             speaks = head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in SPEECH_VERBS
@@ -587,19 +602,19 @@ class _Actors:
                 if r.kind != "person" and self.doc[r.tokens[0]:r.tokens[1]].text == head.text:
                     r.kind, r.actor = "person", name
 
-    def _ent_name(self, ent, kind: str) -> str:
-        name = _clean_name(ent.text)
+    def _ent_name(self, name: str, kind: str) -> str:
+        """The speaker name for an entity's cleaned text: a person's surname gives the full name."""
         if kind == "person":
             last = name.split()[-1].lower() if name else ""
             return self._surnames.get(last, name)
         return name
 
     def _ref_from_span(self, start: int, end: int, actor: str, kind: str) -> _Ref | None:
-        span = self.doc.char_span(start, end, alignment_mode="expand")
-        if span is None or len(span) == 0:
+        where = _span_facts(self.doc, start, end)
+        if where is None:
             return None
-        subject = any(_is_subjectish(t) for t in span)
-        return _Ref(start, end, actor, kind, (span.start, span.end), subject, _sent_index(self.doc, span.start))
+        tokens, subject, sent = where
+        return _Ref(start, end, actor, kind, tokens, subject, sent)
 
     def covering(self, start: int, end: int, *, kinds=None, prefer: Token | None = None) -> _Ref | None:
         """The mention (or entity) overlapping [start, end): the one holding the head `prefer`, else
@@ -648,14 +663,40 @@ def _name_chain(head: Token) -> tuple[int, int] | None:
     if not parts:
         return None
     start = parts[0].i
-    while start < head.i and head.doc[start].lower_ in ROLE_NOUNS | TITLE_WORDS:
+    tokens = doc_tokens(head.doc)
+    while start < head.i and tokens[start].lower_ in _ROLE_OR_TITLE_WORDS:
         start += 1
-    words = head.doc[start:head.i + 1]
+    words = tokens[start:head.i + 1]
     if not 2 <= len(words) <= 4 or any(w.pos_ != "PROPN" for w in words):
         return None
     if any(not w.text[:1].isupper() or w.text.isupper() or w.lower_ in _ORG_WORDS for w in words):
         return None
     return start, head.i + 1
+
+
+def _span_facts(doc: Doc, start: int, end: int) -> tuple[tuple[int, int], bool, int] | None:
+    """(token range, is a subject, sentence index) of the characters [start, end), or None if they
+    cover no token. Memoised per Doc: each speaker pass asks again for the same mentions."""
+    memo = doc_cache(doc).setdefault("newsbook_quote_span_facts", {})
+    key = (start, end)
+    if key not in memo:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            memo[key] = None
+        else:
+            subject = any(_is_subjectish(t) for t in span)
+            memo[key] = ((span.start, span.end), subject, _sent_index(doc, span.start))
+    return memo[key]
+
+
+def _name_chains(doc: Doc) -> list[tuple[Token, tuple[int, int]]]:
+    """(head, token range) of every name chain in the Doc, once per Doc (asked per speaker pass)."""
+    chains = doc_cache(doc).get("newsbook_name_chains")
+    if chains is None:
+        chains = [(head, span) for head in doc_tokens(doc) if head.pos_ == "PROPN"
+                  for span in [_name_chain(head)] if span is not None]
+        doc_cache(doc)["newsbook_name_chains"] = chains
+    return chains
 
 
 def _titled(head: Token) -> bool:
@@ -690,12 +731,17 @@ def _trimmed_right_edge(tok: Token) -> int:
     return right
 
 
-def _sent_index(doc: Doc, token_i: int) -> int:
-    starts = doc.user_data.get("newsbook_quote_sent_starts")
+def _sent_starts(doc: Doc) -> list[int]:
+    """The first token index of every sentence, once per Doc."""
+    starts = doc_cache(doc).get("newsbook_quote_sent_starts")
     if starts is None:
         starts = [s.start for s in doc.sents]
-        doc.user_data["newsbook_quote_sent_starts"] = starts
-    return max(0, bisect.bisect_right(starts, token_i) - 1)
+        doc_cache(doc)["newsbook_quote_sent_starts"] = starts
+    return starts
+
+
+def _sent_index(doc: Doc, token_i: int) -> int:
+    return max(0, bisect.bisect_right(_sent_starts(doc), token_i) - 1)
 
 
 # --- speakers ---------------------------------------------------------------------------------
@@ -848,7 +894,7 @@ class _Speakers:
                 # what identifies an unnamed source: "people familiar with the matter",
                 # "economists polled by Reuters", "a senior official involved in the talks"
                 right = max(right, c.right_edge.i)
-            elif c.dep_ == "appos" and all(t.is_punct for t in self.doc[right + 1:c.left_edge.i]):
+            elif c.dep_ == "appos" and all(t.is_punct for t in doc_tokens(self.doc)[right + 1:c.left_edge.i]):
                 # only an apposition next to the name: one hung on it across the verb ("the office
                 # said on Wednesday, the longest slump ...") is no part of it
                 right = max(right, c.right_edge.i)
@@ -877,7 +923,7 @@ class _Speakers:
             end = last.idx + len(last)
             if att.speaker_start >= 0 and end > att.speaker_end:
                 att.speaker_end = end
-                att.speaker_text = self.doc.text[att.speaker_start:end]
+                att.speaker_text = doc_text(self.doc)[att.speaker_start:end]
         return att
 
     def _name_one(self, tok: Token | None) -> Attribution:
@@ -896,7 +942,7 @@ class _Speakers:
         i, j = self.noun_phrase(tok)
         span = doc[i:j]
         start, end = span.start_char, span.end_char
-        att = Attribution(speaker_text=doc.text[start:end], speaker_start=start, speaker_end=end)
+        att = Attribution(speaker_text=doc_text(doc)[start:end], speaker_start=start, speaker_end=end)
         # A document speaks for its issuer(s): "a joint statement issued by A and B", "A's report".
         if tok.lemma_.lower() in DOCUMENT_NOUNS:
             issuers = self._issuers(tok)
@@ -919,7 +965,7 @@ class _Speakers:
                     i2 = min([i] + [t.left_edge.i for t in issuers])
                     j2 = max([j] + [t.right_edge.i + 1 for t in issuers])
                     att.speaker_start, att.speaker_end = doc[i2].idx, doc[j2 - 1].idx + len(doc[j2 - 1])
-                    att.speaker_text = doc.text[att.speaker_start:att.speaker_end]
+                    att.speaker_text = doc_text(doc)[att.speaker_start:att.speaker_end]
                     return att
         # A person in apposition names the speaker, even when the parser hung the apposition on a
         # nested noun ("the chairman of the European Commission, Jean-Claude Juncker, warned").
@@ -929,7 +975,7 @@ class _Speakers:
                                                  if a.i in range(tok.i, t.i)):
                     named = self.actors.covering(t.idx, t.idx + len(t), kinds={"person"})
                     if named is not None:
-                        return Attribution(named.actor, doc.text[named.start:named.end], named.start, named.end,
+                        return Attribution(named.actor, doc_text(doc)[named.start:named.end], named.start, named.end,
                                            kind="person")
         if tok.ent_type_ == "NORP" and tok.tag_ not in ("NNPS", "NNS") and not tok.lower_.endswith("s"):
             # "said the 23-year-old Italian": a nationality as a noun is a person described
@@ -947,7 +993,7 @@ class _Speakers:
         if ref is not None:
             att.speaker, att.kind = ref.actor, ref.kind
             if ref.kind == "person" and ref.tokens[0] >= i and ref.tokens[1] <= j:
-                att.speaker_text = doc.text[ref.start:ref.end]
+                att.speaker_text = doc_text(doc)[ref.start:ref.end]
                 att.speaker_start, att.speaker_end = ref.start, ref.end
             return att
         if tok.pos_ == "PROPN":
@@ -1012,7 +1058,7 @@ class _Speakers:
         before with one ('a report by the International Energy Agency')."""
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
             return None
-        for t in reversed(self.doc[:tok.i]):
+        for t in reversed(doc_tokens(self.doc)[:tok.i]):
             if t.lemma_.lower() == tok.lemma_.lower() and not self.in_quote[t.i] and self._issuers(t):
                 return t
         return None
@@ -1089,7 +1135,7 @@ class _Speakers:
 
     def _refs_in_sentence(self, si: int, kinds: set[str], before: int | None) -> list[_Ref]:
         doc = self.doc
-        sent_starts = doc.user_data["newsbook_quote_sent_starts"]
+        sent_starts = _sent_starts(doc)
         s_start = sent_starts[si]
         s_end = sent_starts[si + 1] if si + 1 < len(sent_starts) else len(doc)
         if before is not None:
@@ -1103,7 +1149,7 @@ class _Speakers:
                 out.append(r)
         # Earlier pronouns stand for their own antecedents ("He said ... . 'X,' he said").
         if "person" in kinds:
-            for t in doc[s_start:s_end]:
+            for t in doc_tokens(doc)[s_start:s_end]:
                 if t.lower_ in ("he", "she") and not self.in_quote[t.i] and t.dep_ in ("nsubj", "nsubjpass"):
                     ref = self.resolve_pronoun(t)
                     if ref is not None:
@@ -1143,14 +1189,13 @@ def _title_case(words: list[str]) -> bool:
 class _Extractor:
     def __init__(self, doc: Doc, mentions: pd.DataFrame | None, article_id: str):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.article_id = article_id
         self._mentions = mentions
         self.spans = find_quote_spans(self.text, article_id=article_id)
         self.in_quote = [False] * len(doc)
         self._mark_quotes(self.spans)
-        _sent_index(doc, 0)
-        self.sent_starts = doc.user_data["newsbook_quote_sent_starts"]
+        self.sent_starts = _sent_starts(doc)
         self.sents = list(doc.sents)
         self.paragraphs = _paragraphs(self.text)
         self._para_starts = [s for s, _ in self.paragraphs]
@@ -1159,7 +1204,11 @@ class _Extractor:
         self.sentence_speech: dict[int, Attribution] = {}
 
     def _make_speakers(self) -> None:
-        self.actors = _Actors(self.doc, self._mentions, self.in_quote, dateline=self.dateline)
+        # _Actors depends only on the doc, the mentions and the quote mask, and nothing changes it once
+        # built: when run() re-marks the quotes without unmarking a title, the one we have still holds.
+        if self.in_quote != getattr(self, "_actors_quote_mask", None):
+            self.actors = _Actors(self.doc, self._mentions, self.in_quote, dateline=self.dateline)
+            self._actors_quote_mask = list(self.in_quote)
         self.speakers = _Speakers(self.doc, self.actors, self.in_quote, dateline=self.dateline)
 
     def _dateline_mask(self) -> list[bool]:
@@ -1193,8 +1242,8 @@ class _Extractor:
         if not words or len(words) > 12 or re.search(r"[.!?,;:]$", content.strip()):
             return False
         i, j = q.tokens
-        before = [t for t in doc[max(0, i - 4):i] if not t.is_punct]
-        after = [t for t in doc[j:j + 3] if not t.is_punct]
+        before = [t for t in doc_tokens(doc)[max(0, i - 4):i] if not t.is_punct]
+        after = [t for t in doc_tokens(doc)[j:j + 3] if not t.is_punct]
         prev = before[-1] if before else None
         title_case = _title_case(words)
         if any(t.lower_ in ("headline", "headlined", "banner", "slogan", "motto", "hashtag", "caption")
@@ -1242,7 +1291,7 @@ class _Extractor:
         attachment points, outside the quote)."""
         i, j = q.tokens
         best = None
-        for t in self.doc[i:j]:
+        for t in doc_tokens(self.doc)[i:j]:
             h = t
             for depth in range(7):
                 if h.head.i == h.i:
@@ -1276,7 +1325,7 @@ class _Extractor:
         s0, _ = self._sent_bounds(q.sents[0])
         _, s1 = self._sent_bounds(q.sents[1])
         best = None
-        for t in self.doc[s0:s1]:
+        for t in doc_tokens(self.doc)[s0:s1]:
             if i <= t.i < j or self.in_quote[t.i]:
                 continue
             adjacent = self._adjacent(t, q)
@@ -1298,9 +1347,9 @@ class _Extractor:
         """`t` sits right next to the quote, only a short subject and punctuation in between."""
         i, j = q.tokens
         if t.i < i:
-            between = self.doc[t.i + 1:i]
+            between = doc_tokens(self.doc)[t.i + 1:i]
         else:
-            between = self.doc[j:t.i]
+            between = doc_tokens(self.doc)[j:t.i]
         words = [b for b in between if not b.is_punct and not b.is_space]
         return len(words) <= 4 and not any(_is_verbish(b) and b.dep_ not in ("aux", "auxpass") for b in words)
 
@@ -1318,7 +1367,7 @@ class _Extractor:
         si = _sent_index(self.doc, ci)
         s0, _ = self._sent_bounds(si)
         para_start = self.paragraphs[self.para_of(colon_pos)][0]
-        toks = [t for t in self.doc[s0:ci] if t.idx >= para_start and not self.in_quote[t.i]]
+        toks = [t for t in doc_tokens(self.doc)[s0:ci] if t.idx >= para_start and not self.in_quote[t.i]]
         cues = [t for t in toks if self._is_cue(t, adjacent=True, governing=True)]
         if cues:
             cue = cues[-1]
@@ -1364,7 +1413,7 @@ class _Extractor:
         """Reporting verbs outside quotes with their complement and speaker, in text order."""
         doc = self.doc
         events = []
-        for tok in doc:
+        for tok in doc_tokens(doc):
             if self.in_quote[tok.i]:
                 continue
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -1512,7 +1561,7 @@ class _Extractor:
             if c.lemma_.lower() in SPEECH_VERBS | CHARACTERISING_VERBS | SPEAKER_ACTS:
                 break
             if any(k.dep_ in ("nsubj", "mark") for k in c.children) \
-                    or not all(t.is_punct for t in self.doc[j:c.left_edge.i]):
+                    or not all(t.is_punct for t in doc_tokens(self.doc)[j:c.left_edge.i]):
                 break
             j = c.right_edge.i + 1
         return j
@@ -1541,7 +1590,7 @@ class _Extractor:
                 or any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
             return None
         sub = set(t.i for t in tok.subtree)
-        between = [t for t in self.doc[h.i + 1:tok.left_edge.i] if t.head.i == h.i and t.dep_ in ("cc", "preconj")]
+        between = [t for t in doc_tokens(self.doc)[h.i + 1:tok.left_edge.i] if t.head.i == h.i and t.dep_ in ("cc", "preconj")]
         if between or self.doc[tok.left_edge.i - 1].text not in ",—–-":
             return None
         i, j = h.left_edge.i, h.right_edge.i + 1
@@ -1572,7 +1621,7 @@ class _Extractor:
         while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space) and doc[j - 1].text not in ")]":
             j -= 1
         # at least a subject and its verb ("said profits rose")
-        if j - i < 2 or (j - i == 2 and not any(_is_verbish(t) for t in doc[i:j])):
+        if j - i < 2 or (j - i == 2 and not any(_is_verbish(t) for t in doc_tokens(doc)[i:j])):
             return None
         return i, j
 
@@ -1613,11 +1662,11 @@ class _Extractor:
         rows = [self._row(q.span.start, q.span.end, q.att, "direct") for q in kept]
         rows += self._indirect_rows(events, kept)
         if not rows:
-            return schema.empty("quotes")
+            return empty_table("quotes")
         rows.sort(key=lambda r: (r["start"], r["kind"]))
         for n, r in enumerate(rows, 1):
             r["quote_id"] = f"{self.article_id}:q{n}"
-        return schema.conform("quotes", pd.DataFrame(rows))
+        return table_from_rows("quotes", rows)
 
     def _indirect_rows(self, events: list[dict], kept: list[_Quote]) -> list[dict]:
         """Rows for reported speech: clauses with a speaker (or an impersonal "it was reported"),
@@ -1738,7 +1787,7 @@ class _Extractor:
         if re.search(r"[.!?;:]$", content):
             return False
         i, j = q.tokens
-        inside = self.doc[i:j]
+        inside = doc_tokens(self.doc)[i:j]
         if any(t.pos_ in ("VERB", "AUX") for t in inside):
             return False
         heads = [t for t in inside if not (i <= t.head.i < j) and not t.is_punct]

@@ -168,8 +168,66 @@ def _resolve_corpus_value(value: Any) -> Any:
 # --- charts and HTML outputs -------------------------------------------------------------------
 
 
+def fast_jsonschema() -> None:
+    """Import jsonschema (which nbformat, papermill and altair import) without the optional
+    `rfc3987_syntax` package: when installed (jupyter-events pulls it in) jsonschema loads it only
+    to check the "iri" string format, and building its grammar takes seconds in every process and
+    kernel.  Nothing here checks that format; the package stays importable afterwards."""
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # its import fails fast
+    try:
+        import jsonschema  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency
+        pass
+    finally:
+        if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+            del sys.modules["rfc3987_syntax"]
+
+
+def _bundle_cache_path(vl_version: str | None) -> Path | None:
+    try:
+        import importlib.metadata as md
+
+        version = md.version("vl-convert-python")
+    except Exception:  # noqa: BLE001 - no cache then
+        return None
+    return config.CACHE_DIR / "vega" / f"bundle-vlc{version}-vl{vl_version or 'default'}.js"
+
+
 @functools.lru_cache(maxsize=4)
 def vega_bundle(vl_version: str | None = None) -> str:
+    """The inline vega script (see `_vega_bundle`), kept on disk in the cache folder: vl-convert
+    takes seconds to build it, and every report page and process needs the same one."""
+    path = _bundle_cache_path(vl_version)
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            pass
+    bundle = _vega_bundle(vl_version)
+    if path is not None:
+        try:
+            write_text(path, bundle)
+        except OSError:  # a read-only cache makes the next run slower, not this one fail
+            pass
+    return bundle
+
+
+def _warm_vega_bundle() -> None:
+    """Put the default vega bundle in the cache folder if it is not there yet."""
+    try:
+        version = _vegalite_version([])
+        path = _bundle_cache_path(version)
+        if path is not None and not path.exists():
+            vega_bundle(version)
+    except Exception:  # noqa: BLE001 - only an optimisation; rendering builds it if needed
+        log.debug("could not prepare the vega bundle", exc_info=True)
+
+
+def _vega_bundle(vl_version: str | None = None) -> str:
     """vega + vega-lite + vega-embed as one inline script (vl-convert's `javascript_bundle`), which
     sets `window.vegaEmbed`, `window.vega` and `window.vegaLite`.
 
@@ -510,20 +568,45 @@ def _failed_cell(nb, error) -> str:
     return f"{position} ({count}`{first}`)"
 
 
-def _corpus_info(value: Any, cache: dict) -> dict:
-    key = str(value)
-    if key not in cache:
-        from .corpus import load_corpus
-        from .pipeline import corpus_hash
+def _corpus_hash(articles) -> str:
+    """`pipeline.corpus_hash`, computed here so that the report runner does not import the
+    annotation pipeline (and spaCy with it) just to label the index."""
+    import hashlib
 
-        path = config.resolve_path(value if value not in (None, "") else None)
+    digest = hashlib.sha256()
+    for article_id, chash in sorted(zip(articles["article_id"], articles["content_hash"])):
+        digest.update(f"{article_id}:{chash}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _corpus_info(value: Any, cache: dict, annotations: Any = None) -> dict:
+    """The corpus a report ran on, for the index: path, article ids, content hash.  With saved
+    `annotations`, read from their manifest (the corpus itself is not read again)."""
+    key = f"{value}\x00{annotations}"
+    if key in cache:
+        return cache[key]
+    if annotations not in (None, ""):
+        folder = config.resolve_path(annotations)
         try:
-            articles = load_corpus(path)
-            cache[key] = {"path": str(path), "articles": [str(a) for a in articles["article_id"]],
-                          "n_articles": int(len(articles)), "content_hash": corpus_hash(articles)}
-        except Exception as exc:  # the notebook itself reports a broken corpus
-            cache[key] = {"path": str(path), "articles": [], "n_articles": 0, "content_hash": "",
-                          "error": str(exc)}
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            ids = [str(a) for a in manifest.get("articles", [])]
+            cache[key] = {"path": f"{manifest.get('corpus', '')} (saved annotations: {folder})",
+                          "articles": ids, "n_articles": len(ids),
+                          "content_hash": str(manifest.get("corpus_hash", ""))}
+        except (OSError, ValueError) as exc:  # the notebook itself reports missing annotations
+            cache[key] = {"path": str(folder), "articles": [], "n_articles": 0, "content_hash": "",
+                          "error": f"cannot read saved annotations: {exc}"}
+        return cache[key]
+    from .pipeline import cached_read  # answered from the corpus cache when no file changed
+
+    path = config.resolve_path(value if value not in (None, "") else None)
+    try:
+        articles = cached_read(path).articles
+        cache[key] = {"path": str(path), "articles": [str(a) for a in articles["article_id"]],
+                      "n_articles": int(len(articles)), "content_hash": _corpus_hash(articles)}
+    except Exception as exc:  # the notebook itself reports a broken corpus
+        cache[key] = {"path": str(path), "articles": [], "n_articles": 0, "content_hash": "",
+                      "error": str(exc)}
     return cache[key]
 
 
@@ -539,9 +622,15 @@ def _json_value(value: Any) -> Any:
         return repr(value)
 
 
+def default_jobs(n_notebooks: int) -> int:
+    """Notebooks run at once by default: 2 on a machine with at least 2 cores (a notebook's kernel
+    start and imports leave a core idle much of the time), never more than there are notebooks."""
+    return max(1, min(2, os.cpu_count() or 1, n_notebooks))
+
+
 def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
                 parameters: dict[str, str] | None = None, out_dir: Path | None = None,
-                quiet: bool = False) -> list[Path]:
+                quiet: bool = False, jobs: int | None = None) -> list[Path]:
     """Run and render notebooks; returns the HTML reports written (see the module docstring).
 
     `names`: notebook names (or .ipynb paths); None runs every notebook in notebooks/, overview
@@ -549,11 +638,13 @@ def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
     papermill's -p) override the notebooks' defaults.  A name no selected notebook declares raises
     ParameterError before anything runs (a name some notebooks declare goes to those).  `out_dir`
     is the outputs folder (default outputs/): reports/, notebooks/ go under it.  `quiet`: no
-    progress bar.
+    progress bar.  `jobs`: notebooks run at once, each in its own process and kernel (default
+    `default_jobs`; 1 runs them one after the other in this process); the reports are the same.
 
     Raises NotebookFailed (for the first failing notebook) after every notebook has been tried, the
     failed executed notebook kept as notebooks/NAME.failed.ipynb, the previous HTML left in place
     and the index rewritten."""
+    fast_jsonschema()
     from tqdm.contrib.logging import logging_redirect_tqdm
 
     papermill_log = logging.getLogger("papermill")
@@ -561,17 +652,73 @@ def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
     papermill_log.setLevel(logging.WARNING)  # its INFO lines repeat what the bar and our log say
     try:
         if quiet:
-            return _run_reports(names, corpus, parameters, out_dir, quiet)
+            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs)
         with logging_redirect_tqdm():
-            return _run_reports(names, corpus, parameters, out_dir, quiet)
+            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs)
     finally:
         papermill_log.setLevel(level)
 
 
-def _run_reports(names, corpus, parameters, out_dir, quiet) -> list[Path]:
-    import nbformat
+def _execute_and_render(spec: dict, bar=None) -> dict:
+    """Run one notebook with papermill and, if it ran, render it: what `_run_reports` does per
+    notebook, in this process or in a worker process (`spec` and the result are plain data).
+
+    The notebook's table CSVs go to spec["staging"] (published by the caller on success)."""
+    fast_jsonschema()
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    started = time.monotonic()
+    running = Path(spec["running"])
+    saved_env = {k: os.environ.get(k) for k in (TABLES_ENV, REPORT_NAME_ENV)}
+    os.environ[TABLES_ENV] = spec["staging"]
+    os.environ[REPORT_NAME_ENV] = spec["name"]
+    error: dict | None = None
+    try:
+        papermill.execute_notebook(
+            spec["path"], str(running), parameters=spec["overrides"] or None, engine_name=_engine_name(),
+            kernel_name=config.KERNEL_NAME, language="python", progress_bar=False,
+            cwd=str(Path(spec["path"]).parent), newsbook_bar=bar,
+            # The kernel's own log (TCP transport warning, interrupt at shutdown) is noise here;
+            # cell errors come back as outputs and a dead kernel as an exception.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
+        if _is_missing_kernel(exc):
+            error = {"missing_kernel": True, "detail": str(exc)}
+        elif isinstance(exc, PapermillExecutionError):
+            error = {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "source": exc.source,
+                     "ename": exc.ename, "evalue": exc.evalue, "detail": f"{exc.ename}: {exc.evalue}"}
+        else:
+            error = {"detail": f"{type(exc).__name__}: {exc}"}
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        executed = running.read_bytes() if running.exists() else None
+        running.unlink(missing_ok=True)
+    result = {"executed": executed, "error": error, "page": None, "charts": 0, "render_error": None,
+              "generated": _now()}
+    if error is None and executed is not None:
+        import nbformat
+
+        meta = dict(spec["meta"], generated=result["generated"])
+        try:
+            nb = nbformat.reads(executed.decode("utf-8"), as_version=4)
+            result["page"], result["charts"] = render_html(nb, spec["name"], meta=meta)
+        except Exception as exc:  # noqa: BLE001
+            result["render_error"] = f"{type(exc).__name__}: {exc}"
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[Path]:
+    import types
+
+    import nbformat
     from tqdm.auto import tqdm
 
     out_dir = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
@@ -579,132 +726,164 @@ def _run_reports(names, corpus, parameters, out_dir, quiet) -> list[Path]:
     overrides = parse_parameters(parameters)
     if corpus is not None:
         overrides["corpus"] = corpus
-    if "corpus" in overrides:
-        overrides["corpus"] = _resolve_corpus_value(overrides["corpus"])
+    for key in ("corpus", "annotations"):
+        if key in overrides:
+            overrides[key] = _resolve_corpus_value(overrides[key])
 
     # 1. Parameters, for every notebook, before anything runs.
-    jobs: list[_Job] = []
+    jobs_list: list[_Job] = []
     for name, path in notebook_paths(names):
         declared = notebook_parameters(path)
         cells = len(nbformat.read(str(path), as_version=4).cells)
-        jobs.append(_Job(name, path, declared, {}, cells))
-    unknown = [key for key in overrides if not any(key in job.declared for job in jobs)]
+        jobs_list.append(_Job(name, path, declared, {}, cells))
+    unknown = [key for key in overrides if not any(key in job.declared for job in jobs_list)]
     if unknown:
-        listing = "; ".join(_describe_parameters(job.name, job.declared) for job in jobs)
+        listing = "; ".join(_describe_parameters(job.name, job.declared) for job in jobs_list)
         raise ParameterError(f"unknown parameter{'s' if len(unknown) > 1 else ''} "
                              f"{', '.join(map(repr, unknown))}; the notebook parameters are: {listing}")
-    for job in jobs:
+    for job in jobs_list:
         job.overrides = {k: v for k, v in overrides.items() if k in job.declared}
         if job.overrides:
             job.cells += 1  # papermill's injected-parameters cell
+    n_jobs = default_jobs(len(jobs_list)) if jobs is None else max(1, min(int(jobs), len(jobs_list)))
 
-    # 2-3. Run and render.
-    engine = _engine_name()
-    bar = None if quiet else tqdm(total=sum(job.cells for job in jobs), unit="cell", desc="reports",
-                                  dynamic_ncols=True)
+    # 2-3. Run and render (in this process, or `n_jobs` at a time in worker processes).
     manifest = _read_manifest(reports_dir)
     corpora: dict = {}
     written: list[Path] = []
-    failures: list[NotebookFailed] = []
-    all_names = sorted({job.name for job in jobs} | {p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")},
+    failures: list[tuple[int, NotebookFailed]] = []
+    all_names = sorted({job.name for job in jobs_list} | {p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")},
                        key=lambda n: (n != FIRST_NOTEBOOK, n))
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    specs = []
+    for job in jobs_list:
+        effective = {p: _default_value(d) for p, d in job.declared.items()}
+        effective.update(job.overrides)
+        corpus_info = (_corpus_info(effective.get("corpus"), corpora, effective.get("annotations"))
+                       if "corpus" in job.declared or "annotations" in job.declared else {})
+        params_text = ", ".join(f"{k} = {v!r}" for k, v in effective.items()) or "(none)"
+        corpus_text = (f"{corpus_info.get('path', '')} ({corpus_info.get('n_articles', 0)} articles, "
+                       f"content hash {corpus_info.get('content_hash', '')})") if corpus_info else ""
+        links = [{"name": n, "href": f"{n}.html"} for n in all_names if n != job.name]
+        specs.append({
+            "name": job.name, "path": str(job.path), "overrides": job.overrides,
+            "running": str(executed_dir / f".{job.name}.running-{os.getpid()}.ipynb"),
+            "staging": str(reports_dir / f".{TABLES_DIR_NAME}-{job.name}-{os.getpid()}"),
+            "meta": {"corpus": corpus_text, "parameters": params_text, "links": links},
+            "effective": effective, "corpus_info": corpus_info,
+        })
+
+    def finish(index: int, result: dict) -> None:
+        job, spec = jobs_list[index], specs[index]
+        effective, staging = spec["effective"], Path(spec["staging"])
+        failed_path = executed_dir / f"{job.name}.failed.ipynb"
+        executed_bytes, error = result["executed"], result["error"]
+        if error is not None and error.get("missing_kernel"):
+            shutil.rmtree(staging, ignore_errors=True)
+            raise NewsbookError(
+                f"no Jupyter kernel named {config.KERNEL_NAME!r}; register it with: python -m ipykernel "
+                f"install --sys-prefix --name {config.KERNEL_NAME} --display-name 'Python (newsbook)'")
+        if error is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+            kept = ""
+            if executed_bytes is not None:
+                write_bytes(failed_path, executed_bytes)
+                kept = str(failed_path)
+            if "cell_index" in error and executed_bytes is not None:
+                cell = _failed_cell(nbformat.reads(executed_bytes.decode("utf-8"), as_version=4),
+                                    types.SimpleNamespace(**error))
+            else:
+                cell = "?"
+            detail = error["detail"]
+            failure = NotebookFailed(job.name, cell, detail, kept)
+            failures.append((index, failure))
+            log.error("%s", failure)
+            entry = manifest.get(job.name, {})
+            entry["last_failure"] = {"time": _now(), "cell": cell, "detail": detail,
+                                     "executed": os.path.relpath(failed_path, reports_dir) if kept else "",
+                                     "parameters": {k: _json_value(v) for k, v in effective.items()}}
+            manifest[job.name] = entry
+            return
+        # Success: keep the executed notebook, write the report atomically, publish its tables.
+        executed_path = write_bytes(executed_dir / f"{job.name}.ipynb", executed_bytes)
+        if failed_path.exists():
+            failed_path.unlink()
+        if result["render_error"] is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+            failure = NotebookFailed(job.name, "(rendering)", result["render_error"], str(executed_path))
+            failures.append((index, failure))
+            log.error("%s", failure)
+            return
+        target = write_text(reports_dir / f"{job.name}.html", result["page"])
+        _publish_tables(staging, reports_dir, job.name)
+        written.append(target)
+        manifest[job.name] = {
+            "name": job.name,
+            "html": f"{job.name}.html",
+            "notebook": os.path.relpath(executed_path, reports_dir),
+            "source": str(job.path),
+            "parameters": {k: _json_value(v) for k, v in effective.items()},
+            "overrides": {k: _json_value(v) for k, v in job.overrides.items()},
+            "corpus": spec["corpus_info"],
+            "newsbook_version": __version__,
+            "generated": result["generated"],
+            "seconds": result["seconds"],
+            "charts": result["charts"],
+        }
+        log.info("wrote %s (%d charts, %.1f s)", target, result["charts"], result["seconds"])
+
+    bar = None if quiet else tqdm(total=sum(job.cells for job in jobs_list), unit="cell", desc="reports",
+                                  dynamic_ncols=True)
     done_cells = 0
     try:
-        for job in jobs:
-            if bar is not None:
-                bar.set_description(job.name)
-            effective = {p: _default_value(d) for p, d in job.declared.items()}
-            effective.update(job.overrides)
-            corpus_info = _corpus_info(effective.get("corpus"), corpora) if "corpus" in job.declared else {}
-            started = time.monotonic()
-            executed_dir.mkdir(parents=True, exist_ok=True)
-            running = executed_dir / f".{job.name}.running-{os.getpid()}.ipynb"
-            failed_path = executed_dir / f"{job.name}.failed.ipynb"
-            error: Exception | None = None
-            try:
-                papermill.execute_notebook(
-                    str(job.path), str(running), parameters=job.overrides or None, engine_name=engine,
-                    kernel_name=config.KERNEL_NAME, language="python", progress_bar=False,
-                    cwd=str(job.path.parent), newsbook_bar=bar,
-                    # The kernel's own log (TCP transport warning, interrupt at shutdown) is noise here;
-                    # cell errors come back as outputs and a dead kernel as an exception.
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-            except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
-                error = exc
-            finally:
-                executed_bytes = running.read_bytes() if running.exists() else None
-                running.unlink(missing_ok=True)
+        if n_jobs == 1:
+            for index, job in enumerate(jobs_list):
+                if bar is not None:
+                    bar.set_description(job.name)
+                result = _execute_and_render(specs[index], bar)
                 done_cells += job.cells
                 if bar is not None:
                     bar.n = done_cells
                     bar.refresh()
-            if error is not None:
-                if _is_missing_kernel(error):
-                    raise NewsbookError(
-                        f"no Jupyter kernel named {config.KERNEL_NAME!r}; register it with: python -m ipykernel "
-                        f"install --sys-prefix --name {config.KERNEL_NAME} --display-name 'Python (newsbook)'"
-                    ) from error
-                kept = ""
-                if executed_bytes is not None:
-                    write_bytes(failed_path, executed_bytes)
-                    kept = str(failed_path)
-                if isinstance(error, PapermillExecutionError) and executed_bytes is not None:
-                    cell = _failed_cell(nbformat.reads(executed_bytes.decode("utf-8"), as_version=4), error)
-                    detail = f"{error.ename}: {error.evalue}"
-                else:
-                    cell, detail = "?", f"{type(error).__name__}: {error}"
-                failure = NotebookFailed(job.name, cell, detail, kept)
-                failures.append(failure)
-                log.error("%s", failure)
-                entry = manifest.get(job.name, {})
-                entry["last_failure"] = {"time": _now(), "cell": cell, "detail": detail,
-                                         "executed": os.path.relpath(failed_path, reports_dir) if kept else "",
-                                         "parameters": {k: _json_value(v) for k, v in effective.items()}}
-                manifest[job.name] = entry
-                continue
-            # Success: keep the executed notebook, render, write atomically.
-            executed_path = write_bytes(executed_dir / f"{job.name}.ipynb", executed_bytes)
-            if failed_path.exists():
-                failed_path.unlink()
-            nb = nbformat.reads(executed_bytes.decode("utf-8"), as_version=4)
-            generated = _now()
-            params_text = ", ".join(f"{k} = {v!r}" for k, v in effective.items()) or "(none)"
-            corpus_text = (f"{corpus_info.get('path', '')} ({corpus_info.get('n_articles', 0)} articles, "
-                           f"content hash {corpus_info.get('content_hash', '')})") if corpus_info else ""
-            links = [{"name": n, "href": f"{n}.html"} for n in all_names if n != job.name]
-            try:
-                page, charts = render_html(nb, job.name, meta={
-                    "corpus": corpus_text, "parameters": params_text, "generated": generated, "links": links})
-            except Exception as exc:  # noqa: BLE001
-                failure = NotebookFailed(job.name, "(rendering)", f"{type(exc).__name__}: {exc}", str(executed_path))
-                failures.append(failure)
-                log.error("%s", failure)
-                continue
-            target = write_text(reports_dir / f"{job.name}.html", page)
-            written.append(target)
-            manifest[job.name] = {
-                "name": job.name,
-                "html": f"{job.name}.html",
-                "notebook": os.path.relpath(executed_path, reports_dir),
-                "source": str(job.path),
-                "parameters": {k: _json_value(v) for k, v in effective.items()},
-                "overrides": {k: _json_value(v) for k, v in job.overrides.items()},
-                "corpus": corpus_info,
-                "newsbook_version": __version__,
-                "generated": generated,
-                "seconds": round(time.monotonic() - started, 2),
-                "charts": charts,
-            }
-            log.info("wrote %s (%d charts, %.1f s)", target, charts, time.monotonic() - started)
+                finish(index, result)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            if bar is not None:
+                bar.set_description(f"{len(jobs_list)} notebooks, {n_jobs} at a time")
+            # Build the vega bundle once, here, while the workers start their kernels; they read
+            # it from the cache when they render (or build it themselves if it is late).
+            import threading
+
+            threading.Thread(target=_warm_vega_bundle, daemon=True).start()
+            plain = [{k: v for k, v in spec.items() if k not in ("effective", "corpus_info")} for spec in specs]
+            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = {pool.submit(_execute_and_render, spec): i for i, spec in enumerate(plain)}
+                for future in as_completed(futures):
+                    index = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a worker that died is a failed notebook
+                        result = {"executed": None, "error": {"detail": f"{type(exc).__name__}: {exc}"},
+                                  "page": None, "charts": 0, "render_error": None, "generated": _now(),
+                                  "seconds": 0.0}
+                    done_cells += jobs_list[index].cells
+                    if bar is not None:
+                        bar.n = done_cells
+                        bar.refresh()
+                    finish(index, result)
+            order = {job.name: i for i, job in enumerate(jobs_list)}
+            written.sort(key=lambda p: order.get(p.stem, 0))
     finally:
         if bar is not None:
             bar.close()
         _write_index(reports_dir, manifest)
     if failures:
-        first = failures[0]
+        failures.sort(key=lambda item: item[0])
+        first = failures[0][1]
         if len(failures) > 1:
-            others = "; ".join(f"{f.notebook} (cell {f.cell})" for f in failures[1:])
+            others = "; ".join(f"{f.notebook} (cell {f.cell})" for _, f in failures[1:])
             raise NotebookFailed(first.notebook, first.cell, f"{first.detail}; also failed: {others}",
                                  first.executed_path)
         raise first
@@ -802,6 +981,203 @@ def links(exclude: Iterable[str] = (FIRST_NOTEBOOK,), notebooks_dir: Path | None
     items = "".join(f'<li><a href="{html.escape(n)}.html">{html.escape(n)}</a></li>' for n in names)
     return _Links(f'<ul class="nb-report-links">{items or "<li>no other reports</li>"}'
                   '<li><a href="index.html">index of all reports</a></li></ul>')
+
+
+# --- notebook helpers: loading annotations, tables of any size, quote matches ------------------
+#
+# A report must stay fast and readable on 1,000 or 10,000 articles.  Tables go through `table`: at
+# most `max_rows` rows are drawn, a visible sentence says which rows are shown out of how many, and
+# the complete table is written as a CSV next to the report and linked.  While `newsbook report`
+# runs a notebook, the CSVs go to a staging folder ($NEWSBOOK_REPORT_TABLES) and are published as
+# ``reports/tables/NAME/TABLE.csv`` only with the rendered HTML (a failed run leaves the previous
+# report and its tables as they were); in JupyterLab they go to ``outputs/tables/``.
+
+TABLES_ENV = "NEWSBOOK_REPORT_TABLES"
+REPORT_NAME_ENV = "NEWSBOOK_REPORT_NAME"
+TABLES_DIR_NAME = "tables"
+MAX_TABLE_ROWS = 200
+MAX_CELL_CHARS = 1000
+
+
+def saved_annotations(folder: Any):
+    """The tables saved by ``newsbook annotate --out DIR`` in `folder`, as an `Annotations`: nothing
+    is parsed again and the corpus is not read (annotate once, e.g. on a cluster, report many times).
+    The notebooks' `annotations` parameter."""
+    from .pipeline import Annotations
+
+    path = config.resolve_path(folder)
+    if not (path / "manifest.json").exists():
+        raise CorpusError(f"no saved annotations in {folder} (looked for {path / 'manifest.json'}; "
+                          "write them with: newsbook annotate CORPUS --out DIR)")
+    return Annotations.load(path)
+
+
+def load_annotations(corpus: Any = "seeds", annotations: Any = "", *, progress: bool = False):
+    """`saved_annotations(annotations)` when `annotations` names a folder, else
+    ``newsbook.annotate(corpus)`` (cached per article and corpus)."""
+    if annotations not in (None, ""):
+        return saved_annotations(annotations)
+    from .pipeline import annotate
+
+    return annotate(corpus, progress=progress)
+
+
+def _tables_target() -> tuple[Path, str]:
+    """(folder to write a table CSV into, the href prefix a report links it with)."""
+    staging = os.environ.get(TABLES_ENV)
+    if staging:
+        name = os.environ.get(REPORT_NAME_ENV, "report")
+        return Path(staging), f"{TABLES_DIR_NAME}/{name}/"
+    folder = config.OUTPUTS_DIR / TABLES_DIR_NAME
+    return folder, os.path.relpath(folder, config.NOTEBOOKS_DIR).replace(os.sep, "/") + "/"
+
+
+def _safe_file_name(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(name)).strip("-.") or "table"
+    return stem if stem.endswith(".csv") else f"{stem}.csv"
+
+
+class Table:
+    """A table in a report: at most `max_rows` rows drawn (pandas escapes every cell), with a
+    sentence saying what is shown and where the complete table is (see `table`)."""
+
+    def __init__(self, frame, shown, *, total: int, note: str, href: str = "", path: Path | None = None,
+                 style=None):
+        self.frame, self.shown, self.total, self.note = frame, shown, total, note
+        self.href, self.path, self.style = href, path, style
+
+    def _table_html(self) -> str:
+        if self.style is not None:
+            return self.style(self.shown).to_html()
+        return self.shown.to_html(index=False, escape=True, border=0, na_rep="")
+
+    def _repr_html_(self) -> str:
+        note = ""
+        if self.note:
+            link = (f' The full table is in <a href="{html.escape(self.href)}">{html.escape(self.href)}</a>'
+                    f" ({self.total:,} rows, CSV)." if self.href else "")
+            note = f'<p class="nb-table-note"><em>{html.escape(self.note)}</em>{link}</p>'
+        return note + self._table_html()
+
+    def __repr__(self) -> str:
+        tail = f"\n[{self.note} full table: {self.path}]" if self.note else ""
+        return self.shown.to_string(index=False, max_colwidth=60) + tail
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def _cut_cells(frame, max_chars: int):
+    """`frame` with every text cell longer than `max_chars` cut to that length plus " …"; and how
+    many cells were cut."""
+    cut = 0
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object and str(values.dtype) not in ("string", "str"):
+            continue
+        long = values.map(lambda v: isinstance(v, str) and len(v) > max_chars)
+        if long.any():
+            if out is frame:
+                out = frame.copy()
+            out[column] = values.where(~long, values.map(lambda v: v[:max_chars].rstrip() + " …"
+                                                         if isinstance(v, str) else v))
+            cut += int(long.sum())
+    return out, cut
+
+
+def table(frame, name: str, *, max_rows: int = MAX_TABLE_ROWS, sort_by: str | list[str] | None = None,
+          ascending: bool | list[bool] = False, what: str = "rows", order: str = "", style=None,
+          max_chars: int = MAX_CELL_CHARS) -> Table:
+    """`frame` for a report, never silently truncated.
+
+    Up to `max_rows` rows: the whole table.  More: the first `max_rows` rows (after sorting by
+    `sort_by`, largest first unless `ascending`), a sentence "Showing the 200 largest (by ...) of
+    7,012 rows", and the complete table (all rows, in the frame's own order) written as
+    ``NAME.csv`` next to the report and linked.  `what` names the rows ("articles"), `order` says
+    how an already ordered frame is ordered ("conflicts first").  `style`: a function turning the
+    shown rows into a pandas Styler (e.g. `figures.style_agreement`); cells must stay escaped."""
+    import pandas as pd
+
+    frame = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+    total = len(frame)
+    ordered = frame
+    if sort_by is not None:
+        ordered = frame.sort_values(sort_by, ascending=ascending, kind="stable")
+        keys = ", ".join([sort_by] if isinstance(sort_by, str) else list(sort_by))
+        which = f"the {max_rows:,} {'smallest' if ascending is True else 'largest'} (by {keys})"
+    else:
+        which = f"the first {max_rows:,}" + (f" ({order})" if order else "")
+    shown, cut = _cut_cells(ordered.head(max_rows), max_chars)
+    if total <= max_rows and not cut:
+        return Table(frame, ordered, total=total, note="", style=style)
+    notes = [f"Showing {which} of {total:,} {what}." if total > max_rows else f"Showing all {total:,} {what}."]
+    if cut:
+        notes.append(f"{cut:,} cell{'s' if cut > 1 else ''} longer than {max_chars} characters "
+                     f"{'are' if cut > 1 else 'is'} cut short (…).")
+    folder, prefix = _tables_target()
+    file_name = _safe_file_name(name)
+    path = write_text(folder / file_name, frame.to_csv(index=False))
+    return Table(frame, shown, total=total, note=" ".join(notes), href=prefix + file_name, path=path,
+                 style=style)
+
+
+def _publish_tables(staging: Path, reports_dir: Path, name: str) -> None:
+    """Move a successful run's table CSVs into reports/tables/NAME/ (each file atomically), and drop
+    the tables of an earlier run that this report no longer links."""
+    target = reports_dir / TABLES_DIR_NAME / name
+    fresh = {p.name for p in staging.glob("*.csv")} if staging.is_dir() else set()
+    if target.is_dir():
+        for old in target.glob("*.csv"):
+            if old.name not in fresh:
+                old.unlink()
+    if fresh:
+        target.mkdir(parents=True, exist_ok=True)
+        for file_name in sorted(fresh):
+            os.replace(staging / file_name, target / file_name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def quote_matches(ann, min_similarity: float | None = None):
+    """`ann.quote_matches` at `min_similarity`, the same rows `compare.match_quotes(ann.quotes,
+    min_similarity=...)` gives, without comparing every quote again.
+
+    The table was built at match_quotes' default threshold; pairs are chosen per pair of articles
+    best first, so the pairs at or above a higher threshold are exactly the stored ones above it
+    (scores within rounding of the threshold are recomputed to decide).  A lower threshold than the
+    table's is recomputed in full.  Rows come best first (ties by article and quote ids)."""
+    import inspect
+
+    from . import compare
+
+    built = inspect.signature(compare.match_quotes).parameters["min_similarity"].default
+    stored = ann.quote_matches
+    if min_similarity is None:
+        min_similarity = built
+    if min_similarity < built:
+        out = compare.match_quotes(ann.quotes, min_similarity=min_similarity)
+    else:
+        sim = stored["similarity"].astype(float)
+        band = 1e-4 + 1e-9  # the stored score is rounded to 4 decimals
+        keep = sim >= min_similarity + band
+        unsure = stored.index[(sim > min_similarity - band) & ~keep]
+        if len(unsure):
+            keep = keep.copy()
+            quotes = ann.quotes.set_index("quote_id")
+            weights = compare.quote_word_weights(ann.quotes["quote"])
+            for i in unsure:
+                row = stored.loc[i]
+                a, b = quotes.loc[row["quote_id_a"]], quotes.loc[row["quote_id_b"]]
+                score = compare.quote_similarity(a["quote"], b["quote"], weights)
+                sa, sb = (str(s) if isinstance(s, str) else "" for s in (a["speaker"], b["speaker"]))
+                if sa and sb and sa != sb:  # compare._speakers_disagree
+                    score *= 0.8
+                keep.loc[i] = score >= min_similarity
+        out = stored[keep]
+    if len(out):
+        out = out.sort_values(["similarity", "article_id_a", "article_id_b", "quote_id_a", "quote_id_b"],
+                              ascending=[False, True, True, True, True], kind="stable")
+    return out.reset_index(drop=True)
 
 
 # --- browser check and screenshots -------------------------------------------------------------
