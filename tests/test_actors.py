@@ -113,6 +113,9 @@ def raw_spacy_rows() -> list[tuple[str, str, str]]:
 
     from newsbook.corpus import load_corpus
 
+    from newsbook.nlp import register_components
+
+    register_components()
     raw = spacy.load(MODEL_NAME)
     raw.add_pipe("newsbook_paragraph_boundaries", before="parser")
     rows = set()

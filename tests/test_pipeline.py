@@ -138,3 +138,17 @@ def test_cli_exits_non_zero_when_nothing_could_be_read(tmp_path, capsys):
 
 def test_schema_doc_is_in_sync():
     assert (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema.as_markdown() + "\n"
+
+
+def test_reading_annotations_does_not_import_spacy(tmp_path):
+    """A notebook kernel that reports on cached or saved tables must not pay for importing spaCy
+    (2-3 s per kernel); only parsing does."""
+    import subprocess
+    import sys
+
+    code = ("import sys, newsbook\n"
+            "from newsbook import actors, charts, compare, figures, html, quotes, report\n"
+            "from newsbook.pipeline import read_table\n"
+            "assert 'spacy' not in sys.modules, sorted(m for m in sys.modules if m.startswith('spacy'))[:5]\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

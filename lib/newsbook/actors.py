@@ -36,9 +36,12 @@ import string
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from spacy.tokens import Doc, Token
+
+if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
+    from spacy.tokens import Doc, Token
 
 from . import schema
 from .errors import CorrectionsError

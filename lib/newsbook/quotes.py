@@ -75,9 +75,12 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from spacy.tokens import Doc, Span, Token
+
+if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
+    from spacy.tokens import Doc, Span, Token
 
 from .nlp import doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, table_from_rows
 
