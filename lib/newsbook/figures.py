@@ -72,9 +72,12 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from spacy.tokens import Doc, Token
+
+if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
+    from spacy.tokens import Doc, Token
 
 from . import schema
 from .nlp import (doc_text, doc_tokens, empty_table, sentence_columns, sentence_of_token, sentence_token_starts,
