@@ -2122,7 +2122,7 @@ def _stem(word: str) -> str:
 
 def _name_modifiers(phrase: str, noun: str) -> set[str]:
     """Capitalised words before the noun in its phrase ("Russian diplomats" -> {"russian"})."""
-    words = re.findall(r"[A-Za-z][\w.-]*", phrase or "")
+    words = _MODIFIER_WORD_RE.findall(phrase or "")
     out = set()
     nstem = _stem(noun)
     for w in words:
@@ -2144,10 +2144,33 @@ _CONTEXT_STOP = {
 
 def _context_stems(f: dict) -> set[str]:
     """Content-word stems of a figure's sentence, without the figure's own words and noun."""
-    sentence = str(f.get("sentence") or "")
-    own = {_stem(w) for w in re.findall(r"[A-Za-z]+", f"{f.get('text', '')} {f.get('noun', '')}")}
-    words = {_stem(w) for w in re.findall(r"[A-Za-z]{3,}", sentence) if w.lower() not in _CONTEXT_STOP}
-    return words - own
+    return set(_context_stems_of(str(f.get("sentence") or ""), f"{f.get('text', '')} {f.get('noun', '')}"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _context_stems_of(sentence: str, own_words: str) -> frozenset[str]:
+    # cached, and frozen because the cached value is shared
+    own = {_stem(w) for w in _WORD_RE.findall(own_words)}
+    return _sentence_stems(sentence) - own
+
+
+@functools.lru_cache(maxsize=65536)
+def _sentence_stems(sentence: str) -> frozenset[str]:
+    """Stems of a sentence's content words (3+ letters, not in _CONTEXT_STOP).  Cached: a sentence
+    stating several figures is tokenised once; each distinct word is stemmed once."""
+    return frozenset(_stem(w) for w in set(_CONTENT_WORD_RE.findall(sentence)) if w.lower() not in _CONTEXT_STOP)
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_CONTENT_WORD_RE = re.compile(r"[A-Za-z]{3,}")
+_MODIFIER_WORD_RE = re.compile(r"[A-Za-z][\w.-]*")
+
+
+@functools.lru_cache(maxsize=65536)
+def _noun_classes(noun: str) -> frozenset[str]:
+    """The keys a figure's noun is looked up by when checking whether an article states a value:
+    its stem and its `noun_class` (cached: called once per figure)."""
+    return frozenset({_stem(noun), noun_class(noun)})
 
 
 def noun_class(noun: str) -> str:
@@ -2169,23 +2192,44 @@ def nouns_compatible(a: dict, b: dict, *, strict: bool = False) -> bool:
                        (b.get("noun") or "").lower(), str(b.get("noun_phrase") or ""), strict)
 
 
-@functools.lru_cache(maxsize=262144)
 def _compatible(na: str, pa: str, nb: str, pb: str, strict: bool) -> bool:
     if not na or not nb:
         return not strict
-    ma, mb = _name_modifiers(pa, na), _name_modifiers(pb, nb)
-    if ma and mb and not (ma & mb):
+    return _infos_compatible(_noun_info(na, pa), _noun_info(nb, pb), strict)
+
+
+@dataclass(frozen=True, eq=False)
+class _NounInfo:
+    """What `_compatible` needs of one (lower-cased noun, noun phrase), computed once per distinct pair:
+    the matcher compares the same few thousand pairs hundreds of thousands of times."""
+
+    stem: str
+    modifiers: frozenset  # `_name_modifiers`
+    words: frozenset  # stems of the phrase's words
+    person: bool  # noun_class == "person"
+
+
+@functools.lru_cache(maxsize=262144)
+def _noun_info(noun: str, phrase: str) -> _NounInfo:
+    return _NounInfo(_stem(noun), frozenset(_name_modifiers(phrase, noun)),
+                     frozenset(_stem(w) for w in _WORD_RE.findall(phrase)), noun_class(noun) == "person")
+
+
+def _figure_info(f: dict) -> _NounInfo | None:
+    """`_noun_info` of a figure row, None when it has no noun (as `nouns_compatible` reads it)."""
+    noun = (f.get("noun") or "").lower()
+    return _noun_info(noun, str(f.get("noun_phrase") or "")) if noun else None
+
+
+def _infos_compatible(a: _NounInfo | None, b: _NounInfo | None, strict: bool) -> bool:
+    """`_compatible` on precomputed `_NounInfo`s (None: no noun); the same rules in the same order."""
+    if a is None or b is None:
+        return not strict
+    if a.modifiers and b.modifiers and a.modifiers.isdisjoint(b.modifiers):
         return False
-    sa, sb = _stem(na), _stem(nb)
-    if sa == sb:
+    if a.stem == b.stem or a.stem in b.words or b.stem in a.words:
         return True
-    words_a = {_stem(w) for w in re.findall(r"[A-Za-z]+", pa)}
-    words_b = {_stem(w) for w in re.findall(r"[A-Za-z]+", pb)}
-    if sa in words_b or sb in words_a:
-        return True
-    if strict:
-        return False
-    return noun_class(na) == noun_class(nb) == "person"
+    return not strict and a.person and b.person
 
 
 def _fmt(v: float) -> str:
@@ -2213,6 +2257,7 @@ def _describe(f: dict) -> str:
     return f"{q}{val} {noun}".strip() + f" ({f['article_id']})"
 
 
+@functools.lru_cache(maxsize=65536)  # pure; the same dates recur across a corpus
 def _date_key(text: str) -> str:
     """'September 1, 2017' and '1 Sept. 2017' -> '2017-09-01'; a year alone -> '2017'."""
     low = text.lower()
@@ -2243,9 +2288,19 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
        exceeding an exact total by at most half.  Notes are capped at five per group.
     """
+    import collections  # here, not at the top: the module's import lines belong to the lazy-import work
+
     if figures is None or figures.empty:
         return schema.empty("figure_matches")
-    rows = [r for r in figures.to_dict("records") if r.get("kind") in MATCHED_KINDS]
+    # row dicts of the matched kinds and only the columns read below (what to_dict("records") gave,
+    # built from column lists: to_dict boxed each of ~16 values per row one at a time)
+    used = [c for c in ("article_id", "figure_id", "value", "value_high", "kind", "unit", "text", "noun",
+                        "noun_phrase", "qualifier", "sentence") if c in figures.columns]
+    keep = figures["kind"].isin(MATCHED_KINDS) if "kind" in figures.columns else None
+    if keep is None or not keep.any():
+        return schema.empty("figure_matches")
+    picked = figures.loc[keep, used]
+    rows = [dict(zip(used, values)) for values in zip(*(picked[c].tolist() for c in used))]
     if not rows:
         return schema.empty("figure_matches")
 
@@ -2262,24 +2317,56 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
         buckets.setdefault(key(f), []).append(f)
     groups: list[dict] = []
     for k, members in buckets.items():
+        # Each figure joins the first cluster that has no named figure, already holds its (noun,
+        # phrase), or holds a (noun, phrase) `nouns_compatible` with it; else it starts a cluster.
+        # A figure without a noun joins the first cluster.  Comparing every figure with every
+        # cluster was quadratic in a bucket ("2017", "one"), so clusters are indexed by what can make
+        # two nouns compatible (a noun stem, a phrase word's stem, both naming people) and only those
+        # candidates are checked, in cluster order: the same first cluster, found without the scan.
         clusters: list[list[dict]] = []
-        reps: list[dict[tuple, dict]] = []  # per cluster: distinct (noun, phrase) -> a member
+        keys: list[set[tuple]] = []  # per cluster: distinct (noun, phrase)
+        named: list[list[_NounInfo]] = []  # per cluster: `_noun_info` of its keys with a noun
+        by_stem: dict[str, set[int]] = {}
+        by_word: dict[str, set[int]] = {}
+        people: set[int] = set()
+        unnamed: set[int] = set()  # clusters with no named figure (only ever cluster 0)
         for f in members:
             fkey = ((f.get("noun") or "").lower(), str(f.get("noun_phrase") or ""))
-            placed = False
-            for c, rep in zip(clusters, reps):
-                named = [g for k2, g in rep.items() if k2[0]]
-                if not fkey[0] or not named or fkey in rep or any(nouns_compatible(f, g) for g in named):
-                    c.append(f)
-                    rep.setdefault(fkey, f)
-                    placed = True
-                    break
-            if not placed:
-                clusters.append([f])
-                reps.append({fkey: f})
+            ci = 0 if clusters else None
+            if fkey[0]:
+                info = _noun_info(*fkey)
+                cands = set(unnamed)
+                cands.update(by_stem.get(info.stem, ()))
+                cands.update(by_word.get(info.stem, ()))
+                for w in info.words:
+                    cands.update(by_stem.get(w, ()))
+                if info.person:
+                    cands.update(people)
+                ci = next((c for c in sorted(cands) if not named[c] or fkey in keys[c]
+                           or any(_infos_compatible(info, g, False) for g in named[c])), None)
+            if ci is None:
+                ci = len(clusters)
+                clusters.append([])
+                keys.append(set())
+                named.append([])
+            clusters[ci].append(f)
+            if fkey not in keys[ci]:
+                keys[ci].add(fkey)
+                if fkey[0]:
+                    named[ci].append(info)
+                    by_stem.setdefault(info.stem, set()).add(ci)
+                    for w in info.words:
+                        by_word.setdefault(w, set()).add(ci)
+                    if info.person:
+                        people.add(ci)
+            if named[ci]:
+                unnamed.discard(ci)
+            else:
+                unnamed.add(ci)
         for c in clusters:
             nouns = [g["noun"] for g in c if g.get("noun")]
-            noun = max(set(nouns), key=lambda x: (nouns.count(x), -nouns.index(x))) if nouns else ""
+            # the most frequent noun, the earliest on a tie (Counter keeps first-seen order)
+            noun = collections.Counter(nouns).most_common(1)[0][0] if nouns else ""
             arts = sorted({g["article_id"] for g in c})
             groups.append({"key": k, "members": c, "noun": noun, "articles": arts, "notes": [],
                            "status": "agreed" if len(arts) >= 2 else "single"})
@@ -2289,11 +2376,16 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     states: dict[tuple, set[str]] = {}
     for g in groups:
         kind, unit, value, _ = g["key"]
+        g["classes"] = set()  # the noun stems and classes its members state (for `states_value`)
         for m in g["members"]:
-            for cls in {_stem(m.get("noun") or ""), noun_class(m.get("noun") or "")}:
+            classes = _noun_classes(m.get("noun") or "")
+            g["classes"] |= classes
+            for cls in classes:
                 states.setdefault((kind, unit, value, cls), set()).add(m["article_id"])
     for g in groups:
-        g["context"] = set().union(*(_context_stems(m) for m in g["members"]))
+        g["context"] = set().union(*(_context_stems_of(str(m.get("sentence") or ""),
+                                                       f"{m.get('text', '')} {m.get('noun', '')}")
+                                     for m in g["members"]))
     if len(groups) >= 50:
         # in a large corpus, words most sentences share ("officials", "said") tell no event apart
         df: dict[str, int] = {}
@@ -2303,38 +2395,41 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
         common = {w for w, c in df.items() if c > max(5, 0.2 * len(groups))}
         for g in groups:
             g["context"] -= common
-    for g in groups:
-        g["reps"] = list({((m.get("noun") or "").lower(), str(m.get("noun_phrase") or "")): m
-                          for m in g["members"]}.values())
     by_noun: dict[tuple, list[dict]] = {}
     for g in groups:
         if g["key"][0] != "date" and g["noun"]:
             by_noun.setdefault((g["key"][0], g["key"][1], _stem(g["noun"])), []).append(g)
+            # what the pairwise loop below reads of a candidate, computed once per group: its article
+            # set, the values its first member allows, the `_noun_info` of its distinct named
+            # (noun, phrase) (an unnamed one is never strictly compatible)
+            fa = g["members"][0]
+            g["article_set"] = set(g["articles"])
+            g["interval"] = interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
+            rep_keys = dict.fromkeys(((m.get("noun") or "").lower(), str(m.get("noun_phrase") or ""))
+                                     for m in g["members"])
+            g["rep_infos"] = [_noun_info(*rk) for rk in rep_keys if rk[0]]
 
-    def states_value(articles, kind, unit, value, members) -> bool:
-        classes = {c for m in members for c in (_stem((m.get("noun") or "").lower()),
-                                                noun_class(m.get("noun") or ""))}
-        return any(set(articles) & states.get((kind, unit, value, c), set()) for c in classes)
+    def states_value(articles, kind, unit, value, classes) -> bool:
+        return any(not articles.isdisjoint(states.get((kind, unit, value, c), ())) for c in classes)
 
     for cands in by_noun.values():
         if len(cands) > MAX_CONFLICT_CANDIDATES:
             cands = sorted(cands, key=lambda g: -len(g["articles"]))[:MAX_CONFLICT_CANDIDATES]
         for gi, a in enumerate(cands):
             for b in cands[gi + 1:]:
-                if set(a["articles"]) & set(b["articles"]) or len(a["notes"]) >= 5 or len(b["notes"]) >= 5:
+                if not a["article_set"].isdisjoint(b["article_set"]) or len(a["notes"]) >= 5 \
+                        or len(b["notes"]) >= 5:
                     continue
                 kind, unit = a["key"][:2]
-                if not (a["context"] & b["context"]):
+                if a["context"].isdisjoint(b["context"]):
                     continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
-                fa, fb = a["members"][0], b["members"][0]
-                ia = interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
-                ib = interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
+                ia, ib = a["interval"], b["interval"]
                 if ia[0] <= ib[1] and ib[0] <= ia[1]:
                     continue  # "over 1,000" and "1,210" are compatible
-                if not any(nouns_compatible(x, y, strict=True) for x in a["reps"] for y in b["reps"]):
+                if not any(_infos_compatible(x, y, True) for x in a["rep_infos"] for y in b["rep_infos"]):
                     continue
-                if states_value(a["articles"], kind, unit, b["key"][2], b["members"]) or \
-                        states_value(b["articles"], kind, unit, a["key"][2], a["members"]):
+                if states_value(a["article_set"], kind, unit, b["key"][2], b["classes"]) or \
+                        states_value(b["article_set"], kind, unit, a["key"][2], a["classes"]):
                     continue
                 for x, y in ((a, b), (b, a)):
                     if x["status"] == "single":
@@ -2349,6 +2444,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             by_article.setdefault(art, []).append(gi)
     totals = sorted(range(len(counts)), key=lambda gi: counts[gi]["key"][2])
     total_values = [counts[gi]["key"][2] for gi in totals]
+    # `_noun_info` of each count's first member, which stands for the group in the checks below
+    infos = [_figure_info(g["members"][0]) for g in counts]
     seen_pairs: set[tuple[int, int]] = set()
     for members in by_article.values():
         members = sorted(set(members))[:MAX_PARTS_PER_ARTICLE]
@@ -2360,21 +2457,26 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 seen_pairs.add((ai, bi))
                 pa, pb = counts[ai], counts[bi]
                 fa, fb = pa["members"][0], pb["members"][0]
-                if fa["value"] == fb["value"] or not nouns_compatible(fa, fb):
+                if fa["value"] == fb["value"] or not _infos_compatible(infos[ai], infos[bi], False):
                     continue
                 s = fa["value"] + fb["value"]
                 # totals whose value could relate to s: between s / 1.5 and s / 0.9
                 lo_i = bisect.bisect_left(total_values, s / 1.5 - 1e-9)
                 hi_i = bisect.bisect_right(total_values, s / 0.9 + 1e-9)
+                # a total must exceed both parts (checked below): start past the totals whose rounded
+                # value is at most the larger part (the margin covers the rounding of the key)
+                top = max(fa["value"], fb["value"])
+                lo_i = max(lo_i, bisect.bisect_right(total_values, top - 1e-6 - 1e-9 * abs(top)))
                 for ti in totals[lo_i:hi_i]:
                     total = counts[ti]
                     if ti in (ai, bi) or len(total["notes"]) >= 5:
                         continue
                     ft = total["members"][0]
-                    if not (nouns_compatible(fa, ft) and nouns_compatible(fb, ft)):
-                        continue
                     tq, tv = ft.get("qualifier") or "exactly", ft["value"]
                     if max(fa["value"], fb["value"]) >= tv:
+                        continue  # (pure checks, so testing the values before the nouns changes nothing)
+                    if not (_infos_compatible(infos[ai], infos[ti], False)
+                            and _infos_compatible(infos[bi], infos[ti], False)):
                         continue
                     lo, hi = interval(tv, tq)
                     if math.isclose(s, tv):
@@ -2446,7 +2548,9 @@ def _sources(frame: pd.DataFrame, articles: pd.DataFrame | None, column: str = "
     if articles is None or len(articles) == 0:
         return ids
     outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
-    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a)
+    # one label per distinct article, then a dict lookup per row (not a Python call per row)
+    labels = {a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a for a in ids.unique()}
+    return ids.map(labels)
 
 
 def _stated(f: pd.Series | dict) -> str:
@@ -2454,6 +2558,14 @@ def _stated(f: pd.Series | dict) -> str:
     d = dict(f)
     d.setdefault("article_id", "")
     return _describe(d).rsplit(" (", 1)[0]
+
+
+def _stated_all(frame: pd.DataFrame) -> list[str]:
+    """`_stated` of every row, read from column lists: `frame.apply(_stated, axis=1)` built a pandas
+    Series per row (seconds at 100k figures).  The row dicts hold the columns `_describe` reads."""
+    cols = [c for c in ("article_id", "value", "value_high", "kind", "unit", "qualifier", "noun")
+            if c in frame.columns]
+    return [_stated(dict(zip(cols, values))) for values in zip(*(frame[c].tolist() for c in cols))]
 
 
 def figures_by_source(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
@@ -2475,7 +2587,7 @@ def figure_list(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, 
     cols = ["source", "figure", "kind", "noun", "qualifier", "sentence"]
     if len(f) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = f.assign(source=_sources(f, articles), figure=f.apply(_stated, axis=1))
+    out = f.assign(source=_sources(f, articles), figure=_stated_all(f))
     out = out.sort_values(["article_id", "start"])
     return out[cols].reset_index(drop=True)
 
@@ -2486,27 +2598,32 @@ def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.D
     (empty if it does not): status, kind, value, noun, one column per source, note."""
     kinds = as_kinds(kinds)
     m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
-    sources = sorted(set(_sources(figures, articles))) if len(figures) else []
+    sources = sorted(set(_sources(figures, articles).tolist())) if len(figures) else []
     base = ["status", "kind", "value", "noun", "n_articles"]
     if len(m) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in base + sources + ["note"]})
-    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
-    label = dict(zip(figures["article_id"].astype(str), _sources(figures, articles)))
-    rows = []
-    for r in m.to_dict("records"):
-        row = {c: r[c] for c in base}
-        for s in sources:
-            row[s] = ""
+    records = m.to_dict("records")
+    # only the grouped figures' rows, as dicts by id (not every figure's)
+    wanted = {fid for r in records for fid in str(r["figure_ids"]).split(";")}
+    picked = figures[figures["figure_id"].isin(wanted)]
+    by_id = dict(zip(picked["figure_id"].tolist(), picked.to_dict("records")))
+    # .tolist(): iterating pandas' Arrow-backed strings one by one is slow
+    label = dict(zip(figures["article_id"].astype(str).tolist(), _sources(figures, articles).tolist()))
+    # built column by column (a dict of lists, in the key order the row dicts had: base, sources,
+    # note) rather than as one dict per row with a key per source: same frame, a third of the time
+    cells = {s: [""] * len(records) for s in sources}
+    for i, r in enumerate(records):
         for fid in str(r["figure_ids"]).split(";"):
             f = by_id.get(fid)
             if f is None:
                 continue
-            s = label[str(f["article_id"])]
+            col = cells[label[str(f["article_id"])]]
             shown = f"{f['text']} {f['noun_phrase'] or f['noun']}".strip()
-            row[s] = shown if not row[s] else row[s] + " · " + shown
-        row["note"] = r["note"]
-        rows.append(row)
-    return pd.DataFrame(rows)
+            col[i] = shown if not col[i] else col[i] + " · " + shown
+    data = {c: [r[c] for r in records] for c in base}
+    data.update(cells)
+    data["note"] = [r["note"] for r in records]
+    return pd.DataFrame(data)
 
 
 def style_agreement(table: pd.DataFrame):
@@ -2530,16 +2647,21 @@ def conflicts(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFra
     cols = ["noun", "kind", "value", "source", "figure", "sentence", "note"]
     if len(m) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    by_id = figures.set_index("figure_id")
-    label = dict(zip(figures["article_id"].astype(str), _sources(figures, articles)))
+    # .tolist(): iterating pandas' Arrow-backed strings one by one is slow
+    label = dict(zip(figures["article_id"].astype(str).tolist(), _sources(figures, articles).tolist()))
+    groups = m.sort_values(["noun", "kind", "value"]).to_dict("records")
+    # the conflicting figures' rows as dicts by id, fetched at once (a .loc per figure was slow)
+    wanted = {fid for r in groups for fid in str(r["figure_ids"]).split(";")}
+    picked = figures[figures["figure_id"].isin(wanted)]
+    by_id = dict(zip(picked["figure_id"], picked.to_dict("records")))
     rows = []
-    for r in m.sort_values(["noun", "kind", "value"]).to_dict("records"):
+    for r in groups:
         for fid in str(r["figure_ids"]).split(";"):
-            if fid not in by_id.index:
+            f = by_id.get(fid)
+            if f is None:
                 continue
-            f = by_id.loc[fid]
             rows.append({"noun": r["noun"], "kind": r["kind"], "value": r["value"],
-                         "source": label[str(f["article_id"])], "figure": _stated(f.to_dict()),
+                         "source": label[str(f["article_id"])], "figure": _stated(f),
                          "sentence": f["sentence"], "note": r["note"]})
     return pd.DataFrame(rows, columns=cols)
 
@@ -2555,5 +2677,5 @@ def values_by_noun(figures: pd.DataFrame, articles: pd.DataFrame | None = None, 
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}).astype({"value": float})
     keep = f["noun"].value_counts().head(top_n).index
     f = f[f["noun"].isin(keep)]
-    out = f.assign(source=_sources(f, articles), figure=f.apply(_stated, axis=1))
+    out = f.assign(source=_sources(f, articles), figure=_stated_all(f))
     return out[cols].reset_index(drop=True)
