@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
@@ -221,13 +222,63 @@ def _synthetic_mentions(n_articles: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# --- the original, pairwise corpus-wide actor functions: references for the indexed ones ---------
+
+
+def reference_corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
+    """The original corpus_canonical, trying every organisation for every name (quadratic)."""
+    names = set(local["actor"])
+    kinds = local.groupby("actor")["kind"].agg(lambda s: s.mode().iloc[0]).to_dict()
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        words = name.split()
+        if kinds[name] == actors.PERSON and len(words) >= 2:
+            full_by_surname[words[-1]].add(name)
+    orgs = [n for n in names if kinds[n] == actors.ORG]
+    mapping = {n: d for n, d in actors.preferred_forms(sorted(names)).items() if n != d}
+    locative = reference_locative_names(local_mentions) if local_mentions is not None else set()
+    for name in names - set(mapping):
+        words = name.split()
+        joinable = kinds[name] in {actors.PERSON, actors.ORG} or (kinds[name] == actors.PLACE and name not in locative)
+        if len(words) == 1 and joinable and len(full_by_surname.get(name, ())) == 1 \
+                and name.lower() not in actors.ORG_WORDS:
+            mapping[name] = next(iter(full_by_surname[name]))
+            continue
+        if kinds[name] == actors.ORG:
+            fits = [n for n in orgs if n != name and len(n.split()) > len(words)
+                    and (actors.is_acronym_of(name, n) or actors._is_short_form(name, n))]
+            if len(fits) == 1:
+                mapping[name] = fits[0]
+    people = [n for n in names - set(mapping) if kinds[n] == actors.PERSON]
+    mapping.update({n: d for n, d in actors.middle_name_variants(people).items() if n != d})
+    return {n: actors._follow(mapping, n) for n in names}
+
+
+def reference_locative_names(mentions: pd.DataFrame) -> set[str]:
+    """The original _locative_names, searching the whole sentence before each mention."""
+    before = [s[: max(0, st - ss)] for s, st, ss in
+              zip(mentions["sentence"], mentions["start"], mentions["sentence_start"])]
+    hit = [bool(actors.LOCATIVE.search(b)) for b in before]
+    return set(mentions.loc[hit, "actor"])
+
+
+def reference_corpus_kinds(mentions: pd.DataFrame) -> dict[str, str]:
+    """The original corpus_kinds, a Python loop over the groups."""
+    counts = mentions.groupby(["actor", "kind"]).size()
+    out = {}
+    for actor, group in counts.groupby(level=0):
+        best = max(group.items(), key=lambda kv: (kv[1], -actors.KIND_RANK.get(kv[0][1], 9)))
+        out[actor] = best[0][1]
+    return out
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_indexed_corpus_resolution_equals_direct(seed):
     mentions = _synthetic_mentions(40 + 20 * seed, seed=seed)
     local = actors._local_actors(mentions)
-    assert actors._corpus_canonical_indexed(local, mentions) == actors.corpus_canonical(local, mentions)
-    assert actors._locative_names_fast(mentions) == actors._locative_names(mentions)
-    assert actors._corpus_kinds_fast(mentions) == actors.corpus_kinds(mentions)
+    assert actors.corpus_canonical(local, mentions) == reference_corpus_canonical(local, mentions)
+    assert actors._locative_names(mentions) == reference_locative_names(mentions)
+    assert actors.corpus_kinds(mentions) == reference_corpus_kinds(mentions)
 
 
 def test_locative_tail_search_equals_full_search():
@@ -238,7 +289,7 @@ def test_locative_tail_search_equals_full_search():
         before = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 8)))
         rows.append({"sentence": before + "X", "start": len(before), "sentence_start": 0, "actor": f"a{k}"})
     frame = pd.DataFrame(rows)
-    assert actors._locative_names_fast(frame) == actors._locative_names(frame)
+    assert actors._locative_names(frame) == reference_locative_names(frame)
 
 
 def reference_actors_table(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:

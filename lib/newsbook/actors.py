@@ -1133,37 +1133,6 @@ def _local_actors(mentions: pd.DataFrame) -> pd.DataFrame:
             .rename("n").reset_index())
 
 
-def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
-    """Local name -> corpus name: surnames join the one full name with that surname in the corpus,
-    acronyms and short forms join the one organisation they fit. A lone 'place' joins a surname too
-    (the model tags unfamiliar surnames as places) unless it is ever used as a place ('in X')."""
-    names = set(local["actor"])
-    kinds = local.groupby("actor")["kind"].agg(lambda s: s.mode().iloc[0]).to_dict()
-    full_by_surname: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        words = name.split()
-        if kinds[name] == PERSON and len(words) >= 2:
-            full_by_surname[words[-1]].add(name)
-    orgs = [n for n in names if kinds[n] == ORG]
-    mapping = {n: d for n, d in preferred_forms(sorted(names)).items() if n != d}
-    locative = _locative_names(local_mentions) if local_mentions is not None else set()
-    for name in names - set(mapping):
-        words = name.split()
-        joinable = kinds[name] in {PERSON, ORG} or (kinds[name] == PLACE and name not in locative)
-        if len(words) == 1 and joinable and len(full_by_surname.get(name, ())) == 1 \
-                and name.lower() not in ORG_WORDS:
-            mapping[name] = next(iter(full_by_surname[name]))
-            continue
-        if kinds[name] == ORG:
-            fits = [n for n in orgs if n != name and len(n.split()) > len(words)
-                    and (is_acronym_of(name, n) or _is_short_form(name, n))]
-            if len(fits) == 1:
-                mapping[name] = fits[0]
-    people = [n for n in names - set(mapping) if kinds[n] == PERSON]
-    mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
-    return {n: _follow(mapping, n) for n in names}
-
-
 def _follow(mapping: dict[str, str], name: str) -> str:
     """Where a chain of joins ends ('PUTIN' -> 'Putin' -> 'Vladimir Putin')."""
     seen = {name}
@@ -1174,31 +1143,6 @@ def _follow(mapping: dict[str, str], name: str) -> str:
 
 
 LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|across|into|outside|inside|around|via|toward|towards)\s*$", re.I)
-
-
-def _locative_names(mentions: pd.DataFrame) -> set[str]:
-    """Local names with at least one mention right after a place preposition."""
-    before = [s[: max(0, st - ss)] for s, st, ss in
-              zip(mentions["sentence"], mentions["start"], mentions["sentence_start"])]
-    hit = [bool(LOCATIVE.search(b)) for b in before]
-    return set(mentions.loc[hit, "actor"])
-
-
-def corpus_kinds(mentions: pd.DataFrame) -> dict[str, str]:
-    """One kind per corpus actor: the kind most of its mentions have (ties: person, org, place)."""
-    counts = mentions.groupby(["actor", "kind"]).size()
-    out = {}
-    for actor, group in counts.groupby(level=0):
-        best = max(group.items(), key=lambda kv: (kv[1], -KIND_RANK.get(kv[0][1], 9)))
-        out[actor] = best[0][1]
-    return out
-
-
-def _relink_how(row_how: str, text: str, actor: str, kind: str) -> str:
-    """A mention that was its article's own name but now points to a longer corpus name."""
-    if row_how != "name" or name_key(text) == name_key(actor):
-        return row_how
-    return "surname" if kind == PERSON else "alias"
 
 
 def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
@@ -1212,11 +1156,9 @@ def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.Da
         return mentions, pd.DataFrame(columns=["article_id", "local", "actor", "kind"]), []
     out = mentions.copy()
     out["local"] = out["actor"]
-    # The indexed equivalents of corpus_canonical / corpus_kinds (same results; those compare every
-    # name with every organisation and loop over pandas groups, which grew quadratically).
-    mapping = _corpus_canonical_indexed(_local_actors(out), out)
+    mapping = corpus_canonical(_local_actors(out), out)
     out["actor"] = out["local"].map(mapping)
-    kinds = _corpus_kinds_fast(out)
+    kinds = corpus_kinds(out)
     out["kind"] = out["actor"].map(kinds)
     out["how"] = _relinked_how(out)
     out, applied = apply_corrections(out, corrections)
@@ -1240,14 +1182,15 @@ def _mode_by(frame: pd.DataFrame, by: list[str], column: str, rank: dict | None 
     return counts.drop_duplicates(by)[by + [column]]
 
 
-def _corpus_kinds_fast(mentions: pd.DataFrame) -> dict[str, str]:
-    """corpus_kinds, vectorised: the kind most of an actor's mentions have (ties: person, org, place)."""
+def corpus_kinds(mentions: pd.DataFrame) -> dict[str, str]:
+    """One kind per corpus actor: the kind most of its mentions have (ties: person, org, place)."""
     best = _mode_by(mentions, ["actor"], "kind", KIND_RANK)
     return dict(zip(best["actor"], best["kind"]))
 
 
 def _relinked_how(mentions: pd.DataFrame) -> list[str]:
-    """_relink_how for every row, each distinct name keyed once (name_key is a few regexes)."""
+    """Each row's `how`, where a mention that was its article's own name now points to a longer
+    corpus name ('surname' for a person, 'alias' otherwise); each distinct name keyed once."""
     keys: dict[str, str] = {}
 
     def key(name: str) -> str:
@@ -1268,7 +1211,7 @@ class _OrgIndex:
       is_acronym_of tries) form a subsequence of the acronym's letters. Organisations are indexed by
       that string and an acronym looks up each of its letters' subsequences (at most 2**10).
     - Short forms: a name's trailing words, indexed by every proper suffix of each organisation.
-    Candidates are then checked with the very functions corpus_canonical uses."""
+    Candidates are then checked with is_acronym_of / _is_short_form themselves."""
 
     def __init__(self, orgs: list[str]):
         self.by_initials: dict[str, set[str]] = defaultdict(set)
@@ -1299,7 +1242,7 @@ class _OrgIndex:
         return found
 
     def fits(self, short: str) -> list[str]:
-        """corpus_canonical's `fits` for an organisation name (in no particular order). A name
+        """The organisations an organisation name fits as an acronym or short form (in no particular order). A name
         ending with `short`'s words has `short` among its words, so it is never its acronym; and
         _is_short_form holds only for such names: each candidate needs one test only."""
         n_words = len(short.split())
@@ -1308,8 +1251,9 @@ class _OrgIndex:
         return [n for n in fits if n != short and len(n.split()) > n_words]
 
 
-def _locative_names_fast(mentions: pd.DataFrame) -> set[str]:
-    """_locative_names, searching only the end of each text before a mention: LOCATIVE's word (7
+def _locative_names(mentions: pd.DataFrame) -> set[str]:
+    """Local names with at least one mention right after a place preposition. Only the end of each
+    text before a mention is searched: LOCATIVE's word (7
     letters at most) must end where the trailing whitespace starts, so the last 8 characters before
     that whitespace (one more for the word boundary) decide, not the whole sentence so far."""
     hit = []
@@ -1320,9 +1264,13 @@ def _locative_names_fast(mentions: pd.DataFrame) -> set[str]:
     return set(mentions.loc[hit, "actor"])
 
 
-def _corpus_canonical_indexed(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
-    """corpus_canonical (the same mapping, rules documented there) with the organisation search
-    indexed (_OrgIndex) and the per-name kinds vectorised, so it grows near-linearly."""
+def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
+    """Local name -> corpus name: surnames join the one full name with that surname in the corpus,
+    acronyms and short forms join the one organisation they fit. A lone 'place' joins a surname too
+    (the model tags unfamiliar surnames as places) unless it is ever used as a place ('in X').
+
+    The organisation search is indexed (_OrgIndex) and the per-name kinds vectorised, so it grows
+    near-linearly; tests/test_compare_scale.py keeps the pairwise original as the reference."""
     names = set(local["actor"])
     best = _mode_by(local, ["actor"], "kind")  # = groupby("actor")["kind"].agg(mode().iloc[0])
     kinds = dict(zip(best["actor"], best["kind"]))
@@ -1333,7 +1281,7 @@ def _corpus_canonical_indexed(local: pd.DataFrame, local_mentions: pd.DataFrame 
             full_by_surname[words[-1]].add(name)
     orgs = _OrgIndex([n for n in names if kinds[n] == ORG])
     mapping = {n: d for n, d in preferred_forms(sorted(names)).items() if n != d}
-    locative = _locative_names_fast(local_mentions) if local_mentions is not None else set()
+    locative = _locative_names(local_mentions) if local_mentions is not None else set()
     # the loop's outcome does not depend on its order: each step reads only the tables built above
     for name in names - set(mapping):
         words = name.split()

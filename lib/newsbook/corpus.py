@@ -226,6 +226,11 @@ def split_header(raw: str) -> tuple[dict, str]:
     return meta, "\n".join(lines[index:])
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, ten times faster than the
+# pure-Python one, which was half the time of reading a corpus of short articles.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def split_front_matter(raw: str, path: str) -> tuple[dict, str] | None:
     """YAML front matter between '---' lines, or None if the file has none."""
     stripped = raw.lstrip("\ufeff")
@@ -235,7 +240,7 @@ def split_front_matter(raw: str, path: str) -> tuple[dict, str] | None:
     if not match:
         raise ArticleError(path, "front matter starts with '---' but has no closing '---' line")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         detail = str(exc).replace("\n", " ")
         raise ArticleError(path, f"front matter is not valid YAML: {detail}") from exc
