@@ -287,6 +287,16 @@ def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: f
     x_last = np.r_[px[1:] != px[:-1], True]
     codes_out, bound_out = [np.empty(0, dtype=np.int64)], [np.empty(0)]
     start = 0
+
+    def reachable(shared, a, b):
+        """Overlap of pairs (a, b) given their shared weight, and which pairs' upper bound on the
+        score (window and token-set similarity taken as perfect) can reach the floor."""
+        overlap = np.minimum(1.0, shared / np.maximum(1e-9, np.minimum(w[a], w[b])))
+        scale = np.minimum(1.0, np.minimum(n_stems[a], n_stems[b]) / _MIN_CONTENT_WORDS)
+        disagree = (speaker[a] >= 0) & (speaker[b] >= 0) & (speaker[a] != speaker[b])
+        bound = (0.6 * overlap + 0.4 + 1e-6) * scale * np.where(disagree, 0.8, 1.0)
+        return overlap, bound >= floor - 1e-9
+
     while start < len(px):
         limit = (ends[start - 1] if start else 0) + block
         stop = int(np.searchsorted(ends, limit, side="right"))
@@ -306,11 +316,7 @@ def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: f
             shared = np.bincount(inverse.ravel(), weights=ws, minlength=len(pairs))
             a, b = pairs // n, pairs % n
             shared = (shared + tail_w[a]) * (1 + 1e-9) + 1e-12
-            overlap = np.minimum(1.0, shared / np.maximum(1e-9, np.minimum(w[a], w[b])))
-            scale = np.minimum(1.0, np.minimum(n_stems[a], n_stems[b]) / _MIN_CONTENT_WORDS)
-            disagree = (speaker[a] >= 0) & (speaker[b] >= 0) & (speaker[a] != speaker[b])
-            bound = (0.6 * overlap + 0.4 + 1e-6) * scale * np.where(disagree, 0.8, 1.0)
-            keep = bound >= floor - 1e-9
+            overlap, keep = reachable(shared, a, b)
             a, b = a[keep], b[keep]
             # the survivors' exact shared weight (x's stems looked up among y's), bounded again
             rep = np.repeat(np.arange(len(a), dtype=np.int64), n_stems[a])
@@ -320,11 +326,7 @@ def _quote_candidates(stems: list, w_sum, art, weights: dict, df: dict, floor: f
             at = np.minimum(np.searchsorted(member, query), len(member) - 1)
             shared = np.bincount(rep, weights=stem_w[t] * (member[at] == query), minlength=len(a))
             shared = shared * (1 + 1e-9) + 1e-12
-            overlap = np.minimum(1.0, shared / np.maximum(1e-9, np.minimum(w[a], w[b])))
-            scale = np.minimum(1.0, np.minimum(n_stems[a], n_stems[b]) / _MIN_CONTENT_WORDS)
-            disagree = (speaker[a] >= 0) & (speaker[b] >= 0) & (speaker[a] != speaker[b])
-            bound = (0.6 * overlap + 0.4 + 1e-6) * scale * np.where(disagree, 0.8, 1.0)
-            keep = bound >= floor - 1e-9
+            overlap, keep = reachable(shared, a, b)
             a, b = a[keep], b[keep]
             codes_out.append(np.minimum(a, b) * n + np.maximum(a, b))
             bound_out.append(overlap[keep])
