@@ -2142,9 +2142,9 @@ _CONTEXT_STOP = {
 }
 
 
-def _context_stems(f: dict) -> set[str]:
+def _context_stems(f: dict) -> frozenset[str]:
     """Content-word stems of a figure's sentence, without the figure's own words and noun."""
-    return set(_context_stems_of(str(f.get("sentence") or ""), f"{f.get('text', '')} {f.get('noun', '')}"))
+    return _context_stems_of(str(f.get("sentence") or ""), f"{f.get('text', '')} {f.get('noun', '')}")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -2383,9 +2383,7 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             for cls in classes:
                 states.setdefault((kind, unit, value, cls), set()).add(m["article_id"])
     for g in groups:
-        g["context"] = set().union(*(_context_stems_of(str(m.get("sentence") or ""),
-                                                       f"{m.get('text', '')} {m.get('noun', '')}")
-                                     for m in g["members"]))
+        g["context"] = set().union(*(_context_stems(m) for m in g["members"]))
     if len(groups) >= 50:
         # in a large corpus, words most sentences share ("officials", "said") tell no event apart
         df: dict[str, int] = {}

@@ -189,12 +189,6 @@ def _int(value, default: int = -1) -> int:
         return default
 
 
-def _rows(frame, article_id: str) -> list[dict]:
-    if frame is None or len(frame) == 0 or "article_id" not in frame:
-        return []
-    return frame[frame["article_id"].astype(str) == str(article_id)].to_dict("records")
-
-
 def _article_spans(text: str, mentions: list[dict], quotes: list[dict], figures: list[dict],
                    colours: dict[str, tuple[str, str]]) -> list[tuple[int, int, str, dict]]:
     """(start, end, layer, info) for every valid span; layer is quote | speaker | mention | figure.
