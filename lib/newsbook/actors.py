@@ -173,9 +173,13 @@ class Cand:
 
     @property
     def kind(self) -> str:
-        if not self.votes:
+        votes = self.votes
+        if len(votes) == 1:  # most candidates: asked for over and over, so no max() over one key
+            for kind in votes:
+                return kind
+        if not votes:
             return ORG
-        return max(self.votes, key=lambda k: (self.votes[k], -KIND_RANK[k]))
+        return max(votes, key=lambda k: (votes[k], -KIND_RANK[k]))
 
 
 @functools.lru_cache(maxsize=65536)  # a pure function of the string, asked many times per article
@@ -873,14 +877,15 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     joins the full name; with two namesakes, the one named last before it."""
     full = person_full_names(doc, cands)
     firsts = _first_words(full)
-    brands = {_span_name(doc, c).split()[0] for c in cands if c.kind == ORG and len(_span_name(doc, c).split()) >= 2}
-    display = preferred_forms([_span_name(doc, c) for c in cands])
-    people = [display[_span_name(doc, c)] for c in cands if c.kind == PERSON]
+    raw = {id(c): _span_name(doc, c) for c in cands}  # each candidate's text, cleaned once
+    brands = {raw[id(c)].split()[0] for c in cands if c.kind == ORG and len(raw[id(c)].split()) >= 2}
+    display = preferred_forms([raw[id(c)] for c in cands])
+    people = [display[raw[id(c)]] for c in cands if c.kind == PERSON]
     variants = middle_name_variants(people)
-    display = {raw: variants.get(shown, shown) for raw, shown in display.items()}
+    display = {text: variants.get(shown, shown) for text, shown in display.items()}
     out: list[Cand] = []
     for c in sorted(cands, key=lambda c: c.start):
-        name = display[_span_name(doc, c)]
+        name = display[raw[id(c)]]
         if c.how == "name" and c.link and name.isupper():
             name = c.link  # a dateline's 'MEXICO CITY' named nowhere else is shown as 'Mexico City'
         words = name.split()
@@ -940,13 +945,18 @@ def join_organisations(cands: list[Cand]) -> list[Cand]:
     org_names = {c.name for c in cands if c.kind == ORG and c.how in {"name", "alias"}}
     org_sizes = {n: len(n.split()) for n in org_names}  # words per name, counted once
     out = []
+    fits_of: dict[tuple[str, bool, bool], list[str]] = {}  # a name comes back many times per article
     for c in cands:
         capitals = _is_capital_acronym(c.name) and (c.kind != PLACE or len(c.name) >= 3)
         lone = _lone_model_person(c)
-        is_org, n_words = c.kind == ORG, len(c.name.split())  # the same for every n below
-        fits = [n for n, n_size in org_sizes.items() if n != c.name and n_size > n_words
-                and (is_acronym_of(c.name, n) or (is_org and _is_local_short_form(c.name, n))
-                     or (lone and n.split()[0] == c.name))]
+        is_org = c.kind == ORG
+        fits = fits_of.get((c.name, is_org, lone))
+        if fits is None:
+            n_words = len(c.name.split())
+            fits = [n for n, n_size in org_sizes.items() if n != c.name and n_size > n_words
+                    and (is_acronym_of(c.name, n) or (is_org and _is_local_short_form(c.name, n))
+                         or (lone and n.split()[0] == c.name))]
+            fits_of[(c.name, is_org, lone)] = fits
         if (c.kind == ORG or capitals or lone) and c.how != "role" and len(fits) == 1:
             out.append(replace(c, name=fits[0], how="alias"))
         else:
@@ -1104,6 +1114,12 @@ def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str
     """Mentions of actors in one article (`mentions` table); `actor` is the article-local canonical name.
 
     The byline's author and the outlet are metadata, not actors of the story."""
+    rows = mention_rows(doc, article_id=article_id, byline=byline, outlet=outlet)
+    return table_from_rows("mentions", rows) if rows else empty_table("mentions")
+
+
+def mention_rows(doc: Doc, *, article_id: str, byline: str = "", outlet: str = "") -> list[dict]:
+    """`extract_mentions` as a list of row dicts (the pipeline tabulates many articles at once)."""
     cands = settle_kinds(join_organisations(link_names(doc, find_candidates(doc))))
     cands = sorted(cands + resolve_roles(doc, cands), key=lambda c: c.start)
     authors, outlets = metadata_names(byline, outlet)
@@ -1119,9 +1135,7 @@ def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str
             "start": span.start_char, "end": span.end_char, **sentence_columns(doc, span.start_char),
             "how": c.how,
         })
-    if not rows:
-        return empty_table("mentions")
-    return table_from_rows("mentions", rows)
+    return rows
 
 
 # --- across the corpus ------------------------------------------------------------------------------

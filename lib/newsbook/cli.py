@@ -53,6 +53,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    from .cache import format_listing, keep_default, prune
+    from .nlp import pipeline_version
+
+    current = pipeline_version()
+    keep = keep_default() if args.keep is None else args.keep
+    if args.prune:
+        pruned = prune(CACHE_DIR, current, keep)
+        print(f"removed {len(pruned.versions)} version folder(s) and {pruned.corpus_entries} corpus entries"
+              + "".join(f"\n  {name}" for name in pruned.versions))
+    print(format_listing(CACHE_DIR, current, keep))
+    return 0
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbook", description=__doc__)
     parser.add_argument("--version", action="version", version=f"newsbook {__version__}")
@@ -84,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default: outputs/)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("cache", help="list the annotation cache's version folders (size, entries, last use); "
+                                     "--prune removes old ones")
+    p.add_argument("--prune", action="store_true",
+                   help="remove the version folders not among the --keep most recently used (never the current one)")
+    p.add_argument("--keep", type=_non_negative, default=None, metavar="N",
+                   help="how many recently used versions to keep (default: NEWSBOOK_CACHE_KEEP, else 3)")
+    p.set_defaults(func=_cache)
     return parser
 
 

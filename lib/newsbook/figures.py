@@ -1003,6 +1003,32 @@ def _may_start_figure(text: str, lower: str) -> bool:
             or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
 
 
+_STARTS_BY_ORTH: dict[int, bool] = {}  # a word's spelling -> whether a figure may start there
+
+
+def _possible_starts(doc: Doc) -> list[bool]:
+    """For each token, whether a figure may start there: not whitespace, not punctuation (a currency
+    sign, '#' or a dash aside), and `_may_start_figure`. All of it depends on the word's spelling
+    alone, so it is decided once per distinct word (from the Doc's array of spellings, without
+    touching a Token) rather than once per token."""
+    from spacy.attrs import ORTH
+
+    if len(_STARTS_BY_ORTH) > 200_000:
+        _STARTS_BY_ORTH.clear()
+    known, out = _STARTS_BY_ORTH, []
+    for orth in doc.to_array(ORTH).tolist():
+        may = known.get(orth)
+        if may is None:
+            lexeme = doc.vocab[orth]
+            may = known[orth] = not (lexeme.is_space or lexeme.is_punct and lexeme.text not in _SIGN_PUNCT) \
+                and _may_start_figure(lexeme.text, lexeme.lower_)
+        out.append(may)
+    return out
+
+
+_SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")
+
+
 def _scan(doc: Doc) -> list[_Fig]:
     figs: list[_Fig] = []
     n = len(doc)
@@ -1017,14 +1043,12 @@ def _scan(doc: Doc) -> list[_Fig]:
         return sent_cache[s.start]
 
     tokens = doc_tokens(doc)
+    starts = _possible_starts(doc)
     while i < n:
-        tok = tokens[i]
-        if tok.is_space or tok.is_punct and tok.text not in ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–"):
-            i += 1
-            continue
-        if not _may_start_figure(tok.text, tok.lower_):
+        if not starts[i]:
             i += 1  # what every branch below would conclude, decided once per distinct word
             continue
+        tok = tokens[i]
         sent_start, title_case = sent_info(i)
         lw = tok.lower_
         fr = _fraction_words(doc, i, title_case)
@@ -1952,14 +1976,18 @@ def find_figures(doc: Doc) -> list[dict]:
 
 def extract_figures(doc: Doc, *, article_id: str) -> pd.DataFrame:
     """Figures in one article (`figures` table)."""
+    rows = figure_rows(doc, article_id=article_id)
+    return table_from_rows("figures", rows) if rows else empty_table("figures")
+
+
+def figure_rows(doc: Doc, *, article_id: str) -> list[dict]:
+    """`extract_figures` as a list of row dicts (the pipeline tabulates many articles at once)."""
     rows = []
     for n, f in enumerate(find_figures(doc), start=1):
         row = {"article_id": article_id, "figure_id": f"{article_id}:f{n}", **f}
         row.update(sentence_columns(doc, f["start"]))
         rows.append(row)
-    if not rows:
-        return empty_table("figures")
-    return table_from_rows("figures", rows)
+    return rows
 
 
 def figures_in_text(text: str, nlp=None) -> list[dict]:

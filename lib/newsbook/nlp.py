@@ -108,6 +108,15 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def known_text(doc: Doc, text: str) -> None:
+    """Tell the per-Doc cache that `doc` was parsed from `text`: spaCy's tokens keep every
+    character, so `doc.text == text`, and `doc_text` need not join the tokens again."""
+    tokens = doc_tokens(doc)
+    if tokens and tokens[-1].idx + len(tokens[-1].text_with_ws) != len(text):
+        raise ValueError("the Doc was not parsed from this text")
+    doc_cache(doc)["newsbook_text"] = text
+
+
 def _sentence_starts(doc: Doc) -> tuple[list[int], list]:
     cached = doc_cache(doc).get("newsbook_sentences")
     if cached is None:
@@ -141,11 +150,43 @@ def sentence_columns(doc: Doc, char_offset: int) -> dict:
 
 def doc_tokens(doc: Doc) -> list:
     """`list(doc)`, built once per Doc: indexing this list is far cheaper than `doc[i]`."""
+    current = _current
+    if getattr(current, "doc", None) is doc:  # asked a million times per 1,000 articles: no extra call
+        tokens = current.cache.get("newsbook_tokens")
+        if tokens is not None:
+            return tokens
     tokens = doc_cache(doc).get("newsbook_tokens")
     if tokens is None:
         tokens = list(doc)
         doc_cache(doc)["newsbook_tokens"] = tokens
     return tokens
+
+
+_FLAG_MEMOS: dict[tuple[str, object], dict[int, bool]] = {}
+
+
+def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
+    """`[predicate(string) for each token's `attr` string]` (attr: "ORTH", "LOWER", "LEMMA", "POS",
+    "TAG", "DEP", "ENT_TYPE"), once per Doc. Read from the Doc's array of attribute ids without
+    building a Token, and `predicate` is called once per distinct string across all Docs (it must
+    be a pure function of the string): the per-token loops of the extractors start from these."""
+    key = ("newsbook_flags", attr, predicate)
+    cache = doc_cache(doc)
+    flags = cache.get(key)
+    if flags is None:
+        from spacy import attrs
+
+        memo = _FLAG_MEMOS.setdefault((attr, predicate), {})
+        if len(memo) > 200_000:
+            memo.clear()
+        strings, flags = doc.vocab.strings, []
+        for value in doc.to_array(getattr(attrs, attr)).tolist():
+            flag = memo.get(value)
+            if flag is None:
+                flag = memo[value] = bool(predicate(strings[value] if value else ""))
+            flags.append(flag)
+        cache[key] = flags
+    return flags
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:

@@ -37,6 +37,7 @@ from . import actors, compare, figures, quotes, schema
 from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
 from .files import atomic_path, write_dataset, write_table, write_text
+from .nlp import known_text, table_from_rows
 
 log = logging.getLogger("newsbook.pipeline")
 
@@ -205,17 +206,23 @@ def article_cache_key(article: dict, version: str) -> str:
     return digest.hexdigest()
 
 
-def extract_article(doc, article: dict) -> dict[str, pd.DataFrame]:
-    """The per-article tables for one parsed article."""
+def extract_article(doc, article: dict) -> dict[str, list[dict]]:
+    """The per-article tables for one parsed article, as lists of row dicts (mentions, quotes,
+    figures): they are tabulated many articles at a time, since building three small DataFrames per
+    article cost as much as a third of the extractors."""
     article_id = article["article_id"]
-    mentions = actors.extract_mentions(doc, article_id=article_id, byline=article["byline"], outlet=article["outlet"])
-    article_quotes = quotes.extract_quotes(doc, mentions, article_id=article_id)
-    article_figures = figures.extract_figures(doc, article_id=article_id)
-    return {"mentions": mentions, "quotes": article_quotes, "figures": article_figures}
+    known_text(doc, article["text"])
+    mentions = actors.mention_rows(doc, article_id=article_id, byline=article["byline"], outlet=article["outlet"])
+    return {
+        "mentions": mentions,
+        "quotes": quotes.quote_rows(doc, mentions, article_id=article_id),
+        "figures": figures.figure_rows(doc, article_id=article_id),
+    }
 
 
 class ArticleCache:
-    """Per-article tables on disk, keyed by content and pipeline version."""
+    """Per-article tables on disk, keyed by content and pipeline version: DIRECTORY/VERSION/KEY[:2]/KEY.pkl.
+    annotate() marks the version folder used and prunes old versions after the run (newsbook.cache)."""
 
     def __init__(self, directory: Path | None, version: str):
         self.directory = Path(directory) / version if directory else None
@@ -246,9 +253,12 @@ class ArticleCache:
         if self.directory is None:
             return
         path = self._path(article_cache_key(article, self.version))
-        with atomic_path(path) as tmp:
-            with tmp.open("wb") as fh:
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with atomic_path(path) as tmp:
+                with tmp.open("wb") as fh:
+                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:  # full disk, or the folder pruned by a concurrent run: next run re-parses
+            log.warning("could not write the article cache: %s", exc)
 
 
 def _extract_one(doc, article: dict) -> tuple[str, dict | None, str]:
@@ -433,25 +443,23 @@ def assemble(
 
 
 class _Tables:
-    """Per-article tables collected as they arrive, concatenated every `every` articles so that a
-    large corpus holds a few big frames rather than thousands of small ones."""
+    """Per-article rows collected as they arrive, tabulated every `every` rows so that a large
+    corpus holds a few big frames rather than thousands of small ones or millions of dicts."""
 
-    def __init__(self, names: Iterable[str], every: int = 256):
+    def __init__(self, names: Iterable[str], every: int = 5_000):
         self.every = every
         self.done: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
-        self.open: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
+        self.open: dict[str, list[dict]] = {name: [] for name in names}
 
-    def add(self, tables: dict[str, pd.DataFrame]) -> None:
-        for name, frames in self.open.items():
-            frame = tables[name]
-            if frame is not None and not frame.empty:
-                frames.append(frame)
-            if len(frames) >= self.every:
+    def add(self, tables: dict[str, list[dict]]) -> None:
+        for name, rows in self.open.items():
+            rows += tables[name]
+            if len(rows) >= self.every:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
         if self.open[name]:
-            self.done[name].append(pd.concat(self.open[name], ignore_index=True))
+            self.done[name].append(table_from_rows(name, self.open[name]))
             self.open[name] = []
 
     def frames(self) -> dict[str, list[pd.DataFrame]]:
@@ -463,7 +471,7 @@ class _Tables:
 # Modules that only present tables (charts, HTML, reports, the command line, how work is run):
 # editing them does not change any table, so it does not invalidate the corpus-level caches.
 PRESENTATION_CODE = frozenset({"charts.py", "html.py", "report.py", "screenshots.py", "cli.py", "engines.py",
-                               "files.py"})
+                               "files.py", "cache.py"})
 
 
 # The modules reading a corpus depends on (the read cache's code key).
@@ -497,7 +505,14 @@ class CorpusCache:
       modification time changed and the corpus reader's code (READING_CODE) is the same;
     - the assembled tables, valid for the same articles (content and metadata), read errors,
       corrections file, pipeline version and code.
+
+    They grow with the number of corpus paths annotated, though (a temporary folder is a new path
+    each time): an entry starts with a small header naming its corpus path, and `prune_stale` removes
+    the entries whose corpus path no longer exists (newsbook.cache calls it when pruning).
+    File format: MAGIC, then pickle((key, corpus path)), then pickle(value).
     """
+
+    MAGIC = b"newsbook-corpus-cache-2\n"
 
     def __init__(self, directory: Path | None):
         self.directory = Path(directory) / "corpora" if directory else None
@@ -512,10 +527,14 @@ class CorpusCache:
         path = self._path(kind, root)
         try:
             with path.open("rb") as fh:
-                stored_key, value = pickle.load(fh)
+                if fh.read(len(self.MAGIC)) != self.MAGIC:
+                    return None
+                stored_key, _ = pickle.load(fh)
+                if stored_key != key:  # stale: the (large) value is not unpickled
+                    return None
+                return pickle.load(fh)
         except Exception:  # missing, corrupt or written by other library versions: recompute
             return None
-        return value if stored_key == key else None
 
     def _put(self, kind: str, root: Path, key: str, value) -> None:
         if self.directory is None:
@@ -523,9 +542,45 @@ class CorpusCache:
         try:
             with atomic_path(self._path(kind, root)) as tmp:
                 with tmp.open("wb") as fh:
-                    pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(self.MAGIC)
+                    pickle.dump((key, str(root)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as exc:  # a full disk makes the next run slower, not this one fail
             log.warning("could not write the corpus cache: %s", exc)
+
+    def entries(self) -> list[tuple[Path, str | None]]:
+        """(file, corpus path) of every entry; corpus path None for an unreadable or old-format entry."""
+        if self.directory is None:
+            return []
+        found = []
+        for path in sorted(self.directory.glob("*/*.pkl")):
+            root = None
+            try:
+                with path.open("rb") as fh:
+                    if fh.read(len(self.MAGIC)) == self.MAGIC:
+                        root = str(pickle.load(fh)[1])
+            except Exception:  # removed meanwhile, corrupt: stale
+                pass
+            found.append((path, root))
+        return found
+
+    def stale_entries(self) -> list[Path]:
+        """Entries no run can use again: their corpus path is gone, or they are old-format or corrupt."""
+        return [path for path, root in self.entries() if root is None or not Path(root).exists()]
+
+    def prune_stale(self) -> int:
+        """Remove the stale entries (see stale_entries); returns how many. Never raises."""
+        removed = 0
+        try:
+            for path in self.stale_entries():
+                try:
+                    path.unlink()
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+        except OSError as exc:
+            log.warning("could not prune the corpus cache: %s", exc)
+        return removed
 
     @staticmethod
     def read_key(root: Path, code: str) -> str:
@@ -601,6 +656,7 @@ def annotate(
     """
     import time
 
+    from . import cache as cache_policy
     from .engines import make_engine
     from .nlp import pipeline_version
 
@@ -611,6 +667,7 @@ def annotate(
     read = corpus_cache.read(corpus, _code_digest(READING_CODE))
     timings["read"] = time.perf_counter() - started
     version = pipeline_version()
+    cache_policy.mark_used(cache_dir, version)  # once per run; old versions are pruned after it
     label = str(resolve_path(corpus))
     corrections = find_corrections(read.root)
     key = CorpusCache.result_key(read, corrections, version, code, label)
@@ -619,6 +676,7 @@ def annotate(
         cached.cache_hits, cached.cache_misses = len(cached.articles), 0
         cached.result_key = key
         cached.timings = {**timings, "cached": time.perf_counter() - started - timings["read"]}
+        cache_policy.after_run(cache_dir, version)
         return cached
 
     mark = time.perf_counter()
@@ -657,4 +715,5 @@ def annotate(
         result.result_key = key
         corpus_cache.put_result(read.root, key, result)
     result.timings = timings
+    cache_policy.after_run(cache_dir, version)
     return result

@@ -82,7 +82,7 @@ import pandas as pd
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Span, Token
 
-from .nlp import doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, table_from_rows
+from .nlp import doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, table_from_rows, token_flags
 
 log = logging.getLogger("newsbook.quotes")
 
@@ -129,6 +129,20 @@ transcript readout
 """.split())
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
+# Every lemma speech_events can take as a cue (a cheap first test for each token).
+_EVENT_LEMMAS = INDIRECT_VERBS | {"ask"} | EVIDENCE_VERBS
+
+
+def _is_event_lemma(lemma: str) -> bool:
+    return lemma.lower() in _EVENT_LEMMAS
+
+
+def _is_according(lower: str) -> bool:
+    return lower == "according"
+
+
+def _is_propn(pos: str) -> bool:
+    return pos == "PROPN"
 RESEARCH_NOUNS = frozenset("""
 research poll data figures review investigation inquiry audit census trial experiment paper
 """.split())
@@ -498,11 +512,11 @@ class _Actors:
     """Mentions of actors in one article: from the actors table when it has any, else from the
     parser's entities with a small article-local canonicalisation (surname -> full name)."""
 
-    def __init__(self, doc: Doc, mentions: pd.DataFrame | None, in_quote: list[bool],
+    def __init__(self, doc: Doc, mentions: list[tuple] | None, in_quote: list[bool],
                  dateline: list[bool] | None = None):
         self.doc = doc
         self.refs: list[_Ref] = []
-        self.from_table = mentions is not None and not mentions.empty
+        self.from_table = bool(mentions)
         self._surnames: dict[str, str] = {}
         self._persons_full: list[str] = []
         ents = _entity_kinds(doc)
@@ -531,9 +545,7 @@ class _Actors:
                         ref.start, ref.end, ref.tokens = toks[-1].idx, toks[-1].idx + len(toks[-1]), (i, i + 1)
                         ref.kind, ref.actor = "person", self._surnames[toks[-1].lower_]
         if self.from_table:
-            # plain column lists: itertuples builds a namedtuple per row, slower than the rest here
-            for start, end, actor, kind in zip(mentions["start"].tolist(), mentions["end"].tolist(),
-                                               mentions["actor"].tolist(), mentions["kind"].tolist()):
+            for start, end, actor, kind in mentions:
                 ref = self._ref_from_span(int(start), int(end), str(actor), str(kind))
                 if ref is not None:
                     self.refs.append(ref)
@@ -562,8 +574,8 @@ class _Actors:
         # A known person's surname the parser did not tag ("Bianchi disagreed.").
         covered = {k for r in self.refs for k in range(*r.tokens)}
         tokens = doc_tokens(doc)
-        for tok in tokens:
-            if tok.pos_ == "PROPN" and tok.lower_ in self._surnames and not in_quote[tok.i] \
+        for tok in _propn_tokens(doc):
+            if tok.lower_ in self._surnames and not in_quote[tok.i] \
                     and tok.i not in covered \
                     and not (tok.i + 1 < len(tokens) and tokens[tok.i + 1].pos_ == "PROPN"):
                 ref = self._ref_from_span(tok.idx, tok.idx + len(tok), self._surnames[tok.lower_], "person")
@@ -692,12 +704,17 @@ def _span_facts(doc: Doc, start: int, end: int) -> tuple[tuple[int, int], bool, 
     return memo[key]
 
 
+def _propn_tokens(doc: Doc) -> list[Token]:
+    """The proper nouns of the Doc, in order."""
+    tokens = doc_tokens(doc)
+    return [tokens[i] for i, propn in enumerate(token_flags(doc, "POS", _is_propn)) if propn]
+
+
 def _name_chains(doc: Doc) -> list[tuple[Token, tuple[int, int]]]:
     """(head, token range) of every name chain in the Doc, once per Doc (asked per speaker pass)."""
     chains = doc_cache(doc).get("newsbook_name_chains")
     if chains is None:
-        chains = [(head, span) for head in doc_tokens(doc) if head.pos_ == "PROPN"
-                  for span in [_name_chain(head)] if span is not None]
+        chains = [(head, span) for head in _propn_tokens(doc) for span in [_name_chain(head)] if span is not None]
         doc_cache(doc)["newsbook_name_chains"] = chains
     return chains
 
@@ -1190,7 +1207,7 @@ def _title_case(words: list[str]) -> bool:
 
 
 class _Extractor:
-    def __init__(self, doc: Doc, mentions: pd.DataFrame | None, article_id: str):
+    def __init__(self, doc: Doc, mentions: list[tuple], article_id: str):
         self.doc = doc
         self.text = doc_text(doc)
         self.article_id = article_id
@@ -1416,16 +1433,20 @@ class _Extractor:
         """Reporting verbs outside quotes with their complement and speaker, in text order."""
         doc = self.doc
         events = []
-        for tok in doc_tokens(doc):
-            if self.in_quote[tok.i]:
-                continue
+        tokens = doc_tokens(doc)
+        cues, accordings = token_flags(doc, "LEMMA", _is_event_lemma), token_flags(doc, "LOWER", _is_according)
+        for i in range(len(tokens)):
+            if not (cues[i] or accordings[i]) or self.in_quote[i]:
+                continue  # no branch below takes it
+            tok = tokens[i]
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
                 content = self._according_content(tok)
                 att = self._attribution_of_cue(tok, "according")
                 events.append({"cue": tok, "att": att, "content": content})
                 continue
-            if not _is_verbish(tok) or not (tok.lemma_.lower() in INDIRECT_VERBS or self._asks_whether(tok)
-                                             or self._research_finds(tok)):
+            lemma = tok.lemma_.lower()
+            if lemma not in _EVENT_LEMMAS or not _is_verbish(tok) or not (
+                    lemma in INDIRECT_VERBS or self._asks_whether(tok) or self._research_finds(tok)):
                 continue
             if tok.lemma_.lower() == "point" and _cue_lemma(tok) != "point out":
                 continue
@@ -1629,7 +1650,8 @@ class _Extractor:
         return i, j
 
     # -- main --------------------------------------------------------------------------------
-    def run(self) -> pd.DataFrame:
+    def run(self) -> list[dict]:
+        """The article's quote rows."""
         doc = self.doc
         quotes: list[_Quote] = []
         for span in self.spans:
@@ -1664,12 +1686,10 @@ class _Extractor:
         kept = [q for q in live if q.keep]
         rows = [self._row(q.span.start, q.span.end, q.att, "direct") for q in kept]
         rows += self._indirect_rows(events, kept)
-        if not rows:
-            return empty_table("quotes")
         rows.sort(key=lambda r: (r["start"], r["kind"]))
         for n, r in enumerate(rows, 1):
             r["quote_id"] = f"{self.article_id}:q{n}"
-        return table_from_rows("quotes", rows)
+        return rows
 
     def _indirect_rows(self, events: list[dict], kept: list[_Quote]) -> list[dict]:
         """Rows for reported speech: clauses with a speaker (or an impersonal "it was reported"),
@@ -1885,11 +1905,23 @@ class _Extractor:
 def extract_quotes(doc: Doc, mentions: pd.DataFrame, *, article_id: str) -> pd.DataFrame:
     """Quotes in one article (`quotes` table). `mentions` are this article's mentions with their
     article-local `actor` names; `speaker` is one of those names (or empty)."""
-    if mentions is not None and not mentions.empty and "article_id" in mentions.columns:
-        own = mentions["article_id"] == article_id
-        if own.any():
-            mentions = mentions[own]
-    return _Extractor(doc, mentions, article_id).run()
+    if mentions is None or mentions.empty:
+        records = []
+    else:
+        if "article_id" in mentions.columns:
+            own = mentions["article_id"] == article_id
+            if own.any():
+                mentions = mentions[own]
+        records = mentions[["start", "end", "actor", "kind"]].to_dict("records")
+    rows = quote_rows(doc, records, article_id=article_id)
+    return table_from_rows("quotes", rows) if rows else empty_table("quotes")
+
+
+def quote_rows(doc: Doc, mentions: list[dict], *, article_id: str) -> list[dict]:
+    """`extract_quotes` as a list of row dicts, given the article's mention rows (dicts with at least
+    start, end, actor and kind): the pipeline tabulates many articles at once."""
+    spans = [(int(m["start"]), int(m["end"]), str(m["actor"]), str(m["kind"])) for m in mentions]
+    return _Extractor(doc, spans, article_id).run()
 
 
 # --- voice share ------------------------------------------------------------------------------
