@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
@@ -45,7 +46,8 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from . import schema
 from .errors import CorrectionsError
-from .nlp import doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, span_text, table_from_rows
+from .nlp import (doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, span_text, table_from_rows,
+                  token_flags)
 
 PERSON, ORG, PLACE = "person", "organization", "place"
 KINDS = (PERSON, ORG, PLACE)
@@ -240,9 +242,10 @@ def untagged_candidates(doc: Doc) -> list[Cand]:
     with an organisation word ('Dangote Group', 'Public Schools') or stands before a job held in an
     organisation and a person's name ('Arsenal manager Mikel Arteta')."""
     tokens = doc_tokens(doc)
+    proper = token_flags(doc, "TAG", _is_proper_noun_tag)  # what _untagged_proper asks first
     out, i = [], 0
     while i < len(doc):
-        if not _untagged_proper(tokens[i]):
+        if not proper[i] or not _untagged_proper(tokens[i]):
             i += 1  # no run starts here (a place is allowed only after the run's first word)
             continue
         named = _after_org_noun(doc, i)  # 'the charity Cancer Research UK': a country may end the name
@@ -256,6 +259,14 @@ def untagged_candidates(doc: Doc) -> list[Cand]:
         else:
             i += 1
     return out
+
+
+def _is_proper_noun_tag(tag: str) -> bool:
+    return tag in {"NNP", "NNPS"}
+
+
+def _is_title_head(lower: str) -> bool:
+    return lower in TITLE_HEADS
 
 
 def _untagged_proper(token: Token, allow_place: bool = False) -> bool:
@@ -663,7 +674,9 @@ def merge_of_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
     out: list[Cand] = []
     for c in sorted(cands, key=lambda c: c.start):
         prev = out[-1] if out else None
-        between = [t.lower_ for t in doc_tokens(doc)[prev.end:c.start]] if prev is not None else []
+        # only a gap of one or two words can be 'of', 'for the' ...: longer ones are not read
+        between = ([t.lower_ for t in doc_tokens(doc)[prev.end:c.start]]
+                   if prev is not None and 1 <= c.start - prev.end <= 2 else [])
         if (prev is not None and between in (["of"], ["for"], ["of", "the"], ["for", "the"])
                 and _has_org_word(doc_tokens(doc)[prev.start:prev.end]) and prev.kind == ORG and c.kind in {ORG, PLACE}):
             out[-1] = replace(prev, end=c.end).vote(ORG, 1.0)
@@ -744,7 +757,12 @@ def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
         by_first[words[0]].append(words)
     added = []
     tokens = doc_tokens(doc)
-    for token in tokens:
+    from spacy.attrs import ORTH
+
+    # the tokens spelt like some name's first word, found in the Doc's array of spellings
+    first_words = np.fromiter((doc.vocab.strings[w] for w in by_first), dtype=np.uint64, count=len(by_first))
+    starts = np.flatnonzero(np.isin(doc.to_array(ORTH), first_words)).tolist()
+    for token in (tokens[i] for i in starts):
         for words in by_first.get(token.text, ()):
             i, n = token.i, len(words)
             if any(j in taken for j in range(i, i + n)) or tuple(t.text for t in tokens[i:i + n]) != words:
@@ -796,9 +814,8 @@ def role_phrases(doc: Doc) -> list[tuple[int, int, str, tuple[str, ...]]]:
     that are not a title in front of a name: (start, end, qualifier, title words)."""
     tokens = doc_tokens(doc)
     out = []
-    for token in tokens:
-        if token.lower_ not in TITLE_HEADS:
-            continue
+    heads = token_flags(doc, "LOWER", _is_title_head)
+    for token in (tokens[i] for i, head in enumerate(heads) if head):
         nxt = tokens[token.i + 1] if token.i + 1 < len(doc) else None
         if nxt is not None and (nxt.tag_ == "NNP" or nxt.ent_type_ == "PERSON" or _is_title_word(nxt)
                                 or nxt.lower_ in TITLE_MODIFIERS):
@@ -1125,14 +1142,15 @@ def mention_rows(doc: Doc, *, article_id: str, byline: str = "", outlet: str = "
     authors, outlets = metadata_names(byline, outlet)
     agency = find_dateline(doc_text(doc)).agency_name(doc_text(doc))
     outlets |= metadata_names("", agency)[1]  # the wire agency that filed the story is its source
-    rows = []
+    rows, tokens, text = [], doc_tokens(doc), doc_text(doc)
     for c in cands:
         if is_metadata(c.name, c.kind, authors, outlets):
             continue
-        span = doc[c.start:c.end]
+        first, last = tokens[c.start], tokens[c.end - 1]
+        start, end = first.idx, last.idx + len(last)  # the Span's start_char and end_char, without a Span
         rows.append({
-            "article_id": article_id, "actor": c.name, "kind": c.kind, "text": span.text,
-            "start": span.start_char, "end": span.end_char, **sentence_columns(doc, span.start_char),
+            "article_id": article_id, "actor": c.name, "kind": c.kind, "text": text[start:end],
+            "start": start, "end": end, **sentence_columns(doc, start),
             "how": c.how,
         })
     return rows

@@ -74,6 +74,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
@@ -1015,15 +1016,16 @@ def _possible_starts(doc: Doc) -> list[bool]:
 
     if len(_STARTS_BY_ORTH) > 200_000:
         _STARTS_BY_ORTH.clear()
-    known, out = _STARTS_BY_ORTH, []
-    for orth in doc.to_array(ORTH).tolist():
+    known, distinct = _STARTS_BY_ORTH, []
+    orths, where = np.unique(doc.to_array(ORTH), return_inverse=True)
+    for orth in orths.tolist():
         may = known.get(orth)
         if may is None:
             lexeme = doc.vocab[orth]
             may = known[orth] = not (lexeme.is_space or lexeme.is_punct and lexeme.text not in _SIGN_PUNCT) \
                 and _may_start_figure(lexeme.text, lexeme.lower_)
-        out.append(may)
-    return out
+        distinct.append(may)
+    return np.asarray(distinct, dtype=bool)[where.reshape(-1)].tolist()
 
 
 _SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")

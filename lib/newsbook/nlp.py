@@ -134,17 +134,24 @@ def sentence_at(doc: Doc, char_offset: int):
 
 
 def sentence_columns(doc: Doc, char_offset: int) -> dict:
-    """The schema's sentence columns for the sentence that contains `char_offset`."""
+    """The schema's sentence columns for the sentence that contains `char_offset` (a dict shared by
+    every row of that sentence: copy its values, do not change it)."""
     sent, index = sentence_at(doc, char_offset)
-    start, end = sent.start_char, sent.end_char
-    # Trailing whitespace belongs to no sentence a reader would quote.
-    text = doc_text(doc)[start:end].rstrip()
-    return {
-        "sentence": text,
-        "sentence_index": index,
-        "sentence_start": start,
-        "sentence_end": start + len(text),
-    }
+    by_index = doc_cache(doc).setdefault("newsbook_sentence_columns", {})
+    columns = by_index.get(index)
+    if columns is None:
+        start, end = sent.start_char, sent.end_char
+        # Trailing whitespace belongs to no sentence a reader would quote.
+        text = doc_text(doc)[start:end].rstrip()
+        # One string per sentence, whatever the number of rows quoting it: the tables of a large
+        # corpus hold the sentence of every mention, quote and figure.
+        columns = by_index[index] = {
+            "sentence": text,
+            "sentence_index": index,
+            "sentence_start": start,
+            "sentence_end": start + len(text),
+        }
+    return columns
 
 
 
@@ -179,13 +186,16 @@ def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
         memo = _FLAG_MEMOS.setdefault((attr, predicate), {})
         if len(memo) > 200_000:
             memo.clear()
-        strings, flags = doc.vocab.strings, []
-        for value in doc.to_array(getattr(attrs, attr)).tolist():
+        strings = doc.vocab.strings
+        # each distinct value once (np.unique), then spread back over the tokens
+        values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
+        distinct = []
+        for value in values.tolist():
             flag = memo.get(value)
             if flag is None:
                 flag = memo[value] = bool(predicate(strings[value] if value else ""))
-            flags.append(flag)
-        cache[key] = flags
+            distinct.append(flag)
+        flags = cache[key] = np.asarray(distinct, dtype=bool)[where.reshape(-1)].tolist()
     return flags
 
 

@@ -528,7 +528,8 @@ class _Actors:
                     self._surnames.setdefault(parts[-1].lower(), name)
                     if len(name) > len(self._surnames[parts[-1].lower()]):
                         self._surnames[parts[-1].lower()] = name
-        self.entity_refs = [self._ref_from_span(ent.start_char, ent.end_char, self._ent_name(name, kind), kind)
+        self.entity_refs = [self._ref_from_span(ent.start_char, ent.end_char, self._ent_name(name, kind), kind,
+                                                tokens=(ent.start, ent.end))
                             for ent, kind, name in ents]
         self.entity_refs = [r for r in self.entity_refs if r is not None]
         # Surnames the model labelled as something else ("Trump" as ORG): persons too.
@@ -624,8 +625,9 @@ class _Actors:
             return self._surnames.get(last, name)
         return name
 
-    def _ref_from_span(self, start: int, end: int, actor: str, kind: str) -> _Ref | None:
-        where = _span_facts(self.doc, start, end)
+    def _ref_from_span(self, start: int, end: int, actor: str, kind: str,
+                       tokens: tuple[int, int] | None = None) -> _Ref | None:
+        where = _span_facts(self.doc, start, end, tokens)
         if where is None:
             return None
         tokens, subject, sent = where
@@ -689,18 +691,25 @@ def _name_chain(head: Token) -> tuple[int, int] | None:
     return start, head.i + 1
 
 
-def _span_facts(doc: Doc, start: int, end: int) -> tuple[tuple[int, int], bool, int] | None:
+def _span_facts(doc: Doc, start: int, end: int,
+                tokens: tuple[int, int] | None = None) -> tuple[tuple[int, int], bool, int] | None:
     """(token range, is a subject, sentence index) of the characters [start, end), or None if they
-    cover no token. Memoised per Doc: each speaker pass asks again for the same mentions."""
+    cover no token. `tokens`: the token range, when the caller knows it (an entity's characters
+    cover exactly its tokens), which spares aligning the characters. Memoised per Doc: each speaker
+    pass asks again for the same mentions."""
     memo = doc_cache(doc).setdefault("newsbook_quote_span_facts", {})
     key = (start, end)
     if key not in memo:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or len(span) == 0:
+        if tokens is None:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            tokens = (span.start, span.end) if span is not None else (0, 0)
+        i, j = tokens
+        if j <= i:
             memo[key] = None
         else:
-            subject = any(_is_subjectish(t) for t in span)
-            memo[key] = ((span.start, span.end), subject, _sent_index(doc, span.start))
+            words = doc_tokens(doc)
+            subject = any(_is_subjectish(words[k]) for k in range(i, j))
+            memo[key] = ((i, j), subject, _sent_index(doc, i))
     return memo[key]
 
 

@@ -204,7 +204,11 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         elif col.dtype == "bool":
             out[col.name] = out[col.name].astype(bool)
         elif col.dtype == "str":
-            out[col.name] = out[col.name].fillna("").astype(str).astype(object)
+            values = out[col.name]
+            # A column of Python strings already is what the conversion gives: left as it is, which
+            # keeps one string object shared by all the rows that repeat it (a sentence, a name).
+            if not (values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"):
+                out[col.name] = values.fillna("").astype(str).astype(object)
     return out.reset_index(drop=True)
 
 
