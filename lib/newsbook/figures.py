@@ -74,7 +74,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
@@ -82,7 +81,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from . import schema
 from .nlp import (doc_text, doc_tokens, empty_table, sentence_columns, sentence_of_token, sentence_token_starts,
-                  sentences, table_from_rows)
+                  sentences, table_from_rows, token_flags)
 
 # ------------------------------------------------------------------------------------------------
 # Lexicons
@@ -1004,28 +1003,18 @@ def _may_start_figure(text: str, lower: str) -> bool:
             or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
 
 
-_STARTS_BY_ORTH: dict[int, bool] = {}  # a word's spelling -> whether a figure may start there
-
-
 def _possible_starts(doc: Doc) -> list[bool]:
     """For each token, whether a figure may start there: not whitespace, not punctuation (a currency
     sign, '#' or a dash aside), and `_may_start_figure`. All of it depends on the word's spelling
-    alone, so it is decided once per distinct word (from the Doc's array of spellings, without
-    touching a Token) rather than once per token."""
-    from spacy.attrs import ORTH
+    alone, so it is decided once per distinct spelling (`token_flags`), not once per token."""
+    return token_flags(doc, "ORTH", _may_start_at)
 
-    if len(_STARTS_BY_ORTH) > 200_000:
-        _STARTS_BY_ORTH.clear()
-    known, distinct = _STARTS_BY_ORTH, []
-    orths, where = np.unique(doc.to_array(ORTH), return_inverse=True)
-    for orth in orths.tolist():
-        may = known.get(orth)
-        if may is None:
-            lexeme = doc.vocab[orth]
-            may = known[orth] = not (lexeme.is_space or lexeme.is_punct and lexeme.text not in _SIGN_PUNCT) \
-                and _may_start_figure(lexeme.text, lexeme.lower_)
-        distinct.append(may)
-    return np.asarray(distinct, dtype=bool)[where.reshape(-1)].tolist()
+
+def _may_start_at(text: str) -> bool:
+    from spacy.lang.lex_attrs import is_punct  # what spaCy's lexemes hold as `is_punct`
+
+    return not (text.isspace() or is_punct(text) and text not in _SIGN_PUNCT) \
+        and _may_start_figure(text, text.lower())
 
 
 _SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")
