@@ -1182,8 +1182,10 @@ def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.Da
 
     Returns (mentions with corpus-canonical `actor`, aliases table with columns
     article_id, local, actor, kind mapping each article-local name to its canonical one,
-    list of human-readable corrections that were applied)."""
-    corrections = load_corrections(corrections_path)
+    list of human-readable corrections that were applied). `corrections_path`: the correction file,
+    or Corrections already loaded from it."""
+    corrections = (corrections_path if isinstance(corrections_path, Corrections)
+                   else load_corrections(corrections_path))
     if mentions.empty:
         return mentions, pd.DataFrame(columns=["article_id", "local", "actor", "kind"]), []
     out = mentions.copy()
@@ -1358,8 +1360,13 @@ class Corrections:
     path: str = ""
 
 
+# LIMITS: a correction file of 20,000 entries is far below these.
+MAX_CORRECTIONS_BYTES = 2 * 1024 * 1024
+MAX_CORRECTIONS_VALUES = 200_000  # values once YAML aliases are expanded
+
+
 def _fail(path, message: str):
-    raise CorrectionsError(f"{path}: {message}\n{CORRECTIONS_HELP}")
+    raise CorrectionsError(f"{path}: {message}\n{CORRECTIONS_HELP}", path=str(path), reason=message)
 
 
 def _name(path, section: str, value) -> str:
@@ -1407,7 +1414,54 @@ def parse_corrections(data, path="actors.yaml") -> Corrections:
     if not isinstance(drop_value, list):
         _fail(path, f"'drop' must be a list of names, got a {type(drop_value).__name__}")
     drop = tuple(_name(path, "drop", v) for v in drop_value)
+    cycles = correction_cycles(aliases, merge, rename)
+    if cycles:
+        _fail(path, "these entries turn a name into another and back, so one actor would silently become the "
+                    "other: " + "; ".join(cycles) + ". Keep one direction only")
     return Corrections(aliases, merge, rename, retag, drop, str(path))
+
+
+def correction_cycles(aliases: dict, merge: dict, rename: dict) -> list[str]:
+    """Each cycle among the entries that turn one name into another (alias form → canonical, merged
+    actor → canonical, old → new name), written out with the section of each step, e.g.
+    "rename 'A' → 'B', merge 'B' → 'A'". Names compare as name_key does; a name turned into itself
+    is not a cycle."""
+    steps: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)  # key -> [(target key, section, from, to)]
+    for section, pairs in (("alias", [(f, c) for c, forms in aliases.items() for f in forms]),
+                           ("merge", [(o, c) for c, others in merge.items() for o in others]),
+                           ("rename", list(rename.items()))):
+        for source, target in pairs:
+            if name_key(source) != name_key(target):
+                steps[name_key(source)].append((name_key(target), section, source, target))
+    cycles, seen_sets = [], set()
+    finished: set[str] = set()
+    for start in sorted(steps):
+        if start in finished:
+            continue
+        # iterative depth-first search; `path` holds the steps from `start` to the current name
+        path: list[tuple[str, str, str, str]] = []
+        on_path = {start: 0}
+        iterators = [iter(steps[start])]
+        while iterators:
+            step = next(iterators[-1], None)
+            if step is None:
+                iterators.pop()
+                node = path.pop()[0] if path else start
+                on_path.pop(node, None)
+                finished.add(node)
+                continue
+            target = step[0]
+            if target in on_path:
+                loop = path[on_path[target]:] + [step]
+                members = frozenset(s[0] for s in loop)
+                if members not in seen_sets:
+                    seen_sets.add(members)
+                    cycles.append(", ".join(f"{section} '{a}' → '{b}'" for _, section, a, b in loop))
+            elif target not in finished:
+                path.append(step)
+                on_path[target] = len(path)
+                iterators.append(iter(steps.get(target, [])))
+    return cycles
 
 
 def load_corrections(path) -> Corrections:
@@ -1415,15 +1469,25 @@ def load_corrections(path) -> Corrections:
     if path is None:
         return Corrections()
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Corrections(path=str(path))
-    import yaml
+    from . import safe_yaml
+    from .corpus import read_text_file
+    from .errors import ArticleError
 
+    if path.is_dir():
+        _fail(path, "is a folder, not a file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CorrectionsError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except yaml.YAMLError as exc:
+        text = read_text_file(path, MAX_CORRECTIONS_BYTES)
+    except ArticleError as exc:
+        if exc.reason == "file is empty":
+            return Corrections(path=str(path))
+        _fail(path, exc.reason)
+    try:
+        data = safe_yaml.load(text, max_chars=MAX_CORRECTIONS_BYTES, max_values=MAX_CORRECTIONS_VALUES)
+    except safe_yaml.YAMLRefused as exc:
+        _fail(path, f"refused: {exc}")
+    except safe_yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

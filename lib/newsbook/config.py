@@ -22,7 +22,13 @@ def resolve_path(path: str | os.PathLike | None, default: Path = SEEDS_DIR) -> P
     if path is None or str(path) == "":
         return default
     p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
-        return p.resolve()
-    rooted = PROJECT_ROOT / p
-    return rooted if rooted.exists() else p.resolve()
+    try:
+        if p.is_absolute() or p.exists():
+            return p.resolve()
+        rooted = PROJECT_ROOT / p
+        return rooted if rooted.exists() else p.resolve()
+    except RuntimeError as exc:  # pathlib's "Symlink loop from ..."
+        from .errors import PathError
+
+        raise PathError(f"{path}: a symbolic link loop (a link that leads back to itself), "
+                        "not a folder or file") from exc

@@ -9,26 +9,31 @@ Supported inputs
 - ``.jsonl`` / ``.csv``: one article per record, a text column plus metadata columns.
 - ``metadata.csv`` in the corpus folder adds or overrides metadata by ``article_id``.
 
-A broken file is reported (``errors`` table, a log warning) and the rest of the corpus is read.
+A broken file, or a broken record or metadata.csv line, is reported by name (``errors`` table, a
+log warning) and the rest of the corpus is read; so is a file that is not read because of its type.
+Every file is untrusted: sizes are capped (LIMITS below), YAML builds plain data only (newsbook.safe_yaml).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import errno
 import hashlib
 import io
 import json
 import logging
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from dateutil import parser as date_parser
 
-from . import schema
+from . import safe_yaml, schema
 from .config import resolve_path
 from .errors import ArticleError, CorpusError
 
@@ -40,6 +45,18 @@ RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 # Files a corpus folder may hold that are not articles.
 SIDECAR_NAMES = {"metadata.csv", "actors.yaml", "actors.yml", "readme.md", "readme.txt"}
+# Files an operating system leaves in folders: skipped without a word, like hidden files.
+SYSTEM_FILE_NAMES = {"thumbs.db", "desktop.ini"}
+
+# LIMITS: what one input may be before it is refused with an error naming it, so that one huge or
+# hostile file costs bounded time and memory. Real articles are tens of kilobytes.
+MB = 1024 * 1024
+MAX_ARTICLE_FILE_BYTES = 10 * MB  # a .txt / .md / .html file (one article)
+MAX_RECORD_FILE_BYTES = 512 * MB  # a .jsonl / .csv file of many articles
+MAX_RECORD_BYTES = 10 * MB  # one record of such a file
+MAX_METADATA_FILE_BYTES = 32 * MB  # metadata.csv
+MAX_FRONT_MATTER_CHARS = 64 * 1024  # the YAML front matter of one article
+MAX_FRONT_MATTER_VALUES = 10_000  # values in it once YAML aliases are expanded
 
 META_KEYS = ("title", "outlet", "byline", "date", "url")
 META_ALIASES = {
@@ -226,11 +243,6 @@ def split_header(raw: str) -> tuple[dict, str]:
     return meta, "\n".join(lines[index:])
 
 
-# libyaml's safe loader when PyYAML was built with it: the same documents, ten times faster than the
-# pure-Python one, which was half the time of reading a corpus of short articles.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def split_front_matter(raw: str, path: str) -> tuple[dict, str] | None:
     """YAML front matter between '---' lines, or None if the file has none."""
     stripped = raw.lstrip("\ufeff")
@@ -240,8 +252,11 @@ def split_front_matter(raw: str, path: str) -> tuple[dict, str] | None:
     if not match:
         raise ArticleError(path, "front matter starts with '---' but has no closing '---' line")
     try:
-        meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
-    except yaml.YAMLError as exc:
+        meta = safe_yaml.load(match.group(1), max_chars=MAX_FRONT_MATTER_CHARS,
+                              max_values=MAX_FRONT_MATTER_VALUES) or {}
+    except safe_yaml.YAMLRefused as exc:
+        raise ArticleError(path, f"front matter refused: {exc}") from exc
+    except safe_yaml.YAMLError as exc:
         detail = str(exc).replace("\n", " ")
         raise ArticleError(path, f"front matter is not valid YAML: {detail}") from exc
     if not isinstance(meta, dict):
@@ -252,23 +267,58 @@ def split_front_matter(raw: str, path: str) -> tuple[dict, str] | None:
 # --- readers ---------------------------------------------------------------------------------------
 
 
-def read_text_file(path: Path) -> str:
-    """The file as UTF-8 text, or an ArticleError saying why not."""
+# Byte-order marks and the encodings they announce; UTF-32's are tested first (UTF-32-LE's starts
+# with UTF-16-LE's).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _size_text(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size >= MB else f"{size:,} bytes"
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Bytes as text: the encoding a byte-order mark names (UTF-8, UTF-16, UTF-32), else UTF-8."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data[:8192]:
+        raise ArticleError(path, "binary file (contains NUL bytes), not text; if it is UTF-16 text "
+                                 "without a byte-order mark, re-save it as UTF-8")
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        if encoding not in (None, "utf-8-sig"):
+            raise ArticleError(path, f"starts with a {encoding.upper()} byte-order mark but is not valid "
+                                     f"{encoding.upper()} (at byte {exc.start}); re-save the file as UTF-8") from exc
+        raise ArticleError(
+            path,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}); re-save the file as UTF-8",
+        ) from exc
+    return text.lstrip("\ufeff")
+
+
+def read_text_file(path: Path, max_bytes: int = MAX_ARTICLE_FILE_BYTES) -> str:
+    """The file as text (UTF-8, or UTF-16/32 with a byte-order mark), or an ArticleError saying why
+    not; a file larger than `max_bytes` is refused before it is read."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ArticleError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):  # a folder; a pipe would block the run
+        raise ArticleError(str(path), "is a folder, not a file" if stat.S_ISDIR(info.st_mode) else "not a regular file")
+    size = info.st_size
+    if size > max_bytes:
+        raise ArticleError(str(path), f"file is {_size_text(size)}, larger than the {_size_text(max_bytes)} "
+                                      f"newsbook reads from one {path.suffix or 'such'} file; skipped")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    if not data.strip():
+    if len(data) > max_bytes:  # it grew since the stat
+        raise ArticleError(str(path), f"file is larger than {_size_text(max_bytes)}; skipped")
+    text = decode_text(data, str(path))
+    if not text.strip():
         raise ArticleError(str(path), "file is empty")
-    if b"\x00" in data[:8192]:
-        raise ArticleError(str(path), "binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArticleError(
-            str(path),
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}); re-save the file as UTF-8",
-        ) from exc
+    return text
 
 
 def _normalise_meta(meta: dict) -> dict:
@@ -316,28 +366,47 @@ def read_html(path: Path) -> list[RawArticle]:
     return [RawArticle(path.stem, found.get("text") or "", str(path), meta)]
 
 
-def _records_to_articles(records: list[tuple[int, dict]], path: Path) -> list[RawArticle]:
-    """Articles from (record number, record) pairs of a .jsonl or .csv file."""
-    articles = []
-    for number, record in records:
-        record = {str(k).strip(): v for k, v in record.items()}
-        lowered = {k.lower(): k for k in record}
-        text_key = next((lowered[c] for c in TEXT_COLUMNS if c in lowered), None)
-        if text_key is None:
-            raise ArticleError(str(path), f"no text column (expected one of {', '.join(TEXT_COLUMNS)})")
-        id_key = next((lowered[c] for c in ID_COLUMNS if c in lowered), None)
-        article_id = str(record.get(id_key) or "").strip() if id_key else ""
-        article_id = article_id or f"{path.stem}-{number}"
-        meta = _normalise_meta({k: v for k, v in record.items() if k not in (text_key, id_key)})
-        articles.append(RawArticle(article_id, str(record.get(text_key) or ""), f"{path}#{number}", meta))
-    return articles
+def _record_to_article(number: int, record: dict, path: Path, where: str) -> RawArticle:
+    """The article in record `number` of a .jsonl or .csv file (`where`: "line N", for messages)."""
+    record = {str(k).strip(): v for k, v in record.items()}
+    lowered = {k.lower(): k for k in record}
+    text_key = next((lowered[c] for c in TEXT_COLUMNS if c in lowered), None)
+    source = f"{path}#{number}"
+    if text_key is None:
+        raise ArticleError(source, f"{where} has no text field (expected one of {', '.join(TEXT_COLUMNS)}); skipped")
+    text = record.get(text_key)
+    if text is not None and not isinstance(text, str):
+        raise ArticleError(source, f"{where}: {text_key!r} is a {_type_name(text)}, not text; skipped")
+    id_key = next((lowered[c] for c in ID_COLUMNS if c in lowered), None)
+    raw_id = record.get(id_key) if id_key else None
+    if isinstance(raw_id, (dict, list)):
+        raise ArticleError(source, f"{where}: {id_key!r} is a {_type_name(raw_id)}, not an id; skipped")
+    article_id = str(raw_id or "").strip() or f"{path.stem}-{number}"
+    meta = _normalise_meta({k: v for k, v in record.items() if k not in (text_key, id_key)})
+    return RawArticle(article_id, text or "", source, meta)
+
+
+def _records_to_articles(records: list[tuple[int, dict, str]], path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
+    """Articles from (record number, record, where) triples of a .jsonl or .csv file; a bad record is
+    an error of its own, the others are read."""
+    articles, errors = [], []
+    for number, record, where in records:
+        try:
+            articles.append(_record_to_article(number, record, path, where))
+        except ArticleError as exc:
+            errors.append(exc)
+    return articles, errors
 
 
 def read_jsonl(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
-    raw = read_text_file(path)
+    raw = read_text_file(path, MAX_RECORD_FILE_BYTES)
     records, errors = [], []
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
+            continue
+        if len(line) > MAX_RECORD_BYTES:
+            errors.append(ArticleError(f"{path}#{number}", f"line {number} is {_size_text(len(line))} long, more "
+                                                           f"than the {_size_text(MAX_RECORD_BYTES)} one record may be; skipped"))
             continue
         try:
             record = json.loads(line)
@@ -347,29 +416,130 @@ def read_jsonl(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
         if not isinstance(record, dict):
             errors.append(ArticleError(f"{path}#{number}", f"line {number} is not a JSON object"))
             continue
-        records.append((number, record))
-    return _records_to_articles(records, path), errors
+        records.append((number, record, f"line {number}"))
+    articles, record_errors = _records_to_articles(records, path)
+    return articles, sorted(errors + record_errors, key=_record_number)
 
 
-def read_csv_records(path: Path) -> list[RawArticle]:
-    raw = read_text_file(path)
-    try:
-        rows = list(csv.DictReader(io.StringIO(raw)))
-    except csv.Error as exc:
-        raise ArticleError(str(path), f"not a readable CSV file: {exc}") from exc
-    if not rows:
+def _record_number(error: ArticleError) -> int:
+    return int(error.path.rsplit("#", 1)[1])
+
+
+def _type_name(value) -> str:
+    return {dict: "mapping", list: "list"}.get(type(value), type(value).__name__)
+
+
+def _csv_rows(raw: str, path: Path):
+    """(first line number, cells) of each non-blank CSV record; a record the csv module cannot read
+    ends the file with an ArticleError naming its line."""
+    reader = csv.reader(io.StringIO(raw))
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ArticleError(str(path), f"line {reader.line_num}: not readable as CSV ({exc}); "
+                                          "the lines from there on are not used") from exc
+        start, line = line, reader.line_num + 1
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def _ragged(cells: list[str], width: int, where: str) -> str:
+    """Why a CSV record does not fit a header of `width` columns, or "" (missing trailing cells are
+    empty; extra cells are an error unless they are empty too, as spreadsheets write them)."""
+    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        return f"{where} has {len(cells)} fields but the header has {width}; skipped"
+    return ""
+
+
+def read_csv_records(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
+    raw = read_text_file(path, MAX_RECORD_FILE_BYTES)
+    errors: list[ArticleError] = []
+    with _csv_field_limit(MAX_RECORD_BYTES):
+        rows = _csv_rows(raw, path)
+        header_line, header = next(rows, (0, None))
+        if header is None:
+            raise ArticleError(str(path), "CSV file is empty")
+        header = [cell.strip() for cell in header]
+        if not any(cell.lower() in TEXT_COLUMNS for cell in header):
+            raise ArticleError(str(path), f"no text column in the header (expected one of {', '.join(TEXT_COLUMNS)})")
+        records = []
+        try:
+            for number, (line, cells) in enumerate(rows, start=1):
+                where = f"record {number} (line {line})"
+                problem = _ragged(cells, len(header), where)
+                if problem:
+                    errors.append(ArticleError(f"{path}#{number}", problem))
+                    continue
+                record = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}
+                records.append((number, record, where))
+        except ArticleError as exc:  # unreadable from some line on: the records before it are kept
+            errors.append(exc)
+    if not records and not errors:
         raise ArticleError(str(path), "CSV file has a header but no records")
-    return _records_to_articles(list(enumerate(rows, start=1)), path)
+    articles, record_errors = _records_to_articles(records, path)
+    return articles, errors + record_errors
 
 
-def read_metadata_csv(path: Path) -> pd.DataFrame:
-    """metadata.csv: an article_id column plus metadata columns."""
-    raw = read_text_file(path)
-    frame = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
-    frame.columns = [META_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in frame.columns]
-    if "article_id" not in frame.columns:
-        raise ArticleError(str(path), "metadata.csv needs an article_id column")
-    return frame.set_index("article_id")
+class _csv_field_limit:
+    """The csv module's field size limit raised for a block (its default, 128 KB, is less than one
+    long article)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __enter__(self):
+        self.previous = csv.field_size_limit(self.limit)
+
+    def __exit__(self, *exc):
+        csv.field_size_limit(self.previous)
+
+
+def read_metadata_csv(path: Path) -> tuple[dict[str, dict], list[ArticleError]]:
+    """metadata.csv: an article_id column plus metadata columns. Returns ({article_id: {column: value}},
+    errors): a line with more cells than the header, without an id, or repeating an id already given
+    is an error naming its line and is not used; the other lines are."""
+    raw = read_text_file(path, MAX_METADATA_FILE_BYTES)
+    overrides: dict[str, dict] = {}
+    first_line: dict[str, int] = {}
+    errors: list[ArticleError] = []
+    with _csv_field_limit(MAX_RECORD_BYTES):
+        rows = _csv_rows(raw, path)
+        _, header = next(rows, (0, None))
+        if header is None:
+            raise ArticleError(str(path), "metadata.csv is empty")
+        columns = [META_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header]
+        if "article_id" not in columns:
+            raise ArticleError(str(path), "metadata.csv needs an article_id column")
+        repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+        if repeated:
+            errors.append(ArticleError(str(path), f"column(s) {', '.join(map(repr, repeated))} appear more than "
+                                                  "once in the header; the first of each is used"))
+        try:
+            for line, cells in rows:
+                values: dict[str, str] = {}
+                for column, cell in zip(columns, cells):
+                    if column and column not in values:
+                        values[column] = cell.strip()
+                article_id = values.pop("article_id", "")
+                problem = _ragged(cells, len(columns), f"line {line}")
+                if problem:
+                    errors.append(ArticleError(str(path), problem, article_id))
+                elif not article_id:
+                    errors.append(ArticleError(str(path), f"line {line} has no article_id; skipped"))
+                elif article_id in overrides:
+                    errors.append(ArticleError(str(path), f"line {line}: article_id {article_id!r} is already given "
+                                                          f"on line {first_line[article_id]}; this line is not used",
+                                               article_id))
+                else:
+                    overrides[article_id] = values
+                    first_line[article_id] = line
+        except ArticleError as exc:  # unreadable from some line on: the lines before it are used
+            errors.append(exc)
+    return overrides, errors
 
 
 def read_file(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
@@ -382,21 +552,71 @@ def read_file(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
     if suffix == ".jsonl":
         return read_jsonl(path)
     if suffix == ".csv":
-        return read_csv_records(path), []
+        return read_csv_records(path)
     raise ArticleError(str(path), f"unsupported file type {suffix!r}")
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _not_read_reason(path: Path) -> str:
+    """Why a file found in a corpus folder is not read as articles: "" if it is read, "-" if it is
+    skipped silently (system or sidecar files), else a sentence naming the reason."""
+    name = path.name.lower()
+    if name in SIDECAR_NAMES or name in SYSTEM_FILE_NAMES:
+        return "-"
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "a symbolic link loop (it leads back to itself), not a file; skipped"
+            if exc.errno == errno.ENOENT:
+                return "a symbolic link to a file that does not exist; skipped"
+            return f"cannot read it: {exc.strerror or exc}; skipped"
+        if path.is_dir():
+            return "a symbolic link to a folder, which is not followed (it could lead back into the corpus); skipped"
+    if not path.is_file():
+        return "not a regular file (a device, pipe or socket); skipped"
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kind = f"{path.suffix!r} files are" if path.suffix else "files without an extension are"
+        return (f"not an article file: {kind} not read (newsbook reads {', '.join(sorted(SUPPORTED_SUFFIXES))}; "
+                "save it in one of those formats); skipped")
+    return ""
+
+
+def scan_corpus(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The article files of a corpus folder (sorted) and the files it holds that are not read, each
+    with the reason. Hidden files and folders (.DS_Store, .git), system files and the sidecars
+    (metadata.csv, actors.yaml, README) are left out of both."""
+    if not root.is_dir():
+        return [root], []
+    files, skipped = [], []
+    unreadable: list[tuple[Path, str]] = []
+
+    def on_error(exc: OSError) -> None:
+        unreadable.append((Path(exc.filename), f"folder cannot be read: {exc.strerror or exc}; its files are skipped"))
+
+    for folder, dirs, names in os.walk(root, onerror=on_error):
+        base = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        links = [d for d in dirs if (base / d).is_symlink()]  # os.walk lists them but does not enter them
+        for name in [*names, *links]:
+            path = base / name
+            if _hidden(path.relative_to(root)):
+                continue
+            reason = _not_read_reason(path)
+            if not reason:
+                files.append(path)
+            elif reason != "-":
+                skipped.append((path, reason))
+    return sorted(files), sorted(skipped + [u for u in unreadable if u[0] != root])
 
 
 def corpus_files(root: Path) -> list[Path]:
     """The article files of a corpus folder (sorted, sidecars and hidden files excluded)."""
-    if root.is_file():
-        return [root]
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and p.name.lower() not in SIDECAR_NAMES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    return scan_corpus(root)[0]
 
 
 # --- assembling the table ---------------------------------------------------------------------------
@@ -414,6 +634,10 @@ def _to_row(article: RawArticle, overrides: dict | None) -> dict:
     meta = dict(article.meta)
     if overrides:
         meta.update({k: v for k, v in overrides.items() if str(v).strip()})
+    for key in META_KEYS:
+        if isinstance(meta.get(key), (dict, list)):
+            raise ArticleError(article.source_path, f"{key} is a {_type_name(meta[key])}, not text; write it as "
+                                                    f"plain text (e.g. {key}: ...)", article.article_id)
     text = clean_body(article.text)
     if not text:
         raise ArticleError(article.source_path, "no article text after the header", article.article_id)
@@ -450,15 +674,18 @@ def read_corpus(path=None) -> CorpusRead:
         raise CorpusError(f"corpus not found: {root}")
     folder = root if root.is_dir() else root.parent
     rows, errors = [], []
-    overrides = pd.DataFrame()
+    overrides: dict[str, dict] = {}
     metadata_path = folder / "metadata.csv"
     if metadata_path.exists() and root.is_dir():
         try:
-            overrides = read_metadata_csv(metadata_path)
+            overrides, metadata_errors = read_metadata_csv(metadata_path)
+            errors += [_error_row(e) for e in metadata_errors]
         except ArticleError as exc:
             errors.append(_error_row(exc))
+    files, skipped = scan_corpus(root)
+    errors += [_error_row(ArticleError(str(path), reason), "skipped") for path, reason in skipped]
     seen: dict[str, str] = {}
-    for file in corpus_files(root):
+    for file in files:
         try:
             articles, record_errors = read_file(file)
         except ArticleError as exc:
@@ -473,9 +700,8 @@ def read_corpus(path=None) -> CorpusRead:
                     article.article_id,
                 )))
                 continue
-            override = overrides.loc[article.article_id].to_dict() if article.article_id in overrides.index else None
             try:
-                rows.append(_to_row(article, override))
+                rows.append(_to_row(article, overrides.get(article.article_id)))
             except ArticleError as exc:
                 errors.append(_error_row(exc))
                 continue

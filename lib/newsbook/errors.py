@@ -21,8 +21,17 @@ class CorpusError(NewsbookError):
     """The corpus as a whole is unusable (missing, or not one article could be read)."""
 
 
+class PathError(NewsbookError):
+    """A path given by the user cannot be followed (a symbolic link loop)."""
+
+
 class CorrectionsError(NewsbookError):
-    """actors.yaml is malformed."""
+    """actors.yaml is malformed or cannot be read (`path` and `reason` say which and why)."""
+
+    def __init__(self, message: str, *, path: str = "", reason: str = ""):
+        super().__init__(message)
+        self.path = path
+        self.reason = reason or message
 
 
 class ParameterError(NewsbookError):

@@ -30,6 +30,7 @@ import copy
 import dataclasses
 import datetime as _dt
 import functools
+import hashlib
 import html
 import json
 import logging
@@ -197,31 +198,51 @@ def _bundle_cache_path(vl_version: str | None) -> Path | None:
     return config.CACHE_DIR / "vega" / f"bundle-vlc{version}-vl{vl_version or 'default'}.js"
 
 
+_BUNDLE_SEAL = "\n// newsbook bundle blake2b "
+
+
+def _sealed(bundle: str) -> str:
+    """The bundle as cached: followed by a digest of itself, so a truncated or damaged copy is told
+    from a whole one (the line is a JavaScript comment)."""
+    return f"{bundle}{_BUNDLE_SEAL}{hashlib.blake2b(bundle.encode('utf-8'), digest_size=16).hexdigest()}\n"
+
+
+def _unsealed(cached: str) -> str | None:
+    """The bundle in a cached file, or None if the file is not a whole one."""
+    bundle, seal, digest = cached.rpartition(_BUNDLE_SEAL)
+    if not seal or _sealed(bundle) != cached or not bundle.endswith("}).call(window);"):
+        return None
+    return bundle
+
+
 @functools.lru_cache(maxsize=4)
 def vega_bundle(vl_version: str | None = None) -> str:
     """The inline vega script (see `_vega_bundle`), kept on disk in the cache folder: vl-convert
-    takes seconds to build it, and every report page and process needs the same one."""
+    takes seconds to build it, and every report page and process needs the same one. A cached copy
+    that is not whole (a run killed while writing it, a full disk, an edit) is built again."""
     path = _bundle_cache_path(vl_version)
     if path is not None:
         try:
-            return path.read_text(encoding="utf-8")
+            bundle = _unsealed(path.read_text(encoding="utf-8", errors="replace"))
+            if bundle is not None:
+                return bundle
+            log.warning("the cached vega bundle %s is damaged or incomplete; building it again", path)
         except OSError:
             pass
     bundle = _vega_bundle(vl_version)
     if path is not None:
         try:
-            write_text(path, bundle)
+            write_text(path, _sealed(bundle))
         except OSError:  # a read-only cache makes the next run slower, not this one fail
             pass
     return bundle
 
 
 def _warm_vega_bundle() -> None:
-    """Put the default vega bundle in the cache folder if it is not there yet."""
+    """Put the default vega bundle in the cache folder if it is not there yet (or not whole)."""
     try:
         version = _vegalite_version([])
-        path = _bundle_cache_path(version)
-        if path is not None and not path.exists():
+        if _bundle_cache_path(version) is not None:
             vega_bundle(version)
     except Exception:  # noqa: BLE001 - only an optimisation; rendering builds it if needed
         log.debug("could not prepare the vega bundle", exc_info=True)
