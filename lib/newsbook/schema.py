@@ -164,11 +164,26 @@ FIGURE_MATCHES = Table(
 
 ERRORS = Table(
     "errors",
-    "Inputs that could not be read or annotated; the rest of the corpus still is.",
+    "Inputs that could not be read or annotated; the rest of the corpus still is. One row per bad "
+    "file, record (`file#N`: line N of a .jsonl, record N of a .csv) or metadata.csv line (the reason "
+    "names the line). Kinds, by `stage`:\n\n"
+    "- `load`: the file or record could not be read: empty, binary, not UTF-8 (UTF-16/32 with a "
+    "byte-order mark is read), larger than its size cap, broken or refused front matter (a YAML tag "
+    "that would build an object, an alias-expansion bomb, too long or too deeply nested), a record "
+    "without text, a field that is a list or mapping where text belongs, a duplicate article_id, a "
+    "metadata.csv line with more cells than its header, without an article_id or repeating one;\n"
+    "- `skipped`: a file in the corpus folder that is not read: not an article file type (`.docx`, "
+    "`.pdf`, no extension, ...), a symbolic link loop or a link to nothing, a link to a folder, an "
+    "unreadable folder (hidden files such as `.DS_Store`, and metadata.csv, actors.yaml and README "
+    "files, are left out without a row);\n"
+    "- `corrections`: actors.yaml could not be used (a folder, not valid YAML, too large, a YAML tag "
+    "or bomb, a merge/rename/alias cycle, which the reason spells out): the corpus is annotated with "
+    "none of its corrections;\n"
+    "- `annotate`: parsing or extraction failed for that article.",
     _cols(
         ("path", "str", "file (or file#record) that failed"),
         ("article_id", "str", "article id if known"),
-        ("stage", "str", "load | annotate"),
+        ("stage", "str", "load | skipped | corrections | annotate"),
         ("reason", "str", "what was wrong, in words"),
     ),
 )
