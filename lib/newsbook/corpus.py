@@ -55,6 +55,7 @@ MAX_ARTICLE_FILE_BYTES = 10 * MB  # a .txt / .md / .html file (one article)
 MAX_RECORD_FILE_BYTES = 512 * MB  # a .jsonl / .csv file of many articles
 MAX_RECORD_BYTES = 10 * MB  # one record of such a file
 MAX_METADATA_FILE_BYTES = 32 * MB  # metadata.csv
+MAX_ARTICLE_CHARS = 1_000_000  # the cleaned text of one article (spaCy's own limit)
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # the YAML front matter of one article
 MAX_FRONT_MATTER_VALUES = 10_000  # values in it once YAML aliases are expanded
 
@@ -638,9 +639,15 @@ def _to_row(article: RawArticle, overrides: dict | None) -> dict:
         if isinstance(meta.get(key), (dict, list)):
             raise ArticleError(article.source_path, f"{key} is a {_type_name(meta[key])}, not text; write it as "
                                                     f"plain text (e.g. {key}: ...)", article.article_id)
+    if len(article.text) > 4 * MAX_ARTICLE_CHARS:  # not worth cleaning: far too long whatever markup it holds
+        raise ArticleError(article.source_path, f"article text is {len(article.text):,} characters long, more than "
+                                                f"the {MAX_ARTICLE_CHARS:,} newsbook annotates; skipped", article.article_id)
     text = clean_body(article.text)
     if not text:
         raise ArticleError(article.source_path, "no article text after the header", article.article_id)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(article.source_path, f"article text is {len(text):,} characters long, more than the "
+                                                f"{MAX_ARTICLE_CHARS:,} newsbook annotates; skipped", article.article_id)
     try:
         date = parse_date(meta.get("date"))
     except (ValueError, OverflowError) as exc:

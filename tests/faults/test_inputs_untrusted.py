@@ -288,3 +288,14 @@ def test_a_corpus_that_is_a_symlink_loop_is_a_sentence(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert err.strip() == f"error: {loop}: a symbolic link loop (a link that leads back to itself), not a folder or file"
+
+
+def test_an_article_longer_than_the_text_cap_is_refused_alone(tmp_path, monkeypatch):
+    from newsbook import corpus
+
+    monkeypatch.setattr(corpus, "MAX_ARTICLE_CHARS", 500)
+    write(tmp_path, "short.txt", "Title\n\nA sentence.\n")
+    write(tmp_path, "long.txt", "Title\n\n" + "The council met again. " * 40 + "\n")
+    read = read_corpus(tmp_path)
+    assert read.articles["article_id"].tolist() == ["short"]
+    assert "more than the 500 newsbook annotates" in _reasons(read)["long.txt"][0]
