@@ -27,6 +27,7 @@ import os
 import re
 import stat
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -431,8 +432,8 @@ def _type_name(value) -> str:
 
 
 def _csv_rows(raw: str, path: Path):
-    """(first line number, cells) of each non-blank CSV record; a record the csv module cannot read
-    ends the file with an ArticleError naming its line."""
+    """(first line number, cells) of each CSV record but empty lines; a record the csv module cannot
+    read ends the file with an ArticleError naming its line."""
     reader = csv.reader(io.StringIO(raw))
     line = 1
     while True:
@@ -444,7 +445,7 @@ def _csv_rows(raw: str, path: Path):
             raise ArticleError(str(path), f"line {reader.line_num}: not readable as CSV ({exc}); "
                                           "the lines from there on are not used") from exc
         start, line = line, reader.line_num + 1
-        if any(cell.strip() for cell in cells):
+        if cells:
             yield start, cells
 
 
@@ -461,7 +462,7 @@ def read_csv_records(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
     errors: list[ArticleError] = []
     with _csv_field_limit(MAX_RECORD_BYTES):
         rows = _csv_rows(raw, path)
-        header_line, header = next(rows, (0, None))
+        _, header = next(rows, (0, None))
         if header is None:
             raise ArticleError(str(path), "CSV file is empty")
         header = [cell.strip() for cell in header]
@@ -485,18 +486,15 @@ def read_csv_records(path: Path) -> tuple[list[RawArticle], list[ArticleError]]:
     return articles, errors + record_errors
 
 
-class _csv_field_limit:
-    """The csv module's field size limit raised for a block (its default, 128 KB, is less than one
-    long article)."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-
-    def __enter__(self):
-        self.previous = csv.field_size_limit(self.limit)
-
-    def __exit__(self, *exc):
-        csv.field_size_limit(self.previous)
+@contextmanager
+def _csv_field_limit(limit: int):
+    """The csv module's field size limit set to `limit` for a block (its default, 128 KB, is less
+    than one long article)."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_metadata_csv(path: Path) -> tuple[dict[str, dict], list[ArticleError]]:
@@ -521,6 +519,8 @@ def read_metadata_csv(path: Path) -> tuple[dict[str, dict], list[ArticleError]]:
                                                   "once in the header; the first of each is used"))
         try:
             for line, cells in rows:
+                if not any(cell.strip() for cell in cells):  # ",,," as spreadsheets export empty rows
+                    continue
                 values: dict[str, str] = {}
                 for column, cell in zip(columns, cells):
                     if column and column not in values:

@@ -510,7 +510,7 @@ def _code_digest(names: Iterable[str] | None = None) -> str:
 def file_fingerprint(path: Path) -> bytes:
     """What the corpus caches know of one input file: its path and a hash of its bytes. Not its size
     and modification time: `cp -p`, `rsync -t` or checking out an older version can restore both over
-    changed content. Hashing is cheap next to reading (about 40 ms for 1,000 articles)."""
+    changed content. Hashing costs about 40 ms per 1,000 articles of 4 KB, a third of a cached read."""
     digest = hashlib.blake2b(digest_size=16)
     try:
         if not path.is_file():  # a folder, a pipe (which would block): never opened

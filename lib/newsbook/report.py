@@ -209,7 +209,7 @@ def _sealed(bundle: str) -> str:
 
 def _unsealed(cached: str) -> str | None:
     """The bundle in a cached file, or None if the file is not a whole one."""
-    bundle, seal, digest = cached.rpartition(_BUNDLE_SEAL)
+    bundle, seal, _ = cached.rpartition(_BUNDLE_SEAL)
     if not seal or _sealed(bundle) != cached or not bundle.endswith("}).call(window);"):
         return None
     return bundle
