@@ -9,6 +9,7 @@ the whole view.  A url from an article becomes a link only if it is http(s) (`li
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,7 +55,7 @@ def web_url(value) -> str:
 def link(url, text=None) -> Markup:
     """An http(s) URL as a link (rel="noopener noreferrer nofollow", text escaped); any other value
     as plain escaped text."""
-    shown = escape(url if text is None else text)
+    shown = escape(_e(url) and str(url) if text is None else text)
     href = web_url(url)
     if not href:
         return Markup(shown)
@@ -338,6 +339,16 @@ def annotation_legend(colours: dict[str, tuple[str, str]], quote_counts: dict[st
                   unattributed={"bg": bg, "strong": strong} if unattributed else None)
 
 
+def article_anchor(article_id) -> str:
+    """The element id of an article in the annotated view: "article-" and the id when it is plain
+    (letters, digits, `_.:-`), else "article-" and a hash of it; an id from a file never reaches
+    the page as an id of its own (it could stand in for one of newsbook's)."""
+    aid = str(article_id)
+    if _re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", aid):
+        return f"article-{aid}"
+    return "article-" + hashlib.sha1(aid.encode("utf-8")).hexdigest()[:16]
+
+
 def annotated_article(article: dict, mentions: list[dict], quotes: list[dict], figures: list[dict],
                       colours: dict[str, tuple[str, str]], *, open_: bool = True) -> str:
     """One article: an escaped header (title, outlet, date, byline; the url a link if it is http(s),
@@ -349,7 +360,7 @@ def annotated_article(article: dict, mentions: list[dict], quotes: list[dict], f
         meta.append(f"{words} words")
     url = _e(article.get("url")) and str(article.get("url"))  # NaN / None: no url line
     body = annotate_text(article.get("text") or "", mentions, quotes, figures, colours)
-    return render("article.html.j2", aid=aid, title=article.get("title") or aid, open=open_,
+    return render("article.html.j2", aid=aid, anchor=article_anchor(aid), title=article.get("title") or aid, open=open_,
                   meta=" · ".join(m for m in meta if m),
                   counts=f"{len(mentions)} mentions, {len(quotes)} quotes, {len(figures)} figures",
                   url=link(url) if url else "", body=Markup(body))
