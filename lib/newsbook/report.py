@@ -1046,6 +1046,7 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
                     f"<td>{e(entry.get('newsbook_version', ''))}</td><td>{status}</td></tr>")
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy())}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="newsbook {e(__version__)}">\n'
         "<title>newsbook reports</title>\n"
