@@ -440,3 +440,32 @@ def test_annotated_article_shows_every_field_as_text():
     parsed = _parse(diff)
     assert {t for t, _ in parsed.elements} <= {"table", "caption", "tr", "th", "td", "del", "ins"}
     assert hc.SPEAKER in _visible_text(parsed)
+
+
+@needs_chromium
+def test_chart_tooltip_shows_a_hostile_speaker_as_text(hostile_reports):
+    """The quotes-per-speaker chart's tooltip names the speaker: vega-tooltip escapes it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=report.CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            page = context.new_page()
+            page.goto((hostile_reports / "quotes.html").as_uri())
+            page.wait_for_selector("#nb-chart-1[data-rendered='true'] svg")
+            shown = None
+            for mark in page.locator("#nb-chart-1 svg .mark-rect path").all():
+                mark.hover()
+                tooltip = page.locator("#vg-tooltip-element")
+                tooltip.wait_for(state="visible", timeout=5000)
+                if "Petrova" in tooltip.inner_text():
+                    shown = tooltip
+                    break
+            assert shown is not None, "no bar of the hostile speaker"
+            assert hc.SPEAKER in re.sub(r"[ \t]+", " ", shown.inner_text())
+            assert shown.evaluate("el => el.querySelectorAll('script, style, img, svg, a').length") == 0
+            assert page.evaluate("() => typeof window.nbpwn") == "undefined"
+        finally:
+            browser.close()
