@@ -382,7 +382,7 @@ _TAG_ATTRIBUTES = {
     "tr": {"align"},
 }
 _CSS_PROPERTIES = frozenset("""
-color background-color border border-top border-bottom border-left border-right border-color
+color background background-color border border-top border-bottom border-left border-right border-color
 border-bottom-color border-top-color border-left-color border-right-color border-style border-width
 border-radius border-collapse box-shadow outline font-weight font-style font-size font-family font-variant
 text-decoration text-decoration-color text-decoration-thickness text-decoration-line text-decoration-style
@@ -406,6 +406,7 @@ _DATA_IMAGE = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:imag
 LINK_REL = "noopener noreferrer nofollow"
 
 
+@functools.lru_cache(maxsize=4096)  # the annotated view repeats a few dozen styles thousands of times
 def _safe_declarations(css: str) -> str:
     """The declarations of `css` (a style attribute or a rule's body) whose property is allowed and
     whose value cannot load or run anything, normalised as `prop:value;...`."""
