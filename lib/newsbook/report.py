@@ -399,7 +399,8 @@ _UNSAFE_CSS = re.compile(r"url|image|expression|@|\\|javascript|behavior|binding
 # table's id (#T_...) or at pandas' `.dataframe` class, and may only descend into it.
 _SAFE_SELECTOR = re.compile(r"(?:#T_[A-Za-z0-9_]+|\.dataframe)(?:[ >]+[A-Za-z0-9_#.:()-]+|[A-Za-z0-9_#.:()-])*")
 # `nb-` ids and markers belong to the page's own chart elements; identifier-like ids would become
-# `window` properties (DOM clobbering).  pandas Styler's `T_...` ids are kept for its style block.
+# `window` properties (DOM clobbering).  Kept: pandas Styler's `T_...` ids (its style block needs
+# them), ids with a hyphen, and heading ids (the markdown anchors).
 _RESERVED_PREFIX = "nb-chart"
 _STYLER_ID = re.compile(r"T_[A-Za-z0-9_]+")
 _DATA_IMAGE = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp", "data:image/svg+xml")
@@ -445,7 +446,9 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     """nh3's per-attribute callback: the value to keep, or None to drop the attribute."""
     low = value.strip().lower()
     if name == "id":
-        keep = _STYLER_ID.fullmatch(value) or ("-" in value and not low.startswith("nb-"))
+        if low.startswith("nb-"):
+            return None
+        keep = _STYLER_ID.fullmatch(value) or "-" in value or tag in ("h1", "h2", "h3", "h4", "h5", "h6")
         return value if keep else None
     if name == "class":
         kept = [c for c in value.split() if not c.lower().startswith(_RESERVED_PREFIX)]
