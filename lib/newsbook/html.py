@@ -55,7 +55,9 @@ def web_url(value) -> str:
 def link(url, text=None) -> Markup:
     """An http(s) URL as a link (rel="noopener noreferrer nofollow", text escaped); any other value
     as plain escaped text."""
-    shown = escape(_e(url) and str(url) if text is None else text)
+    if text is None:
+        text = _e(url) and str(url)  # None / NaN: nothing to show
+    shown = escape(text)
     href = web_url(url)
     if not href:
         return Markup(shown)

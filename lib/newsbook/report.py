@@ -15,8 +15,11 @@
 A report loads nothing from the network.  Altair charts (altair 6 puts its HTML renderer's output,
 a script that loads vega from a CDN, in the notebook; the vega-lite mimetypes are read too) are
 turned into a div plus a small self-contained script calling `vegaEmbed`, and the vega bundle from
-vl-convert is inlined once per page.  Every other HTML output is sanitised (article text is
-untrusted): no script, no event handler, no remote image, no style block that could load anything.
+vl-convert is inlined once per page.  Article text is untrusted: it is escaped where it is written
+(tables, fragments, chart specs); every other HTML output is also sanitised (nh3) as a second line
+(no script, no event handler, no remote image, no style that could hide the page or load anything,
+no chart-reserved id); and each page's Content-Security-Policy forbids every fetch and runs only
+the bundle and the chart script (by hash).
 
 `check_reports_in_browser` opens the reports in headless Chromium with networking off, checks that
 every chart drew an SVG or canvas and that the console stayed clean, and keeps a PNG screenshot of
@@ -572,8 +575,8 @@ def content_security_policy(scripts: Iterable[str] = ()) -> str:
     """The policy a report page declares: nothing is fetched from anywhere (no network, no other
     file: default-src 'none'), images only as data: URLs, inline styles allowed (pandas tables,
     vega's own), and only the given inline scripts run (by hash; none when there are none)."""
-    hashes = " ".join(_script_hash(s) for s in sorted(set(scripts)))
-    return (f"default-src 'none'; script-src {hashes or chr(39) + 'none' + chr(39)}; "
+    script_src = " ".join(_script_hash(s) for s in sorted(set(scripts))) or "'none'"
+    return (f"default-src 'none'; script-src {script_src}; "
             "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
 
 
