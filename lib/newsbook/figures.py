@@ -2645,7 +2645,7 @@ def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.D
 
 def style_agreement(table: pd.DataFrame):
     """`agreement_table` as a pandas Styler with conflicts highlighted (red) and agreements (green).
-    Every cell is HTML-escaped."""
+    Every cell and column header is HTML-escaped."""
     def colour(row):
         c = STATUS_COLOURS.get(row.get("status", ""), "")
         return [f"background-color: {c}" if c else "" for _ in row]
@@ -2653,6 +2653,7 @@ def style_agreement(table: pd.DataFrame):
     return (table.style.apply(colour, axis=1)
             .format(escape="html", precision=6, thousands=",")
             .format({"value": lambda v: _fmt(float(v))}, escape="html")
+            .format_index(escape="html", axis=1)  # the headers are sources: outlet names, article ids
             .hide(axis="index"))
 
 

@@ -1,8 +1,67 @@
-"""HTML fragments for reports. Article text is untrusted: everything shown of it is escaped here."""
+"""HTML fragments for reports. Article text is untrusted: everything shown of it is escaped here.
+
+The fragments are Jinja2 templates (``templates/fragments/``) rendered with autoescape, so every
+value is text unless newsbook built it as markup (`markupsafe.Markup`).  The annotated text itself
+(`annotate_text`) is assembled in Python, one escaped segment at a time: it is cut into many
+thousands of small pieces on a large corpus, and a template call per piece would cost more than
+the whole view.  A url from an article becomes a link only if it is http(s) (`link`)."""
 
 from __future__ import annotations
 
-import html
+import functools
+import hashlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+FRAGMENTS_DIR = Path(__file__).resolve().parent / "templates" / "fragments"
+LINK_REL = "noopener noreferrer nofollow"
+
+
+@functools.lru_cache(maxsize=1)
+def _env():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(str(FRAGMENTS_DIR)), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=False)
+
+
+def render(template: str, **values) -> Markup:
+    """A fragment template rendered with autoescape (values are text unless they are `Markup`)."""
+    return Markup(_env().get_template(template).render(**values).strip())
+
+
+def _e(value) -> str:
+    """Escape anything for HTML text or a double-quoted attribute; NaN/None become ''."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(escape(str(value)))
+
+
+def web_url(value) -> str:
+    """`value` if it is an absolute http(s) URL with a host and no space or control character in it,
+    else "" (javascript:, data:, relative paths and anything odd are never linked)."""
+    url = "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+    if not url or any(ord(c) <= 0x20 or c == "\x7f" for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def link(url, text=None) -> Markup:
+    """An http(s) URL as a link (rel="noopener noreferrer nofollow", text escaped); any other value
+    as plain escaped text."""
+    if text is None:
+        text = _e(url) and str(url)  # None / NaN: nothing to show
+    shown = escape(text)
+    href = web_url(url)
+    if not href:
+        return Markup(shown)
+    return Markup('<a href="{}" rel="{}">{}</a>').format(href, LINK_REL, shown)
 
 # --- quote comparisons (side by side, wording differences highlighted) -------------------------
 #
@@ -54,12 +113,12 @@ def _diff_render(items: list[tuple[str, str | None]], changed: list[bool], style
     out, run = [], []
     for i, (tok, _) in enumerate(items):
         if flag[i]:
-            run.append(html.escape(tok, quote=True))
+            run.append(_e(tok))
             continue
         if run:
             out.append(f'<{tag} style="{style}">{"".join(run)}</{tag}>')
             run = []
-        out.append(html.escape(tok, quote=True))
+        out.append(_e(tok))
     if run:
         out.append(f'<{tag} style="{style}">{"".join(run)}</{tag}>')
     return "".join(out)
@@ -93,42 +152,34 @@ def quote_diff_html(a: str, b: str, *, label_a: str = "", label_b: str = "", tit
             changed_b[b0:b1] = [False] * (b1 - b0)
     left = _diff_render(ia, changed_a, DIFF_REMOVED_STYLE, "del")
     right = _diff_render(ib, changed_b, DIFF_ADDED_STYLE, "ins")
-    cell = "vertical-align:top;padding:6px 10px;border:1px solid #ddd;width:50%;line-height:1.5"
-    head = "text-align:left;padding:4px 10px;border:1px solid #ddd;background:#f6f6f6;font-weight:600"
-    caption = (f'<caption style="text-align:left;padding:4px 0;font-weight:600">{html.escape(str(title))}</caption>'
-               if title else "")
-    header = ""
-    if label_a or label_b:
-        header = (f'<tr><th style="{head}">{html.escape(str(label_a))}</th>'
-                  f'<th style="{head}">{html.escape(str(label_b))}</th></tr>')
-    return QuoteDiffView(
-        f'<table class="newsbook-quote-diff" style="border-collapse:collapse;width:100%;margin:6px 0 14px">'
-        f"{caption}{header}<tr><td style=\"{cell}\">{left}</td><td style=\"{cell}\">{right}</td></tr></table>"
-    )
+    return QuoteDiffView(render(
+        "quote_diff.html.j2", title=title, label_a=label_a, label_b=label_b, left=Markup(left),
+        right=Markup(right),
+        cell="vertical-align:top;padding:6px 10px;border:1px solid #ddd;width:50%;line-height:1.5",
+        head="text-align:left;padding:4px 10px;border:1px solid #ddd;background:#f6f6f6;font-weight:600"))
 
 
 def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
     """Every matched pair (`quote_matches` rows) as a side-by-side diff, best match first; the
     columns are labelled with the outlet (or title, or id) of each article."""
     if matches is None or len(matches) == 0:
-        return QuoteDiffView('<p class="newsbook-quote-diff-empty"><em>No quote was matched across sources.</em></p>')
+        return QuoteDiffView(render("quote_pairs.html.j2", pairs=[], shown=0, total=0))
     labels = {}
     if articles is not None and len(articles):
         for row in articles.itertuples(index=False):
             name = str(getattr(row, "outlet", "") or "") or str(getattr(row, "title", "") or "") or row.article_id
             labels[row.article_id] = f"{name} ({row.article_id})" if name != row.article_id else name
-    parts = []
     rows = matches.sort_values("similarity", ascending=False, kind="stable")
+    total = len(rows)
     if limit is not None and len(rows) > limit:
-        parts.append(f'<p class="nb-table-note"><em>Showing the {limit:,} most similar of {len(rows):,} pairs; '
-                     "every pair is in the table above.</em></p>")
         rows = rows.head(limit)
-    for r in rows.itertuples(index=False):
-        title = f"{r.speaker or 'Unattributed'} — similarity {float(r.similarity):.2f}"
-        parts.append(quote_diff_html(r.quote_a, r.quote_b, title=title,
-                                     label_a=labels.get(r.article_id_a, r.article_id_a),
-                                     label_b=labels.get(r.article_id_b, r.article_id_b)))
-    return QuoteDiffView("".join(parts))
+    pairs = [quote_diff_html(r.quote_a, r.quote_b, title=f"{r.speaker or 'Unattributed'} — similarity "
+                             f"{float(r.similarity):.2f}",
+                             label_a=labels.get(r.article_id_a, r.article_id_a),
+                             label_b=labels.get(r.article_id_b, r.article_id_b))
+             for r in rows.itertuples(index=False)]
+    return QuoteDiffView(render("quote_pairs.html.j2", pairs=[Markup(p) for p in pairs], shown=len(pairs),
+                                total=total))
 
 # --- annotated article view --------------------------------------------------------------------
 #
@@ -139,7 +190,7 @@ def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
 # quotes sharing words): the text is cut at every span boundary into segments, and each segment
 # is drawn with the innermost span of each layer, so the markup always nests.  Every style is an
 # inline `style` attribute (it survives the report sanitiser and shows in JupyterLab unchanged);
-# every piece of article text and metadata goes through `html.escape`.
+# every piece of article text and metadata is escaped (markupsafe, Jinja2 autoescape).
 
 # Quote backgrounds and speaker underlines: (background, strong) colour per speaker.
 SPEAKER_COLOURS: tuple[tuple[str, str], ...] = (
@@ -159,13 +210,6 @@ class AnnotatedView(str):
 
     def _repr_html_(self) -> str:
         return str(self)
-
-
-def _e(value) -> str:
-    """Escape anything for HTML text or a double-quoted attribute; NaN/None become ''."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def speaker_colours(quotes) -> dict[str, tuple[str, str]]:
@@ -289,45 +333,39 @@ def annotation_legend(colours: dict[str, tuple[str, str]], quote_counts: dict[st
                       unattributed: bool = True) -> str:
     """Legend: one swatch per speaker, the mention kinds and the figure box."""
     quote_counts = quote_counts or {}
-    items = []
-    for speaker, (bg, strong) in colours.items():
-        n = quote_counts.get(speaker)
-        items.append(f'<span style="background-color:{bg};box-shadow:0 2px 0 {strong};padding:0 4px;margin-right:6px;white-space:nowrap;display:inline-block;line-height:1.5">'
-                     f'{_e(speaker)}{f" ({n})" if n else ""}</span>')
-    if unattributed:
-        bg, strong = UNATTRIBUTED_COLOURS
-        items.append(f'<span style="background-color:{bg};box-shadow:0 2px 0 {strong};padding:0 4px;margin-right:6px;white-space:nowrap;display:inline-block;line-height:1.5">'
-                     "unattributed quote</span>")
-    kinds = " ".join(
-        f'<span style="font-weight:600;color:{c};border-bottom:2px {MENTION_STYLES[k]} {c};margin-right:6px">{k}</span>'
-        for k, c in MENTION_COLOURS.items())
-    return ('<div class="nb-legend" style="line-height:2">'
-            f'<div><strong>Quotes by speaker</strong> (background; the words naming the speaker are underlined in '
-            f'the same colour): {"".join(items) or "none"}</div>'
-            f'<div><strong>Actor mentions</strong>: {kinds}</div>'
-            f'<div><strong>Figures</strong>: <span style="{FIGURE_STYLE}">boxed</span>. '
-            'Hover any highlight for what was extracted.</div></div>')
+    speakers = [{"name": speaker, "bg": bg, "strong": strong, "count": quote_counts.get(speaker)}
+                for speaker, (bg, strong) in colours.items()]
+    bg, strong = UNATTRIBUTED_COLOURS
+    kinds = [{"name": k, "colour": c, "line": MENTION_STYLES[k]} for k, c in MENTION_COLOURS.items()]
+    return render("legend.html.j2", speakers=speakers, kinds=kinds, figure_style=FIGURE_STYLE,
+                  unattributed={"bg": bg, "strong": strong} if unattributed else None)
+
+
+def article_anchor(article_id) -> str:
+    """The element id of an article in the annotated view: "article-" and the id when it is plain
+    (letters, digits, `_.:-`), else "article-" and a hash of it; an id from a file never reaches
+    the page as an id of its own (it could stand in for one of newsbook's)."""
+    aid = str(article_id)
+    if _re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", aid):
+        return f"article-{aid}"
+    return "article-" + hashlib.sha1(aid.encode("utf-8")).hexdigest()[:16]
 
 
 def annotated_article(article: dict, mentions: list[dict], quotes: list[dict], figures: list[dict],
                       colours: dict[str, tuple[str, str]], *, open_: bool = True) -> str:
-    """One article: an escaped header (title, outlet, date, byline, url as text) and its annotated text."""
+    """One article: an escaped header (title, outlet, date, byline; the url a link if it is http(s),
+    else text) and its annotated text."""
     aid = str(article.get("article_id") or "")
     meta = [str(article.get(k) or "") for k in ("outlet", "date", "byline")]
     words = _int(article.get("words"), default=-1)
     if words >= 0:
         meta.append(f"{words} words")
-    counts = f"{len(mentions)} mentions, {len(quotes)} quotes, {len(figures)} figures"
-    url = str(article.get("url") or "")
-    header = (f'<summary><strong>{_e(article.get("title") or aid)}</strong> '
-              f'<span style="color:#666">[{_e(aid)}] {_e(" · ".join(m for m in meta if m))}; {counts}</span></summary>')
-    url_line = f'<div style="color:#666;font-size:0.85em;word-break:break-all">source: {_e(url)}</div>' if url else ""
+    url = _e(article.get("url")) and str(article.get("url"))  # NaN / None: no url line
     body = annotate_text(article.get("text") or "", mentions, quotes, figures, colours)
-    return (f'<details class="nb-article" id="article-{_e(aid)}" data-article-id="{_e(aid)}"'
-            f'{" open" if open_ else ""} style="margin:0.8em 0;border-top:1px solid #ddd;padding-top:0.4em">'
-            f'{header}{url_line}'
-            f'<div class="nb-article-text" style="white-space:pre-wrap;line-height:1.7;max-width:48em;'
-            f'font-family:Georgia,serif">{body}</div></details>')
+    return render("article.html.j2", aid=aid, anchor=article_anchor(aid), title=article.get("title") or aid, open=open_,
+                  meta=" · ".join(m for m in meta if m),
+                  counts=f"{len(mentions)} mentions, {len(quotes)} quotes, {len(figures)} figures",
+                  url=link(url) if url else "", body=Markup(body))
 
 
 def _by_article(frame, ids: set[str]) -> dict[str, list[dict]]:
@@ -366,21 +404,14 @@ def annotated_articles(ann, article_ids=None, *, limit: int | None = 50, open_fi
     quote_counts = {}
     if len(quotes):
         quote_counts = quotes["speaker"].fillna("").astype(str).value_counts().to_dict()
-    parts = [annotation_legend(colours, quote_counts)]
-    if total > len(articles):
-        parts.append(f'<p class="nb-table-note"><em>Showing the first {len(articles):,} of {total:,} articles '
-                     "(in corpus order). Choose others with the <code>articles</code> parameter (a list of "
-                     "article ids) or show more with <code>max_articles</code>.</em></p>")
-    if missing:
-        parts.append(f'<p class="nb-table-note"><em>No article with the id{"s" if len(missing) > 1 else ""} '
-                     f'{_e(", ".join(missing))} in this corpus.</em></p>')
     mentions = _by_article(ann.mentions, shown_ids)
     quote_rows = _by_article(quotes, shown_ids)
     figure_rows = _by_article(ann.figures, shown_ids)
-    for i, article in enumerate(articles.to_dict("records")):
-        aid = str(article["article_id"])
-        parts.append(annotated_article(article, mentions.get(aid, []), quote_rows.get(aid, []),
-                                       figure_rows.get(aid, []), colours, open_=i < open_first))
-    if not total:
-        parts.append("<p><em>No articles.</em></p>")
-    return AnnotatedView('<div class="nb-annotated">' + "".join(parts) + "</div>")
+    drawn = [Markup(annotated_article(article, mentions.get(str(article["article_id"]), []),
+                                      quote_rows.get(str(article["article_id"]), []),
+                                      figure_rows.get(str(article["article_id"]), []), colours,
+                                      open_=i < open_first))
+             for i, article in enumerate(articles.to_dict("records"))]
+    return AnnotatedView(render("articles.html.j2", legend=Markup(annotation_legend(colours, quote_counts)),
+                                shown=len(articles), total=total, missing=missing, articles=drawn))
+

@@ -15,8 +15,11 @@
 A report loads nothing from the network.  Altair charts (altair 6 puts its HTML renderer's output,
 a script that loads vega from a CDN, in the notebook; the vega-lite mimetypes are read too) are
 turned into a div plus a small self-contained script calling `vegaEmbed`, and the vega bundle from
-vl-convert is inlined once per page.  Every other HTML output is sanitised (article text is
-untrusted): no script, no event handler, no remote image, no style block that could load anything.
+vl-convert is inlined once per page.  Article text is untrusted: it is escaped where it is written
+(tables, fragments, chart specs); every other HTML output is also sanitised (nh3) as a second line
+(no script, no event handler, no remote image, no style that could hide the page or load anything,
+no chart-reserved id); and each page's Content-Security-Policy forbids every fetch and runs only
+the bundle and the chart script (by hash).
 
 `check_reports_in_browser` opens the reports in headless Chromium with networking off, checks that
 every chart drew an SVG or canvas and that the console stayed clean, and keeps a PNG screenshot of
@@ -315,7 +318,8 @@ def chart_from_output(output: dict) -> tuple[dict, str, dict] | None:
 
 def _json_for_script(value: Any) -> str:
     """JSON safe inside a <script> element: no '<', '>', '&' or '/' left as such (so no '</script>',
-    no '<!--', no literal URL), non-ASCII escaped.  JSON.parse reads it back unchanged."""
+    no '<!--', no '<script', no literal URL), non-ASCII and the JavaScript line separators U+2028
+    and U+2029 escaped.  JSON.parse reads it back unchanged."""
     text = json.dumps(value, ensure_ascii=True, allow_nan=False, default=str)
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("/", "\\/"))
@@ -325,115 +329,194 @@ def _json_for_script(value: Any) -> str:
 _EMBED_OPTION_KEYS = ("theme", "renderer", "scaleFactor", "padding", "defaultStyle", "format_locale",
                       "time_format_locale", "tooltip")
 
+# The one script every chart uses.  It finds its chart div and spec through its own position
+# (`document.currentScript` and the two elements just before it), never through an id: an element
+# elsewhere on the page cannot stand in for a chart's spec.  Being the same text for every chart,
+# the page's Content-Security-Policy allows it by one hash.  `ast: true` (in the embed options)
+# makes vega interpret expressions instead of compiling them with `Function`, so the policy
+# needs no 'unsafe-eval'.
+CHART_SCRIPT = (
+    "\n(function () {\n"
+    "  var script = document.currentScript;\n"
+    "  var data = script.previousElementSibling;\n"
+    "  var el = data && data.previousElementSibling;\n"
+    '  if (!el || data.type !== "application/json" || !el.classList.contains("nb-chart")) {\n'
+    '    throw new Error("newsbook chart script out of place");\n'
+    "  }\n"
+    "  var payload = JSON.parse(data.textContent);\n"
+    "  window.vegaEmbed(el, payload.spec, payload.embed).then(function () {\n"
+    '    el.setAttribute("data-rendered", "true");\n'
+    "  }).catch(function (err) {\n"
+    '    el.setAttribute("data-rendered", "error");\n'
+    '    el.className += " nb-chart-error";\n'
+    '    el.textContent = "This chart could not be drawn: " + err.message;\n'
+    "    console.error(err);\n"
+    "  });\n"
+    "})();\n"
+)
+
 
 def chart_html(spec: dict, mode: str, options: dict, index: int) -> str:
-    """A chart as a div, its spec as inert JSON and a small script that declares no globals."""
+    """A chart as a div, its spec as inert JSON (`_json_for_script`) and `CHART_SCRIPT`, which
+    declares no globals.  Every value in the spec (labels, legends, tooltips: article text) stays
+    data: vega draws it as SVG text and vega-tooltip escapes it."""
     spec = dict(spec)
     spec.pop("$schema", None)  # vega-embed is told the mode; the schema URL is only a label
-    embed = {"mode": mode, "renderer": "svg",
+    embed = {"mode": mode, "renderer": "svg", "ast": True,
              "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
     embed.update({k: options[k] for k in _EMBED_OPTION_KEYS if k in options})
     payload = _json_for_script({"spec": spec, "embed": embed})
-    cid = f"nb-chart-{index}"
     return (
-        f'<div class="nb-chart" id="{cid}" data-nb-chart="{index}"></div>\n'
-        f'<script type="application/json" id="{cid}-spec">{payload}</script>\n'
-        '<script type="text/javascript">\n'
-        "(function () {\n"
-        f'  var el = document.getElementById("{cid}");\n'
-        f'  var payload = JSON.parse(document.getElementById("{cid}-spec").textContent);\n'
-        "  window.vegaEmbed(el, payload.spec, payload.embed).then(function () {\n"
-        '    el.setAttribute("data-rendered", "true");\n'
-        "  }).catch(function (err) {\n"
-        '    el.setAttribute("data-rendered", "error");\n'
-        '    el.className += " nb-chart-error";\n'
-        '    el.textContent = "This chart could not be drawn: " + err.message;\n'
-        "    console.error(err);\n"
-        "  });\n"
-        "})();\n"
-        "</script>"
+        f'<div class="nb-chart" id="nb-chart-{int(index)}" data-nb-chart="{int(index)}"></div>\n'
+        f'<script type="application/json" class="nb-chart-spec">{payload}</script>\n'
+        f'<script type="text/javascript">{CHART_SCRIPT}</script>'
     )
 
+
+# --- sanitising: the second line of defence -----------------------------------------------------
+#
+# Article text never reaches a report as markup: every value from an article is escaped where it is
+# written (pandas `to_html(escape=True)` / Styler `escape="html"` for cells *and* headers, Jinja2
+# autoescape in newsbook.html, `_json_for_script` for chart specs).  `sanitize_html` only sees HTML
+# that newsbook's own code and notebooks generate, and makes sure that even if an escape were
+# forgotten, nothing in an output can run, load, hide the page or impersonate a chart:
+# nh3 (ammonia) parses it like a browser does, keeps an allow-list of tags and attributes, and
+# newsbook's filters below decide ids, links, images and CSS.
 
 _ALLOWED_TAGS = frozenset("""
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure
 h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong style sub summary sup
 table tbody td tfoot th thead time tr u ul var section article header footer nav aside
 """.split())
+# Removed together with everything inside them (other unknown tags lose only the tag).
+_CONTENT_DROPPED_TAGS = frozenset("""
+script template iframe object embed noscript noembed noframes textarea title xmp svg math select
+""".split())
 _GLOBAL_ATTRIBUTES = frozenset({"class", "title", "id", "style", "lang", "dir", "role", "aria-label", "aria-hidden"})
 _TAG_ATTRIBUTES = {
-    "a": {"href", "name"},
+    "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "scope", "align"},
     "col": {"span"}, "colgroup": {"span"},
     "ol": {"start", "type"},
     "details": {"open"},
-    "style": {"type", "scoped"},
     "time": {"datetime"},
     "table": {"border"},
     "tr": {"align"},
 }
 _CSS_PROPERTIES = frozenset("""
-color background-color border border-top border-bottom border-left border-right border-color
+color background background-color border border-top border-bottom border-left border-right border-color
 border-bottom-color border-top-color border-left-color border-right-color border-style border-width
 border-radius border-collapse box-shadow outline font-weight font-style font-size font-family font-variant
 text-decoration text-decoration-color text-decoration-thickness text-decoration-line text-decoration-style
 text-underline-offset text-align text-transform vertical-align white-space word-break line-height
 letter-spacing margin margin-top margin-bottom margin-left margin-right padding padding-top padding-bottom
 padding-left padding-right display width max-width min-width height max-height min-height opacity
-list-style-type overflow overflow-x cursor
+list-style-type overflow overflow-x
 """.split())
-_UNSAFE_CSS = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:|-moz-binding|javascript:|</|<!--|@font-face"
-                         r"|image-set|\\", re.IGNORECASE)
+# A CSS value may hold words, numbers, colours and rgb()/hsl()-style functions, nothing that loads,
+# escapes or runs (no url(), image-set(), expression(), backslash escapes, quotes or @-rules).
+_SAFE_CSS_VALUE = re.compile(r"[A-Za-z0-9_#%.,()\s+-]*(?:\s*!important)?")
+_UNSAFE_CSS = re.compile(r"url|image|expression|@|\\|javascript|behavior|binding|var\s*\(|attr\s*\(", re.IGNORECASE)
+# Style blocks are kept only for the tables pandas draws: every selector must start at a Styler
+# table's id (#T_...) or at pandas' `.dataframe` class, and may only descend into it.
+_SAFE_SELECTOR = re.compile(r"(?:#T_[A-Za-z0-9_]+|\.dataframe)(?:[ >]+[A-Za-z0-9_#.:()-]+|[A-Za-z0-9_#.:()-])*")
+# `nb-` ids and markers belong to the page's own chart elements; identifier-like ids would become
+# `window` properties (DOM clobbering).  Kept: pandas Styler's `T_...` ids (its style block needs
+# them), ids with a hyphen, and heading ids (the markdown anchors).
+_RESERVED_PREFIX = "nb-chart"
+_STYLER_ID = re.compile(r"T_[A-Za-z0-9_]+")
+_DATA_IMAGE = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp", "data:image/svg+xml")
+LINK_REL = "noopener noreferrer nofollow"
 
 
-def _allow_attribute(tag: str, name: str, value: str) -> bool:
-    if name.startswith("data-") and re.fullmatch(r"data-[a-z0-9_.-]+", name):
-        return True
-    if name in _GLOBAL_ATTRIBUTES:
-        return True
-    if name not in _TAG_ATTRIBUTES.get(tag, ()):
-        return False
+@functools.lru_cache(maxsize=4096)  # the annotated view repeats a few dozen styles thousands of times
+def _safe_declarations(css: str) -> str:
+    """The declarations of `css` (a style attribute or a rule's body) whose property is allowed and
+    whose value cannot load or run anything, normalised as `prop:value;...`."""
+    import tinycss2
+
+    kept = []
+    for decl in tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True):
+        if decl.type != "declaration" or decl.lower_name not in _CSS_PROPERTIES:
+            continue
+        value = tinycss2.serialize(decl.value).strip()
+        if not value or _UNSAFE_CSS.search(value) or not _SAFE_CSS_VALUE.fullmatch(value):
+            continue
+        kept.append(f"{decl.lower_name}:{value}{' !important' if decl.important else ''}")
+    return ";".join(kept)
+
+
+def _safe_style_block(css: str) -> str:
+    """A style element's text reduced to plain rules on pandas tables (see `_SAFE_SELECTOR`);
+    at-rules, other selectors and unsafe declarations are dropped."""
+    import tinycss2
+
+    rules = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue  # @import, @font-face, @media ... and parse errors
+        selectors = [" ".join(s.split()) for s in tinycss2.serialize(rule.prelude).split(",")]
+        if not selectors or not all(_SAFE_SELECTOR.fullmatch(s) for s in selectors):
+            continue
+        body = _safe_declarations(tinycss2.serialize(rule.content))
+        if body:
+            rules.append(f"{', '.join(selectors)} {{{body}}}")
+    return "\n".join(rules)
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's per-attribute callback: the value to keep, or None to drop the attribute."""
+    low = value.strip().lower()
+    if name == "id":
+        if low.startswith("nb-"):
+            return None
+        keep = _STYLER_ID.fullmatch(value) or "-" in value or tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+        return value if keep else None
+    if name == "class":
+        kept = [c for c in value.split() if not c.lower().startswith(_RESERVED_PREFIX)]
+        return " ".join(kept) or None
+    if name.startswith("data-"):
+        ok = re.fullmatch(r"data-[a-z0-9_.-]+", name) and not name.startswith(("data-nb-", "data-rendered"))
+        return value if ok else None
+    if name == "style":
+        return _safe_declarations(value) or None
     if tag == "img" and name == "src":
-        return value.strip().lower().startswith(("data:image/png", "data:image/jpeg", "data:image/gif",
-                                                  "data:image/webp", "data:image/svg+xml"))
+        return value if low.startswith(_DATA_IMAGE) else None
     if tag == "a" and name == "href":
-        return not value.strip().lower().startswith(("data:", "javascript:", "vbscript:"))
-    return True
+        return None if low.startswith("data:") else value
+    return value
 
 
 @functools.lru_cache(maxsize=1)
 def _cleaner():
-    import bleach
-    from bleach.css_sanitizer import CSSSanitizer
+    import nh3
 
-    return bleach.sanitizer.Cleaner(
-        tags=_ALLOWED_TAGS, attributes=_allow_attribute,
-        protocols={"http", "https", "mailto", "data"},
-        css_sanitizer=CSSSanitizer(allowed_css_properties=_CSS_PROPERTIES),
-        strip=True, strip_comments=True,
+    attributes = {"*": set(_GLOBAL_ATTRIBUTES), **{t: set(a) for t, a in _TAG_ATTRIBUTES.items()}}
+    return nh3.Cleaner(
+        tags=set(_ALLOWED_TAGS), clean_content_tags=set(_CONTENT_DROPPED_TAGS), attributes=attributes,
+        attribute_filter=_filter_attribute, generic_attribute_prefixes={"data-"},
+        url_schemes={"http", "https", "mailto", "data"}, link_rel=LINK_REL, strip_comments=True,
     )
 
 
-def _style_block(match: re.Match) -> str:
-    css = match.group(2)
-    return "" if _UNSAFE_CSS.search(css) else match.group(0)
-
-
 def sanitize_html(fragment: str) -> str:
-    """An HTML output made safe to show: scripts (with their content), event handlers, forms,
-    iframes, remote images and anything in CSS that could load or run something are removed;
-    tables, text markup, inline styles and data: images stay.  Style blocks are kept only if they
-    hold plain rules (pandas' `<style scoped>` does)."""
+    """HTML newsbook generated, made safe to show even if some value in it escaped escaping: parsed
+    like a browser parses it (an unclosed `<style>`, `</style/>` or a stray `</script>` cannot
+    smuggle anything past), scripts and their content, event handlers, forms, frames, remote
+    images, non-http(s) links, reserved and clobbering ids removed; links get
+    rel="noopener noreferrer nofollow"; inline styles keep only plain properties; a style block
+    keeps only plain rules on pandas' tables (Styler ids, `.dataframe`).  Tables, text markup and
+    data: images stay."""
     if not fragment:
         return ""
-    text = re.sub(r"<(script|template|iframe|object|embed|noscript|textarea|title|xmp)\b.*?</\1\s*>", "",
-                  fragment, flags=re.IGNORECASE | re.DOTALL)
-    text = re.sub(r"<(script|template|iframe|object|embed|noscript|textarea|title|xmp)\b[^>]*>.*", "", text,
-                  flags=re.IGNORECASE | re.DOTALL)
-    text = re.sub(r"(<style\b[^>]*>)(.*?)</style\s*>", _style_block, text, flags=re.IGNORECASE | re.DOTALL)
-    clean = _cleaner().clean(text)
+    clean = _cleaner().clean(fragment)
+    # nh3 serialises each style element as `<style>TEXT</style>`; its text cannot hold `</style`
+    # followed by space, `/` or `>` (the parser ended the element there), so this finds them all.
+    clean = re.sub(r"<style>(.*?)</style>",
+                   lambda m: f"<style>{css}</style>" if (css := _safe_style_block(m.group(1))) else "",
+                   clean, flags=re.DOTALL)
     return re.sub(r"<img(?![^>]*\ssrc=)[^>]*>", "", clean)  # an image whose source was dropped
 
 
@@ -502,10 +585,29 @@ def _exporter():
     return exporter
 
 
+def _script_hash(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(scripts: Iterable[str] = ()) -> str:
+    """The policy a report page declares: nothing is fetched from anywhere (no network, no other
+    file: default-src 'none'), images only as data: URLs, inline styles allowed (pandas tables,
+    vega's own), and only the given inline scripts run (by hash; none when there are none)."""
+    script_src = " ".join(_script_hash(s) for s in sorted(set(scripts))) or "'none'"
+    return (f"default-src 'none'; script-src {script_src}; "
+            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+
+
 def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
-    """The executed notebook as one self-contained HTML page (no code cells). Returns (html, charts)."""
+    """The executed notebook as one self-contained HTML page (no code cells). Returns (html, charts).
+
+    The page carries a Content-Security-Policy allowing only the vega bundle and the chart script."""
     meta = meta or {}
     prepared, specs = prepare_notebook(nb)
+    bundle = vega_bundle(_vegalite_version(specs)) if specs else ""
     resources = {
         "metadata": {"name": name},
         "newsbook": {
@@ -513,7 +615,8 @@ def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
             "title": meta.get("title") or f"{name} – newsbook report",
             "version": __version__,
             "css": _template_css(),
-            "vega_bundle": vega_bundle(_vegalite_version(specs)) if specs else "",
+            "vega_bundle": bundle,
+            "csp": content_security_policy([bundle, CHART_SCRIPT] if specs else []),
             "corpus": meta.get("corpus", ""),
             "parameters": meta.get("parameters", ""),
             "generated": meta.get("generated", ""),
@@ -971,6 +1074,7 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
                     f"<td>{e(entry.get('newsbook_version', ''))}</td><td>{status}</td></tr>")
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy())}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="newsbook {e(__version__)}">\n'
         "<title>newsbook reports</title>\n"
@@ -1069,7 +1173,10 @@ class Table:
 
     def _table_html(self) -> str:
         if self.style is not None:
-            return self.style(self.shown).to_html()
+            # a Styler escapes only what its format() covers: the column headers and the index
+            # (outlet names, article ids) are escaped here, whatever the style function did
+            return (self.style(self.shown).format_index(escape="html", axis=0)
+                    .format_index(escape="html", axis=1).to_html())
         return self.shown.to_html(index=False, escape=True, border=0, na_rep="")
 
     def _repr_html_(self) -> str:
