@@ -1309,7 +1309,7 @@ def screenshot_reports(out_dir: Path | None = None, **kwargs) -> list[BrowserChe
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m newsbook.report screenshots [--out DIR] [--require]: check every rendered report in
+    """python -m newsbook.report screenshots [--out DIR] [--require] [--lab]: check every rendered report in
     headless Chromium (networking off) and keep a screenshot of each; exit 1 if a chart did not
     draw or the console showed an error.  Without Chromium: a message, and exit 0 unless --require."""
     import argparse
@@ -1318,6 +1318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["screenshots"])
     parser.add_argument("--out", default=None, help="outputs folder (default: outputs/)")
     parser.add_argument("--require", action="store_true", help="fail if Chromium is missing")
+    parser.add_argument("--lab", action="store_true",
+                        help="also run every notebook in JupyterLab (offline) and screenshot its first chart")
     args = parser.parse_args(argv)
     if find_chromium() is None:
         print("chromium not found: skipping the browser check and screenshots (apt-get install -y chromium)")
@@ -1332,6 +1334,18 @@ def main(argv: list[str] | None = None) -> int:
         for message in r.console_errors + r.page_errors + r.blocked_requests:
             print(f"       {message}")
         bad += not r.ok
+    if args.lab:
+        from .lab_check import run_notebooks_in_lab
+
+        out = Path(args.out) if args.out else config.OUTPUTS_DIR
+        for run in run_notebooks_in_lab(screenshots_dir=out / "screenshots"):
+            state = "ok" if run.ok else "FAILED"
+            print(f"{state:6} JupyterLab {run.name}: kernel {run.kernel or '(dialog)'}, {run.cells_run}/{run.code_cells}"
+                  f" cells ran, {run.charts_drawn}/{run.charts} charts drawn, {len(run.error_outputs)} errors, "
+                  f"{len(run.blocked_requests)} requests blocked, {run.seconds} s -> {run.screenshot}")
+            for message in run.error_outputs + run.blocked_requests:
+                print(f"       {message}")
+            bad += not run.ok
     return 1 if bad else 0
 
 
