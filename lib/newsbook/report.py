@@ -42,6 +42,7 @@ from typing import Any, Iterable
 
 from . import __version__, config
 from .errors import CorpusError, NewsbookError, NotebookFailed, ParameterError
+from .interactive_tables import INIT_SCRIPT, TABLE_CLASS, datatables_assets, number_formatters, readable
 from .files import write_bytes, write_text
 
 log = logging.getLogger("newsbook.report")
@@ -481,6 +482,17 @@ def _exporter():
     return exporter
 
 
+def _datatables_resources(nb) -> dict:
+    """The table library's stylesheet, module and start script, for a page that has a report table."""
+    marker = re.compile(rf'<table[^>]*class="[^"]*\b{TABLE_CLASS}\b')
+    has_table = any(marker.search(str(output.get("data", {}).get("text/html", "")))
+                    for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", []))
+    if not has_table:
+        return {}
+    css, module_b64 = datatables_assets()
+    return {"css": css, "module_b64": module_b64, "init": INIT_SCRIPT}
+
+
 def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
     """The executed notebook as one self-contained HTML page (no code cells). Returns (html, charts)."""
     meta = meta or {}
@@ -493,6 +505,7 @@ def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
             "version": __version__,
             "css": _template_css(),
             "vega_bundle": vega_bundle(_vegalite_version(specs)) if specs else "",
+            "datatables": _datatables_resources(prepared),
             "corpus": meta.get("corpus", ""),
             "parameters": meta.get("parameters", ""),
             "generated": meta.get("generated", ""),
@@ -1048,19 +1061,25 @@ class Table:
 
     def _table_html(self) -> str:
         if self.style is not None:
-            return self.style(self.shown).to_html()
-        return self.shown.to_html(index=False, escape=True, border=0, na_rep="")
+            styler = self.style(self.shown)
+            formatters = number_formatters(self.shown)
+            if formatters:
+                styler = styler.format(formatters, subset=list(formatters))
+            return styler.set_table_attributes(f'class="{TABLE_CLASS}"').to_html()
+        return readable(self.shown).to_html(index=False, escape=True, border=0, na_rep="", classes=TABLE_CLASS)
 
     def _repr_html_(self) -> str:
-        note = ""
+        parts = []
         if self.note:
-            link = (f' The full table is in <a href="{html.escape(self.href)}">{html.escape(self.href)}</a>'
-                    f" ({self.total:,} rows, CSV)." if self.href else "")
-            note = f'<p class="nb-table-note"><em>{html.escape(self.note)}</em>{link}</p>'
+            parts.append(html.escape(self.note))
+        if self.href:
+            parts.append(f'<a href="{html.escape(self.href)}">Download the full table</a> '
+                         f"(CSV, {self.total:,} rows).")
+        note = f'<p class="nb-table-note"><em>{" ".join(parts)}</em></p>' if parts else ""
         return note + self._table_html()
 
     def __repr__(self) -> str:
-        tail = f"\n[{self.note} full table: {self.path}]" if self.note else ""
+        tail = f"\n[{self.note} full table: {self.path}]" if self.path else ""
         return self.shown.to_string(index=False, max_colwidth=60) + tail
 
     def __len__(self) -> int:
@@ -1109,12 +1128,11 @@ def table(frame, name: str, *, max_rows: int = MAX_TABLE_ROWS, sort_by: str | li
     else:
         which = f"the first {max_rows:,}" + (f" ({order})" if order else "")
     shown, cut = _cut_cells(ordered.head(max_rows), max_chars)
-    if total <= max_rows and not cut:
-        return Table(frame, ordered, total=total, note="", style=style)
-    notes = [f"Showing {which} of {total:,} {what}." if total > max_rows else f"Showing all {total:,} {what}."]
+    notes = [f"Showing {which} of {total:,} {what}."] if total > max_rows else []
     if cut:
         notes.append(f"{cut:,} cell{'s' if cut > 1 else ''} longer than {max_chars} characters "
                      f"{'are' if cut > 1 else 'is'} cut short (…).")
+    # Every table is downloadable whole, whatever part of it the page shows.
     folder, prefix = _tables_target()
     file_name = _safe_file_name(name)
     path = write_text(folder / file_name, frame.to_csv(index=False))
