@@ -40,7 +40,7 @@ annotate: setup
 
 report: setup browser annotate
 	$(BIN)/newsbook report --corpus seeds
-	$(BIN)/python -m newsbook.report screenshots --out outputs
+	$(BIN)/python -m newsbook.report screenshots --out outputs --lab
 
 test: setup browser
 	$(BIN)/python -m pytest

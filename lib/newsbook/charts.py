@@ -10,6 +10,10 @@ _fast_jsonschema()  # altair imports jsonschema: without a slow optional package
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .lab_display import enable_offline_charts  # noqa: E402
+
+enable_offline_charts(alt)  # charts draw in JupyterLab with no network, see there
+
 # A chart draws at most this many sources (articles) as their own colour / bar; the others are
 # pooled as "(other N sources)", and the title says so.  Ten is what a categorical palette holds.
 MAX_SOURCES = 10

@@ -46,6 +46,7 @@ from typing import Any, Iterable
 
 from . import __version__, config
 from .errors import CorpusError, NewsbookError, NotebookFailed, ParameterError
+from .interactive_tables import INIT_SCRIPT, TABLE_CLASS, datatables_assets, number_formatters, readable
 from .files import write_bytes, write_text
 
 log = logging.getLogger("newsbook.report")
@@ -592,13 +593,28 @@ def _script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def content_security_policy(scripts: Iterable[str] = ()) -> str:
+def content_security_policy(scripts: Iterable[str] = (), *, module_urls: bool = False) -> str:
     """The policy a report page declares: nothing is fetched from anywhere (no network, no other
     file: default-src 'none'), images only as data: URLs, inline styles allowed (pandas tables,
-    vega's own), and only the given inline scripts run (by hash; none when there are none)."""
+    vega's own), and only the given inline scripts run (by hash; none when there are none).
+    `module_urls`: also scripts from blob: URLs, which only the page itself can make (the table
+    library is imported from one, see newsbook.interactive_tables)."""
     script_src = " ".join(_script_hash(s) for s in sorted(set(scripts))) or "'none'"
+    if module_urls:
+        script_src += " blob:"
     return (f"default-src 'none'; script-src {script_src}; "
             "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def _datatables_resources(nb) -> dict:
+    """The table library's stylesheet, module and start script, for a page that has a report table."""
+    marker = re.compile(rf'<table[^>]*class="[^"]*\b{TABLE_CLASS}\b')
+    has_table = any(marker.search(str(output.get("data", {}).get("text/html", "")))
+                    for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", []))
+    if not has_table:
+        return {}
+    css, module_b64 = datatables_assets()
+    return {"css": css, "module_b64": module_b64, "init": INIT_SCRIPT}
 
 
 def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
@@ -608,6 +624,7 @@ def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
     meta = meta or {}
     prepared, specs = prepare_notebook(nb)
     bundle = vega_bundle(_vegalite_version(specs)) if specs else ""
+    datatables = _datatables_resources(prepared)
     resources = {
         "metadata": {"name": name},
         "newsbook": {
@@ -616,7 +633,10 @@ def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
             "version": __version__,
             "css": _template_css(),
             "vega_bundle": bundle,
-            "csp": content_security_policy([bundle, CHART_SCRIPT] if specs else []),
+            "datatables": datatables,
+            "csp": content_security_policy(([bundle, CHART_SCRIPT] if specs else [])
+                                           + ([datatables["init"]] if datatables else []),
+                                           module_urls=bool(datatables)),
             "corpus": meta.get("corpus", ""),
             "parameters": meta.get("parameters", ""),
             "generated": meta.get("generated", ""),
@@ -1175,20 +1195,26 @@ class Table:
         if self.style is not None:
             # a Styler escapes only what its format() covers: the column headers and the index
             # (outlet names, article ids) are escaped here, whatever the style function did
-            return (self.style(self.shown).format_index(escape="html", axis=0)
-                    .format_index(escape="html", axis=1).to_html())
-        return self.shown.to_html(index=False, escape=True, border=0, na_rep="")
+            styler = (self.style(self.shown).format_index(escape="html", axis=0)
+                      .format_index(escape="html", axis=1))
+            formatters = number_formatters(self.shown)
+            if formatters:
+                styler = styler.format(formatters, subset=list(formatters))
+            return styler.set_table_attributes(f'class="{TABLE_CLASS}"').to_html()
+        return readable(self.shown).to_html(index=False, escape=True, border=0, na_rep="", classes=TABLE_CLASS)
 
     def _repr_html_(self) -> str:
-        note = ""
+        parts = []
         if self.note:
-            link = (f' The full table is in <a href="{html.escape(self.href)}">{html.escape(self.href)}</a>'
-                    f" ({self.total:,} rows, CSV)." if self.href else "")
-            note = f'<p class="nb-table-note"><em>{html.escape(self.note)}</em>{link}</p>'
+            parts.append(html.escape(self.note))
+        if self.href:
+            parts.append(f'<a href="{html.escape(self.href)}">Download the full table</a> '
+                         f"(CSV, {self.total:,} rows).")
+        note = f'<p class="nb-table-note"><em>{" ".join(parts)}</em></p>' if parts else ""
         return note + self._table_html()
 
     def __repr__(self) -> str:
-        tail = f"\n[{self.note} full table: {self.path}]" if self.note else ""
+        tail = f"\n[{self.note} full table: {self.path}]" if self.path else ""
         return self.shown.to_string(index=False, max_colwidth=60) + tail
 
     def __len__(self) -> int:
@@ -1237,12 +1263,11 @@ def table(frame, name: str, *, max_rows: int = MAX_TABLE_ROWS, sort_by: str | li
     else:
         which = f"the first {max_rows:,}" + (f" ({order})" if order else "")
     shown, cut = _cut_cells(ordered.head(max_rows), max_chars)
-    if total <= max_rows and not cut:
-        return Table(frame, ordered, total=total, note="", style=style)
-    notes = [f"Showing {which} of {total:,} {what}." if total > max_rows else f"Showing all {total:,} {what}."]
+    notes = [f"Showing {which} of {total:,} {what}."] if total > max_rows else []
     if cut:
         notes.append(f"{cut:,} cell{'s' if cut > 1 else ''} longer than {max_chars} characters "
                      f"{'are' if cut > 1 else 'is'} cut short (…).")
+    # Every table is downloadable whole, whatever part of it the page shows.
     folder, prefix = _tables_target()
     file_name = _safe_file_name(name)
     path = write_text(folder / file_name, frame.to_csv(index=False))
@@ -1437,7 +1462,7 @@ def screenshot_reports(out_dir: Path | None = None, **kwargs) -> list[BrowserChe
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m newsbook.report screenshots [--out DIR] [--require]: check every rendered report in
+    """python -m newsbook.report screenshots [--out DIR] [--require] [--lab]: check every rendered report in
     headless Chromium (networking off) and keep a screenshot of each; exit 1 if a chart did not
     draw or the console showed an error.  Without Chromium: a message, and exit 0 unless --require."""
     import argparse
@@ -1446,6 +1471,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["screenshots"])
     parser.add_argument("--out", default=None, help="outputs folder (default: outputs/)")
     parser.add_argument("--require", action="store_true", help="fail if Chromium is missing")
+    parser.add_argument("--lab", action="store_true",
+                        help="also run every notebook in JupyterLab (offline) and screenshot its first chart")
     args = parser.parse_args(argv)
     if find_chromium() is None:
         print("chromium not found: skipping the browser check and screenshots (apt-get install -y chromium)")
@@ -1460,6 +1487,18 @@ def main(argv: list[str] | None = None) -> int:
         for message in r.console_errors + r.page_errors + r.blocked_requests:
             print(f"       {message}")
         bad += not r.ok
+    if args.lab:
+        from .lab_check import run_notebooks_in_lab
+
+        out = Path(args.out) if args.out else config.OUTPUTS_DIR
+        for run in run_notebooks_in_lab(screenshots_dir=out / "screenshots"):
+            state = "ok" if run.ok else "FAILED"
+            print(f"{state:6} JupyterLab {run.name}: kernel {run.kernel or '(dialog)'}, {run.cells_run}/{run.code_cells}"
+                  f" cells ran, {run.charts_drawn}/{run.charts} charts drawn, {len(run.error_outputs)} errors, "
+                  f"{len(run.blocked_requests)} requests blocked, {run.seconds} s -> {run.screenshot}")
+            for message in run.error_outputs + run.blocked_requests:
+                print(f"       {message}")
+            bad += not run.ok
     return 1 if bad else 0
 
 
