@@ -32,6 +32,7 @@ import pandas as pd
 import pytest
 
 from newsbook import html as nbhtml
+from newsbook import interactive_tables
 from newsbook import report
 from tests.faults import hostile_corpus as hc
 
@@ -143,10 +144,13 @@ def test_report_html_holds_article_text_only_as_text(hostile_reports, name):
     # scripts: the bundle once, then per chart its JSON and the one chart script; each allowed by hash
     csp = _csp(parsed)
     assert "default-src 'none'" in csp and "unsafe-eval" not in csp and "script-src 'unsafe-inline'" not in csp
-    executable = [body for attrs, body in parsed.scripts if attrs.get("type", "text/javascript") != "application/json"]
+    inert = ("application/json", "text/plain")  # chart specs; the table library's base64 source
+    executable = [body for attrs, body in parsed.scripts if attrs.get("type", "text/javascript") not in inert]
     data = [body for attrs, body in parsed.scripts if attrs.get("type") == "application/json"]
-    assert len(data) == len(charts) and len(executable) == len(charts) + 1
-    assert set(executable[1:]) == {report.CHART_SCRIPT}
+    tables_script = [body for attrs, body in parsed.scripts if attrs.get("type") == "module"]
+    assert tables_script in ([], [interactive_tables.INIT_SCRIPT])
+    assert len(data) == len(charts) and len(executable) == len(charts) + 1 + len(tables_script)
+    assert set(executable[1:len(charts) + 1]) == {report.CHART_SCRIPT}
     for body in executable:
         assert _sha256(body) in csp
     for body in data:
@@ -154,12 +158,17 @@ def test_report_html_holds_article_text_only_as_text(hostile_reports, name):
         json.loads(body)  # still valid JSON, the hostile text inside as data
     assert any("window.nbpwn" in body for body in data), "hostile text reaches chart specs (as data)"
     # styles: the template's own, and pandas' plain table rules; nothing hides or loads
-    for css in parsed.styles[1:]:
+    template_styles = {interactive_tables.datatables_assets()[0].strip()}
+    for css in [c for c in parsed.styles[1:] if c.strip() not in template_styles]:
         for selector in re.findall(r"([^{}]+)\{", css):
             assert all(s.strip().startswith(("#T_", ".dataframe")) for s in selector.split(",")), selector
-    css_everywhere = "".join(parsed.styles) + "".join(a.get("style", "") for _, a in parsed.elements)
+    css_everywhere = ("".join(c for c in parsed.styles if c.strip() not in template_styles)
+                      + "".join(a.get("style", "") for _, a in parsed.elements))
+    # the table library's stylesheet (newsbook's own, not an article's) draws its icons from data: URLs only
+    assert all(u.startswith("data:") for u in re.findall(r"url\(([^)]*)\)", "".join(template_styles)))
     assert "url(" not in css_everywhere and "@import" not in css_everywhere
-    assert not re.search(r"(?:^|[\s}])(?:html|body|main|\*)\s*\{", "".join(parsed.styles[1:]))
+    assert not re.search(r"(?:^|[\s}])(?:html|body|main|\*)\s*\{",
+                         "".join(c for c in parsed.styles[1:] if c.strip() not in template_styles))
     # links: relative (other reports, tables) or http(s) with rel; nothing else is a link
     for tag, attrs in parsed.elements:
         if tag == "a" and "href" in attrs:
