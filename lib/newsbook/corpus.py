@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from dateutil import parser as date_parser
 
 from . import safe_yaml, schema
@@ -45,7 +46,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 # Files a corpus folder may hold that are not articles.
-SIDECAR_NAMES = {"metadata.csv", "actors.yaml", "actors.yml", "readme.md", "readme.txt"}
+SIDECAR_NAMES = {"metadata.csv", "actors.yaml", "actors.yml", "corpus.yaml", "readme.md", "readme.txt"}
 # Files an operating system leaves in folders: skipped without a word, like hidden files.
 SYSTEM_FILE_NAMES = {"thumbs.db", "desktop.ini"}
 
@@ -56,6 +57,7 @@ MAX_ARTICLE_FILE_BYTES = 10 * MB  # a .txt / .md / .html file (one article)
 MAX_RECORD_FILE_BYTES = 512 * MB  # a .jsonl / .csv file of many articles
 MAX_RECORD_BYTES = 10 * MB  # one record of such a file
 MAX_METADATA_FILE_BYTES = 32 * MB  # metadata.csv
+MAX_SETTINGS_FILE_BYTES = 64 * 1024  # corpus.yaml
 MAX_ARTICLE_CHARS = 1_000_000  # the cleaned text of one article (spaCy's own limit)
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # the YAML front matter of one article
 MAX_FRONT_MATTER_VALUES = 10_000  # values in it once YAML aliases are expanded
@@ -188,8 +190,13 @@ _DATE_LINE = re.compile(
 _BYLINE_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|and|&|de|van|von|der|la|le|du|bin|al|of)$")
 
 
-def parse_date(value) -> str:
-    """ISO 8601 date (YYYY-MM-DD), or "" if `value` is empty; ValueError if it is not a date."""
+DATE_ORDERS = ("month-first", "day-first")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+
+
+def parse_date(value, date_order: str = "month-first") -> str:
+    """ISO 8601 date (YYYY-MM-DD), or "" if `value` is empty; ValueError if it is not a date.
+    A numeric date such as 12/06/2016 is read in `date_order` (see `ambiguous_date`)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if hasattr(value, "isoformat"):
@@ -197,7 +204,37 @@ def parse_date(value) -> str:
     value = str(value).strip()
     if not value:
         return ""
-    return date_parser.parse(value).date().isoformat()
+    return date_parser.parse(value, dayfirst=date_order == "day-first").date().isoformat()
+
+
+def ambiguous_date(value) -> bool:
+    """Does `value` read two ways: a numeric day/month/year whose first two numbers could each be
+    the month (12/06/2016 is 6 December or 12 June)?"""
+    match = _NUMERIC_DATE.match(str(value or ""))
+    if not match:
+        return False
+    first, second = int(match.group(1)), int(match.group(2))
+    return first != second and 1 <= first <= 12 and 1 <= second <= 12
+
+
+def read_corpus_settings(folder: Path) -> tuple[dict, list["ArticleError"]]:
+    """The corpus's own settings from ``corpus.yaml`` in its folder (today: ``date_order``,
+    month-first or day-first, for numeric dates that read two ways). Missing file: defaults."""
+    settings = {"date_order": "month-first"}
+    path = folder / "corpus.yaml"
+    if not path.is_file():
+        return settings, []
+    try:
+        data = safe_yaml.load(read_text_file(path, MAX_SETTINGS_FILE_BYTES), max_chars=MAX_SETTINGS_FILE_BYTES,
+                              max_values=1000) or {}
+    except (ArticleError, safe_yaml.YAMLRefused, yaml.YAMLError) as exc:
+        return settings, [ArticleError(str(path), f"corpus.yaml not used: {exc}")]
+    order = str(data.get("date_order", settings["date_order"])).strip().lower() if isinstance(data, dict) else None
+    if order not in DATE_ORDERS:
+        return settings, [ArticleError(str(path), f"corpus.yaml: date_order must be one of {', '.join(DATE_ORDERS)}; "
+                                                  f"using {settings['date_order']}")]
+    settings["date_order"] = order
+    return settings, []
 
 
 def _looks_like_date(line: str) -> bool:
@@ -350,6 +387,61 @@ def read_plain(path: Path) -> list[RawArticle]:
     return [RawArticle(article_id, body, str(path), meta)]
 
 
+_PUBLISHED = re.compile(r"^(?:published|updated|posted|first published|last updated|last modified)\b[:\s]*(?:on\s+)?",
+                        re.I)
+
+
+def _same_words(a: str, b: str) -> bool:
+    words = lambda t: re.findall(r"\w+", t.casefold())  # noqa: E731
+    return bool(words(a)) and words(a) == words(b)
+
+
+def html_body(text: str, meta: dict) -> str:
+    """The body of a page's extracted text (one paragraph per line, as trafilatura gives it) with
+    a blank line between paragraphs, so they stay paragraphs, and without the header lines that sit
+    above the story in the page: the headline (it is the title), the byline, and a "Published …"
+    or date line, above the story or just below its standfirst. Those never merge into the first
+    sentence; the standfirst stays as its own paragraph."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        # Header lines sit in the first few lines, above or just below a standfirst.
+        if number < 6 and len(kept) < 2 and _header_line(line, meta):
+            continue
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def _header_line(line: str, meta: dict) -> bool:
+    """Is `line` the headline, a "Published …"/date line or a byline? Records what it finds in `meta`."""
+    if meta.get("title") and _same_words(line, str(meta["title"])):
+        return True
+    dated = _PUBLISHED.sub("", line).strip()
+    if _PUBLISHED.match(line) and (not dated or _looks_like_date(dated) or _try_date(dated)):
+        meta.setdefault("date", dated)
+        return True
+    if _looks_like_date(line):
+        meta.setdefault("date", line)
+        return True
+    name = re.sub(r"^by\s+", "", line, flags=re.I)
+    words = name.replace(",", " ").split()
+    # "By Tom Reyes", "By Tom Reyes and Ana Li": names only; "By then most members had left." is story.
+    if name != line and 1 <= len(words) <= 10 and not name.endswith(".") \
+            and all(_BYLINE_WORD.match(w) for w in words) and words[0][:1].isupper():
+        meta["byline"] = meta.get("byline") or name
+        return True
+    return False
+
+
+def _try_date(value: str) -> bool:
+    try:
+        date_parser.parse(value, fuzzy=False)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
 def read_html(path: Path) -> list[RawArticle]:
     import trafilatura
 
@@ -365,7 +457,9 @@ def read_html(path: Path) -> list[RawArticle]:
         "date": found.get("date") or "",
         "url": found.get("url") or "",
     }
-    return [RawArticle(path.stem, found.get("text") or "", str(path), meta)]
+    meta = {k: v for k, v in meta.items() if v}
+    body = html_body(found.get("text") or "", meta)
+    return [RawArticle(path.stem, body, str(path), meta)]
 
 
 def _record_to_article(number: int, record: dict, path: Path, where: str) -> RawArticle:
@@ -631,7 +725,10 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _to_row(article: RawArticle, overrides: dict | None) -> dict:
+def _to_row(article: RawArticle, overrides: dict | None, date_order: str = "month-first",
+            warnings: list | None = None) -> dict:
+    """The `articles` row of one article. A date that reads two ways is read in `date_order` and a
+    warning naming both readings is appended to `warnings`."""
     meta = dict(article.meta)
     if overrides:
         meta.update({k: v for k, v in overrides.items() if str(v).strip()})
@@ -649,7 +746,12 @@ def _to_row(article: RawArticle, overrides: dict | None) -> dict:
         raise ArticleError(article.source_path, f"article text is {len(text):,} characters long, more than the "
                                                 f"{MAX_ARTICLE_CHARS:,} newsbook annotates; skipped", article.article_id)
     try:
-        date = parse_date(meta.get("date"))
+        date = parse_date(meta.get("date"), date_order)
+        if ambiguous_date(meta.get("date")) and warnings is not None:
+            other = parse_date(meta.get("date"), "day-first" if date_order == "month-first" else "month-first")
+            warnings.append(ArticleError(article.source_path, f"date {meta.get('date')!r} reads two ways ({date} or "
+                                                              f"{other}); read {date} ({date_order}); set date_order "
+                                                              f"in corpus.yaml to change it", article.article_id))
     except (ValueError, OverflowError) as exc:
         raise ArticleError(article.source_path, f"date {meta.get('date')!r} is not a date", article.article_id) from exc
     extra = {k: v for k, v in meta.items() if k not in META_KEYS}
@@ -689,6 +791,9 @@ def read_corpus(path=None) -> CorpusRead:
             errors += [_error_row(e) for e in metadata_errors]
         except ArticleError as exc:
             errors.append(_error_row(exc))
+    settings, settings_errors = read_corpus_settings(folder)
+    errors += [_error_row(e) for e in settings_errors]
+    date_warnings: list[ArticleError] = []
     files, skipped = scan_corpus(root)
     errors += [_error_row(ArticleError(str(path), reason), "skipped") for path, reason in skipped]
     seen: dict[str, str] = {}
@@ -708,13 +813,16 @@ def read_corpus(path=None) -> CorpusRead:
                 )))
                 continue
             try:
-                rows.append(_to_row(article, overrides.get(article.article_id)))
+                rows.append(_to_row(article, overrides.get(article.article_id), settings["date_order"], date_warnings))
             except ArticleError as exc:
                 errors.append(_error_row(exc))
                 continue
             seen[article.article_id] = article.source_path
     for err in errors:
         log.warning("skipped %s: %s", err["path"], err["reason"])
+    for warning in date_warnings:
+        log.warning("%s: %s", warning.path, warning.reason)
+    errors += [_error_row(w, "date") for w in date_warnings]
     articles = schema.conform("articles", pd.DataFrame(rows)) if rows else schema.empty("articles")
     error_table = schema.conform("errors", pd.DataFrame(errors)) if errors else schema.empty("errors")
     return CorpusRead(articles, error_table, root)

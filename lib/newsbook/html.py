@@ -300,16 +300,17 @@ def annotate_text(text: str, mentions: list[dict], quotes: list[dict], figures: 
         for q in sorted(quote_starts.get(a, []), key=lambda s: -(s[1] - s[0])):
             out.append(f'<sup style="color:{q[3]["strong"]};font-size:0.7em;font-weight:600" '
                        f'class="nb-quote-label">{_e(q[3]["qid"])} {_e(q[3]["label"])}</sup>')
+        described = f' title="{_e(" / ".join(titles))}" tabindex="0" aria-label="{_e(" / ".join(titles))}"'
         q = _innermost(layers["quote"])
         if q:
-            out.append(f'<span class="nb-quote" data-quote="{_e(q[3]["qid"])}" title="{_e(" / ".join(titles))}" '
+            out.append(f'<span class="nb-quote" data-quote="{_e(q[3]["qid"])}"{described} '
                        f'style="background-color:{q[3]["bg"]};box-shadow:0 2px 0 {q[3]["strong"]}">')
             opened.append("</span>")
         sp = _innermost(layers["speaker"])
         if sp:
             out.append(f'<span class="nb-speaker" style="text-decoration:underline;text-decoration-color:{sp[3]["strong"]};'
                        f'text-decoration-thickness:3px;text-underline-offset:3px"'
-                       + ("" if q else f' title="{_e(" / ".join(titles))}"') + ">")
+                       + ("" if q else described) + ">")
             opened.append("</span>")
         m = _innermost(layers["mention"])
         if m:
@@ -317,12 +318,12 @@ def annotate_text(text: str, mentions: list[dict], quotes: list[dict], figures: 
             colour = MENTION_COLOURS.get(kind, "#555555")
             out.append(f'<span class="nb-mention nb-{_e(kind or "actor")}" style="font-weight:600;color:{colour};'
                        f'border-bottom:2px {MENTION_STYLES.get(kind, "solid")} {colour}"'
-                       + ("" if q or sp else f' title="{_e(" / ".join(titles))}"') + ">")
+                       + ("" if q or sp else described) + ">")
             opened.append("</span>")
         f = _innermost(layers["figure"])
         if f:
             out.append(f'<span class="nb-figure" style="{FIGURE_STYLE}"'
-                       + ("" if q or sp or m else f' title="{_e(" / ".join(titles))}"') + ">")
+                       + ("" if q or sp or m else described) + ">")
             opened.append("</span>")
         out.append(segment)
         out.extend(reversed(opened))

@@ -393,7 +393,8 @@ table tbody td tfoot th thead time tr u ul var section article header footer nav
 _CONTENT_DROPPED_TAGS = frozenset("""
 script template iframe object embed noscript noembed noframes textarea title xmp svg math select
 """.split())
-_GLOBAL_ATTRIBUTES = frozenset({"class", "title", "id", "style", "lang", "dir", "role", "aria-label", "aria-hidden"})
+_GLOBAL_ATTRIBUTES = frozenset({"class", "title", "id", "style", "lang", "dir", "role", "aria-label", "aria-hidden",
+                                "tabindex"})
 _TAG_ATTRIBUTES = {
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},

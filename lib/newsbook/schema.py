@@ -179,11 +179,14 @@ ERRORS = Table(
     "- `corrections`: actors.yaml could not be used (a folder, not valid YAML, too large, a YAML tag "
     "or bomb, a merge/rename/alias cycle, which the reason spells out): the corpus is annotated with "
     "none of its corrections;\n"
+    "- `date`: a warning, the article is annotated: a numeric date that reads two ways (12/06/2016) "
+    "was read in the corpus's day/month order (`date_order` in corpus.yaml, month-first unless set); "
+    "the reason gives both readings;\n"
     "- `annotate`: parsing or extraction failed for that article.",
     _cols(
         ("path", "str", "file (or file#record) that failed"),
         ("article_id", "str", "article id if known"),
-        ("stage", "str", "load | skipped | corrections | annotate"),
+        ("stage", "str", "load | skipped | corrections | date | annotate"),
         ("reason", "str", "what was wrong, in words"),
     ),
 )
