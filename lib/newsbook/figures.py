@@ -2028,83 +2028,9 @@ def baseline_figures(doc: Doc) -> list[dict]:
 # Evaluation against hand-made gold (tests, notebooks, a researcher's own gold file)
 # ------------------------------------------------------------------------------------------------
 
-COUNTED_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote")
-
-
-def load_gold(path, articles: pd.DataFrame) -> tuple[list[dict], list[dict]]:
-    """Gold figures and not-figures from a YAML file (format: tests/gold/figures_seeds.yaml), located
-    in `articles.text`: each item gets `article_id`, `start`, `end` (found through its `context`)."""
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    texts = dict(zip(articles["article_id"], articles["text"]))
-    figures, not_figures = [], []
-    for article_id, entry in (data.get("articles") or {}).items():
-        text = texts.get(article_id)
-        if text is None:
-            continue
-        for key, out in (("figures", figures), ("not_figures", not_figures)):
-            for item in entry.get(key) or []:
-                ctx = item.get("context", item["text"])
-                at = text.find(ctx)
-                if at < 0:
-                    raise ValueError(f"gold context not found in {article_id}: {ctx!r}")
-                inner = ctx.find(item["text"])
-                start = at + inner
-                out.append({**item, "article_id": article_id, "start": start, "end": start + len(item["text"])})
-    return figures, not_figures
-
-
-def evaluate(predicted, gold: list[dict], not_figures: list[dict] = (), kinds=COUNTED_KINDS) -> dict:
-    """Value precision/recall/F1 of `predicted` figures (dicts or a DataFrame with article_id, start,
-    end, value, noun, qualifier, kind) against `gold`, on figures of `kinds`; noun and qualifier
-    accuracy on the matched gold figures; `name_errors`: predictions overlapping a not-figure.
-
-    A prediction matches a gold figure when it is in the same article, the spans overlap and the
-    value is the same (1e-6 relative)."""
-    rows = predicted.to_dict("records") if isinstance(predicted, pd.DataFrame) else list(predicted)
-    gold_k = [g for g in gold if kinds is None or g.get("kind") in kinds]
-    pred_k = [p for p in rows if kinds is None or p.get("kind") in kinds]
-
-    def overlaps(a, b):
-        return a["article_id"] == b["article_id"] and a["start"] < b["end"] and b["start"] < a["end"]
-
-    matched_pred: set[int] = set()
-    matches = []
-    for g in gold_k:
-        for k, p in enumerate(pred_k):
-            if k in matched_pred or not overlaps(g, p):
-                continue
-            if math.isclose(float(p["value"]), float(g["value"]), rel_tol=1e-6):
-                matched_pred.add(k)
-                matches.append((g, p))
-                break
-    # a prediction that overlaps a gold figure of another kind (a date, an ordinal) is not a false
-    # positive of the counted set when that gold figure is out of `kinds`
-    others = [g for g in gold if g not in gold_k]
-    false_pos = [p for k, p in enumerate(pred_k) if k not in matched_pred
-                 and not any(overlaps(o, p) and o.get("kind") not in (kinds or ()) and
-                             math.isclose(float(p["value"]), float(o["value"]), rel_tol=1e-6) for o in others)]
-    tp = len(matches)
-    precision = tp / (tp + len(false_pos)) if (tp + len(false_pos)) else 1.0
-    recall = tp / len(gold_k) if gold_k else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    noun_ok = sum(1 for g, p in matches if (p.get("noun") or "").lower() == (g.get("noun") or "").lower())
-    qual_ok = sum(1 for g, p in matches if (p.get("qualifier") or "exactly") == (g.get("qualifier") or "exactly"))
-    name_errors = [p for p in rows for nf in not_figures if overlaps(nf, p)]
-    return {
-        "gold": len(gold_k), "predicted": len(pred_k), "matched": tp,
-        "value_precision": round(precision, 3), "value_recall": round(recall, 3), "value_f1": round(f1, 3),
-        "noun_accuracy": round(noun_ok / tp, 3) if tp else 0.0,
-        "noun_correct_of_gold": round(noun_ok / len(gold_k), 3) if gold_k else 1.0,
-        "qualifier_accuracy": round(qual_ok / tp, 3) if tp else 0.0,
-        "name_errors": len(name_errors),
-        "false_positives": [p.get("text", "") for p in false_pos],
-        "missed": [g["text"] for g in gold_k if not any(g is m[0] for m in matches)],
-        "wrong_noun": [(g["text"], g.get("noun"), p.get("noun")) for g, p in matches
-                       if (p.get("noun") or "").lower() != (g.get("noun") or "").lower()],
-    }
+# Scoring against hand-made gold lives in newsbook.evaluate_figures; re-exported here for the
+# notebooks and tests that call it as figures.evaluate / figures.load_gold.
+from .evaluate_figures import COUNTED_KINDS, evaluate, load_gold  # noqa: E402,F401
 
 
 # ------------------------------------------------------------------------------------------------
