@@ -87,6 +87,29 @@ from .nlp import (doc_text, doc_tokens, empty_table, sentence_columns, sentence_
 # Lexicons
 # ------------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
+def _rules(name: str) -> dict:
+    """A word list from lib/newsbook/rules/<name>.yaml (package data), read once."""
+    from importlib import resources
+
+    import yaml
+
+    return yaml.safe_load(resources.files("newsbook").joinpath("rules", f"{name}.yaml").read_text("utf-8"))
+
+
+SCALE_WORDS: dict[str, float] = {k: float(v) for k, v in _rules("scales")["words"].items()}
+SUFFIX_SCALES: dict[str, float] = {str(k): float(v) for k, v in _rules("scales")["suffixes"].items()}
+VAGUE_PLURALS: dict[str, float] = {k: float(v) for k, v in _rules("scales")["vague"].items()}
+CURRENCY_PREFIX: dict[str, str] = dict(_rules("currencies")["prefix"])
+CURRENCY_WORDS: dict[str, str] = dict(_rules("currencies")["words"])
+CURRENCY_NATIONALITIES: dict[str, str] = dict(_rules("currencies")["nationalities"])
+MEASURE_UNITS: dict[str, str] = dict(_rules("units")["measure"])
+TIME_UNITS: dict[str, str] = dict(_rules("units")["time"])
+COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
+IDENT_NOUNS: set[str] = set(_rules("identifiers")["nouns"])
+STREET_WORDS: set[str] = set(_rules("identifiers")["streets"])
+ADDRESS_DIRECTIONS: set[str] = set(_rules("identifiers")["directions"])
+
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -95,15 +118,6 @@ UNITS_WORDS = {
 TENS_WORDS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
-}
-SCALE_WORDS = {
-    "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "mln": 1e6, "mn": 1e6, "bln": 1e9, "bn": 1e9, "tn": 1e12, "trn": 1e12, "lakh": 1e5, "crore": 1e7,
-}
-# vague plurals: "dozens of", "hundreds of", "tens of thousands"
-VAGUE_PLURALS = {
-    "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
-    "billions": 1e9, "trillions": 1e12, "tens": 10,
 }
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -118,62 +132,8 @@ FRACTION_DENOMS = {
     "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
     "tenth": 10, "tenths": 10,
 }
-SUFFIX_SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9,
-                 "b": 1e9, "B": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "tr": 1e12}
 
-CURRENCY_PREFIX = {
-    "$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD",
-    "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "nz$": "NZD", "s$": "SGD", "r$": "BRL",
-    "£": "GBP", "gbp": "GBP", "€": "EUR", "eur": "EUR", "¥": "JPY", "jpy": "JPY", "cny": "CNY",
-    "rmb": "CNY", "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "₽": "RUB", "rub": "RUB",
-    "₩": "KRW", "krw": "KRW", "chf": "CHF", "₦": "NGN", "ngn": "NGN", "₺": "TRY", "zar": "ZAR",
-    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "mxn": "MXN", "brl": "BRL",
-}
-CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "sterling": "GBP",
-    "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rouble": "RUB", "roubles": "RUB",
-    "ruble": "RUB", "rubles": "RUB", "rupee": "INR", "rupees": "INR", "peso": "MXN",
-    "pesos": "MXN", "franc": "CHF", "francs": "CHF", "rand": "ZAR", "won": "KRW", "lira": "TRY",
-    "naira": "NGN", "shilling": "KES", "shillings": "KES", "dinar": "dinar", "dinars": "dinar",
-    "riyal": "SAR", "riyals": "SAR", "dirham": "AED", "dirhams": "AED", "krona": "SEK",
-    "kronor": "SEK", "krone": "NOK", "kroner": "NOK", "zloty": "PLN", "zlotys": "PLN",
-    "hryvnia": "UAH", "hryvnias": "UAH", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR",
-    "cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "bitcoin": "BTC",
-    "bitcoins": "BTC", "reais": "BRL",
-}
 
-# measure units: surface (lower) -> normalised unit
-MEASURE_UNITS = {
-    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
-    "mile": "mile", "miles": "mile", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
-    "m": "m", "cm": "cm", "mm": "mm", "centimetre": "cm", "centimetres": "cm", "centimeters": "cm",
-    "millimetres": "mm", "millimeters": "mm", "foot": "ft", "feet": "ft", "ft": "ft",
-    "inch": "inch", "inches": "inch", "yard": "yard", "yards": "yard", "acre": "acre",
-    "acres": "acre", "hectare": "hectare", "hectares": "hectare", "ha": "hectare",
-    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "g": "g",
-    "gram": "g", "grams": "g", "mg": "mg", "tonne": "tonne", "tonnes": "tonne", "ton": "ton",
-    "tons": "ton", "t": "tonne", "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
-    "ounce": "oz", "ounces": "oz", "oz": "oz", "litre": "litre", "litres": "litre",
-    "liter": "litre", "liters": "litre", "l": "litre", "ml": "ml", "gallon": "gallon",
-    "gallons": "gallon", "barrel": "barrel", "barrels": "barrel", "bpd": "barrels per day",
-    "mph": "mph", "kph": "km/h", "km/h": "km/h", "knot": "knot", "knots": "knot",
-    "degree": "degree", "degrees": "degree", "°": "degree", "°c": "°C", "°f": "°F", "c": "°C",
-    "celsius": "°C", "fahrenheit": "°F", "watt": "W", "watts": "W", "kw": "kW", "mw": "MW",
-    "gw": "GW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "megawatt": "MW", "megawatts": "MW",
-    "gigawatt": "GW", "gigawatts": "GW", "kilowatt": "kW", "kilowatts": "kW", "volt": "V",
-    "volts": "V", "calorie": "kcal", "calories": "kcal", "byte": "B", "bytes": "B", "kb": "kB",
-    "mb": "MB", "gb": "GB", "tb": "TB", "gigabyte": "GB", "gigabytes": "GB", "megabyte": "MB",
-    "megabytes": "MB", "terabyte": "TB", "terabytes": "TB", "point": "point", "points": "point",
-    "bp": "basis point", "bps": "basis point", "sq": "square",
-}
-TIME_UNITS = {
-    "second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",
-    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "day": "day", "days": "day",
-    "week": "week", "weeks": "week", "fortnight": "fortnight", "fortnights": "fortnight",
-    "month": "month", "months": "month", "year": "year", "years": "year", "yr": "year",
-    "yrs": "year", "decade": "decade", "decades": "decade", "century": "century",
-    "centuries": "century",
-}
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -258,20 +218,6 @@ LEVEL_NOUNS = {"low", "high", "record", "peak", "level", "maximum", "minimum", "
 # generic nouns that name no thing by themselves: "bringing the total to 12 million"
 GENERIC_NOUNS = {"total", "number", "figure", "tally", "count", "amount", "sum", "level", "one",
                  "other", "others", "more", "another"}
-IDENT_NOUNS = {
-    "section", "article", "chapter", "page", "paragraph", "clause", "room", "flight", "route",
-    "gate", "platform", "channel", "apartment", "suite", "highway", "interstate", "exit", "pier",
-    "terminal", "version", "model", "season", "episode", "phase", "stage", "level", "tier",
-    "category", "grade", "item", "figure", "table", "volume", "act", "title", "proposition",
-    "resolution", "lot", "block", "district", "ward", "precinct", "zone", "sector", "building",
-    "floor", "seat", "row", "lane", "track", "road", "street", "avenue", "bus", "schedule",
-    "amendment", "annex", "appendix", "pillar", "runway", "gate", "hole", "ext", "extension",
-    "tel", "phone", "fax", "ref", "reference", "id", "directive", "regulation", "statute",
-    "iso", "covid", "sars", "mers", "mh", "windows", "iphone", "galaxy",
-}
-STREET_WORDS = {"street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.", "boulevard",
-                "blvd", "lane", "drive", "place", "square", "way", "terrace", "court", "plaza",
-                "parkway", "highway", "crescent", "gardens", "row", "close", "mews", "hill"}
 ONE_IDIOM_NOUNS = {"day", "time", "point", "level", "way", "side", "hand", "thing", "another",
                    "moment", "stage", "sense", "respect", "occasion", "night", "morning",
                    "evening", "afternoon", "instance", "case", "minute", "second", "bit",
@@ -647,12 +593,7 @@ def _currency_after(doc: Doc, j: int):
     if doc[j].text[:1].isupper() and doc[j].ent_type_ in ("NORP", "GPE", "MONEY") and j + 1 < n and \
             doc[j + 1].lower_ in CURRENCY_WORDS and doc[j + 1].lower_ not in ("won", "rand", "real", "cent", "cents"):
         # "6.5 billion Swiss francs", "40 Australian dollars"
-        nat = {"australian": "AUD", "canadian": "CAD", "swiss": "CHF", "singapore": "SGD", "hong": "HKD",
-               "new": "NZD", "zealand": "NZD", "taiwan": "TWD", "mexican": "MXN", "argentine": "ARS",
-               "egyptian": "EGP", "turkish": "TRY", "russian": "RUB", "indian": "INR", "pakistani": "PKR",
-               "south": "ZAR", "kenyan": "KES", "nigerian": "NGN", "brazilian": "BRL", "chinese": "CNY",
-               "japanese": "JPY", "us": "USD", "american": "USD", "british": "GBP"}
-        return nat.get(w, CURRENCY_WORDS[doc[j + 1].lower_]), j + 2
+        return CURRENCY_NATIONALITIES.get(w, CURRENCY_WORDS[doc[j + 1].lower_]), j + 2
     if w in CURRENCY_WORDS:
         if w in ("won",) and doc[j].pos_ == "VERB":
             return None
