@@ -109,6 +109,8 @@ COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
 IDENT_NOUNS: set[str] = set(_rules("identifiers")["nouns"])
 STREET_WORDS: set[str] = set(_rules("identifiers")["streets"])
 ADDRESS_DIRECTIONS: set[str] = set(_rules("identifiers")["directions"])
+PLURAL_LEMMAS: dict[str, str] = dict(_rules("nouns")["plurals"])
+SCORE_NOUNS: set[str] = set(_rules("nouns")["score_nouns"])
 
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -248,8 +250,12 @@ PERSON_NOUNS = {
 _PERSON_SUFFIXES = ("ee", "ist", "ian", "eer", "worker", "man", "men", "woman", "women")
 
 _NUM_RE = re.compile(
-    r"^(?P<sign>[-+−–]?)(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<suf>[A-Za-z%°/]*)$"
+    # an optional currency or "about" sign glued before the digits: "US$4bn", "EUR50", "RM23.50",
+    # "Rs.40", "~80", "c.500" (which prefixes are currencies is checked against the rules)
+    r"^(?P<pre>[A-Z]{1,3}\$|[A-Z][A-Za-z]{1,2}\.?|[$£€¥₹₽₩₦₺₱₪~≈]|c\.)?"
+    r"(?P<sign>[-+−–]?)(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<suf>[A-Za-z%°/µ²]*)$"
 )
+ABOUT_SIGNS = ("~", "≈", "c.")
 _CLOCK_RE = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.I)
 _DECADE_RE = re.compile(r"^(?:mid-|early-|late-|the-)?(?:'|’)?(?P<num>\d{2}|\d{4})(?:'|’)?s$", re.I)
 _YEAR_RANGE_RE = re.compile(r"^(?P<a>\d{4})[-–/](?P<b>\d{2}|\d{4})$")
@@ -298,12 +304,18 @@ class _Num:
     words: bool = False  # spelled out
     base: float = math.nan  # value before the multiplier (for "5 to 10 million")
     scale: float = 1.0
+    prefix: str = ""  # a currency or "about" sign glued before the digits
 
 
 def _parse_digit_token(text: str):
-    """(value, suffix) for a digit token, or None."""
+    """(value, suffix, prefix) for a digit token, or None. The prefix is a currency sign or code
+    glued before the digits ("EUR50", "RM23.50") or an "about" sign ("~80"); anything else glued
+    before digits ("MIG29") is a name, not a number."""
     m = _NUM_RE.match(text)
     if not m:
+        return None
+    pre = m.group("pre") or ""
+    if pre and pre not in ABOUT_SIGNS and pre.lower() not in CURRENCY_PREFIX:
         return None
     num = m.group("num").replace(",", "")
     try:
@@ -312,7 +324,7 @@ def _parse_digit_token(text: str):
         return None
     if m.group("sign") in {"-", "−", "–"}:
         value = -value
-    return value, m.group("suf")
+    return value, m.group("suf"), pre
 
 
 def _word_number_parts(tok: Token):
@@ -373,20 +385,26 @@ def _parse_number(doc: Doc, i: int):
     # digits
     parsed = _parse_digit_token(tok.text)
     if parsed is not None:
-        value, suf = parsed
+        value, suf, pre = parsed
         end = i + 1
-        num = _Num(i, end, value, base=value)
+        num = _Num(i, end, value, base=value, prefix=pre)
         if suf:
             s = suf
             sl = s.lower()
             if sl in ("st", "nd", "rd", "th"):
                 num.ordinal = True
                 return num
-            if s in SUFFIX_SCALES and s != "m" and s != "M":
+            if s in SUFFIX_SCALES and s != "m":
                 num.value *= SUFFIX_SCALES[s]
                 num.scaled, num.scale = True, SUFFIX_SCALES[s]
-            elif s in ("m", "M"):
+            elif s == "m":
                 num.suffix_unit = "m?"  # million after a currency, metre otherwise (resolved later)
+            elif sl == "p" and len(tok.text) > 1:
+                num.suffix_unit = "penny"  # "164p"
+                return num
+            elif sl in ("pc", "pct"):
+                num.suffix_unit = "%"  # "24pc"
+                return num
             elif sl == "s" and (len(tok.text) == 5 and tok.text[:4].isdigit() or len(tok.text) == 3):
                 num.decade = True
                 return num
@@ -409,9 +427,14 @@ def _parse_number(doc: Doc, i: int):
                 return None  # "3D", "4G", "5G", "737MAX": a name
         # multiplier words after digits: "1.2 million", "5 to 10 million" handled by caller
         j = end
+        if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text == "m." and \
+                (j + 1 == n or tokens[j + 1].is_space):
+            num.suffix_unit = "m?"  # "£40m." at the end of a sentence: the full stop is in the token
+            num.end = j + 1
+            return num
         if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text in SUFFIX_SCALES:
             # "£300m", "$5bn" tokenised apart: "300" + "m"
-            if tokens[j].text in ("m", "M"):
+            if tokens[j].text == "m":
                 num.suffix_unit = "m?"
             else:
                 num.value *= SUFFIX_SCALES[tokens[j].text]
@@ -656,6 +679,7 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
         # "barrels per day", "km per hour", "miles an hour"
         if end + 1 < n and doc[end].lower_ in ("per", "a", "an", "each") and doc[end + 1].lower_ in TIME_UNITS:
             unit = f"{unit} per {TIME_UNITS[doc[end + 1].lower_]}"
+            unit = COMPOUND_UNITS.get(unit, unit)  # "miles per hour" -> mph
             end += 2
         return unit, end, False
     if w == "°" and j + 1 < n and doc[j + 1].lower_ in ("c", "f"):
@@ -720,7 +744,7 @@ def _name_word_before(prev: Token) -> bool:
     if not prev.is_alpha and not re.fullmatch(r"[A-Z][A-Za-z]*[&.'][A-Za-z&.']*", prev.text):
         return False  # "S&P 500", "AT&T" are names; "US-" or "1990s" are not
     low = prev.lower_
-    if _sentence_start(prev) or low in MONTHS or low in WEEKDAYS or low in CURRENCY_PREFIX:
+    if _sentence_start(prev) or low.rstrip(".") in MONTHS or low in WEEKDAYS or low in CURRENCY_PREFIX:
         return False
     if prev.is_alpha and prev.text.isupper() and prev.ent_type_ in ("GPE", "NORP", "") and len(prev.text) <= 3:
         return False  # "US 500" is rare; "the US" before a count is common ("US 755" no)
@@ -781,13 +805,17 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
             return False
         return True
     # an address: "10 Downing Street"
+    # "9 E 71st St": a compass letter and a numbered street may sit between
     k = num.end
     seen_name = False
-    while k < len(doc) and k < num.end + 3 and doc[k].text[:1].isupper() and doc[k].is_alpha:
+    while k < len(doc) and k < num.end + 4 and (doc[k].text[:1].isupper() and doc[k].is_alpha or
+                                                   re.fullmatch(r"\d+(?:st|nd|rd|th)", doc[k].lower_)):
         if doc[k].lower_ in STREET_WORDS and seen_name:
             return True
         seen_name = True
         k += 1
+    if nxt is not None and nxt.lower_ in ADDRESS_DIRECTIONS and nxt.text[:1].isupper() and k > num.end + 1:
+        return doc[k - 1].lower_ in STREET_WORDS
     return False
 
 
@@ -870,14 +898,14 @@ def _date_span(doc: Doc, num: _Num):
             return i, end, num.value, "date"
         if _month_at(doc, i - 1):
             start = i - 1
-            end = j
+            end = _day_range_end(doc, j)
             if end + 1 < n and doc[end].text == "," and _is_year_tok(doc, end + 1):
                 return start, end + 2, _val(doc[end + 1]), "date"
             if end < n and _is_year_tok(doc, end):
                 return start, end + 1, _val(doc[end]), "date"
             return start, end, num.value, "date"
         if i >= 2 and _month_at(doc, i - 2) and doc[i - 1].text == ".":
-            return i - 2, j, num.value, "date"
+            return i - 2, _day_range_end(doc, j), num.value, "date"
     # years
     if _year_like(num.value, text):
         start = i
@@ -898,6 +926,14 @@ def _date_span(doc: Doc, num: _Num):
     return None
 
 
+def _day_range_end(doc: Doc, j: int) -> int:
+    """End of a day range after a month and its first day: "Sept. 20-24" -> after "24"."""
+    if j + 1 < len(doc) and doc[j].text in _DASHES and re.fullmatch(r"\d{1,2}", doc[j + 1].text) and \
+            1 <= int(doc[j + 1].text) <= 31 and doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
+        return j + 2
+    return j
+
+
 def _is_year_tok(doc: Doc, k: int) -> bool:
     return k < len(doc) and re.fullmatch(r"\d{4}", doc[k].text) is not None and 1000 <= int(doc[k].text) <= 2100
 
@@ -909,9 +945,15 @@ def _val(tok: Token) -> float:
 def _is_count_not_year(doc: Doc, num: _Num) -> bool:
     """A four-digit number that counts things ("1500 troops") rather than naming a year."""
     tok = doc[num.start]
+    unit = _unit_after(doc, num.end, allow_time=False)
+    if unit is not None and unit[0] not in ("m", "g", "tonne", "litre", "°C"):
+        return True  # "1520 sq m", "1000 hp", "1500 barrels"
     if tok.ent_type_ == "DATE":
         return False
     prev = doc[num.start - 1] if num.start > 0 else None
+    if prev is not None and prev.lower_ == "of" and num.start >= 2 and \
+            doc[num.start - 2].lemma_.lower() in LEVEL_NOUNS | {"total", "average", "maximum", "minimum"}:
+        return True  # "an average of 1500", "a total of 2000"
     if prev is not None and (prev.lower_ in ("in", "since", "until", "till", "by", "from", "of",
                                              "circa", "c.", "before", "after", "during", "year",
                                              "between", "early", "late", "mid", "fiscal", "fy")
@@ -1035,6 +1077,10 @@ def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
     sa, sb = m.group("sa"), m.group("sb")
     if (sa or sb) and not (cur or m.group("cb")) and "m" in (sa, sb):
         return None  # "5m-10m" without a currency: metres or millions, unclear
+    end = k + 1
+    if not sb and sa and k + 1 < len(doc) and tok.whitespace_ == "" and \
+            tokens[k + 1].text in (sa, sa + ".") and (cur or m.group("cb")):
+        sb, end = sa, k + 2  # "£3m-£4m" tokenised "£", "3m-£4", "m"
     if sb:
         b *= SUFFIX_SCALES[sb]
         a *= SUFFIX_SCALES[sa or sb]  # "$5-5.5bn": the multiplier is shared
@@ -1045,7 +1091,6 @@ def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
     if re.fullmatch(r"\d{4}", m.group("a")) and 1000 <= a <= 2100:
         return None  # "2017-18": a season or fiscal year, left to the date rules
     start = cur[1] if cur else k
-    end = k + 1
     unit = cur[0] if cur else ""
     pct = _percent_after(doc, end)
     if m.group("pa") or m.group("pb") or pct:
@@ -1135,8 +1180,23 @@ def _fraction_at(doc: Doc, num: _Num):
 
 
 def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
+    fig = _build_figure(doc, num, cur, title_case, sent_start)
+    if fig is None:
+        return None
+    if num.prefix in ABOUT_SIGNS:
+        fig.qualifier = "about"  # "~80%", "c.500": the sign is glued inside the number's token
+    if fig.kind not in ("date", "ordinal") and fig.start > 0 and doc[fig.start - 1].lower_ == "minus" and \
+            not (fig.start >= 2 and doc[fig.start - 2].like_num) and fig.value > 0:
+        fig.start -= 1  # "minus 387", "minus 20 degrees"; "10 minus 3" is arithmetic
+        fig.value = -fig.value
+    return fig
+
+
+def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
     n = len(doc)
     first = doc[num.start]
+    if num.prefix and num.prefix not in ABOUT_SIGNS and not cur:
+        cur = (CURRENCY_PREFIX[num.prefix.lower()], num.start)  # "EUR50m", "RM23.50", "US$4bn"
     start = cur[1] if cur else num.start
     # ---- idioms and pronoun "one"
     lw = first.lower_
@@ -1200,15 +1260,26 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         if num.suffix_unit == "%":
             fig.kind, fig.unit = "percent", "%"
         elif num.suffix_unit == "m?":
-            # "300m" without a currency: metres unless a money word follows ("300m euros")
+            # "300m" without a currency: millions before a money word ("300m euros"), a plural noun
+            # or a unit ("12.3m tonnes", "4.3m views"); metres otherwise ("a 300m tower", "the 100m")
+            unit_next = _unit_after(doc, j, allow_time=False)
             if after:
                 fig.value *= 1e6
                 fig.kind, fig.unit = "money", after[0]
                 unit_end = after[1]
+            elif unit_next is not None or j < n and doc[j].tag_ == "NNS":
+                fig.value *= 1e6
+                fig.scaled = True
+                if unit_next is not None:
+                    fig.kind, fig.unit = "measure", unit_next[0]
+                    unit_end = unit_next[1]
+                    fig.extra_tokens = list(range(j, unit_end))
             else:
                 fig.kind, fig.unit = "measure", "m"
         elif num.suffix_unit == "times":
             fig.kind, fig.unit = "measure", "times"
+        elif num.suffix_unit == "penny":
+            fig.kind, fig.unit = "money", "penny"
         elif num.suffix_unit:
             u = num.suffix_unit
             if u in TIME_UNITS:
@@ -1244,11 +1315,7 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
                 unit_end = ue
                 fig.extra_tokens = list(range(j, ue))
             elif j + 2 < n and doc[j].text in _DASHES and doc[j].whitespace_ == "" and \
-                    doc[j + 1].lower_ in ("strong", "member", "man", "person", "seat", "page", "point",
-                                          "nation", "country", "day", "week", "month", "year", "hour",
-                                          "minute", "mile", "km", "kilometre", "kilometer", "metre",
-                                          "foot", "acre", "storey", "story", "bed", "room") and \
-                    doc[j - 1].whitespace_ == "":
+                    _hyphen_noun(doc[j + 1]) and doc[j - 1].whitespace_ == "":
                 # hyphenated compounds: "3,000-strong crowd", "a 10-day visit", "a 90-minute call"
                 w = doc[j + 1].lower_
                 if w in TIME_UNITS:
@@ -1262,6 +1329,9 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
                         return fig
                 elif w in MEASURE_UNITS:
                     fig.kind, fig.unit = "measure", MEASURE_UNITS[w]
+                elif w != "strong":
+                    # "a 3-cylinder engine" counts cylinders, "a 12-page document" pages
+                    fig.noun, fig.noun_phrase = _singular(doc[j + 1]), doc[j + 1].text
                 unit_end = j + 2
                 fig.extra_tokens = list(range(j, j + 2))
                 fig.anchor = num.end - 1
@@ -1279,6 +1349,21 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         fig.noun, fig.noun_phrase = "age", ""
     _attach_qualifier(doc, fig, sent_start)
     return fig
+
+
+_NOT_HYPHEN_NOUNS = {"plus", "odd", "and", "to", "or", "year-old", "old", "ish"}
+
+
+def _hyphen_noun(tok: Token) -> bool:
+    """The word after "N-" in a hyphenated compound that says what N counts or measures:
+    "3,000-strong", "a 10-day visit", "a 3-cylinder engine", "an eight-page insert"."""
+    return tok.is_alpha and tok.is_lower and tok.lower_ not in _NOT_HYPHEN_NOUNS and \
+        tok.lower_ not in MONTHS and tok.pos_ in ("NOUN", "ADJ", "PROPN", "VERB", "ADV")
+
+
+def _singular(tok: Token) -> str:
+    """A compound's counted word as a lemma ("12-roll packs" -> roll; "four-pack" -> pack)."""
+    return tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_
 
 
 def _age_after(doc: Doc, j: int):
@@ -1495,9 +1580,12 @@ def _range_or_vote(doc: Doc, fig: _Fig, num: _Num, cur, title_case: bool):
                                                             _currency_after(doc, b.end) or b.scaled):
         # "rose 3% to $150" is two figures; "3% to 5%" needs the unit repeated or shared
         pass
-    if s == "to" and any(t.lemma_.lower() in CHANGE_VERBS and t.i < fig.start and t.i >= fig.start - 4
-                         for t in doc_tokens(doc)[max(0, fig.start - 4):fig.start]):
-        return None  # "rose 3 to 5"? rare; "rose 3% to $150" two figures
+    unit_on_b_only = fig.kind == "count" and not fig.unit and not cur_b and \
+        (_percent_after(doc, b.end) or _currency_after(doc, b.end))
+    if s == "to" and not unit_on_b_only and \
+            any(t.lemma_.lower() in CHANGE_VERBS and t.i < fig.start and t.i >= fig.start - 4
+                for t in doc_tokens(doc)[max(0, fig.start - 4):fig.start]):
+        return None  # "rose 3% to $150" two figures; "rise 10 to 12 per cent" one range
     if s == "to" and doc[fig.start].head.lemma_.lower() in CHANGE_VERBS and fig.kind in ("percent", "money"):
         return None
     # vote / score?
@@ -1787,8 +1875,12 @@ def _lemma(t: Token) -> str:
         return t.text
     lem = t.lemma_.lower()
     low = t.lower_
+    if low in PLURAL_LEMMAS:
+        return PLURAL_LEMMAS[low]
     if lem in ("%",):
         return "percent"
+    if t.tag_ == "NNS" and low.endswith(("sses", "xes", "zzes")) and lem != low[:-2]:
+        return low[:-2]  # the lemmatiser turns "bosses" into "bosse", "taxes" into "taxis"
     if t.tag_ == "NNS" and low == lem + "es" and lem.endswith("s"):
         return low[:-1]  # the lemmatiser turns "doses" into "dos"
     return lem
@@ -1866,8 +1958,20 @@ def _assign_noun(doc: Doc, fig: _Fig) -> None:
         if t is not None:
             fig.noun_phrase = _phrase(doc, t, fig)
         return
+    if t is not None and _names_someone(doc, t, fig):
+        t = None  # "Zhejiang Pharmaceutical rose to 8.29 yuan": a company is not what a price counts
     if t is not None:
         fig.noun, fig.noun_phrase = _lemma(t), _phrase(doc, t, fig)
+
+
+def _names_someone(doc: Doc, t: Token, fig: _Fig) -> bool:
+    """Whether the candidate noun is a person's or an organisation's name (never what a figure
+    counts), outside Title Case headlines where every word is capitalised."""
+    if _is_title_case(sentence_of_token(doc, fig.start)):
+        return False
+    if t.ent_type_ in ("PERSON", "ORG", "FAC", "WORK_OF_ART") and t.pos_ == "PROPN":
+        return True
+    return t.pos_ == "PROPN" and fig.kind in ("money", "percent", "measure") and t.ent_type_ not in ("NORP",)
 
 
 def find_figures(doc: Doc) -> list[dict]:
@@ -1887,16 +1991,25 @@ def find_figures(doc: Doc) -> list[dict]:
                 fig.noun, fig.noun_phrase, fig.elided = last_count[1], "", True
         if fig.kind in ("count", "range") and fig.noun and not fig.elided and not fig.unit:
             last_count = (fig.start, fig.noun)
+        if fig.kind == "vote" and fig.noun in SCORE_NOUNS:
+            fig.kind = "score"  # "beat Chelsea 2-0", "a 22 points to 10 win": a match result, not a count
+        if fig.kind == "count" and fig.vague and doc[fig.start].lower_ in VAGUE_PLURALS:
+            fig.kind = "vague"  # "dozens", "thousands of": an order of magnitude, never a precise count
+        unit, noun = fig.unit, fig.noun
+        if unit == "year of age":
+            unit, noun = "year", "age"  # "a 21-year-old": measured in years, and what is measured is an age
         start_char = doc[fig.start].idx
         end_tok = doc[fig.end - 1]
         end_char = end_tok.idx + len(end_tok.text)
         out.append({
             "value": float(fig.value),
             "value_high": float(fig.value_high),
+            "low": float(fig.value) if fig.kind == "range" else math.nan,
+            "high": float(fig.value_high) if fig.kind == "range" else math.nan,
             "kind": fig.kind,
-            "unit": fig.unit,
+            "unit": unit,
             "text": doc_text(doc)[start_char:end_char],
-            "noun": fig.noun,
+            "noun": noun,
             "noun_phrase": fig.noun_phrase,
             "qualifier": fig.qualifier if fig.kind not in ("date", "ordinal") else (
                 fig.qualifier if fig.qualifier != "exactly" else "exactly"),

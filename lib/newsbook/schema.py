@@ -120,7 +120,11 @@ FIGURES = Table(
         ("figure_id", "str", "stable id: <article_id>:f<n>"),
         ("value", "float", "the number (low end for a range; the first side for a vote)"),
         ("value_high", "float", "high end of a range, second side of a vote/score; NaN otherwise"),
-        ("kind", "str", "count | money | percent | vote | range | date | ordinal | fraction | measure"),
+        ("low", "float", "low end of a range or an alternative (\"25k or 40k\", \"between $62 and $68\"); NaN otherwise"),
+        ("high", "float", "high end of a range or an alternative; NaN otherwise"),
+        ("kind", "str", "count | money | percent | measure | fraction | range | vote | score | vague | date | "
+                        "ordinal; vague: an amount stated only to its order of magnitude (dozens, thousands of), "
+                        "its value the magnitude (12, 1000)"),
         ("unit", "str", "currency or unit (USD, EUR, %, km ...); empty if none"),
         ("text", "str", "the figure as written: text[start:end]"),
         ("noun", "str", "lemma of the counted noun (diplomat, staff, vote ...); empty if none"),
