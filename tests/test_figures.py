@@ -35,7 +35,7 @@ CASES = [
     ("Lawmakers voted 419 to 3 to impose the sanctions.", [("419 to 3", 419, "vote", "vote", "exactly", 3)]),
     ("The bill passed by a vote of 52-48.", [("52-48", 52, "vote", "vote", "exactly", 48)]),
     ("The Supreme Court ruled 5-4 that the law was unconstitutional.", [("5-4", 5, "vote", "vote", "exactly", 4)]),
-    ("Manchester United beat Chelsea 2-0 at Old Trafford.", [("2-0", 2, "vote", "score", "exactly", 0)]),
+    ("Manchester United beat Chelsea 2-0 at Old Trafford.", [("2-0", 2, "score", "score", "exactly", 0)]),
     ("The vote was 6-3.", [("6-3", 6, "vote", "vote", "exactly", 3)]),
     ("Between 400 and 500 protesters gathered outside parliament.",
      [("Between 400 and 500", 400, "range", "protester", "exactly", 500)]),
@@ -48,7 +48,7 @@ CASES = [
     ("Nearly two million refugees have fled the country since 2011.",
      [("two million", 2e6, "count", "refugee", "nearly"), ("2011", 2011, "date", None, None)]),
     ("At least 35 people were killed and dozens injured.",
-     [("35", 35, "count", "people", "at least"), ("dozens", 12, "count", "people", "over")]),
+     [("35", 35, "count", "people", "at least"), ("dozens", 12, "vague", "people", "over")]),
     ("The fine amounts to €4.3bn, the largest ever.", [("€4.3bn", 4.3e9, "money", "fine", "exactly")]),
     ("Britain will send £300m in aid to the region.", [("£300m", 3e8, "money", "aid", "exactly")]),
     ("Unemployment fell to 4.1 per cent in March.", [("4.1 per cent", 4.1, "percent", "unemployment", "exactly")]),
@@ -101,9 +101,9 @@ CASES = [
     ("Three hundred workers walked out.", [("Three hundred", 300, "count", "worker", "exactly")]),
     ("The bank raised interest rates by 0.25 percentage points to 5.25%.",
      [("0.25 percentage points", 0.25, "percent", "rate", "exactly"), ("5.25%", 5.25, "percent", "rate", "exactly")]),
-    ("Hundreds of people lined the streets.", [("Hundreds", 100, "count", "people", "over")]),
+    ("Hundreds of people lined the streets.", [("Hundreds", 100, "vague", "people", "over")]),
     ("Tens of thousands of protesters marched through the capital.",
-     [("Tens of thousands", 10000, "count", "protester", "over")]),
+     [("Tens of thousands", 10000, "vague", "protester", "over")]),
     ("The deal is worth $2.7bn.", [("$2.7bn", 2.7e9, "money", "deal", "exactly")]),
     ("Only 12 per cent of respondents backed the plan.", [("12 per cent", 12, "percent", "respondent", "exactly")]),
     ("Almost 40% of the country's electricity comes from coal.", [("40%", 40, "percent", "electricity", "nearly")]),
@@ -956,7 +956,8 @@ def _random_figures(rng, n_articles: int, per_article: int) -> pd.DataFrame:
                 text = rng.choice(["2017", "September 1, 2017", "1 Sept. 2017", "the 1990s"])
             sentence = " ".join(rng.sample(_WORDS, 4)) + f" {text} {phrase}."
             rows.append({"article_id": art, "figure_id": f"{art}:f{i}", "value": value, "value_high": high,
-                         "kind": kind, "unit": unit, "text": text, "noun": noun, "noun_phrase": phrase,
+                         "low": value if kind == "range" else math.nan,
+                         "high": high if kind == "range" else math.nan, "kind": kind, "unit": unit, "text": text, "noun": noun, "noun_phrase": phrase,
                          "qualifier": rng.choice(_QUALIFIERS), "start": 100 - i, "end": 104 - i,
                          "sentence": sentence, "sentence_index": i, "sentence_start": 0, "sentence_end": 50})
     return schema.conform("figures", pd.DataFrame(rows))

@@ -194,6 +194,8 @@ def empty(table: str) -> pd.DataFrame:
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Order `frame`'s columns as the schema says; missing columns raise."""
     spec = TABLES[table]
+    if table == "figures" and "value_high" in frame.columns and not {"low", "high"} <= set(frame.columns):
+        frame = _with_range_ends(frame)  # tables saved before `low`/`high` existed
     missing = [c for c in spec.column_names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {table!r} lacks columns {missing}")
@@ -214,6 +216,15 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             if not (values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"):
                 out[col.name] = values.fillna("").astype(str).astype(object)
     return out.reset_index(drop=True)
+
+
+def _with_range_ends(frame: pd.DataFrame) -> pd.DataFrame:
+    """`low`/`high` of a figures table that lacks them: the ends of its ranges, NaN elsewhere."""
+    out = frame.copy()
+    is_range = out["kind"] == "range"
+    out["low"] = out["value"].where(is_range)
+    out["high"] = out["value_high"].where(is_range)
+    return out
 
 
 def as_markdown() -> str:
