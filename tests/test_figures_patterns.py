@@ -214,7 +214,9 @@ def test_wikinews_copy_has_its_attribution():
     assert "CC BY 2.5" in WIKINEWS_GOLD.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("half,floor_f1,floor_noun", [("wn2019", 0.95, 0.88), ("wn2020", 0.95, 0.88)])
+# floors a little below what the extractor reaches (2019 half: value F1 0.97, noun/unit 0.88; held-out
+# 2020 half: 0.96, 0.92); before issue 15 they were 0.92/0.81 and 0.96/0.84
+@pytest.mark.parametrize("half,floor_f1,floor_noun", [("wn2019", 0.95, 0.86), ("wn2020", 0.94, 0.89)])
 def test_wikinews_gold(wikinews, half, floor_f1, floor_noun):
     articles, figures = wikinews
     ids = [a for a in articles.article_id if a.startswith(half)]

@@ -109,6 +109,7 @@ COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
 IDENT_NOUNS: set[str] = set(_rules("identifiers")["nouns"])
 STREET_WORDS: set[str] = set(_rules("identifiers")["streets"])
 ADDRESS_DIRECTIONS: set[str] = set(_rules("identifiers")["directions"])
+ALWAYS_IDENT_NOUNS: set[str] = set(_rules("identifiers")["always_before"])
 PLURAL_LEMMAS: dict[str, str] = dict(_rules("nouns")["plurals"])
 SCORE_NOUNS: set[str] = set(_rules("nouns")["score_nouns"])
 
@@ -394,7 +395,11 @@ def _parse_number(doc: Doc, i: int):
             if sl in ("st", "nd", "rd", "th"):
                 num.ordinal = True
                 return num
-            if s in SUFFIX_SCALES and s != "m":
+            if s in ("b", "B"):
+                num.suffix_unit = "b?"  # billions after a currency ("$5b"); otherwise a name ("K2-18b")
+                num.value *= SUFFIX_SCALES[s]
+                num.scaled, num.scale = True, SUFFIX_SCALES[s]
+            elif s in SUFFIX_SCALES and s != "m":
                 num.value *= SUFFIX_SCALES[s]
                 num.scaled, num.scale = True, SUFFIX_SCALES[s]
             elif s == "m":
@@ -662,6 +667,8 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
     w = t.lower_
     if w in ("square", "sq", "sq.", "cubic") and j + 1 < n and doc[j + 1].lower_ in MEASURE_UNITS:
         return f"{'square' if w.startswith('sq') else w} {MEASURE_UNITS[doc[j + 1].lower_]}", j + 2, False
+    if w == "light" and j + 2 < n and doc[j + 1].text in _DASHES and doc[j + 2].lower_ in ("year", "years"):
+        return "light-year", j + 3, False
     if allow_time and w in TIME_UNITS:
         return TIME_UNITS[w], j + 1, True
     if w in MEASURE_UNITS:
@@ -757,20 +764,27 @@ def _name_word_before(prev: Token) -> bool:
 
 def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
     first, last = doc[num.start], doc[num.end - 1]
+    if _magnitude_before(doc, num.start):
+        return False  # "Magnitude 6.3 according to Phivolcs": a measure, whatever the tagger says
     if num.end + 1 < len(doc) and doc[num.end].text in _DASHES and doc[num.end + 1].like_num and \
             _score_verb_near(doc, num.start):
         return False  # "beat Chelsea 2-0": a score after a team's name
     # entity: the number sits inside a name entity ("Nord Stream 2", "Channel 4", "Apollo 11")
     ent = first.ent_type_
-    if ent in NAME_ENTS and first.ent_iob_ == "I" and not (title_case and ent in ("PERSON", "ORG", "GPE", "NORP")):
+    prev = doc[num.start - 1] if num.start > 0 else None
+    nxt = doc[num.end] if num.end < len(doc) else None
+    listed = prev is not None and prev.text in _DASHES | {":"} and prev.whitespace_ != "" and \
+        nxt is not None and nxt.tag_ == "NNS" and nxt.ent_type_ == ""  # "Labour Party - 203 seats"
+    if ent in NAME_ENTS and first.ent_iob_ == "I" and not listed and \
+            not (title_case and ent in ("PERSON", "ORG", "GPE", "NORP")):
         return True
-    if last.ent_type_ in NAME_ENTS and num.start > 0 and doc[num.start - 1].ent_type_ == last.ent_type_ \
+    if last.ent_type_ in NAME_ENTS and num.start > 0 and doc[num.start - 1].ent_type_ == last.ent_type_ and not listed \
             and doc[num.start - 1].ent_iob_ != "O" and doc[num.start - 1].text[:1].isupper() \
             and not doc[num.start - 1].lower_ in CURRENCY_PREFIX:
         return True
-    prev = doc[num.start - 1] if num.start > 0 else None
-    nxt = doc[num.end] if num.end < len(doc) else None
     # "No. 10", "Section 230", "page 5", "flight 370"
+    if prev is not None and prev.lower_ in ALWAYS_IDENT_NOUNS and prev.whitespace_ != "" and not title_case:
+        return True  # "a category 3 hurricane", "phase 2 trials", "level 4 lockdown"
     if prev is not None and prev.lower_ in IDENT_NOUNS and prev.lower_ not in ("no", "number", "no.", "#"):
         if not prev.text[0].isupper() or not title_case:
             # counts after these nouns are written "5 pages", so a number after a singular one is an id
@@ -781,8 +795,9 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
                 return True
     # a capitalised word right before: "Boeing 737", "Stream 2", "Windows 10", "FTSE 100"
     if prev is not None and not title_case and _name_word_before(prev):
-        if _percent_after(doc, num.end) or _currency_after(doc, num.end):
-            return False
+        if _percent_after(doc, num.end) or _currency_after(doc, num.end) or \
+                _unit_after(doc, num.end, allow_time=False) and num.end < len(doc) and doc[num.end].is_lower:
+            return False  # "Humberto 75 miles north of Bermuda"
         if nxt is not None and nxt.text in _DASHES and num.end + 1 < len(doc) and \
                 doc[num.end + 1].like_num and _score_verb_near(doc, num.start):
             return False  # "beat Chelsea 2-0"
@@ -794,8 +809,8 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
         if after.text[:1].isupper() and not title_case and after.lower_ not in MONTHS:
             return True
     if prev is not None and prev.text in _DASHES and prev.whitespace_ == "" and num.start >= 2 and \
-            doc[num.start - 2].whitespace_ == "" and doc[num.start - 2].is_alpha and \
-            doc[num.start - 2].text[:1].isupper() and doc[num.start - 2].lower_ not in MONTHS:
+            doc[num.start - 2].whitespace_ == "" and re.fullmatch(r"[A-Z][A-Za-z0-9]*", doc[num.start - 2].text) and \
+            doc[num.start - 2].lower_ not in MONTHS:
         return True  # "Su-35", "Catch-22", "COVID-19" when split
     # a capitalised number word mid-sentence: "Formula One", "World War Two", "Air Force One"
     if num.words and not title_case and first.text[:1].isupper() and not _sentence_start(first):
@@ -1197,6 +1212,8 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
     first = doc[num.start]
     if num.prefix and num.prefix not in ABOUT_SIGNS and not cur:
         cur = (CURRENCY_PREFIX[num.prefix.lower()], num.start)  # "EUR50m", "RM23.50", "US$4bn"
+    if num.suffix_unit == "b?" and not cur:
+        return None
     start = cur[1] if cur else num.start
     # ---- idioms and pronoun "one"
     lw = first.lower_
@@ -1335,6 +1352,8 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
                 unit_end = j + 2
                 fig.extra_tokens = list(range(j, j + 2))
                 fig.anchor = num.end - 1
+    if fig.kind == "count" and _magnitude_before(doc, num.start):
+        fig.kind, fig.unit = "measure", "magnitude"  # "a magnitude 6.3 earthquake", "a magnitude of 4.0"
     fig.end = unit_end
     # ---- ranges and votes: X-Y, X to Y, X or Y, X votes to Y
     rv = _range_or_vote(doc, fig, num, cur, title_case)
@@ -1349,6 +1368,14 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         fig.noun, fig.noun_phrase = "age", ""
     _attach_qualifier(doc, fig, sent_start)
     return fig
+
+
+def _magnitude_before(doc: Doc, i: int) -> bool:
+    """'magnitude' (or 'magnitude of') right before the number at i."""
+    k = i - 1
+    if k >= 0 and doc[k].lower_ == "of":
+        k -= 1
+    return k >= 0 and doc[k].lower_ == "magnitude"
 
 
 _NOT_HYPHEN_NOUNS = {"plus", "odd", "and", "to", "or", "year-old", "old", "ish"}
@@ -1978,6 +2005,8 @@ def find_figures(doc: Doc) -> list[dict]:
     """Figures in a parsed Doc as plain dicts (value, value_high, kind, unit, text, noun,
     noun_phrase, qualifier, start, end); offsets are character offsets into ``doc.text``."""
     figs = _scan(doc)
+    named = _name_numbers(doc)
+    figs = [f for f in figs if not _names_again(doc, f, named)]
     out = []
     last_count: tuple[int, str] | None = None  # (token index, noun) of the last count with a noun
     for fig in figs:
@@ -2017,6 +2046,24 @@ def find_figures(doc: Doc) -> list[dict]:
             "end": end_char,
         })
     return out
+
+
+def _name_numbers(doc: Doc) -> set[str]:
+    """Numbers the article writes after a name ("Boeing 707", "Area 51", "Article 50")."""
+    tokens = doc_tokens(doc)
+    # "Boeing 747s" names the 747 too; "Putin Orders 755 US Diplomats" is a headline, not a name
+    return {t.text[:-1] if t.text.endswith("s") else t.text for t in tokens[1:]
+            if re.fullmatch(r"\d+s?", t.text) and _name_word_before(tokens[t.i - 1])
+            and not _is_title_case(sentence_of_token(doc, t.i))}
+
+
+def _names_again(doc: Doc, fig: _Fig, named: set[str]) -> bool:
+    """A bare number that repeats one of the article's names ("the 707 was a freighter" after
+    "a Boeing 707"), not followed by a plural noun it would count."""
+    if fig.kind != "count" or fig.unit or fig.end - fig.start != 1 or doc[fig.start].text not in named:
+        return False
+    nxt = doc[fig.end] if fig.end < len(doc) else None
+    return fig.value >= 10 and not (nxt is not None and nxt.tag_ == "NNS")
 
 
 def extract_figures(doc: Doc, *, article_id: str) -> pd.DataFrame:
