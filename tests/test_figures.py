@@ -708,7 +708,9 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             placed = False
             for c, rep in zip(clusters, reps):
                 named = [g for k2, g in rep.items() if k2[0]]
-                if not fkey[0] or not named or fkey in rep or any(_reference_nouns_compatible(f, g) for g in named):
+                if not fkey[0] or not named or fkey in rep or \
+                        any((F.money_nouns_compatible(f, g) if f["kind"] == "money" else
+                             _reference_nouns_compatible(f, g)) for g in named):
                     c.append(f)
                     rep.setdefault(fkey, f)
                     placed = True
@@ -811,6 +813,8 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                         continue
                     ft = total["members"][0]
                     if not (_reference_nouns_compatible(fa, ft) and _reference_nouns_compatible(fb, ft)):
+                        continue
+                    if not F._total_stated(fa, fb, ft):
                         continue
                     tq, tv = ft.get("qualifier") or "exactly", ft["value"]
                     if max(fa["value"], fb["value"]) >= tv:
@@ -934,7 +938,7 @@ _NOUNS = [("diplomat", "Russian diplomats"), ("diplomat", "US diplomats"), ("dip
           ("police", "police"), ("vote", "votes"), ("", ""), ("", "")]
 _VALUES = [0.5, 2, 2.5, 3, 5, 35, 40, 100, 120, 200, 270, 300, 330, 500, 600, 1000, 1100, 1210, 2017]
 _QUALIFIERS = ["exactly"] * 4 + ["about", "over", "at least", "nearly", "up to", "fewer than", "several"]
-_WORDS = "expelled embassy Moscow election staff workers said officials plant closed killed attack".split()
+_WORDS = "expelled embassy Moscow election staff workers said officials plant closed killed attack total all".split()
 
 
 def _random_figures(rng, n_articles: int, per_article: int) -> pd.DataFrame:

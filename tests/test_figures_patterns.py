@@ -224,3 +224,110 @@ def test_wikinews_gold(wikinews, half, floor_f1, floor_noun):
     assert result["gold"] >= 100
     assert result["value_f1"] >= floor_f1, result
     assert result["noun_or_unit_accuracy"] >= floor_noun, result
+
+
+# ------------------------------------------------------------------------------------------------
+# Across outlets (match_figures): rounding, modifiers, "35 days" / "the 35th day", sums, money nouns
+# ------------------------------------------------------------------------------------------------
+
+def _matches(nlp, texts: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    figs = pd.concat([F.extract_figures(nlp(t), article_id=k) for k, t in texts.items()], ignore_index=True)
+    return figs, F.match_figures(figs)
+
+
+def test_rounded_money_is_not_a_conflict(nlp):
+    _, m = _matches(nlp, {
+        "a": "The county paid $43 million to settle the lawsuit over the jail.",
+        "b": "The county paid $43,885,310 to settle the jail lawsuit, records show.",
+    })
+    assert not (m["status"] == "conflict").any(), m
+
+
+def test_different_amounts_still_conflict(nlp):
+    _, m = _matches(nlp, {
+        "a": "The county paid $43 million to settle the lawsuit over the jail.",
+        "b": "The county paid $61 million to settle the jail lawsuit, records show.",
+    })
+    assert (m["status"] == "conflict").sum() == 2, m
+
+
+def test_modifiers_keep_different_things_apart(nlp):
+    _, m = _matches(nlp, {
+        "a": "The firm paid $12 million in federal taxes last year.",
+        "b": "The firm paid $9 million in state taxes last year.",
+    })
+    assert not (m["status"] == "conflict").any(), m
+    _, m = _matches(nlp, {
+        "a": "The firm paid $5 million in federal taxes last year.",
+        "b": "The firm paid $5 million in state taxes last year.",
+        "c": "Police arrested 40 local residents after the protest.",
+        "d": "Police arrested 40 foreign residents after the protest.",
+    })
+    assert not (m["status"] == "agreed").any(), m
+
+
+def test_same_amount_under_different_nouns_is_one_figure(nlp):
+    _, m = _matches(nlp, {
+        "a": "The president demanded $5.7 billion for the wall.",
+        "b": "Democrats refused the $5.7 billion in funding.",
+        "c": "Negotiators discussed a $5.7 billion payment.",
+    })
+    row = m[m["value"] == 5.7e9]
+    assert len(row) == 1 and row.iloc[0]["n_articles"] == 3, m
+
+
+def test_days_and_the_nth_day_agree(nlp):
+    _, m = _matches(nlp, {
+        "a": "The shutdown has now lasted 35 days, the longest on record.",
+        "b": "Federal workers marked the 35th day of the shutdown on Friday.",
+    })
+    agreed = m[m["status"] == "agreed"]
+    assert (agreed["value"] == 35).any(), m
+
+
+def test_sums_only_where_a_total_is_stated(nlp):
+    _, stated = _matches(nlp, {
+        "a": "Of the 300 workers, 200 were laid off and 100 kept their jobs.",
+    })
+    assert stated["note"].str.contains("arithmetic").any(), stated
+    _, unrelated = _matches(nlp, {
+        "a": "Police arrested 200 protesters in the north. Another 100 protesters were held in the south.",
+        "b": "Organisers said 300 protesters marched in the capital on Sunday.",
+    })
+    assert not unrelated["note"].str.contains("arithmetic").any(), unrelated
+
+
+# ------------------------------------------------------------------------------------------------
+# Figures formatted for reading
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,kind,unit,expected", [
+    (13_600_000, "money", "USD", "$13.6 million"),
+    (2_500_000_000, "money", "GBP", "£2.5 billion"),
+    (850_000, "money", "EUR", "€850,000"),
+    (23.5, "money", "MYR", "MYR 23.50"),
+    (164, "money", "penny", "164p"),
+    (75, "money", "cent", "75 cents"),
+    (36, "percent", "%", "36%"),
+    (1.5, "percent", "%", "1.5%"),
+    (25, "percent", "basis point", "25 basis points"),
+    (1520, "measure", "square m", "1,520 square m"),
+    (12_300_000, "measure", "tonne", "12.3 million tonnes"),
+    (1, "measure", "km", "1 km"),
+    (755, "count", "", "755"),
+    (1_051_635, "count", "", "1,051,635"),
+    (-387, "count", "", "-387"),
+    (1000, "vague", "", "thousands"),
+    (12, "vague", "", "dozens"),
+    (0.5, "fraction", "", "half"),
+    (2017, "date", "year", "2017"),
+])
+def test_format_figure(value, kind, unit, expected):
+    assert F.format_figure(value, kind, unit) == expected
+
+
+def test_format_figure_ranges_and_qualifiers():
+    assert F.format_figure(62, "range", "USD", high=68) == "$62 to $68"
+    assert F.format_figure(16, "range", "%", high=17) == "16% to 17%"
+    assert F.format_figure(98, "vote", "", high=2) == "98-2"
+    assert F.format_figure(1000, "count", "", qualifier="over") == "over 1,000"

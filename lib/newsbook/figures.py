@@ -112,6 +112,8 @@ ADDRESS_DIRECTIONS: set[str] = set(_rules("identifiers")["directions"])
 ALWAYS_IDENT_NOUNS: set[str] = set(_rules("identifiers")["always_before"])
 PLURAL_LEMMAS: dict[str, str] = dict(_rules("nouns")["plurals"])
 SCORE_NOUNS: set[str] = set(_rules("nouns")["score_nouns"])
+GENERIC_MODIFIERS: set[str] = set(_rules("nouns")["generic_modifiers"])
+TOTAL_CUES: set[str] = set(_rules("nouns")["total_cues"])
 
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -1952,6 +1954,9 @@ def _vote_noun(doc: Doc, fig: _Fig) -> str:
 
 
 def _assign_noun(doc: Doc, fig: _Fig) -> None:
+    if fig.kind == "ordinal" and not fig.noun and fig.end < len(doc) and doc[fig.end].lower_ in TIME_UNITS:
+        fig.noun = TIME_UNITS[doc[fig.end].lower_]  # "the 35th day of the shutdown"
+        return
     if fig.kind in ("date", "ordinal") or fig.noun:
         return
     if fig.kind == "vote":
@@ -2154,7 +2159,23 @@ def interval(value: float, qualifier: str, value_high: float = math.nan) -> tupl
         return value, value_high
     lo, hi = _APPROX.get(qualifier or "exactly", (1.0, 1.0))
     a, b = value * lo, value * hi
-    return (min(a, b), max(a, b)) if value >= 0 else (min(a, b), max(a, b))
+    slack = _rounding(value) if (qualifier or "exactly") == "exactly" else 0.0
+    return min(a, b) - slack, max(a, b) + slack
+
+
+def _rounding(value: float) -> float:
+    """How far a round number may be from what it rounds: "$43 million" may stand for $43,885,310
+    (one unit of its last significant digit), "1,000" for 1,040 (5% for one significant digit);
+    255 or 1,210 are exact."""
+    v = abs(value)
+    if v < 100 or v != int(v):
+        return 0.0
+    digits = str(int(v))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if zeros < 2:
+        return 0.0
+    step = 10.0 ** zeros
+    return step if len(digits) - zeros >= 2 else min(step, 0.05 * v)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -2167,15 +2188,19 @@ def _stem(word: str) -> str:
 
 
 def _name_modifiers(phrase: str, noun: str) -> set[str]:
-    """Capitalised words before the noun in its phrase ("Russian diplomats" -> {"russian"})."""
+    """Words before the noun in its phrase that say which things are counted: capitalised ones
+    ("Russian diplomats" -> {"russian"}) and other modifiers but the generic ones ("federal taxes"
+    -> {"federal"}; "new cases" -> none)."""
     words = _MODIFIER_WORD_RE.findall(phrase or "")
     out = set()
     nstem = _stem(noun)
     for w in words:
-        if _stem(w) == nstem:
-            break
-        if w[:1].isupper():
-            out.add(w.lower().replace(".", ""))
+        low = w.lower().replace(".", "")
+        if _stem(w) == nstem or _stem(low.rstrip("s")) == nstem or low.startswith(noun) and len(low) <= len(noun) + 2:
+            break  # the noun itself ("taxes" for tax)
+        if w[:1].isupper() or (w.isalpha() and len(w) >= 3 and low not in GENERIC_MODIFIERS
+                               and _number_word_parts(low) is None):
+            out.add(low)  # "Russian diplomats", "federal taxes" vs "state taxes"
     return out
 
 
@@ -2278,6 +2303,42 @@ def _infos_compatible(a: _NounInfo | None, b: _NounInfo | None, strict: bool) ->
     return not strict and a.person and b.person
 
 
+def money_nouns_compatible(a: dict, b: dict) -> bool:
+    """Whether two sums of the same currency and value may be one figure: whatever each outlet says
+    the money is for ("$5.7 billion for the wall" / "in funding"), unless their modifiers clash
+    ("federal taxes" vs "state taxes")."""
+    return _money_infos_compatible(_noun_info((a.get("noun") or "").lower(), str(a.get("noun_phrase") or "")),
+                                   _noun_info((b.get("noun") or "").lower(), str(b.get("noun_phrase") or "")))
+
+
+def _money_infos_compatible(a: _NounInfo, b: _NounInfo) -> bool:
+    return not (a.modifiers and b.modifiers and a.modifiers.isdisjoint(b.modifiers))
+
+
+def _total_stated(*figures: dict) -> bool:
+    """Whether the sentence of one of `figures` states a total ("a total of", "in all", "bringing to
+    455 the number", "Of the 300 workers, ..."): arithmetic notes need one, so that unrelated counts
+    are never summed."""
+    for f in figures:
+        sentence = str(f.get("sentence") or "")
+        if not {w.lower() for w in _WORD_RE.findall(sentence)}.isdisjoint(TOTAL_CUES):
+            return True
+        if f.get("text") and f"of the {str(f['text']).lower()}" in sentence.lower():
+            return True
+    return False
+
+
+def _comparable(f: dict) -> dict:
+    """A figure as the matcher compares it: "the 35th day" is the ordinal of a duration and is
+    compared with "35 days" (a measure in days)."""
+    if f.get("kind") == "ordinal" and f.get("noun") in _TIME_UNIT_NAMES:
+        return {**f, "kind": "measure", "unit": f["noun"], "noun": "", "noun_phrase": ""}
+    return f
+
+
+_TIME_UNIT_NAMES = frozenset(TIME_UNITS.values())
+
+
 def _fmt(v: float) -> str:
     if v != v:
         return ""
@@ -2289,18 +2350,95 @@ def _fmt(v: float) -> str:
 
 
 def _describe(f: dict) -> str:
-    q = f.get("qualifier") or "exactly"
-    q = "" if q == "exactly" else q + " "
-    val = _fmt(f["value"])
-    if f.get("value_high") == f.get("value_high") and f["kind"] in ("range", "vote"):
-        val += ("-" if f["kind"] == "vote" else " to ") + _fmt(f["value_high"])
-    unit = f.get("unit") or ""
-    if f["kind"] == "money":
-        val = f"{unit} {val}"
-    elif unit and f["kind"] in ("percent", "measure", "range"):
-        val = f"{val}{'' if unit == '%' else ' '}{unit}"
+    high = f.get("value_high", math.nan)
+    val = format_figure(f["value"], f["kind"], f.get("unit") or "", high=high if high == high else math.nan,
+                        qualifier=f.get("qualifier") or "exactly")
     noun = f.get("noun") or ""
-    return f"{q}{val} {noun}".strip() + f" ({f['article_id']})"
+    return f"{val} {noun}".strip() + f" ({f['article_id']})"
+
+
+# ------------------------------------------------------------------------------------------------
+# Figures as a researcher writes them: "$13.6 million", "36%", "12.3 million tonnes"
+# ------------------------------------------------------------------------------------------------
+
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "KRW": "₩", "RUB": "₽",
+                    "NGN": "₦", "TRY": "₺", "PHP": "₱", "ILS": "₪"}
+_VAGUE_NAMES = {12: "dozens", 20: "scores", 100: "hundreds", 1e3: "thousands", 1e4: "tens of thousands",
+                1e5: "hundreds of thousands", 1e6: "millions", 1e9: "billions", 1e12: "trillions"}
+_FRACTION_NAMES = {0.5: "half", 1 / 3: "a third", 2 / 3: "two-thirds", 0.25: "a quarter", 0.75: "three quarters",
+                   0.2: "a fifth", 0.1: "a tenth"}
+# units written as symbols or abbreviations, never pluralised
+_SYMBOL_UNITS = {"km", "m", "cm", "mm", "kg", "g", "mg", "lb", "oz", "ft", "ml", "mph", "km/h", "hp", "kW", "MW",
+                 "GW", "W", "V", "kV", "kWh", "MWh", "GWh", "GB", "MB", "TB", "kB", "B", "Mbps", "Gbps", "kbps",
+                 "°C", "°F", "µm", "nm", "km2", "m2", "Hz", "MHz", "GHz", "dB", "cc", "mAh", "TEU", "times"}
+
+
+def _amount(v: float, money: bool = False) -> str:
+    """A number as written in a report: 13.6 million, 1,051,635, 2.5, 23.50 (money with cents)."""
+    a = abs(v)
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if a >= scale and round(a / scale, 3) * scale == a:
+            return f"{v / scale:g} {word}"
+    if v == int(v):
+        return f"{v:,.0f}"
+    if money and a >= 1 and round(v, 2) == v:
+        return f"{v:,.2f}"
+    return f"{v:,.4g}" if a < 1000 else f"{v:,.1f}"
+
+
+def _unit_words(unit: str, value: float) -> str:
+    """The unit after a value: words in the plural ("tonnes", "basis points"), symbols as they are."""
+    last = unit.rsplit(" ", 1)[-1]
+    if last in _SYMBOL_UNITS or len(last) <= 2 or not last.replace("-", "").isalpha() or abs(value) == 1:
+        return unit
+    return unit + ("es" if last.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def format_figure(value: float, kind: str, unit: str = "", *, high: float = math.nan,
+                  qualifier: str = "exactly") -> str:
+    """A figure as a researcher writes it: ``$13.6 million``, ``36%``, ``£2.5 billion``, ``164p``,
+    ``12.3 million tonnes``, ``over 1,000``, ``$62 to $68``, ``98-2``, ``thousands``, ``half``.
+    Used by the figures views (figure lists, conflicts, notes)."""
+    if value != value:
+        return ""
+    q = "" if (qualifier or "exactly") == "exactly" else f"{qualifier} "
+    if kind in ("vote", "score") and high == high:
+        return f"{q}{_amount(value)}-{_amount(high)}"
+    if kind == "range" and high == high:
+        end_kind = _kind_of(unit)
+        return f"{q}{format_figure(value, end_kind, unit)} to {format_figure(high, end_kind, unit)}"
+    if kind == "vague":
+        return q.replace("over ", "") + _VAGUE_NAMES.get(value, _amount(value))
+    if kind == "fraction":
+        name = next((n for f, n in _FRACTION_NAMES.items() if math.isclose(value, f, rel_tol=1e-3)), None)
+        return q + (name or f"{value:.3g}")
+    if kind == "ordinal":
+        n = int(value)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{q}{n}{suffix}"
+    if kind == "date":
+        return q + (f"{value:.0f}" if value == int(value) else f"{value:g}")
+    if kind == "money":
+        if unit == "penny":
+            return f"{q}{_amount(value)}p"
+        if unit == "cent":
+            return f"{q}{_amount(value)} cent{'' if value == 1 else 's'}"
+        sign = "-" if value < 0 else ""
+        symbol = CURRENCY_SYMBOLS.get(unit)
+        amount = _amount(abs(value), money=True)
+        return f"{q}{sign}{symbol}{amount}" if symbol else f"{q}{sign}{unit} {amount}".replace("  ", " ").strip()
+    if unit == "%":
+        return f"{q}{_amount(value)}%"
+    if unit:
+        return f"{q}{_amount(value)} {_unit_words(unit, value)}"
+    return q + _amount(value)
+
+
+def _kind_of(unit: str) -> str:
+    """The kind of a range's ends, from the range's unit."""
+    if len(unit) == 3 and unit.isupper() or unit in ("penny", "cent"):
+        return "money"
+    return "percent" if unit == "%" else ("measure" if unit else "count")
 
 
 @functools.lru_cache(maxsize=65536)  # pure; the same dates recur across a corpus
@@ -2343,10 +2481,12 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     used = [c for c in ("article_id", "figure_id", "value", "value_high", "kind", "unit", "text", "noun",
                         "noun_phrase", "qualifier", "sentence") if c in figures.columns]
     keep = figures["kind"].isin(MATCHED_KINDS) if "kind" in figures.columns else None
+    if keep is not None and "noun" in figures.columns:
+        keep = keep | (figures["kind"].eq("ordinal") & figures["noun"].isin(_TIME_UNIT_NAMES))
     if keep is None or not keep.any():
         return schema.empty("figure_matches")
     picked = figures.loc[keep, used]
-    rows = [dict(zip(used, values)) for values in zip(*(picked[c].tolist() for c in used))]
+    rows = [_comparable(dict(zip(used, values))) for values in zip(*(picked[c].tolist() for c in used))]
     if not rows:
         return schema.empty("figure_matches")
 
@@ -2379,7 +2519,11 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
         for f in members:
             fkey = ((f.get("noun") or "").lower(), str(f.get("noun_phrase") or ""))
             ci = 0 if clusters else None
-            if fkey[0]:
+            if fkey[0] and k[0] == "money":
+                info = _noun_info(*fkey)
+                ci = next((c for c in range(len(clusters)) if not named[c] or fkey in keys[c]
+                           or any(_money_infos_compatible(info, g) for g in named[c])), None)
+            elif fkey[0]:
                 info = _noun_info(*fkey)
                 cands = set(unnamed)
                 cands.update(by_stem.get(info.stem, ()))
@@ -2522,6 +2666,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                     if not (_infos_compatible(infos[ai], infos[ti], False)
                             and _infos_compatible(infos[bi], infos[ti], False)):
                         continue
+                    if not _total_stated(fa, fb, ft):
+                        continue  # nothing in the text says these are parts of a total
                     lo, hi = interval(tv, tq)
                     if math.isclose(s, tv):
                         rel = "="
