@@ -850,6 +850,7 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             "value": float(f0["value"]),
             "noun": g["noun"],
             "kind": f0["kind"],
+            "unit": f0.get("unit") or "",
             "articles": ";".join(g["articles"]),
             "n_articles": len(g["articles"]),
             "status": g["status"],
@@ -915,6 +916,7 @@ def reference_agreement_table(matches, figures, articles=None, *, kinds=None):
     rows = []
     for r in m.to_dict("records"):
         row = {c: r[c] for c in base}
+        row["value"] = F.format_figure(r["value"], r["kind"], r.get("unit") or "")
         for s in sources:
             row[s] = ""
         for fid in str(r["figure_ids"]).split(";"):

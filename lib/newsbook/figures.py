@@ -3,8 +3,11 @@
 A hybrid extractor:
 
 1. **Token-level number parsing** (this module's own grammar, no model): digits with thousands
-   separators and decimals (``1,000``, ``2.5``), attached multipliers (``2.5bn``, ``300m`` after a
-   currency, ``5k``), spelled-out numbers (``two``, ``twenty-five``, ``three hundred``,
+   separators and decimals (``1,000``, ``2.5``), attached multipliers (``2.5bn``, ``4.3M``, ``5k``,
+   ``2tn``; ``300m`` is millions after a currency or before a plural noun or unit — ``12.3m tonnes``
+   — else metres), currency signs and codes glued to the number (``EUR50m``, ``US$4bn``,
+   ``A$82,615,680``, ``RM23.50``, ``Rs40``), units glued to it (``30Mbps``, ``500mg``, ``24pc``),
+   pence (``164p``), ``~80%``/``c. 80`` (about), ``minus 387``, spelled-out numbers (``two``, ``twenty-five``, ``three hundred``,
    ``one hundred and twenty``, ``a thousand``, ``two and a half million``), multiplier words
    (``1.2 million``), currencies (symbols, ISO codes, currency words), percentages (``%``,
    ``percent``, ``per cent``, ``pct``, percentage/basis points), measures (km, tonnes, barrels,
@@ -22,6 +25,12 @@ A hybrid extractor:
    (``Nord Stream 2``, ``Boeing 737``, ``Channel 4``, ``Section 230``, ``G20``, ``COVID-19``,
    ``Apollo 11``, ``7-Eleven``, ``Formula One``, ``10 Downing Street``, ``No. 10``).
 
+The word lists (currencies, units, scales and vague words, identifier cues, plural lemmas, score
+nouns, generic modifiers, total cues) are data files in ``newsbook/rules/*.yaml``, each kept once.
+No third-party quantity parser is used: quantulum3, price-parser and pint were considered (see
+issue 15's closing note); the news-specific glued forms, vague amounts and name/score/date
+exclusions needed here sit on spaCy's tokens and parse, which those libraries do not see.
+
 Decisions (documented here because they are choices, not facts):
 
 * ``kind``: ``count`` | ``money`` | ``percent`` | ``measure`` (a unit: km, barrel, year of age,
@@ -32,9 +41,17 @@ Decisions (documented here because they are choices, not facts):
   For dates `value` is the year when one is stated, else the day, decade or hour.
 * Durations (``for 10 years``, ``three weeks``) are ``measure`` with a time unit; relative dates
   (``three weeks ago``) are ``date``.  ``a month ago``, ``last week`` hold no number: not figures.
-* Vague plural scales (``dozens``, ``hundreds``, ``thousands``, ``millions``, ``tens of thousands``,
-  ``hundreds of thousands``) are counts with value = the scale (12, 100, 1,000 ...) and
-  qualifier ``over``; ``several hundred``/``a few thousand`` get qualifier ``several``.
+* Vague plural scales (``dozens``, ``scores of``, ``hundreds``, ``thousands``, ``millions``,
+  ``tens of thousands``, ``hundreds of thousands``) are kind ``vague`` with value = the order of
+  magnitude (12, 20, 100, 1,000 ...) and qualifier ``over``, never a precise count;
+  ``several hundred``/``a few thousand`` are counts with qualifier ``several``.
+* Ranges and alternatives (``between $62 and $68``, ``25k or 40k``, ``eight or nine euros``) are
+  kind ``range`` with both ends in `low`/`high` (and value/value_high).  A match result
+  (``beat Chelsea 2-0``, ``a 22 points to 10 win``) is kind ``score``, not a counted figure; a vote
+  (``a 98-2 vote``, ``passed 220-207``) stays ``vote``.
+* Ages are measures in years whose noun is ``age`` (``a 21-year-old``, ``aged 18 to 85``); an
+  earthquake's magnitude is a measure with unit ``magnitude``.
+* A number the article also writes after a name (``Boeing 707`` ... ``the 707 was``) names there too.
   ``a dozen`` is 12, ``a thousand`` 1,000.  ``a``/``an`` alone, ``several``, ``many`` are not figures.
 * ``one`` is a figure when it counts a noun (``one person was killed``), not as a pronoun or in
   idioms (``one of the``, ``no one``, ``one day``, ``at one point/level``, ``one another``).
@@ -48,13 +65,17 @@ Decisions (documented here because they are choices, not facts):
 
 Across sources (`match_figures`, used by ``compare.match_figures`` for the `figure_matches` table):
 same kind/unit/value and a compatible noun -> one group (``agreed`` when several articles state it,
-else ``single``); ``conflict`` for same-noun figures whose qualified values cannot both hold, stated
-by different articles in sentences sharing a content word; arithmetic notes where two counts one
-article states sum to (or exceed, or are consistent with a qualified) total.  Ordinals are not
-compared.  `evaluate`/`load_gold` score figures against a hand-made gold file (see
-tests/gold/figures_seeds.yaml); `baseline_figures` is the raw-spaCy baseline measured there.
-
-Note: ``fraction`` is a kind of its own (not yet listed in the schema's `kind` doc string).
+else ``single``); money of one currency and value is one group whatever each outlet says it is for,
+unless modifiers clash; ``conflict`` for same-noun figures whose qualified values cannot both hold
+(a round number allows its rounding: ``$43 million`` and ``$43,885,310`` do not conflict), stated by
+different articles in sentences sharing a content word; modifiers separate (``federal taxes`` /
+``state taxes``); ``the 35th day`` is compared as ``35 days``; arithmetic notes where two counts one
+article states sum to (or exceed, or are consistent with a qualified) total, only when one of the
+sentences states a total.  Other ordinals are not compared.  Which articles are compared (one
+story at a time) is decided by the caller.  `format_figure` writes figures for the reports
+(``$13.6 million``, ``36%``).  `evaluate`/`load_gold` (newsbook.evaluate_figures) score figures
+against a hand-made gold file (tests/gold/figures_seeds.yaml, tests/gold/figures_wikinews.yaml);
+`baseline_figures` is the raw-spaCy baseline measured there.
 
 Qualifiers are normalised to (see `QUALIFIERS`): ``exactly`` (none stated, or exactly/precisely/
 only/just), ``about`` (about, around, roughly, approximately, some, an estimated, nearly-equal
@@ -1362,8 +1383,8 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
     if rv is not None:
         fig = rv
     # ---- ages: "Smith, 45, said", "aged 62"
-    if fig.kind == "count" and num.start > 0 and doc[num.start - 1].lower_ in ("aged", "age") and \
-            num.value < 130:
+    if fig.kind in ("count", "range") and not fig.unit and num.start > 0 and \
+            doc[num.start - 1].lower_ in ("aged", "age") and num.value < 130:
         fig.kind, fig.unit = "measure", "year of age"
     if fig.kind == "count" and not num.words and _is_age_apposition(doc, num):
         fig.kind, fig.unit = "measure", "year of age"
@@ -1373,11 +1394,14 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
 
 
 def _magnitude_before(doc: Doc, i: int) -> bool:
-    """'magnitude' (or 'magnitude of') right before the number at i."""
+    """'magnitude' (or 'magnitude of') right before the number at i, or 'on the Richter scale' after it."""
     k = i - 1
     if k >= 0 and doc[k].lower_ == "of":
         k -= 1
-    return k >= 0 and doc[k].lower_ == "magnitude"
+    if k >= 0 and doc[k].lower_ == "magnitude":
+        return True
+    after = [t.lower_ for t in doc[i + 1:i + 5]]
+    return after[:1] == ["on"] and "richter" in after
 
 
 _NOT_HYPHEN_NOUNS = {"plus", "odd", "and", "to", "or", "year-old", "old", "ish"}
@@ -2699,6 +2723,7 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             "value": float(f0["value"]),
             "noun": g["noun"],
             "kind": f0["kind"],
+            "unit": f0.get("unit") or "",
             "articles": ";".join(g["articles"]),
             "n_articles": len(g["articles"]),
             "status": g["status"],
@@ -2717,7 +2742,7 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
 # Tables for the figures notebook (plain DataFrames: pandas escapes them when shown)
 # ------------------------------------------------------------------------------------------------
 
-ALL_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "date", "ordinal")
+ALL_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "vague", "score", "date", "ordinal")
 STATUS_COLOURS = {"conflict": "#f8d0c8", "agreed": "#d5ecd4", "single": ""}
 
 
@@ -2785,7 +2810,8 @@ def figure_list(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, 
 def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                     kinds=None) -> pd.DataFrame:
     """The `figure_matches` groups of the given kinds with, per source, how that source states the figure
-    (empty if it does not): status, kind, value, noun, one column per source, note."""
+    (empty if it does not): status, kind, value (as a researcher writes it: `format_figure`), noun,
+    one column per source, note."""
     kinds = as_kinds(kinds)
     m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
     sources = sorted(set(_sources(figures, articles).tolist())) if len(figures) else []
@@ -2811,6 +2837,7 @@ def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.D
             shown = f"{f['text']} {f['noun_phrase'] or f['noun']}".strip()
             col[i] = shown if not col[i] else col[i] + " · " + shown
     data = {c: [r[c] for r in records] for c in base}
+    data["value"] = [format_figure(r["value"], r["kind"], r.get("unit") or "") for r in records]
     data.update(cells)
     data["note"] = [r["note"] for r in records]
     return pd.DataFrame(data)
@@ -2825,7 +2852,6 @@ def style_agreement(table: pd.DataFrame):
 
     return (table.style.apply(colour, axis=1)
             .format(escape="html", precision=6, thousands=",")
-            .format({"value": lambda v: _fmt(float(v))}, escape="html")
             .hide(axis="index"))
 
 

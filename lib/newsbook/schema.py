@@ -158,6 +158,7 @@ FIGURE_MATCHES = Table(
         ("value", "float", "the figure's value"),
         ("noun", "str", "the counted noun (lemma)"),
         ("kind", "str", "figure kind"),
+        ("unit", "str", "currency or unit of the group's figures (USD, %, km ...); empty if none"),
         ("articles", "str", "ids of the articles stating it, ';'-separated"),
         ("n_articles", "int", "number of articles stating it"),
         ("status", "str", "agreed | conflict | single"),
@@ -196,6 +197,8 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     spec = TABLES[table]
     if table == "figures" and "value_high" in frame.columns and not {"low", "high"} <= set(frame.columns):
         frame = _with_range_ends(frame)  # tables saved before `low`/`high` existed
+    if table == "figure_matches" and "unit" not in frame.columns and "value" in frame.columns:
+        frame = frame.assign(unit="")  # tables saved before `unit` existed
     missing = [c for c in spec.column_names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {table!r} lacks columns {missing}")
