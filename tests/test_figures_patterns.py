@@ -72,6 +72,11 @@ CURRENCY = [
     ("The bailout totals €20bn.", "€20bn", {"value": 20e9, "kind": "money", "unit": "EUR"}),
     ("Farmers will receive R$1.2 billion in credit.", "R$1.2 billion", {"value": 1.2e9, "kind": "money", "unit": "BRL"}),
     ("The startup is valued at GBP 40m.", "40m", {"value": 40e6, "kind": "money", "unit": "GBP"}),
+    ("The bank set aside GBP50m for fines.", "GBP50m", {"value": 50e6, "kind": "money", "unit": "GBP"}),
+    ("He paid Rs. 2,500 for the ticket.", "2,500", {"value": 2500, "kind": "money", "unit": "INR"}),
+    ("Net debt was reduced to Rs40bn.", "Rs40bn", {"value": 40e9, "kind": "money", "unit": "INR"}),
+    ("The deal was worth SEK 4.1bn.", "4.1bn", {"value": 4.1e9, "kind": "money", "unit": "SEK"}),
+    ("The fund has HK$2.3tn under management.", "HK$2.3tn", {"value": 2.3e12, "kind": "money", "unit": "HKD"}),
 ]
 
 # --- units glued to the number ------------------------------------------------------------------------
@@ -83,6 +88,13 @@ UNITS = [
     ("Police found a 10kg bag of cocaine in the boot.", "10kg", {"value": 10, "kind": "measure", "unit": "kg"}),
     ("The new plant will generate 2.5GW when finished.", "2.5GW", {"value": 2.5, "kind": "measure", "unit": "GW"}),
     ("The engine produces 1000 hp at full throttle.", "1000 hp", {"value": 1000, "kind": "measure", "unit": "hp"}),
+    ("Inflation was running at 24 pc in the region.", "24", {"value": 24, "kind": "percent", "unit": "%"}),
+    ("Patients received 2,500mg doses.", "2,500mg", {"value": 2500, "kind": "measure", "unit": "mg"}),
+    ("Speeds reached 30 Mbps in the trial.", "30", {"value": 30, "kind": "measure", "unit": "Mbps"}),
+    ("The rocket reached an altitude of 120km.", "120km", {"value": 120, "kind": "measure", "unit": "km"}),
+    ("A 7.1-magnitude quake struck off the coast.", "7.1", {"value": 7.1, "kind": "measure", "unit": "magnitude"}),
+    ("The quake measured 7.8 on the Richter scale.", "7.8", {"value": 7.8, "kind": "measure", "unit": "magnitude"}),
+    ("The trial involved volunteers aged 18 to 85.", "18 to 85", {"low": 18, "high": 85, "unit": "year", "noun": "age"}),
 ]
 
 # --- scale suffixes -------------------------------------------------------------------------------------
@@ -94,6 +106,10 @@ SCALES = [
     ("Global public debt has climbed to $2tn above its pre-crisis level.", "$2tn", {"value": 2e12, "kind": "money", "unit": "USD"}),
     ("The stimulus package is worth 2tn yen.", "2tn yen", {"value": 2e12, "kind": "money", "unit": "JPY"}),
     ("Exports reached 1.4 bln barrels in the year.", "1.4 bln", {"value": 1.4e9, "kind": "measure", "unit": "barrel"}),
+    ("The app has 25K users in Kenya.", "25K", {"value": 25e3, "kind": "count", "noun": "user"}),
+    ("The firm sold 3m shares to investors.", "3m", {"value": 3e6, "kind": "count", "noun": "share"}),
+    ("The sprinter won the 100m final.", "100m", {"value": 100, "kind": "measure", "unit": "m"}),
+    ("The estate was valued at around ¥3bn.", "¥3bn", {"value": 3e9, "kind": "money", "unit": "JPY", "qualifier": "about"}),
 ]
 
 # --- pence, tilde and c. for "about" -------------------------------------------------------------
@@ -111,6 +127,8 @@ SIGNS = [
     ("Their running back finished the game with -5 yards.", "-5 yards", {"value": -5, "kind": "measure", "unit": "yard"}),
     ("Overnight temperatures fell to minus 20 degrees.", "20 degrees", {"value": -20, "kind": "measure", "unit": "degree"}),
     ("The thermometer read -12C at dawn.", "-12C", {"value": -12, "kind": "measure", "unit": "°C"}),
+    ("Output shrank −3.2% in the quarter.", "3.2%", {"value": -3.2, "kind": "percent"}),
+    ("The temperature dropped to minus 5C overnight.", "5C", {"value": -5, "unit": "°C"}),
 ]
 
 # --- ranges and alternatives: both ends --------------------------------------------------------------

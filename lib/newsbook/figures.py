@@ -616,6 +616,8 @@ def _currency_before(doc: Doc, i: int):
         return None
     prev = doc[i - 1]
     p = prev.lower_
+    if p == "." and i >= 2 and doc[i - 2].text == "Rs" and doc[i - 2].whitespace_ == "":
+        return "INR", i - 2  # "Rs. 2,500" tokenised "Rs", ".", "2,500"
     if p in CURRENCY_PREFIX:
         start = i - 1
         # "US $5", "US$ 5"
@@ -668,8 +670,8 @@ def _percent_after(doc: Doc, j: int):
     w = doc[j].lower_
     if w == "%":
         return "%", j + 1
-    if w in ("percent", "pct", "pct."):
-        return "%", j + 1
+    if w in ("percent", "pct", "pct.") or doc[j].text == "pc" and doc[j - 1].like_num:
+        return "%", j + 1  # "24 pc" (British papers) as well
     if w == "per" and j + 1 < n and doc[j + 1].lower_ in ("cent", "cent."):
         return "%", j + 2
     if w == "percentage" and j + 1 < n and doc[j + 1].lower_ in ("point", "points", "pts"):
@@ -1079,6 +1081,8 @@ def _scan(doc: Doc) -> list[_Fig]:
                 continue
         cur = _currency_before(doc, i + 1) if tok.lower_ in CURRENCY_PREFIX else None
         k = i + 1 if cur else i
+        if cur is None and i >= 2 and tokens[i - 1].text == ".":
+            cur = _currency_before(doc, i)  # "Rs. 2,500": the sign's full stop is a token of its own
         if k >= n:
             i += 1
             continue
@@ -1221,6 +1225,10 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
     fig = _build_figure(doc, num, cur, title_case, sent_start)
     if fig is None:
         return None
+    # 4.1 x 1e9 is 4099999999.9999995 in binary floating point: keep the digits that were written
+    fig.value = float(f"{fig.value:.12g}")
+    if fig.value_high == fig.value_high:
+        fig.value_high = float(f"{fig.value_high:.12g}")
     if num.prefix in ABOUT_SIGNS:
         fig.qualifier = "about"  # "~80%", "c.500": the sign is glued inside the number's token
     if fig.kind not in ("date", "ordinal") and fig.start > 0 and doc[fig.start - 1].lower_ == "minus" and \
@@ -1385,7 +1393,7 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
     # ---- ages: "Smith, 45, said", "aged 62"
     if fig.kind in ("count", "range") and not fig.unit and num.start > 0 and \
             doc[num.start - 1].lower_ in ("aged", "age") and num.value < 130:
-        fig.kind, fig.unit = "measure", "year of age"
+        fig.kind, fig.unit = ("range" if fig.kind == "range" else "measure"), "year of age"
     if fig.kind == "count" and not num.words and _is_age_apposition(doc, num):
         fig.kind, fig.unit = "measure", "year of age"
         fig.noun, fig.noun_phrase = "age", ""
@@ -1999,6 +2007,8 @@ def _assign_noun(doc: Doc, fig: _Fig) -> None:
                     t = c
     if t is None:
         t = _noun_token(doc, fig)
+    if t is None and fig.kind in ("count", "vague", "range") and fig.end < len(doc) and doc[fig.end].tag_ == "NNS":
+        t = doc[fig.end]  # "3m shares": the parser hung the glued "m" on the verb, the noun still follows
     if t is not None and t.lemma_.lower() in GENERIC_NOUNS and fig.kind in ("count", "range") and \
             (t.tag_ != "NNS" or t.lemma_.lower() in ("other", "others", "more")):
         fig.elided = True  # "bringing the total to 12 million": inherit the previous count's noun
