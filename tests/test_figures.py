@@ -767,6 +767,8 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 kind, unit = a["key"][:2]
                 if not (a["context"] & b["context"]):
                     continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
+                if a["noun"] in F.UNCOMPARED_NOUNS:
+                    continue
                 fa, fb = a["members"][0], b["members"][0]
                 ia = F.interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
                 ib = F.interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
@@ -815,6 +817,9 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                     if not (_reference_nouns_compatible(fa, ft) and _reference_nouns_compatible(fb, ft)):
                         continue
                     if not F._total_stated(fa, fb, ft):
+                        continue
+                    if not any(_reference_nouns_compatible(m, ft, strict=True)
+                               for m in pa["members"] + pb["members"]):
                         continue
                     tq, tv = ft.get("qualifier") or "exactly", ft["value"]
                     if max(fa["value"], fb["value"]) >= tv:

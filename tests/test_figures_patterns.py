@@ -349,3 +349,18 @@ def test_format_figure_ranges_and_qualifiers():
     assert F.format_figure(16, "range", "%", high=17) == "16% to 17%"
     assert F.format_figure(98, "vote", "", high=2) == "98-2"
     assert F.format_figure(1000, "count", "", qualifier="over") == "over 1,000"
+
+
+def test_ages_of_different_people_do_not_conflict(nlp):
+    _, m = _matches(nlp, {
+        "a": "The 27-year-old driver and a 20-year-old passenger were arrested after the crash.",
+        "b": "Police said the 24-year-old passenger was arrested after the crash.",
+    })
+    assert not (m["status"] == "conflict").any(), m
+
+
+def test_a_total_counts_what_its_parts_count(nlp):
+    _, m = _matches(nlp, {
+        "a": "In all, four people died and three people were injured; six women were among the victims.",
+    })
+    assert not m["note"].str.contains("arithmetic").any(), m

@@ -2371,6 +2371,7 @@ def _comparable(f: dict) -> dict:
 
 
 _TIME_UNIT_NAMES = frozenset(TIME_UNITS.values())
+UNCOMPARED_NOUNS = frozenset({"age"})  # nouns whose different values are not conflicts
 
 
 def _fmt(v: float) -> str:
@@ -2645,6 +2646,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 kind, unit = a["key"][:2]
                 if a["context"].isdisjoint(b["context"]):
                     continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
+                if a["noun"] in UNCOMPARED_NOUNS:
+                    continue  # "20 years" and "27 years" of age are mostly two people's ages
                 ia, ib = a["interval"], b["interval"]
                 if ia[0] <= ib[1] and ib[0] <= ia[1]:
                     continue  # "over 1,000" and "1,210" are compatible
@@ -2668,6 +2671,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     total_values = [counts[gi]["key"][2] for gi in totals]
     # `_noun_info` of each count's first member, which stands for the group in the checks below
     infos = [_figure_info(g["members"][0]) for g in counts]
+    # and of all its members: a total must count what one of them counts ("same noun")
+    member_infos = [{_figure_info(m) for m in g["members"]} for g in counts]
     seen_pairs: set[tuple[int, int]] = set()
     for members in by_article.values():
         members = sorted(set(members))[:MAX_PARTS_PER_ARTICLE]
@@ -2702,6 +2707,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                         continue
                     if not _total_stated(fa, fb, ft):
                         continue  # nothing in the text says these are parts of a total
+                    if not any(_infos_compatible(x, infos[ti], True) for x in member_infos[ai] | member_infos[bi]):
+                        continue  # the total counts what a part counts: not "4 people + 3 people" vs "6 women"
                     lo, hi = interval(tv, tq)
                     if math.isclose(s, tv):
                         rel = "="
