@@ -35,7 +35,7 @@ CASES = [
     ("Lawmakers voted 419 to 3 to impose the sanctions.", [("419 to 3", 419, "vote", "vote", "exactly", 3)]),
     ("The bill passed by a vote of 52-48.", [("52-48", 52, "vote", "vote", "exactly", 48)]),
     ("The Supreme Court ruled 5-4 that the law was unconstitutional.", [("5-4", 5, "vote", "vote", "exactly", 4)]),
-    ("Manchester United beat Chelsea 2-0 at Old Trafford.", [("2-0", 2, "vote", "score", "exactly", 0)]),
+    ("Manchester United beat Chelsea 2-0 at Old Trafford.", [("2-0", 2, "score", "score", "exactly", 0)]),
     ("The vote was 6-3.", [("6-3", 6, "vote", "vote", "exactly", 3)]),
     ("Between 400 and 500 protesters gathered outside parliament.",
      [("Between 400 and 500", 400, "range", "protester", "exactly", 500)]),
@@ -48,7 +48,7 @@ CASES = [
     ("Nearly two million refugees have fled the country since 2011.",
      [("two million", 2e6, "count", "refugee", "nearly"), ("2011", 2011, "date", None, None)]),
     ("At least 35 people were killed and dozens injured.",
-     [("35", 35, "count", "people", "at least"), ("dozens", 12, "count", "people", "over")]),
+     [("35", 35, "count", "people", "at least"), ("dozens", 12, "vague", "people", "over")]),
     ("The fine amounts to €4.3bn, the largest ever.", [("€4.3bn", 4.3e9, "money", "fine", "exactly")]),
     ("Britain will send £300m in aid to the region.", [("£300m", 3e8, "money", "aid", "exactly")]),
     ("Unemployment fell to 4.1 per cent in March.", [("4.1 per cent", 4.1, "percent", "unemployment", "exactly")]),
@@ -101,9 +101,9 @@ CASES = [
     ("Three hundred workers walked out.", [("Three hundred", 300, "count", "worker", "exactly")]),
     ("The bank raised interest rates by 0.25 percentage points to 5.25%.",
      [("0.25 percentage points", 0.25, "percent", "rate", "exactly"), ("5.25%", 5.25, "percent", "rate", "exactly")]),
-    ("Hundreds of people lined the streets.", [("Hundreds", 100, "count", "people", "over")]),
+    ("Hundreds of people lined the streets.", [("Hundreds", 100, "vague", "people", "over")]),
     ("Tens of thousands of protesters marched through the capital.",
-     [("Tens of thousands", 10000, "count", "protester", "over")]),
+     [("Tens of thousands", 10000, "vague", "protester", "over")]),
     ("The deal is worth $2.7bn.", [("$2.7bn", 2.7e9, "money", "deal", "exactly")]),
     ("Only 12 per cent of respondents backed the plan.", [("12 per cent", 12, "percent", "respondent", "exactly")]),
     ("Almost 40% of the country's electricity comes from coal.", [("40%", 40, "percent", "electricity", "nearly")]),
@@ -708,7 +708,9 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             placed = False
             for c, rep in zip(clusters, reps):
                 named = [g for k2, g in rep.items() if k2[0]]
-                if not fkey[0] or not named or fkey in rep or any(_reference_nouns_compatible(f, g) for g in named):
+                if not fkey[0] or not named or fkey in rep or \
+                        any((F.money_nouns_compatible(f, g) if f["kind"] == "money" else
+                             _reference_nouns_compatible(f, g)) for g in named):
                     c.append(f)
                     rep.setdefault(fkey, f)
                     placed = True
@@ -765,6 +767,8 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 kind, unit = a["key"][:2]
                 if not (a["context"] & b["context"]):
                     continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
+                if a["noun"] in F.UNCOMPARED_NOUNS:
+                    continue
                 fa, fb = a["members"][0], b["members"][0]
                 ia = F.interval(fa["value"], fa.get("qualifier"), fa.get("value_high", math.nan))
                 ib = F.interval(fb["value"], fb.get("qualifier"), fb.get("value_high", math.nan))
@@ -812,6 +816,11 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                     ft = total["members"][0]
                     if not (_reference_nouns_compatible(fa, ft) and _reference_nouns_compatible(fb, ft)):
                         continue
+                    if not F._total_stated(fa, fb, ft):
+                        continue
+                    if not any(_reference_nouns_compatible(m, ft, strict=True)
+                               for m in pa["members"] + pb["members"]):
+                        continue
                     tq, tv = ft.get("qualifier") or "exactly", ft["value"]
                     if max(fa["value"], fb["value"]) >= tv:
                         continue
@@ -846,6 +855,7 @@ def reference_match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             "value": float(f0["value"]),
             "noun": g["noun"],
             "kind": f0["kind"],
+            "unit": f0.get("unit") or "",
             "articles": ";".join(g["articles"]),
             "n_articles": len(g["articles"]),
             "status": g["status"],
@@ -911,6 +921,7 @@ def reference_agreement_table(matches, figures, articles=None, *, kinds=None):
     rows = []
     for r in m.to_dict("records"):
         row = {c: r[c] for c in base}
+        row["value"] = F.format_figure(r["value"], r["kind"], r.get("unit") or "")
         for s in sources:
             row[s] = ""
         for fid in str(r["figure_ids"]).split(";"):
@@ -934,7 +945,7 @@ _NOUNS = [("diplomat", "Russian diplomats"), ("diplomat", "US diplomats"), ("dip
           ("police", "police"), ("vote", "votes"), ("", ""), ("", "")]
 _VALUES = [0.5, 2, 2.5, 3, 5, 35, 40, 100, 120, 200, 270, 300, 330, 500, 600, 1000, 1100, 1210, 2017]
 _QUALIFIERS = ["exactly"] * 4 + ["about", "over", "at least", "nearly", "up to", "fewer than", "several"]
-_WORDS = "expelled embassy Moscow election staff workers said officials plant closed killed attack".split()
+_WORDS = "expelled embassy Moscow election staff workers said officials plant closed killed attack total all".split()
 
 
 def _random_figures(rng, n_articles: int, per_article: int) -> pd.DataFrame:
@@ -956,7 +967,8 @@ def _random_figures(rng, n_articles: int, per_article: int) -> pd.DataFrame:
                 text = rng.choice(["2017", "September 1, 2017", "1 Sept. 2017", "the 1990s"])
             sentence = " ".join(rng.sample(_WORDS, 4)) + f" {text} {phrase}."
             rows.append({"article_id": art, "figure_id": f"{art}:f{i}", "value": value, "value_high": high,
-                         "kind": kind, "unit": unit, "text": text, "noun": noun, "noun_phrase": phrase,
+                         "low": value if kind == "range" else math.nan,
+                         "high": high if kind == "range" else math.nan, "kind": kind, "unit": unit, "text": text, "noun": noun, "noun_phrase": phrase,
                          "qualifier": rng.choice(_QUALIFIERS), "start": 100 - i, "end": 104 - i,
                          "sentence": sentence, "sentence_index": i, "sentence_start": 0, "sentence_end": 50})
     return schema.conform("figures", pd.DataFrame(rows))

@@ -427,6 +427,8 @@ def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.D
     long["stated"] = long["source"] + ": " + (long["text"].fillna("").astype(str) + " " + phrase).str.strip()
     stated = long.groupby("group", sort=False)["stated"].agg(" · ".join)
     out = m[base].copy()
+    units = m["unit"].fillna("").astype(str) if "unit" in m.columns else pd.Series("", index=m.index)
+    out["value"] = [_figures.format_figure(v, k, u) for v, k, u in zip(m["value"], m["kind"], units)]
     out["stated as"] = out.index.map(stated).fillna("")
     out["note"] = m["note"]
     return _by_status(out)

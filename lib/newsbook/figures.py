@@ -3,8 +3,11 @@
 A hybrid extractor:
 
 1. **Token-level number parsing** (this module's own grammar, no model): digits with thousands
-   separators and decimals (``1,000``, ``2.5``), attached multipliers (``2.5bn``, ``300m`` after a
-   currency, ``5k``), spelled-out numbers (``two``, ``twenty-five``, ``three hundred``,
+   separators and decimals (``1,000``, ``2.5``), attached multipliers (``2.5bn``, ``4.3M``, ``5k``,
+   ``2tn``; ``300m`` is millions after a currency or before a plural noun or unit — ``12.3m tonnes``
+   — else metres), currency signs and codes glued to the number (``EUR50m``, ``US$4bn``,
+   ``A$82,615,680``, ``RM23.50``, ``Rs40``), units glued to it (``30Mbps``, ``500mg``, ``24pc``),
+   pence (``164p``), ``~80%``/``c. 80`` (about), ``minus 387``, spelled-out numbers (``two``, ``twenty-five``, ``three hundred``,
    ``one hundred and twenty``, ``a thousand``, ``two and a half million``), multiplier words
    (``1.2 million``), currencies (symbols, ISO codes, currency words), percentages (``%``,
    ``percent``, ``per cent``, ``pct``, percentage/basis points), measures (km, tonnes, barrels,
@@ -22,6 +25,12 @@ A hybrid extractor:
    (``Nord Stream 2``, ``Boeing 737``, ``Channel 4``, ``Section 230``, ``G20``, ``COVID-19``,
    ``Apollo 11``, ``7-Eleven``, ``Formula One``, ``10 Downing Street``, ``No. 10``).
 
+The word lists (currencies, units, scales and vague words, identifier cues, plural lemmas, score
+nouns, generic modifiers, total cues) are data files in ``newsbook/rules/*.yaml``, each kept once.
+No third-party quantity parser is used: quantulum3, price-parser and pint were considered (see
+issue 15's closing note); the news-specific glued forms, vague amounts and name/score/date
+exclusions needed here sit on spaCy's tokens and parse, which those libraries do not see.
+
 Decisions (documented here because they are choices, not facts):
 
 * ``kind``: ``count`` | ``money`` | ``percent`` | ``measure`` (a unit: km, barrel, year of age,
@@ -32,9 +41,17 @@ Decisions (documented here because they are choices, not facts):
   For dates `value` is the year when one is stated, else the day, decade or hour.
 * Durations (``for 10 years``, ``three weeks``) are ``measure`` with a time unit; relative dates
   (``three weeks ago``) are ``date``.  ``a month ago``, ``last week`` hold no number: not figures.
-* Vague plural scales (``dozens``, ``hundreds``, ``thousands``, ``millions``, ``tens of thousands``,
-  ``hundreds of thousands``) are counts with value = the scale (12, 100, 1,000 ...) and
-  qualifier ``over``; ``several hundred``/``a few thousand`` get qualifier ``several``.
+* Vague plural scales (``dozens``, ``scores of``, ``hundreds``, ``thousands``, ``millions``,
+  ``tens of thousands``, ``hundreds of thousands``) are kind ``vague`` with value = the order of
+  magnitude (12, 20, 100, 1,000 ...) and qualifier ``over``, never a precise count;
+  ``several hundred``/``a few thousand`` are counts with qualifier ``several``.
+* Ranges and alternatives (``between $62 and $68``, ``25k or 40k``, ``eight or nine euros``) are
+  kind ``range`` with both ends in `low`/`high` (and value/value_high).  A match result
+  (``beat Chelsea 2-0``, ``a 22 points to 10 win``) is kind ``score``, not a counted figure; a vote
+  (``a 98-2 vote``, ``passed 220-207``) stays ``vote``.
+* Ages are measures in years whose noun is ``age`` (``a 21-year-old``, ``aged 18 to 85``); an
+  earthquake's magnitude is a measure with unit ``magnitude``.
+* A number the article also writes after a name (``Boeing 707`` ... ``the 707 was``) names there too.
   ``a dozen`` is 12, ``a thousand`` 1,000.  ``a``/``an`` alone, ``several``, ``many`` are not figures.
 * ``one`` is a figure when it counts a noun (``one person was killed``), not as a pronoun or in
   idioms (``one of the``, ``no one``, ``one day``, ``at one point/level``, ``one another``).
@@ -48,13 +65,17 @@ Decisions (documented here because they are choices, not facts):
 
 Across sources (`match_figures`, used by ``compare.match_figures`` for the `figure_matches` table):
 same kind/unit/value and a compatible noun -> one group (``agreed`` when several articles state it,
-else ``single``); ``conflict`` for same-noun figures whose qualified values cannot both hold, stated
-by different articles in sentences sharing a content word; arithmetic notes where two counts one
-article states sum to (or exceed, or are consistent with a qualified) total.  Ordinals are not
-compared.  `evaluate`/`load_gold` score figures against a hand-made gold file (see
-tests/gold/figures_seeds.yaml); `baseline_figures` is the raw-spaCy baseline measured there.
-
-Note: ``fraction`` is a kind of its own (not yet listed in the schema's `kind` doc string).
+else ``single``); money of one currency and value is one group whatever each outlet says it is for,
+unless modifiers clash; ``conflict`` for same-noun figures whose qualified values cannot both hold
+(a round number allows its rounding: ``$43 million`` and ``$43,885,310`` do not conflict), stated by
+different articles in sentences sharing a content word; modifiers separate (``federal taxes`` /
+``state taxes``); ``the 35th day`` is compared as ``35 days``; arithmetic notes where two counts one
+article states sum to (or exceed, or are consistent with a qualified) total, only when one of the
+sentences states a total.  Other ordinals are not compared.  Which articles are compared (one
+story at a time) is decided by the caller.  `format_figure` writes figures for the reports
+(``$13.6 million``, ``36%``).  `evaluate`/`load_gold` (newsbook.evaluate_figures) score figures
+against a hand-made gold file (tests/gold/figures_seeds.yaml, tests/gold/figures_wikinews.yaml);
+`baseline_figures` is the raw-spaCy baseline measured there.
 
 Qualifiers are normalised to (see `QUALIFIERS`): ``exactly`` (none stated, or exactly/precisely/
 only/just), ``about`` (about, around, roughly, approximately, some, an estimated, nearly-equal
@@ -87,6 +108,34 @@ from .nlp import (doc_text, doc_tokens, empty_table, sentence_columns, sentence_
 # Lexicons
 # ------------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
+def _rules(name: str) -> dict:
+    """A word list from lib/newsbook/rules/<name>.yaml (package data), read once."""
+    from importlib import resources
+
+    import yaml
+
+    return yaml.safe_load(resources.files("newsbook").joinpath("rules", f"{name}.yaml").read_text("utf-8"))
+
+
+SCALE_WORDS: dict[str, float] = {k: float(v) for k, v in _rules("scales")["words"].items()}
+SUFFIX_SCALES: dict[str, float] = {str(k): float(v) for k, v in _rules("scales")["suffixes"].items()}
+VAGUE_PLURALS: dict[str, float] = {k: float(v) for k, v in _rules("scales")["vague"].items()}
+CURRENCY_PREFIX: dict[str, str] = dict(_rules("currencies")["prefix"])
+CURRENCY_WORDS: dict[str, str] = dict(_rules("currencies")["words"])
+CURRENCY_NATIONALITIES: dict[str, str] = dict(_rules("currencies")["nationalities"])
+MEASURE_UNITS: dict[str, str] = dict(_rules("units")["measure"])
+TIME_UNITS: dict[str, str] = dict(_rules("units")["time"])
+COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
+IDENT_NOUNS: set[str] = set(_rules("identifiers")["nouns"])
+STREET_WORDS: set[str] = set(_rules("identifiers")["streets"])
+ADDRESS_DIRECTIONS: set[str] = set(_rules("identifiers")["directions"])
+ALWAYS_IDENT_NOUNS: set[str] = set(_rules("identifiers")["always_before"])
+PLURAL_LEMMAS: dict[str, str] = dict(_rules("nouns")["plurals"])
+SCORE_NOUNS: set[str] = set(_rules("nouns")["score_nouns"])
+GENERIC_MODIFIERS: set[str] = set(_rules("nouns")["generic_modifiers"])
+TOTAL_CUES: set[str] = set(_rules("nouns")["total_cues"])
+
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -95,15 +144,6 @@ UNITS_WORDS = {
 TENS_WORDS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
-}
-SCALE_WORDS = {
-    "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "mln": 1e6, "mn": 1e6, "bln": 1e9, "bn": 1e9, "tn": 1e12, "trn": 1e12, "lakh": 1e5, "crore": 1e7,
-}
-# vague plurals: "dozens of", "hundreds of", "tens of thousands"
-VAGUE_PLURALS = {
-    "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
-    "billions": 1e9, "trillions": 1e12, "tens": 10,
 }
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -118,62 +158,8 @@ FRACTION_DENOMS = {
     "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
     "tenth": 10, "tenths": 10,
 }
-SUFFIX_SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9,
-                 "b": 1e9, "B": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "tr": 1e12}
 
-CURRENCY_PREFIX = {
-    "$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD",
-    "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD", "nz$": "NZD", "s$": "SGD", "r$": "BRL",
-    "£": "GBP", "gbp": "GBP", "€": "EUR", "eur": "EUR", "¥": "JPY", "jpy": "JPY", "cny": "CNY",
-    "rmb": "CNY", "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "₽": "RUB", "rub": "RUB",
-    "₩": "KRW", "krw": "KRW", "chf": "CHF", "₦": "NGN", "ngn": "NGN", "₺": "TRY", "zar": "ZAR",
-    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "mxn": "MXN", "brl": "BRL",
-}
-CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "sterling": "GBP",
-    "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rouble": "RUB", "roubles": "RUB",
-    "ruble": "RUB", "rubles": "RUB", "rupee": "INR", "rupees": "INR", "peso": "MXN",
-    "pesos": "MXN", "franc": "CHF", "francs": "CHF", "rand": "ZAR", "won": "KRW", "lira": "TRY",
-    "naira": "NGN", "shilling": "KES", "shillings": "KES", "dinar": "dinar", "dinars": "dinar",
-    "riyal": "SAR", "riyals": "SAR", "dirham": "AED", "dirhams": "AED", "krona": "SEK",
-    "kronor": "SEK", "krone": "NOK", "kroner": "NOK", "zloty": "PLN", "zlotys": "PLN",
-    "hryvnia": "UAH", "hryvnias": "UAH", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR",
-    "cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "bitcoin": "BTC",
-    "bitcoins": "BTC", "reais": "BRL",
-}
 
-# measure units: surface (lower) -> normalised unit
-MEASURE_UNITS = {
-    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
-    "mile": "mile", "miles": "mile", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
-    "m": "m", "cm": "cm", "mm": "mm", "centimetre": "cm", "centimetres": "cm", "centimeters": "cm",
-    "millimetres": "mm", "millimeters": "mm", "foot": "ft", "feet": "ft", "ft": "ft",
-    "inch": "inch", "inches": "inch", "yard": "yard", "yards": "yard", "acre": "acre",
-    "acres": "acre", "hectare": "hectare", "hectares": "hectare", "ha": "hectare",
-    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "g": "g",
-    "gram": "g", "grams": "g", "mg": "mg", "tonne": "tonne", "tonnes": "tonne", "ton": "ton",
-    "tons": "ton", "t": "tonne", "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
-    "ounce": "oz", "ounces": "oz", "oz": "oz", "litre": "litre", "litres": "litre",
-    "liter": "litre", "liters": "litre", "l": "litre", "ml": "ml", "gallon": "gallon",
-    "gallons": "gallon", "barrel": "barrel", "barrels": "barrel", "bpd": "barrels per day",
-    "mph": "mph", "kph": "km/h", "km/h": "km/h", "knot": "knot", "knots": "knot",
-    "degree": "degree", "degrees": "degree", "°": "degree", "°c": "°C", "°f": "°F", "c": "°C",
-    "celsius": "°C", "fahrenheit": "°F", "watt": "W", "watts": "W", "kw": "kW", "mw": "MW",
-    "gw": "GW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "megawatt": "MW", "megawatts": "MW",
-    "gigawatt": "GW", "gigawatts": "GW", "kilowatt": "kW", "kilowatts": "kW", "volt": "V",
-    "volts": "V", "calorie": "kcal", "calories": "kcal", "byte": "B", "bytes": "B", "kb": "kB",
-    "mb": "MB", "gb": "GB", "tb": "TB", "gigabyte": "GB", "gigabytes": "GB", "megabyte": "MB",
-    "megabytes": "MB", "terabyte": "TB", "terabytes": "TB", "point": "point", "points": "point",
-    "bp": "basis point", "bps": "basis point", "sq": "square",
-}
-TIME_UNITS = {
-    "second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",
-    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "day": "day", "days": "day",
-    "week": "week", "weeks": "week", "fortnight": "fortnight", "fortnights": "fortnight",
-    "month": "month", "months": "month", "year": "year", "years": "year", "yr": "year",
-    "yrs": "year", "decade": "decade", "decades": "decade", "century": "century",
-    "centuries": "century",
-}
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -258,20 +244,6 @@ LEVEL_NOUNS = {"low", "high", "record", "peak", "level", "maximum", "minimum", "
 # generic nouns that name no thing by themselves: "bringing the total to 12 million"
 GENERIC_NOUNS = {"total", "number", "figure", "tally", "count", "amount", "sum", "level", "one",
                  "other", "others", "more", "another"}
-IDENT_NOUNS = {
-    "section", "article", "chapter", "page", "paragraph", "clause", "room", "flight", "route",
-    "gate", "platform", "channel", "apartment", "suite", "highway", "interstate", "exit", "pier",
-    "terminal", "version", "model", "season", "episode", "phase", "stage", "level", "tier",
-    "category", "grade", "item", "figure", "table", "volume", "act", "title", "proposition",
-    "resolution", "lot", "block", "district", "ward", "precinct", "zone", "sector", "building",
-    "floor", "seat", "row", "lane", "track", "road", "street", "avenue", "bus", "schedule",
-    "amendment", "annex", "appendix", "pillar", "runway", "gate", "hole", "ext", "extension",
-    "tel", "phone", "fax", "ref", "reference", "id", "directive", "regulation", "statute",
-    "iso", "covid", "sars", "mers", "mh", "windows", "iphone", "galaxy",
-}
-STREET_WORDS = {"street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.", "boulevard",
-                "blvd", "lane", "drive", "place", "square", "way", "terrace", "court", "plaza",
-                "parkway", "highway", "crescent", "gardens", "row", "close", "mews", "hill"}
 ONE_IDIOM_NOUNS = {"day", "time", "point", "level", "way", "side", "hand", "thing", "another",
                    "moment", "stage", "sense", "respect", "occasion", "night", "morning",
                    "evening", "afternoon", "instance", "case", "minute", "second", "bit",
@@ -302,8 +274,12 @@ PERSON_NOUNS = {
 _PERSON_SUFFIXES = ("ee", "ist", "ian", "eer", "worker", "man", "men", "woman", "women")
 
 _NUM_RE = re.compile(
-    r"^(?P<sign>[-+−–]?)(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<suf>[A-Za-z%°/]*)$"
+    # an optional currency or "about" sign glued before the digits: "US$4bn", "EUR50", "RM23.50",
+    # "Rs.40", "~80", "c.500" (which prefixes are currencies is checked against the rules)
+    r"^(?P<pre>[A-Z]{1,3}\$|[A-Z][A-Za-z]{1,2}\.?|[$£€¥₹₽₩₦₺₱₪~≈]|c\.)?"
+    r"(?P<sign>[-+−–]?)(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<suf>[A-Za-z%°/µ²]*)$"
 )
+ABOUT_SIGNS = ("~", "≈", "c.")
 _CLOCK_RE = re.compile(r"^\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?$", re.I)
 _DECADE_RE = re.compile(r"^(?:mid-|early-|late-|the-)?(?:'|’)?(?P<num>\d{2}|\d{4})(?:'|’)?s$", re.I)
 _YEAR_RANGE_RE = re.compile(r"^(?P<a>\d{4})[-–/](?P<b>\d{2}|\d{4})$")
@@ -352,12 +328,18 @@ class _Num:
     words: bool = False  # spelled out
     base: float = math.nan  # value before the multiplier (for "5 to 10 million")
     scale: float = 1.0
+    prefix: str = ""  # a currency or "about" sign glued before the digits
 
 
 def _parse_digit_token(text: str):
-    """(value, suffix) for a digit token, or None."""
+    """(value, suffix, prefix) for a digit token, or None. The prefix is a currency sign or code
+    glued before the digits ("EUR50", "RM23.50") or an "about" sign ("~80"); anything else glued
+    before digits ("MIG29") is a name, not a number."""
     m = _NUM_RE.match(text)
     if not m:
+        return None
+    pre = m.group("pre") or ""
+    if pre and pre not in ABOUT_SIGNS and pre.lower() not in CURRENCY_PREFIX:
         return None
     num = m.group("num").replace(",", "")
     try:
@@ -366,7 +348,7 @@ def _parse_digit_token(text: str):
         return None
     if m.group("sign") in {"-", "−", "–"}:
         value = -value
-    return value, m.group("suf")
+    return value, m.group("suf"), pre
 
 
 def _word_number_parts(tok: Token):
@@ -427,20 +409,30 @@ def _parse_number(doc: Doc, i: int):
     # digits
     parsed = _parse_digit_token(tok.text)
     if parsed is not None:
-        value, suf = parsed
+        value, suf, pre = parsed
         end = i + 1
-        num = _Num(i, end, value, base=value)
+        num = _Num(i, end, value, base=value, prefix=pre)
         if suf:
             s = suf
             sl = s.lower()
             if sl in ("st", "nd", "rd", "th"):
                 num.ordinal = True
                 return num
-            if s in SUFFIX_SCALES and s != "m" and s != "M":
+            if s in ("b", "B"):
+                num.suffix_unit = "b?"  # billions after a currency ("$5b"); otherwise a name ("K2-18b")
                 num.value *= SUFFIX_SCALES[s]
                 num.scaled, num.scale = True, SUFFIX_SCALES[s]
-            elif s in ("m", "M"):
+            elif s in SUFFIX_SCALES and s != "m":
+                num.value *= SUFFIX_SCALES[s]
+                num.scaled, num.scale = True, SUFFIX_SCALES[s]
+            elif s == "m":
                 num.suffix_unit = "m?"  # million after a currency, metre otherwise (resolved later)
+            elif sl == "p" and len(tok.text) > 1:
+                num.suffix_unit = "penny"  # "164p"
+                return num
+            elif sl in ("pc", "pct"):
+                num.suffix_unit = "%"  # "24pc"
+                return num
             elif sl == "s" and (len(tok.text) == 5 and tok.text[:4].isdigit() or len(tok.text) == 3):
                 num.decade = True
                 return num
@@ -463,9 +455,14 @@ def _parse_number(doc: Doc, i: int):
                 return None  # "3D", "4G", "5G", "737MAX": a name
         # multiplier words after digits: "1.2 million", "5 to 10 million" handled by caller
         j = end
+        if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text == "m." and \
+                (j + 1 == n or tokens[j + 1].is_space):
+            num.suffix_unit = "m?"  # "£40m." at the end of a sentence: the full stop is in the token
+            num.end = j + 1
+            return num
         if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text in SUFFIX_SCALES:
             # "£300m", "$5bn" tokenised apart: "300" + "m"
-            if tokens[j].text in ("m", "M"):
+            if tokens[j].text == "m":
                 num.suffix_unit = "m?"
             else:
                 num.value *= SUFFIX_SCALES[tokens[j].text]
@@ -619,6 +616,8 @@ def _currency_before(doc: Doc, i: int):
         return None
     prev = doc[i - 1]
     p = prev.lower_
+    if p == "." and i >= 2 and doc[i - 2].text == "Rs" and doc[i - 2].whitespace_ == "":
+        return "INR", i - 2  # "Rs. 2,500" tokenised "Rs", ".", "2,500"
     if p in CURRENCY_PREFIX:
         start = i - 1
         # "US $5", "US$ 5"
@@ -647,12 +646,7 @@ def _currency_after(doc: Doc, j: int):
     if doc[j].text[:1].isupper() and doc[j].ent_type_ in ("NORP", "GPE", "MONEY") and j + 1 < n and \
             doc[j + 1].lower_ in CURRENCY_WORDS and doc[j + 1].lower_ not in ("won", "rand", "real", "cent", "cents"):
         # "6.5 billion Swiss francs", "40 Australian dollars"
-        nat = {"australian": "AUD", "canadian": "CAD", "swiss": "CHF", "singapore": "SGD", "hong": "HKD",
-               "new": "NZD", "zealand": "NZD", "taiwan": "TWD", "mexican": "MXN", "argentine": "ARS",
-               "egyptian": "EGP", "turkish": "TRY", "russian": "RUB", "indian": "INR", "pakistani": "PKR",
-               "south": "ZAR", "kenyan": "KES", "nigerian": "NGN", "brazilian": "BRL", "chinese": "CNY",
-               "japanese": "JPY", "us": "USD", "american": "USD", "british": "GBP"}
-        return nat.get(w, CURRENCY_WORDS[doc[j + 1].lower_]), j + 2
+        return CURRENCY_NATIONALITIES.get(w, CURRENCY_WORDS[doc[j + 1].lower_]), j + 2
     if w in CURRENCY_WORDS:
         if w in ("won",) and doc[j].pos_ == "VERB":
             return None
@@ -676,8 +670,8 @@ def _percent_after(doc: Doc, j: int):
     w = doc[j].lower_
     if w == "%":
         return "%", j + 1
-    if w in ("percent", "pct", "pct."):
-        return "%", j + 1
+    if w in ("percent", "pct", "pct.") or doc[j].text == "pc" and doc[j - 1].like_num:
+        return "%", j + 1  # "24 pc" (British papers) as well
     if w == "per" and j + 1 < n and doc[j + 1].lower_ in ("cent", "cent."):
         return "%", j + 2
     if w == "percentage" and j + 1 < n and doc[j + 1].lower_ in ("point", "points", "pts"):
@@ -698,6 +692,8 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
     w = t.lower_
     if w in ("square", "sq", "sq.", "cubic") and j + 1 < n and doc[j + 1].lower_ in MEASURE_UNITS:
         return f"{'square' if w.startswith('sq') else w} {MEASURE_UNITS[doc[j + 1].lower_]}", j + 2, False
+    if w == "light" and j + 2 < n and doc[j + 1].text in _DASHES and doc[j + 2].lower_ in ("year", "years"):
+        return "light-year", j + 3, False
     if allow_time and w in TIME_UNITS:
         return TIME_UNITS[w], j + 1, True
     if w in MEASURE_UNITS:
@@ -715,6 +711,7 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
         # "barrels per day", "km per hour", "miles an hour"
         if end + 1 < n and doc[end].lower_ in ("per", "a", "an", "each") and doc[end + 1].lower_ in TIME_UNITS:
             unit = f"{unit} per {TIME_UNITS[doc[end + 1].lower_]}"
+            unit = COMPOUND_UNITS.get(unit, unit)  # "miles per hour" -> mph
             end += 2
         return unit, end, False
     if w == "°" and j + 1 < n and doc[j + 1].lower_ in ("c", "f"):
@@ -779,7 +776,7 @@ def _name_word_before(prev: Token) -> bool:
     if not prev.is_alpha and not re.fullmatch(r"[A-Z][A-Za-z]*[&.'][A-Za-z&.']*", prev.text):
         return False  # "S&P 500", "AT&T" are names; "US-" or "1990s" are not
     low = prev.lower_
-    if _sentence_start(prev) or low in MONTHS or low in WEEKDAYS or low in CURRENCY_PREFIX:
+    if _sentence_start(prev) or low.rstrip(".") in MONTHS or low in WEEKDAYS or low in CURRENCY_PREFIX:
         return False
     if prev.is_alpha and prev.text.isupper() and prev.ent_type_ in ("GPE", "NORP", "") and len(prev.text) <= 3:
         return False  # "US 500" is rare; "the US" before a count is common ("US 755" no)
@@ -792,20 +789,27 @@ def _name_word_before(prev: Token) -> bool:
 
 def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
     first, last = doc[num.start], doc[num.end - 1]
+    if _magnitude_before(doc, num.start):
+        return False  # "Magnitude 6.3 according to Phivolcs": a measure, whatever the tagger says
     if num.end + 1 < len(doc) and doc[num.end].text in _DASHES and doc[num.end + 1].like_num and \
             _score_verb_near(doc, num.start):
         return False  # "beat Chelsea 2-0": a score after a team's name
     # entity: the number sits inside a name entity ("Nord Stream 2", "Channel 4", "Apollo 11")
     ent = first.ent_type_
-    if ent in NAME_ENTS and first.ent_iob_ == "I" and not (title_case and ent in ("PERSON", "ORG", "GPE", "NORP")):
+    prev = doc[num.start - 1] if num.start > 0 else None
+    nxt = doc[num.end] if num.end < len(doc) else None
+    listed = prev is not None and prev.text in _DASHES | {":"} and prev.whitespace_ != "" and \
+        nxt is not None and nxt.tag_ == "NNS" and nxt.ent_type_ == ""  # "Labour Party - 203 seats"
+    if ent in NAME_ENTS and first.ent_iob_ == "I" and not listed and \
+            not (title_case and ent in ("PERSON", "ORG", "GPE", "NORP")):
         return True
-    if last.ent_type_ in NAME_ENTS and num.start > 0 and doc[num.start - 1].ent_type_ == last.ent_type_ \
+    if last.ent_type_ in NAME_ENTS and num.start > 0 and doc[num.start - 1].ent_type_ == last.ent_type_ and not listed \
             and doc[num.start - 1].ent_iob_ != "O" and doc[num.start - 1].text[:1].isupper() \
             and not doc[num.start - 1].lower_ in CURRENCY_PREFIX:
         return True
-    prev = doc[num.start - 1] if num.start > 0 else None
-    nxt = doc[num.end] if num.end < len(doc) else None
     # "No. 10", "Section 230", "page 5", "flight 370"
+    if prev is not None and prev.lower_ in ALWAYS_IDENT_NOUNS and prev.whitespace_ != "" and not title_case:
+        return True  # "a category 3 hurricane", "phase 2 trials", "level 4 lockdown"
     if prev is not None and prev.lower_ in IDENT_NOUNS and prev.lower_ not in ("no", "number", "no.", "#"):
         if not prev.text[0].isupper() or not title_case:
             # counts after these nouns are written "5 pages", so a number after a singular one is an id
@@ -816,8 +820,9 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
                 return True
     # a capitalised word right before: "Boeing 737", "Stream 2", "Windows 10", "FTSE 100"
     if prev is not None and not title_case and _name_word_before(prev):
-        if _percent_after(doc, num.end) or _currency_after(doc, num.end):
-            return False
+        if _percent_after(doc, num.end) or _currency_after(doc, num.end) or \
+                _unit_after(doc, num.end, allow_time=False) and num.end < len(doc) and doc[num.end].is_lower:
+            return False  # "Humberto 75 miles north of Bermuda"
         if nxt is not None and nxt.text in _DASHES and num.end + 1 < len(doc) and \
                 doc[num.end + 1].like_num and _score_verb_near(doc, num.start):
             return False  # "beat Chelsea 2-0"
@@ -829,8 +834,8 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
         if after.text[:1].isupper() and not title_case and after.lower_ not in MONTHS:
             return True
     if prev is not None and prev.text in _DASHES and prev.whitespace_ == "" and num.start >= 2 and \
-            doc[num.start - 2].whitespace_ == "" and doc[num.start - 2].is_alpha and \
-            doc[num.start - 2].text[:1].isupper() and doc[num.start - 2].lower_ not in MONTHS:
+            doc[num.start - 2].whitespace_ == "" and re.fullmatch(r"[A-Z][A-Za-z0-9]*", doc[num.start - 2].text) and \
+            doc[num.start - 2].lower_ not in MONTHS:
         return True  # "Su-35", "Catch-22", "COVID-19" when split
     # a capitalised number word mid-sentence: "Formula One", "World War Two", "Air Force One"
     if num.words and not title_case and first.text[:1].isupper() and not _sentence_start(first):
@@ -840,13 +845,17 @@ def _in_name(doc: Doc, num: _Num, title_case: bool) -> bool:
             return False
         return True
     # an address: "10 Downing Street"
+    # "9 E 71st St": a compass letter and a numbered street may sit between
     k = num.end
     seen_name = False
-    while k < len(doc) and k < num.end + 3 and doc[k].text[:1].isupper() and doc[k].is_alpha:
+    while k < len(doc) and k < num.end + 4 and (doc[k].text[:1].isupper() and doc[k].is_alpha or
+                                                   re.fullmatch(r"\d+(?:st|nd|rd|th)", doc[k].lower_)):
         if doc[k].lower_ in STREET_WORDS and seen_name:
             return True
         seen_name = True
         k += 1
+    if nxt is not None and nxt.lower_ in ADDRESS_DIRECTIONS and nxt.text[:1].isupper() and k > num.end + 1:
+        return doc[k - 1].lower_ in STREET_WORDS
     return False
 
 
@@ -929,14 +938,14 @@ def _date_span(doc: Doc, num: _Num):
             return i, end, num.value, "date"
         if _month_at(doc, i - 1):
             start = i - 1
-            end = j
+            end = _day_range_end(doc, j)
             if end + 1 < n and doc[end].text == "," and _is_year_tok(doc, end + 1):
                 return start, end + 2, _val(doc[end + 1]), "date"
             if end < n and _is_year_tok(doc, end):
                 return start, end + 1, _val(doc[end]), "date"
             return start, end, num.value, "date"
         if i >= 2 and _month_at(doc, i - 2) and doc[i - 1].text == ".":
-            return i - 2, j, num.value, "date"
+            return i - 2, _day_range_end(doc, j), num.value, "date"
     # years
     if _year_like(num.value, text):
         start = i
@@ -957,6 +966,14 @@ def _date_span(doc: Doc, num: _Num):
     return None
 
 
+def _day_range_end(doc: Doc, j: int) -> int:
+    """End of a day range after a month and its first day: "Sept. 20-24" -> after "24"."""
+    if j + 1 < len(doc) and doc[j].text in _DASHES and re.fullmatch(r"\d{1,2}", doc[j + 1].text) and \
+            1 <= int(doc[j + 1].text) <= 31 and doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
+        return j + 2
+    return j
+
+
 def _is_year_tok(doc: Doc, k: int) -> bool:
     return k < len(doc) and re.fullmatch(r"\d{4}", doc[k].text) is not None and 1000 <= int(doc[k].text) <= 2100
 
@@ -968,9 +985,15 @@ def _val(tok: Token) -> float:
 def _is_count_not_year(doc: Doc, num: _Num) -> bool:
     """A four-digit number that counts things ("1500 troops") rather than naming a year."""
     tok = doc[num.start]
+    unit = _unit_after(doc, num.end, allow_time=False)
+    if unit is not None and unit[0] not in ("m", "g", "tonne", "litre", "°C"):
+        return True  # "1520 sq m", "1000 hp", "1500 barrels"
     if tok.ent_type_ == "DATE":
         return False
     prev = doc[num.start - 1] if num.start > 0 else None
+    if prev is not None and prev.lower_ == "of" and num.start >= 2 and \
+            doc[num.start - 2].lemma_.lower() in LEVEL_NOUNS | {"total", "average", "maximum", "minimum"}:
+        return True  # "an average of 1500", "a total of 2000"
     if prev is not None and (prev.lower_ in ("in", "since", "until", "till", "by", "from", "of",
                                              "circa", "c.", "before", "after", "during", "year",
                                              "between", "early", "late", "mid", "fiscal", "fy")
@@ -1058,6 +1081,8 @@ def _scan(doc: Doc) -> list[_Fig]:
                 continue
         cur = _currency_before(doc, i + 1) if tok.lower_ in CURRENCY_PREFIX else None
         k = i + 1 if cur else i
+        if cur is None and i >= 2 and tokens[i - 1].text == ".":
+            cur = _currency_before(doc, i)  # "Rs. 2,500": the sign's full stop is a token of its own
         if k >= n:
             i += 1
             continue
@@ -1094,6 +1119,10 @@ def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
     sa, sb = m.group("sa"), m.group("sb")
     if (sa or sb) and not (cur or m.group("cb")) and "m" in (sa, sb):
         return None  # "5m-10m" without a currency: metres or millions, unclear
+    end = k + 1
+    if not sb and sa and k + 1 < len(doc) and tok.whitespace_ == "" and \
+            tokens[k + 1].text in (sa, sa + ".") and (cur or m.group("cb")):
+        sb, end = sa, k + 2  # "£3m-£4m" tokenised "£", "3m-£4", "m"
     if sb:
         b *= SUFFIX_SCALES[sb]
         a *= SUFFIX_SCALES[sa or sb]  # "$5-5.5bn": the multiplier is shared
@@ -1104,7 +1133,6 @@ def _glued_pair(doc: Doc, k: int, cur, title_case: bool, sent_start: int):
     if re.fullmatch(r"\d{4}", m.group("a")) and 1000 <= a <= 2100:
         return None  # "2017-18": a season or fiscal year, left to the date rules
     start = cur[1] if cur else k
-    end = k + 1
     unit = cur[0] if cur else ""
     pct = _percent_after(doc, end)
     if m.group("pa") or m.group("pb") or pct:
@@ -1194,8 +1222,29 @@ def _fraction_at(doc: Doc, num: _Num):
 
 
 def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
+    fig = _build_figure(doc, num, cur, title_case, sent_start)
+    if fig is None:
+        return None
+    # 4.1 x 1e9 is 4099999999.9999995 in binary floating point: keep the digits that were written
+    fig.value = float(f"{fig.value:.12g}")
+    if fig.value_high == fig.value_high:
+        fig.value_high = float(f"{fig.value_high:.12g}")
+    if num.prefix in ABOUT_SIGNS:
+        fig.qualifier = "about"  # "~80%", "c.500": the sign is glued inside the number's token
+    if fig.kind not in ("date", "ordinal") and fig.start > 0 and doc[fig.start - 1].lower_ == "minus" and \
+            not (fig.start >= 2 and doc[fig.start - 2].like_num) and fig.value > 0:
+        fig.start -= 1  # "minus 387", "minus 20 degrees"; "10 minus 3" is arithmetic
+        fig.value = -fig.value
+    return fig
+
+
+def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
     n = len(doc)
     first = doc[num.start]
+    if num.prefix and num.prefix not in ABOUT_SIGNS and not cur:
+        cur = (CURRENCY_PREFIX[num.prefix.lower()], num.start)  # "EUR50m", "RM23.50", "US$4bn"
+    if num.suffix_unit == "b?" and not cur:
+        return None
     start = cur[1] if cur else num.start
     # ---- idioms and pronoun "one"
     lw = first.lower_
@@ -1259,15 +1308,26 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         if num.suffix_unit == "%":
             fig.kind, fig.unit = "percent", "%"
         elif num.suffix_unit == "m?":
-            # "300m" without a currency: metres unless a money word follows ("300m euros")
+            # "300m" without a currency: millions before a money word ("300m euros"), a plural noun
+            # or a unit ("12.3m tonnes", "4.3m views"); metres otherwise ("a 300m tower", "the 100m")
+            unit_next = _unit_after(doc, j, allow_time=False)
             if after:
                 fig.value *= 1e6
                 fig.kind, fig.unit = "money", after[0]
                 unit_end = after[1]
+            elif unit_next is not None or j < n and doc[j].tag_ == "NNS":
+                fig.value *= 1e6
+                fig.scaled = True
+                if unit_next is not None:
+                    fig.kind, fig.unit = "measure", unit_next[0]
+                    unit_end = unit_next[1]
+                    fig.extra_tokens = list(range(j, unit_end))
             else:
                 fig.kind, fig.unit = "measure", "m"
         elif num.suffix_unit == "times":
             fig.kind, fig.unit = "measure", "times"
+        elif num.suffix_unit == "penny":
+            fig.kind, fig.unit = "money", "penny"
         elif num.suffix_unit:
             u = num.suffix_unit
             if u in TIME_UNITS:
@@ -1303,11 +1363,7 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
                 unit_end = ue
                 fig.extra_tokens = list(range(j, ue))
             elif j + 2 < n and doc[j].text in _DASHES and doc[j].whitespace_ == "" and \
-                    doc[j + 1].lower_ in ("strong", "member", "man", "person", "seat", "page", "point",
-                                          "nation", "country", "day", "week", "month", "year", "hour",
-                                          "minute", "mile", "km", "kilometre", "kilometer", "metre",
-                                          "foot", "acre", "storey", "story", "bed", "room") and \
-                    doc[j - 1].whitespace_ == "":
+                    _hyphen_noun(doc[j + 1]) and doc[j - 1].whitespace_ == "":
                 # hyphenated compounds: "3,000-strong crowd", "a 10-day visit", "a 90-minute call"
                 w = doc[j + 1].lower_
                 if w in TIME_UNITS:
@@ -1321,23 +1377,54 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
                         return fig
                 elif w in MEASURE_UNITS:
                     fig.kind, fig.unit = "measure", MEASURE_UNITS[w]
+                elif w != "strong":
+                    # "a 3-cylinder engine" counts cylinders, "a 12-page document" pages
+                    fig.noun, fig.noun_phrase = _singular(doc[j + 1]), doc[j + 1].text
                 unit_end = j + 2
                 fig.extra_tokens = list(range(j, j + 2))
                 fig.anchor = num.end - 1
+    if fig.kind == "count" and _magnitude_before(doc, num.start):
+        fig.kind, fig.unit = "measure", "magnitude"  # "a magnitude 6.3 earthquake", "a magnitude of 4.0"
     fig.end = unit_end
     # ---- ranges and votes: X-Y, X to Y, X or Y, X votes to Y
     rv = _range_or_vote(doc, fig, num, cur, title_case)
     if rv is not None:
         fig = rv
     # ---- ages: "Smith, 45, said", "aged 62"
-    if fig.kind == "count" and num.start > 0 and doc[num.start - 1].lower_ in ("aged", "age") and \
-            num.value < 130:
-        fig.kind, fig.unit = "measure", "year of age"
+    if fig.kind in ("count", "range") and not fig.unit and num.start > 0 and \
+            doc[num.start - 1].lower_ in ("aged", "age") and num.value < 130:
+        fig.kind, fig.unit = ("range" if fig.kind == "range" else "measure"), "year of age"
     if fig.kind == "count" and not num.words and _is_age_apposition(doc, num):
         fig.kind, fig.unit = "measure", "year of age"
         fig.noun, fig.noun_phrase = "age", ""
     _attach_qualifier(doc, fig, sent_start)
     return fig
+
+
+def _magnitude_before(doc: Doc, i: int) -> bool:
+    """'magnitude' (or 'magnitude of') right before the number at i, or 'on the Richter scale' after it."""
+    k = i - 1
+    if k >= 0 and doc[k].lower_ == "of":
+        k -= 1
+    if k >= 0 and doc[k].lower_ == "magnitude":
+        return True
+    after = [t.lower_ for t in doc[i + 1:i + 5]]
+    return after[:1] == ["on"] and "richter" in after
+
+
+_NOT_HYPHEN_NOUNS = {"plus", "odd", "and", "to", "or", "year-old", "old", "ish"}
+
+
+def _hyphen_noun(tok: Token) -> bool:
+    """The word after "N-" in a hyphenated compound that says what N counts or measures:
+    "3,000-strong", "a 10-day visit", "a 3-cylinder engine", "an eight-page insert"."""
+    return tok.is_alpha and tok.is_lower and tok.lower_ not in _NOT_HYPHEN_NOUNS and \
+        tok.lower_ not in MONTHS and tok.pos_ in ("NOUN", "ADJ", "PROPN", "VERB", "ADV")
+
+
+def _singular(tok: Token) -> str:
+    """A compound's counted word as a lemma ("12-roll packs" -> roll; "four-pack" -> pack)."""
+    return tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_
 
 
 def _age_after(doc: Doc, j: int):
@@ -1554,9 +1641,12 @@ def _range_or_vote(doc: Doc, fig: _Fig, num: _Num, cur, title_case: bool):
                                                             _currency_after(doc, b.end) or b.scaled):
         # "rose 3% to $150" is two figures; "3% to 5%" needs the unit repeated or shared
         pass
-    if s == "to" and any(t.lemma_.lower() in CHANGE_VERBS and t.i < fig.start and t.i >= fig.start - 4
-                         for t in doc_tokens(doc)[max(0, fig.start - 4):fig.start]):
-        return None  # "rose 3 to 5"? rare; "rose 3% to $150" two figures
+    unit_on_b_only = fig.kind == "count" and not fig.unit and not cur_b and \
+        (_percent_after(doc, b.end) or _currency_after(doc, b.end))
+    if s == "to" and not unit_on_b_only and \
+            any(t.lemma_.lower() in CHANGE_VERBS and t.i < fig.start and t.i >= fig.start - 4
+                for t in doc_tokens(doc)[max(0, fig.start - 4):fig.start]):
+        return None  # "rose 3% to $150" two figures; "rise 10 to 12 per cent" one range
     if s == "to" and doc[fig.start].head.lemma_.lower() in CHANGE_VERBS and fig.kind in ("percent", "money"):
         return None
     # vote / score?
@@ -1846,8 +1936,12 @@ def _lemma(t: Token) -> str:
         return t.text
     lem = t.lemma_.lower()
     low = t.lower_
+    if low in PLURAL_LEMMAS:
+        return PLURAL_LEMMAS[low]
     if lem in ("%",):
         return "percent"
+    if t.tag_ == "NNS" and low.endswith(("sses", "xes", "zzes")) and lem != low[:-2]:
+        return low[:-2]  # the lemmatiser turns "bosses" into "bosse", "taxes" into "taxis"
     if t.tag_ == "NNS" and low == lem + "es" and lem.endswith("s"):
         return low[:-1]  # the lemmatiser turns "doses" into "dos"
     return lem
@@ -1892,6 +1986,9 @@ def _vote_noun(doc: Doc, fig: _Fig) -> str:
 
 
 def _assign_noun(doc: Doc, fig: _Fig) -> None:
+    if fig.kind == "ordinal" and not fig.noun and fig.end < len(doc) and doc[fig.end].lower_ in TIME_UNITS:
+        fig.noun = TIME_UNITS[doc[fig.end].lower_]  # "the 35th day of the shutdown"
+        return
     if fig.kind in ("date", "ordinal") or fig.noun:
         return
     if fig.kind == "vote":
@@ -1910,6 +2007,8 @@ def _assign_noun(doc: Doc, fig: _Fig) -> None:
                     t = c
     if t is None:
         t = _noun_token(doc, fig)
+    if t is None and fig.kind in ("count", "vague", "range") and fig.end < len(doc) and doc[fig.end].tag_ == "NNS":
+        t = doc[fig.end]  # "3m shares": the parser hung the glued "m" on the verb, the noun still follows
     if t is not None and t.lemma_.lower() in GENERIC_NOUNS and fig.kind in ("count", "range") and \
             (t.tag_ != "NNS" or t.lemma_.lower() in ("other", "others", "more")):
         fig.elided = True  # "bringing the total to 12 million": inherit the previous count's noun
@@ -1925,14 +2024,28 @@ def _assign_noun(doc: Doc, fig: _Fig) -> None:
         if t is not None:
             fig.noun_phrase = _phrase(doc, t, fig)
         return
+    if t is not None and _names_someone(doc, t, fig):
+        t = None  # "Zhejiang Pharmaceutical rose to 8.29 yuan": a company is not what a price counts
     if t is not None:
         fig.noun, fig.noun_phrase = _lemma(t), _phrase(doc, t, fig)
+
+
+def _names_someone(doc: Doc, t: Token, fig: _Fig) -> bool:
+    """Whether the candidate noun is a person's or an organisation's name (never what a figure
+    counts), outside Title Case headlines where every word is capitalised."""
+    if _is_title_case(sentence_of_token(doc, fig.start)):
+        return False
+    if t.ent_type_ in ("PERSON", "ORG", "FAC", "WORK_OF_ART") and t.pos_ == "PROPN":
+        return True
+    return t.pos_ == "PROPN" and fig.kind in ("money", "percent", "measure") and t.ent_type_ not in ("NORP",)
 
 
 def find_figures(doc: Doc) -> list[dict]:
     """Figures in a parsed Doc as plain dicts (value, value_high, kind, unit, text, noun,
     noun_phrase, qualifier, start, end); offsets are character offsets into ``doc.text``."""
     figs = _scan(doc)
+    named = _name_numbers(doc)
+    figs = [f for f in figs if not _names_again(doc, f, named)]
     out = []
     last_count: tuple[int, str] | None = None  # (token index, noun) of the last count with a noun
     for fig in figs:
@@ -1946,16 +2059,25 @@ def find_figures(doc: Doc) -> list[dict]:
                 fig.noun, fig.noun_phrase, fig.elided = last_count[1], "", True
         if fig.kind in ("count", "range") and fig.noun and not fig.elided and not fig.unit:
             last_count = (fig.start, fig.noun)
+        if fig.kind == "vote" and fig.noun in SCORE_NOUNS:
+            fig.kind = "score"  # "beat Chelsea 2-0", "a 22 points to 10 win": a match result, not a count
+        if fig.kind == "count" and fig.vague and doc[fig.start].lower_ in VAGUE_PLURALS:
+            fig.kind = "vague"  # "dozens", "thousands of": an order of magnitude, never a precise count
+        unit, noun = fig.unit, fig.noun
+        if unit == "year of age":
+            unit, noun = "year", "age"  # "a 21-year-old": measured in years, and what is measured is an age
         start_char = doc[fig.start].idx
         end_tok = doc[fig.end - 1]
         end_char = end_tok.idx + len(end_tok.text)
         out.append({
             "value": float(fig.value),
             "value_high": float(fig.value_high),
+            "low": float(fig.value) if fig.kind == "range" else math.nan,
+            "high": float(fig.value_high) if fig.kind == "range" else math.nan,
             "kind": fig.kind,
-            "unit": fig.unit,
+            "unit": unit,
             "text": doc_text(doc)[start_char:end_char],
-            "noun": fig.noun,
+            "noun": noun,
             "noun_phrase": fig.noun_phrase,
             "qualifier": fig.qualifier if fig.kind not in ("date", "ordinal") else (
                 fig.qualifier if fig.qualifier != "exactly" else "exactly"),
@@ -1963,6 +2085,24 @@ def find_figures(doc: Doc) -> list[dict]:
             "end": end_char,
         })
     return out
+
+
+def _name_numbers(doc: Doc) -> set[str]:
+    """Numbers the article writes after a name ("Boeing 707", "Area 51", "Article 50")."""
+    tokens = doc_tokens(doc)
+    # "Boeing 747s" names the 747 too; "Putin Orders 755 US Diplomats" is a headline, not a name
+    return {t.text[:-1] if t.text.endswith("s") else t.text for t in tokens[1:]
+            if re.fullmatch(r"\d+s?", t.text) and _name_word_before(tokens[t.i - 1])
+            and not _is_title_case(sentence_of_token(doc, t.i))}
+
+
+def _names_again(doc: Doc, fig: _Fig, named: set[str]) -> bool:
+    """A bare number that repeats one of the article's names ("the 707 was a freighter" after
+    "a Boeing 707"), not followed by a plural noun it would count."""
+    if fig.kind != "count" or fig.unit or fig.end - fig.start != 1 or doc[fig.start].text not in named:
+        return False
+    nxt = doc[fig.end] if fig.end < len(doc) else None
+    return fig.value >= 10 and not (nxt is not None and nxt.tag_ == "NNS")
 
 
 def extract_figures(doc: Doc, *, article_id: str) -> pd.DataFrame:
@@ -2028,83 +2168,9 @@ def baseline_figures(doc: Doc) -> list[dict]:
 # Evaluation against hand-made gold (tests, notebooks, a researcher's own gold file)
 # ------------------------------------------------------------------------------------------------
 
-COUNTED_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote")
-
-
-def load_gold(path, articles: pd.DataFrame) -> tuple[list[dict], list[dict]]:
-    """Gold figures and not-figures from a YAML file (format: tests/gold/figures_seeds.yaml), located
-    in `articles.text`: each item gets `article_id`, `start`, `end` (found through its `context`)."""
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    texts = dict(zip(articles["article_id"], articles["text"]))
-    figures, not_figures = [], []
-    for article_id, entry in (data.get("articles") or {}).items():
-        text = texts.get(article_id)
-        if text is None:
-            continue
-        for key, out in (("figures", figures), ("not_figures", not_figures)):
-            for item in entry.get(key) or []:
-                ctx = item.get("context", item["text"])
-                at = text.find(ctx)
-                if at < 0:
-                    raise ValueError(f"gold context not found in {article_id}: {ctx!r}")
-                inner = ctx.find(item["text"])
-                start = at + inner
-                out.append({**item, "article_id": article_id, "start": start, "end": start + len(item["text"])})
-    return figures, not_figures
-
-
-def evaluate(predicted, gold: list[dict], not_figures: list[dict] = (), kinds=COUNTED_KINDS) -> dict:
-    """Value precision/recall/F1 of `predicted` figures (dicts or a DataFrame with article_id, start,
-    end, value, noun, qualifier, kind) against `gold`, on figures of `kinds`; noun and qualifier
-    accuracy on the matched gold figures; `name_errors`: predictions overlapping a not-figure.
-
-    A prediction matches a gold figure when it is in the same article, the spans overlap and the
-    value is the same (1e-6 relative)."""
-    rows = predicted.to_dict("records") if isinstance(predicted, pd.DataFrame) else list(predicted)
-    gold_k = [g for g in gold if kinds is None or g.get("kind") in kinds]
-    pred_k = [p for p in rows if kinds is None or p.get("kind") in kinds]
-
-    def overlaps(a, b):
-        return a["article_id"] == b["article_id"] and a["start"] < b["end"] and b["start"] < a["end"]
-
-    matched_pred: set[int] = set()
-    matches = []
-    for g in gold_k:
-        for k, p in enumerate(pred_k):
-            if k in matched_pred or not overlaps(g, p):
-                continue
-            if math.isclose(float(p["value"]), float(g["value"]), rel_tol=1e-6):
-                matched_pred.add(k)
-                matches.append((g, p))
-                break
-    # a prediction that overlaps a gold figure of another kind (a date, an ordinal) is not a false
-    # positive of the counted set when that gold figure is out of `kinds`
-    others = [g for g in gold if g not in gold_k]
-    false_pos = [p for k, p in enumerate(pred_k) if k not in matched_pred
-                 and not any(overlaps(o, p) and o.get("kind") not in (kinds or ()) and
-                             math.isclose(float(p["value"]), float(o["value"]), rel_tol=1e-6) for o in others)]
-    tp = len(matches)
-    precision = tp / (tp + len(false_pos)) if (tp + len(false_pos)) else 1.0
-    recall = tp / len(gold_k) if gold_k else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    noun_ok = sum(1 for g, p in matches if (p.get("noun") or "").lower() == (g.get("noun") or "").lower())
-    qual_ok = sum(1 for g, p in matches if (p.get("qualifier") or "exactly") == (g.get("qualifier") or "exactly"))
-    name_errors = [p for p in rows for nf in not_figures if overlaps(nf, p)]
-    return {
-        "gold": len(gold_k), "predicted": len(pred_k), "matched": tp,
-        "value_precision": round(precision, 3), "value_recall": round(recall, 3), "value_f1": round(f1, 3),
-        "noun_accuracy": round(noun_ok / tp, 3) if tp else 0.0,
-        "noun_correct_of_gold": round(noun_ok / len(gold_k), 3) if gold_k else 1.0,
-        "qualifier_accuracy": round(qual_ok / tp, 3) if tp else 0.0,
-        "name_errors": len(name_errors),
-        "false_positives": [p.get("text", "") for p in false_pos],
-        "missed": [g["text"] for g in gold_k if not any(g is m[0] for m in matches)],
-        "wrong_noun": [(g["text"], g.get("noun"), p.get("noun")) for g, p in matches
-                       if (p.get("noun") or "").lower() != (g.get("noun") or "").lower()],
-    }
+# Scoring against hand-made gold lives in newsbook.evaluate_figures; re-exported here for the
+# notebooks and tests that call it as figures.evaluate / figures.load_gold.
+from .evaluate_figures import COUNTED_KINDS, evaluate, load_gold  # noqa: E402,F401
 
 
 # ------------------------------------------------------------------------------------------------
@@ -2127,7 +2193,23 @@ def interval(value: float, qualifier: str, value_high: float = math.nan) -> tupl
         return value, value_high
     lo, hi = _APPROX.get(qualifier or "exactly", (1.0, 1.0))
     a, b = value * lo, value * hi
-    return (min(a, b), max(a, b)) if value >= 0 else (min(a, b), max(a, b))
+    slack = _rounding(value) if (qualifier or "exactly") == "exactly" else 0.0
+    return min(a, b) - slack, max(a, b) + slack
+
+
+def _rounding(value: float) -> float:
+    """How far a round number may be from what it rounds: "$43 million" may stand for $43,885,310
+    (one unit of its last significant digit), "1,000" for 1,040 (5% for one significant digit);
+    255 or 1,210 are exact."""
+    v = abs(value)
+    if v < 100 or v != int(v):
+        return 0.0
+    digits = str(int(v))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if zeros < 2:
+        return 0.0
+    step = 10.0 ** zeros
+    return step if len(digits) - zeros >= 2 else min(step, 0.05 * v)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -2140,15 +2222,19 @@ def _stem(word: str) -> str:
 
 
 def _name_modifiers(phrase: str, noun: str) -> set[str]:
-    """Capitalised words before the noun in its phrase ("Russian diplomats" -> {"russian"})."""
+    """Words before the noun in its phrase that say which things are counted: capitalised ones
+    ("Russian diplomats" -> {"russian"}) and other modifiers but the generic ones ("federal taxes"
+    -> {"federal"}; "new cases" -> none)."""
     words = _MODIFIER_WORD_RE.findall(phrase or "")
     out = set()
     nstem = _stem(noun)
     for w in words:
-        if _stem(w) == nstem:
-            break
-        if w[:1].isupper():
-            out.add(w.lower().replace(".", ""))
+        low = w.lower().replace(".", "")
+        if _stem(w) == nstem or _stem(low.rstrip("s")) == nstem or low.startswith(noun) and len(low) <= len(noun) + 2:
+            break  # the noun itself ("taxes" for tax)
+        if w[:1].isupper() or (w.isalpha() and len(w) >= 3 and low not in GENERIC_MODIFIERS
+                               and _number_word_parts(low) is None):
+            out.add(low)  # "Russian diplomats", "federal taxes" vs "state taxes"
     return out
 
 
@@ -2251,6 +2337,43 @@ def _infos_compatible(a: _NounInfo | None, b: _NounInfo | None, strict: bool) ->
     return not strict and a.person and b.person
 
 
+def money_nouns_compatible(a: dict, b: dict) -> bool:
+    """Whether two sums of the same currency and value may be one figure: whatever each outlet says
+    the money is for ("$5.7 billion for the wall" / "in funding"), unless their modifiers clash
+    ("federal taxes" vs "state taxes")."""
+    return _money_infos_compatible(_noun_info((a.get("noun") or "").lower(), str(a.get("noun_phrase") or "")),
+                                   _noun_info((b.get("noun") or "").lower(), str(b.get("noun_phrase") or "")))
+
+
+def _money_infos_compatible(a: _NounInfo, b: _NounInfo) -> bool:
+    return not (a.modifiers and b.modifiers and a.modifiers.isdisjoint(b.modifiers))
+
+
+def _total_stated(*figures: dict) -> bool:
+    """Whether the sentence of one of `figures` states a total ("a total of", "in all", "bringing to
+    455 the number", "Of the 300 workers, ..."): arithmetic notes need one, so that unrelated counts
+    are never summed."""
+    for f in figures:
+        sentence = str(f.get("sentence") or "")
+        if not {w.lower() for w in _WORD_RE.findall(sentence)}.isdisjoint(TOTAL_CUES):
+            return True
+        if f.get("text") and f"of the {str(f['text']).lower()}" in sentence.lower():
+            return True
+    return False
+
+
+def _comparable(f: dict) -> dict:
+    """A figure as the matcher compares it: "the 35th day" is the ordinal of a duration and is
+    compared with "35 days" (a measure in days)."""
+    if f.get("kind") == "ordinal" and f.get("noun") in _TIME_UNIT_NAMES:
+        return {**f, "kind": "measure", "unit": f["noun"], "noun": "", "noun_phrase": ""}
+    return f
+
+
+_TIME_UNIT_NAMES = frozenset(TIME_UNITS.values())
+UNCOMPARED_NOUNS = frozenset({"age"})  # nouns whose different values are not conflicts
+
+
 def _fmt(v: float) -> str:
     if v != v:
         return ""
@@ -2262,18 +2385,95 @@ def _fmt(v: float) -> str:
 
 
 def _describe(f: dict) -> str:
-    q = f.get("qualifier") or "exactly"
-    q = "" if q == "exactly" else q + " "
-    val = _fmt(f["value"])
-    if f.get("value_high") == f.get("value_high") and f["kind"] in ("range", "vote"):
-        val += ("-" if f["kind"] == "vote" else " to ") + _fmt(f["value_high"])
-    unit = f.get("unit") or ""
-    if f["kind"] == "money":
-        val = f"{unit} {val}"
-    elif unit and f["kind"] in ("percent", "measure", "range"):
-        val = f"{val}{'' if unit == '%' else ' '}{unit}"
+    high = f.get("value_high", math.nan)
+    val = format_figure(f["value"], f["kind"], f.get("unit") or "", high=high if high == high else math.nan,
+                        qualifier=f.get("qualifier") or "exactly")
     noun = f.get("noun") or ""
-    return f"{q}{val} {noun}".strip() + f" ({f['article_id']})"
+    return f"{val} {noun}".strip() + f" ({f['article_id']})"
+
+
+# ------------------------------------------------------------------------------------------------
+# Figures as a researcher writes them: "$13.6 million", "36%", "12.3 million tonnes"
+# ------------------------------------------------------------------------------------------------
+
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "KRW": "₩", "RUB": "₽",
+                    "NGN": "₦", "TRY": "₺", "PHP": "₱", "ILS": "₪"}
+_VAGUE_NAMES = {12: "dozens", 20: "scores", 100: "hundreds", 1e3: "thousands", 1e4: "tens of thousands",
+                1e5: "hundreds of thousands", 1e6: "millions", 1e9: "billions", 1e12: "trillions"}
+_FRACTION_NAMES = {0.5: "half", 1 / 3: "a third", 2 / 3: "two-thirds", 0.25: "a quarter", 0.75: "three quarters",
+                   0.2: "a fifth", 0.1: "a tenth"}
+# units written as symbols or abbreviations, never pluralised
+_SYMBOL_UNITS = {"km", "m", "cm", "mm", "kg", "g", "mg", "lb", "oz", "ft", "ml", "mph", "km/h", "hp", "kW", "MW",
+                 "GW", "W", "V", "kV", "kWh", "MWh", "GWh", "GB", "MB", "TB", "kB", "B", "Mbps", "Gbps", "kbps",
+                 "°C", "°F", "µm", "nm", "km2", "m2", "Hz", "MHz", "GHz", "dB", "cc", "mAh", "TEU", "times"}
+
+
+def _amount(v: float, money: bool = False) -> str:
+    """A number as written in a report: 13.6 million, 1,051,635, 2.5, 23.50 (money with cents)."""
+    a = abs(v)
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if a >= scale and round(a / scale, 3) * scale == a:
+            return f"{v / scale:g} {word}"
+    if v == int(v):
+        return f"{v:,.0f}"
+    if money and a >= 1 and round(v, 2) == v:
+        return f"{v:,.2f}"
+    return f"{v:,.4g}" if a < 1000 else f"{v:,.1f}"
+
+
+def _unit_words(unit: str, value: float) -> str:
+    """The unit after a value: words in the plural ("tonnes", "basis points"), symbols as they are."""
+    last = unit.rsplit(" ", 1)[-1]
+    if last in _SYMBOL_UNITS or len(last) <= 2 or not last.replace("-", "").isalpha() or abs(value) == 1:
+        return unit
+    return unit + ("es" if last.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def format_figure(value: float, kind: str, unit: str = "", *, high: float = math.nan,
+                  qualifier: str = "exactly") -> str:
+    """A figure as a researcher writes it: ``$13.6 million``, ``36%``, ``£2.5 billion``, ``164p``,
+    ``12.3 million tonnes``, ``over 1,000``, ``$62 to $68``, ``98-2``, ``thousands``, ``half``.
+    Used by the figures views (figure lists, conflicts, notes)."""
+    if value != value:
+        return ""
+    q = "" if (qualifier or "exactly") == "exactly" else f"{qualifier} "
+    if kind in ("vote", "score") and high == high:
+        return f"{q}{_amount(value)}-{_amount(high)}"
+    if kind == "range" and high == high:
+        end_kind = _kind_of(unit)
+        return f"{q}{format_figure(value, end_kind, unit)} to {format_figure(high, end_kind, unit)}"
+    if kind == "vague":
+        return q.replace("over ", "") + _VAGUE_NAMES.get(value, _amount(value))
+    if kind == "fraction":
+        name = next((n for f, n in _FRACTION_NAMES.items() if math.isclose(value, f, rel_tol=1e-3)), None)
+        return q + (name or f"{value:.3g}")
+    if kind == "ordinal":
+        n = int(value)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{q}{n}{suffix}"
+    if kind == "date":
+        return q + (f"{value:.0f}" if value == int(value) else f"{value:g}")
+    if kind == "money":
+        if unit == "penny":
+            return f"{q}{_amount(value)}p"
+        if unit == "cent":
+            return f"{q}{_amount(value)} cent{'' if value == 1 else 's'}"
+        sign = "-" if value < 0 else ""
+        symbol = CURRENCY_SYMBOLS.get(unit)
+        amount = _amount(abs(value), money=True)
+        return f"{q}{sign}{symbol}{amount}" if symbol else f"{q}{sign}{unit} {amount}".replace("  ", " ").strip()
+    if unit == "%":
+        return f"{q}{_amount(value)}%"
+    if unit:
+        return f"{q}{_amount(value)} {_unit_words(unit, value)}"
+    return q + _amount(value)
+
+
+def _kind_of(unit: str) -> str:
+    """The kind of a range's ends, from the range's unit."""
+    if len(unit) == 3 and unit.isupper() or unit in ("penny", "cent"):
+        return "money"
+    return "percent" if unit == "%" else ("measure" if unit else "count")
 
 
 @functools.lru_cache(maxsize=65536)  # pure; the same dates recur across a corpus
@@ -2316,10 +2516,12 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     used = [c for c in ("article_id", "figure_id", "value", "value_high", "kind", "unit", "text", "noun",
                         "noun_phrase", "qualifier", "sentence") if c in figures.columns]
     keep = figures["kind"].isin(MATCHED_KINDS) if "kind" in figures.columns else None
+    if keep is not None and "noun" in figures.columns:
+        keep = keep | (figures["kind"].eq("ordinal") & figures["noun"].isin(_TIME_UNIT_NAMES))
     if keep is None or not keep.any():
         return schema.empty("figure_matches")
     picked = figures.loc[keep, used]
-    rows = [dict(zip(used, values)) for values in zip(*(picked[c].tolist() for c in used))]
+    rows = [_comparable(dict(zip(used, values))) for values in zip(*(picked[c].tolist() for c in used))]
     if not rows:
         return schema.empty("figure_matches")
 
@@ -2352,7 +2554,11 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
         for f in members:
             fkey = ((f.get("noun") or "").lower(), str(f.get("noun_phrase") or ""))
             ci = 0 if clusters else None
-            if fkey[0]:
+            if fkey[0] and k[0] == "money":
+                info = _noun_info(*fkey)
+                ci = next((c for c in range(len(clusters)) if not named[c] or fkey in keys[c]
+                           or any(_money_infos_compatible(info, g) for g in named[c])), None)
+            elif fkey[0]:
                 info = _noun_info(*fkey)
                 cands = set(unnamed)
                 cands.update(by_stem.get(info.stem, ()))
@@ -2440,6 +2646,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 kind, unit = a["key"][:2]
                 if a["context"].isdisjoint(b["context"]):
                     continue  # "35 diplomats expelled" vs "40 diplomats arrived": different events
+                if a["noun"] in UNCOMPARED_NOUNS:
+                    continue  # "20 years" and "27 years" of age are mostly two people's ages
                 ia, ib = a["interval"], b["interval"]
                 if ia[0] <= ib[1] and ib[0] <= ia[1]:
                     continue  # "over 1,000" and "1,210" are compatible
@@ -2463,6 +2671,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     total_values = [counts[gi]["key"][2] for gi in totals]
     # `_noun_info` of each count's first member, which stands for the group in the checks below
     infos = [_figure_info(g["members"][0]) for g in counts]
+    # and of all its members: a total must count what one of them counts ("same noun")
+    member_infos = [{_figure_info(m) for m in g["members"]} for g in counts]
     seen_pairs: set[tuple[int, int]] = set()
     for members in by_article.values():
         members = sorted(set(members))[:MAX_PARTS_PER_ARTICLE]
@@ -2495,6 +2705,10 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                     if not (_infos_compatible(infos[ai], infos[ti], False)
                             and _infos_compatible(infos[bi], infos[ti], False)):
                         continue
+                    if not _total_stated(fa, fb, ft):
+                        continue  # nothing in the text says these are parts of a total
+                    if not any(_infos_compatible(x, infos[ti], True) for x in member_infos[ai] | member_infos[bi]):
+                        continue  # the total counts what a part counts: not "4 people + 3 people" vs "6 women"
                     lo, hi = interval(tv, tq)
                     if math.isclose(s, tv):
                         rel = "="
@@ -2526,6 +2740,7 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             "value": float(f0["value"]),
             "noun": g["noun"],
             "kind": f0["kind"],
+            "unit": f0.get("unit") or "",
             "articles": ";".join(g["articles"]),
             "n_articles": len(g["articles"]),
             "status": g["status"],
@@ -2544,7 +2759,7 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
 # Tables for the figures notebook (plain DataFrames: pandas escapes them when shown)
 # ------------------------------------------------------------------------------------------------
 
-ALL_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "date", "ordinal")
+ALL_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "vague", "score", "date", "ordinal")
 STATUS_COLOURS = {"conflict": "#f8d0c8", "agreed": "#d5ecd4", "single": ""}
 
 
@@ -2612,7 +2827,8 @@ def figure_list(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, 
 def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                     kinds=None) -> pd.DataFrame:
     """The `figure_matches` groups of the given kinds with, per source, how that source states the figure
-    (empty if it does not): status, kind, value, noun, one column per source, note."""
+    (empty if it does not): status, kind, value (as a researcher writes it: `format_figure`), noun,
+    one column per source, note."""
     kinds = as_kinds(kinds)
     m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
     sources = sorted(set(_sources(figures, articles).tolist())) if len(figures) else []
@@ -2638,6 +2854,7 @@ def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.D
             shown = f"{f['text']} {f['noun_phrase'] or f['noun']}".strip()
             col[i] = shown if not col[i] else col[i] + " · " + shown
     data = {c: [r[c] for r in records] for c in base}
+    data["value"] = [format_figure(r["value"], r["kind"], r.get("unit") or "") for r in records]
     data.update(cells)
     data["note"] = [r["note"] for r in records]
     return pd.DataFrame(data)
@@ -2652,7 +2869,6 @@ def style_agreement(table: pd.DataFrame):
 
     return (table.style.apply(colour, axis=1)
             .format(escape="html", precision=6, thousands=",")
-            .format({"value": lambda v: _fmt(float(v))}, escape="html")
             .format_index(escape="html", axis=1)  # the headers are sources: outlet names, article ids
             .hide(axis="index"))
 

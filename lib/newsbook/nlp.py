@@ -65,6 +65,9 @@ def _source_digest() -> str:
     for name in CACHED_CODE:
         digest.update(name.encode())
         digest.update((here / name).read_bytes())
+    for path in sorted((here / "rules").glob("*.yaml")):  # the extractors' word lists are code too
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

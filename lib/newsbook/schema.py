@@ -120,7 +120,11 @@ FIGURES = Table(
         ("figure_id", "str", "stable id: <article_id>:f<n>"),
         ("value", "float", "the number (low end for a range; the first side for a vote)"),
         ("value_high", "float", "high end of a range, second side of a vote/score; NaN otherwise"),
-        ("kind", "str", "count | money | percent | vote | range | date | ordinal | fraction | measure"),
+        ("low", "float", "low end of a range or an alternative (\"25k or 40k\", \"between $62 and $68\"); NaN otherwise"),
+        ("high", "float", "high end of a range or an alternative; NaN otherwise"),
+        ("kind", "str", "count | money | percent | measure | fraction | range | vote | score | vague | date | "
+                        "ordinal; vague: an amount stated only to its order of magnitude (dozens, thousands of), "
+                        "its value the magnitude (12, 1000)"),
         ("unit", "str", "currency or unit (USD, EUR, %, km ...); empty if none"),
         ("text", "str", "the figure as written: text[start:end]"),
         ("noun", "str", "lemma of the counted noun (diplomat, staff, vote ...); empty if none"),
@@ -154,6 +158,7 @@ FIGURE_MATCHES = Table(
         ("value", "float", "the figure's value"),
         ("noun", "str", "the counted noun (lemma)"),
         ("kind", "str", "figure kind"),
+        ("unit", "str", "currency or unit of the group's figures (USD, %, km ...); empty if none"),
         ("articles", "str", "ids of the articles stating it, ';'-separated"),
         ("n_articles", "int", "number of articles stating it"),
         ("status", "str", "agreed | conflict | single"),
@@ -208,6 +213,10 @@ def empty(table: str) -> pd.DataFrame:
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Order `frame`'s columns as the schema says; missing columns raise."""
     spec = TABLES[table]
+    if table == "figures" and "value_high" in frame.columns and not {"low", "high"} <= set(frame.columns):
+        frame = _with_range_ends(frame)  # tables saved before `low`/`high` existed
+    if table == "figure_matches" and "unit" not in frame.columns and "value" in frame.columns:
+        frame = frame.assign(unit="")  # tables saved before `unit` existed
     missing = [c for c in spec.column_names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {table!r} lacks columns {missing}")
@@ -228,6 +237,15 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             if not (values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"):
                 out[col.name] = values.fillna("").astype(str).astype(object)
     return out.reset_index(drop=True)
+
+
+def _with_range_ends(frame: pd.DataFrame) -> pd.DataFrame:
+    """`low`/`high` of a figures table that lacks them: the ends of its ranges, NaN elsewhere."""
+    out = frame.copy()
+    is_range = out["kind"] == "range"
+    out["low"] = out["value"].where(is_range)
+    out["high"] = out["value_high"].where(is_range)
+    return out
 
 
 def as_markdown() -> str:
