@@ -214,6 +214,11 @@ TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev
 _ROLE_OR_TITLE_WORDS = ROLE_NOUNS | TITLE_WORDS
 
 _SCARE_MAX_WORDS = 3
+# How far (in tokens) from a quotation its cue verb is looked for, and how far a cue can be and
+# still stand "right next to" it (at most four words plus punctuation in between): far beyond any
+# real sentence, they only bound the work on a run-on text with thousands of quotation marks.
+CUE_WINDOW = 200
+ADJACENT_SPAN = 40
 _TERM_MAX_WORDS = 6
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
@@ -1353,6 +1358,9 @@ class _Extractor:
         i, j = q.tokens
         s0, _ = self._sent_bounds(q.sents[0])
         _, s1 = self._sent_bounds(q.sents[1])
+        # A cue further than CUE_WINDOW tokens from the quote is never the nearest one in a real
+        # sentence; the bound keeps a run-on "sentence" of thousands of quotes linear, not quadratic.
+        s0, s1 = max(s0, i - CUE_WINDOW), min(s1, j + CUE_WINDOW)
         best = None
         for t in doc_tokens(self.doc)[s0:s1]:
             if i <= t.i < j or self.in_quote[t.i]:
@@ -1375,6 +1383,8 @@ class _Extractor:
     def _adjacent(self, t: Token, q: _Quote) -> bool:
         """`t` sits right next to the quote, only a short subject and punctuation in between."""
         i, j = q.tokens
+        if (i - t.i if t.i < i else t.i - j) > ADJACENT_SPAN:
+            return False
         if t.i < i:
             between = doc_tokens(self.doc)[t.i + 1:i]
         else:

@@ -164,11 +164,13 @@ FIGURE_MATCHES = Table(
 
 ERRORS = Table(
     "errors",
-    "Inputs that could not be read or annotated; the rest of the corpus still is.",
+    "Inputs that could not be read or annotated, and articles cut short by the per-article limit; "
+    "the rest of the corpus still is annotated.",
     _cols(
         ("path", "str", "file (or file#record) that failed"),
         ("article_id", "str", "article id if known"),
-        ("stage", "str", "load | annotate"),
+        ("stage", "str", "load | annotate | limit (the article produced more rows than newsbook keeps "
+                         "per article: its first rows are kept, the reason says how many of how many)"),
         ("reason", "str", "what was wrong, in words"),
     ),
 )
@@ -178,18 +180,52 @@ TABLES: dict[str, Table] = {
     for t in (ARTICLES, MENTIONS, ACTORS, QUOTES, FIGURES, QUOTE_MATCHES, FIGURE_MATCHES, ERRORS)
 }
 
+# --- in saved folders only --------------------------------------------------------------------
+#
+# A folder written by ``newsbook annotate --out DIR`` stores each sentence once: the `sentence`
+# column of mentions, quotes and figures is left out of their files and kept in a `sentences`
+# table, which rows point into by (article_id, sentence_index) and offsets. Reading the folder back
+# (``Annotations.load``, ``read_table``) puts the column back, so in memory the tables are as above.
+
+SENTENCE_TEXT = "sentence"
+TABLES_WITH_SENTENCES = ("mentions", "quotes", "figures")
+
+SENTENCES = Table(
+    "sentences",
+    "Saved folders only: every sentence that a mention, quote or figure sits in, once. The saved "
+    "`mentions`, `quotes` and `figures` files have no `sentence` column; their `sentence_index`, "
+    "`sentence_start` and `sentence_end` point here.",
+    _cols(
+        ("article_id", "str", "article"),
+        ("sentence_index", "int", "0-based index of the sentence in the article"),
+        ("start", "int", "character offset where the sentence starts"),
+        ("end", "int", "character offset where the sentence ends (exclusive)"),
+        ("text", "str", "the sentence as it stands in the text: text[start:end]"),
+    ),
+)
+
+SAVED_ONLY: dict[str, Table] = {SENTENCES.name: SENTENCES}
+
+
+def saved_columns(table: str) -> list[str]:
+    """The columns of `table` as stored in a saved folder (see SENTENCES)."""
+    if table in SAVED_ONLY:
+        return SAVED_ONLY[table].column_names
+    columns = TABLES[table].column_names
+    return [c for c in columns if c != SENTENCE_TEXT] if table in TABLES_WITH_SENTENCES else columns
+
 _EMPTY_DTYPES = {"str": "object", "int": "int64", "float": "float64", "bool": "bool", "object": "object"}
 
 
 def empty(table: str) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
-    spec = TABLES[table]
+    spec = TABLES[table] if table in TABLES else SAVED_ONLY[table]
     return pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPES[c.dtype]) for c in spec.columns})
 
 
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Order `frame`'s columns as the schema says; missing columns raise."""
-    spec = TABLES[table]
+    spec = TABLES[table] if table in TABLES else SAVED_ONLY[table]
     missing = [c for c in spec.column_names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {table!r} lacks columns {missing}")
@@ -215,7 +251,7 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def as_markdown() -> str:
     """The schema as Markdown, for docs/schema.md."""
     lines = ["# newsbook tables", "", __doc__.strip(), ""]
-    for t in TABLES.values():
+    for t in [*TABLES.values(), *SAVED_ONLY.values()]:
         lines += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.dtype} | {c.doc.replace('|', chr(92) + '|')} |" for c in t.columns]
         lines.append("")
