@@ -27,7 +27,8 @@ def _annotate(args: argparse.Namespace) -> int:
     up_to_date = not save_tables(result, out, if_changed=True)
     result.timings["write"] = time.perf_counter() - started
     for row in result.errors.itertuples():
-        print(f"error: {row.path}: {row.reason}", file=sys.stderr)
+        kind = "limit" if row.stage == "limit" else "error"  # a limit keeps the article, cut short
+        print(f"{kind}: {row.path}: {row.reason}", file=sys.stderr)
     if not args.quiet:
         print(f"{result.summary()}")
         verb = "tables up to date in" if up_to_date else "tables written to"

@@ -69,9 +69,11 @@ def _current_umask() -> int:
     return mask
 
 
-def fault_point(name: str) -> None:
-    """Die here, as a killed run would, when the fault suite asks for it (``NEWSBOOK_KILL_AT``)."""
-    if os.environ.get(KILL_AT_ENV) == name:
+def fault_point(name: str, count: int | None = None) -> None:
+    """Die here, as a killed run would, when the fault suite asks for it: ``NEWSBOOK_KILL_AT=NAME``
+    (or ``NAME:COUNT``, at the COUNT-th time this point is passed)."""
+    wanted = os.environ.get(KILL_AT_ENV)
+    if wanted and (wanted == name or (count is not None and wanted == f"{name}:{count}")):
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -883,6 +883,7 @@ def annotate(
                 continue
             good_ids.append(article["article_id"])
             collected.add(limit_rows(article, tables, max_rows, error_rows))
+            files.fault_point("annotate", len(good_ids))
     del article_rows
     timings["articles"] = time.perf_counter() - mark
     log.info("per-article work: %d articles (%d cached, %d parsed) in %.2fs; assembling the corpus-wide tables",

@@ -219,6 +219,7 @@ _SCARE_MAX_WORDS = 3
 # real sentence, they only bound the work on a run-on text with thousands of quotation marks.
 CUE_WINDOW = 200
 ADJACENT_SPAN = 40
+MAX_MARK_WARNINGS = 5  # unbalanced quotation marks logged one by one per article
 _TERM_MAX_WORDS = 6
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
@@ -311,10 +312,14 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     def para_of(pos: int) -> int:
         return max(0, bisect.bisect_right(para_starts, pos) - 1)
 
+    warned = [0]
+
     def warn(pos: int, what: str) -> str:
-        snippet = text[max(0, pos - 30): pos + 30].replace("\n", " ")
-        log.warning("%sunbalanced quotation mark at offset %d (%s): …%s…; going on",
-                    f"article {article_id}: " if article_id else "", pos, what, snippet)
+        warned[0] += 1
+        if warned[0] <= MAX_MARK_WARNINGS:  # a run-on text can have thousands: the first few say it
+            snippet = text[max(0, pos - 30): pos + 30].replace("\n", " ")
+            log.warning("%sunbalanced quotation mark at offset %d (%s): …%s…; going on",
+                        f"article {article_id}: " if article_id else "", pos, what, snippet)
         return what
 
     marks = [(m.start(), _direction(text, m.start())) for m in _DOUBLE_MARK_RE.finditer(text)]
@@ -389,6 +394,9 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     if open_pos is not None:
         close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to the "
                                               "end of its paragraph"))
+    if warned[0] > MAX_MARK_WARNINGS:
+        log.warning("%s%d more unbalanced quotation marks not shown", f"article {article_id}: " if article_id else "",
+                    warned[0] - MAX_MARK_WARNINGS)
     singles = _single_quote_spans(text, spans, paragraphs)
     # British style nests double marks in single ones ('He called it "routine", she said.'): a
     # double-quoted stretch inside a single-quoted quotation is part of it
