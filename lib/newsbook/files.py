@@ -43,7 +43,7 @@ import signal
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -194,14 +194,41 @@ class Ownership:
     current: Path | None  # the current staged set, if any
     manifest: dict | None  # its manifest
     legacy: dict | None  # a format-1 manifest beside flat files, if any
+    # names of a plain copy of a set (``cp -rL``: files, no links) that are still exactly what its
+    # manifest.json lists, byte for byte: newsbook's own output, so it may replace them
+    copied: set[str] = field(default_factory=set)
 
     def owned_names(self) -> set[str]:
-        names = {CURRENT, LOCK}
+        names = {CURRENT, LOCK} | self.copied
         if self.manifest:
             names |= set(self.manifest.get("entries", []))
         if self.legacy:
             names |= set(_legacy_entries(self.legacy))
         return names
+
+
+def _unchanged_copy(directory: Path, manifest: dict) -> set[str]:
+    """The names of a plain copy of a set whose files are the ones its manifest lists (sha256)."""
+    listed = manifest["files"]
+    names = {MANIFEST}
+    whole = directory / CURRENT  # cp -rL also copies the set itself, through `current`
+    if whole.is_dir() and not whole.is_symlink() and \
+            sorted(_relative_files(whole)) == sorted([*listed, MANIFEST]) and \
+            all(_hash_file(whole / rel) == entry.get("sha256") for rel, entry in listed.items()):
+        names.add(CURRENT)
+    for name in manifest.get("entries", []):
+        path = directory / name
+        if path.is_symlink() or not path.exists():
+            continue
+        if path.is_dir():
+            inside = [f"{name}/{rel}" for rel in _relative_files(path)]
+            expected = [rel for rel in listed if rel.startswith(f"{name}/")]
+        else:
+            inside, expected = [name], [name] if name in listed else []
+        if sorted(inside) == sorted(expected) and all(
+                _hash_file(directory / rel) == listed[rel].get("sha256") for rel in inside):
+            names.add(name)
+    return names
 
 
 def _relative_files(folder: Path) -> Iterator[str]:
@@ -246,12 +273,14 @@ def inspect_output_folder(directory: str | os.PathLike) -> Ownership:
     manifest = _read_json(current / MANIFEST) if current is not None else None
     if not _is_manifest(manifest):
         current, manifest = None, None
-    legacy = None
+    legacy, copied = None, set()
     flat = directory / MANIFEST
     if directory.is_dir() and flat.is_file() and not flat.is_symlink():
         candidate = _read_json(flat)
         legacy = candidate if _is_legacy_manifest(candidate) else None
-    return Ownership(directory, current, manifest, legacy)
+        if current is None and _is_manifest(candidate):
+            copied = _unchanged_copy(directory, candidate)
+    return Ownership(directory, current, manifest, legacy, copied)
 
 
 def _points_through_current(path: Path, name: str) -> bool:
@@ -273,12 +302,12 @@ def conflicts(directory: str | os.PathLike, entries: Iterable[str]) -> tuple[Own
         if not os.path.lexists(path):
             continue
         if name == CURRENT:
-            if own.current is None:
+            if own.current is None and CURRENT not in own.copied:
                 blocking.append(path)
             continue
         if name not in owned:
             blocking.append(path)
-        elif _points_through_current(path, name):
+        elif _points_through_current(path, name) or name in own.copied:
             continue
         elif name in legacy:
             is_dir = path.is_dir() and not path.is_symlink()
@@ -481,6 +510,9 @@ def publish_tables(directory: str | os.PathLike, entries: list[str], write: Call
             _fsync_dir(staging)
             link = directory / f".{CURRENT}.{secrets.token_hex(4)}.link"
             os.symlink(staging.name, link)
+            copied_set = directory / CURRENT
+            if copied_set.is_dir() and not copied_set.is_symlink():  # a plain copy's (checked unchanged)
+                os.replace(copied_set, directory / f".{CURRENT}.{os.getpid()}.old")
             os.replace(link, directory / CURRENT)  # the switch: one atomic rename
             switched = True
             _fsync_dir(directory)
@@ -503,6 +535,7 @@ def publish_tables(directory: str | os.PathLike, entries: list[str], write: Call
                 path.unlink()
         if own.current is not None and own.current != staging:
             shutil.rmtree(own.current, ignore_errors=True)
+        shutil.rmtree(directory / f".{CURRENT}.{os.getpid()}.old", ignore_errors=True)
         _fsync_dir(directory)
         return True
     finally:

@@ -15,8 +15,10 @@ Scale
   articles, keyed by file sizes and modification times; the assembled tables, keyed by the
   corpus content, the corrections file and the code), a changed or added article is parsed alone.
 - ``Annotations.save`` writes every table as ``NAME.parquet`` + ``NAME.csv`` and the per-article
-  tables also as a hive-partitioned Parquet dataset ``NAME/bucket=NN/part-0.parquet``;
-  ``read_table`` reads them column- and row-selectively, without the article text unless asked.
+  tables also as a hive-partitioned Parquet dataset ``NAME/bucket=NN/part-0.parquet``, each sentence
+  once (a ``sentences`` table), as one unit (newsbook.files: staged, then switched); ``read_table``
+  reads them column- and row-selectively, without the article text unless asked.
+- One article keeps at most MAX_ROWS_PER_ARTICLE rows per table (named in `errors` when cut short).
 """
 
 from __future__ import annotations
@@ -331,6 +333,9 @@ def _read_table(directory, name, columns, filters, with_text) -> pd.DataFrame:
 def _read_stored(saved: files.SavedSet, name: str, columns: list[str], filters) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
+    if saved.legacy and name in schema.SAVED_ONLY:
+        raise TablesMismatch(f"the tables in {saved.folder} were saved before the {name!r} table existed "
+                             "(their rows carry their sentence); write them again to have it")
     dataset = saved.folder / name
     if dataset.is_dir():
         parts = [rel for rel in saved.manifest.get("files", {}) if rel.startswith(f"{name}/")] or [name]

@@ -54,7 +54,9 @@ def assert_whole(out):
 
 @pytest.mark.parametrize("point", ["annotate:60", "save:writing", "save:staged", "save:switched"])
 def test_killed_run_then_rerun_gives_the_clean_tables(study, point, tmp_path):
-    out, cache = tmp_path / "tables", tmp_path / "cache"
+    out = tmp_path / "tables"
+    # killed while parsing: a cache of its own; killed while saving: the parsing is shared
+    cache = tmp_path / "cache" if point.startswith("annotate") else study["base"] / "save-cache"
     if point.startswith("save"):  # a previous, different set is in place when the run is killed
         first = run_annotate(study["smaller"], out, cache)
         assert first.returncode == 0, first.stderr
@@ -76,7 +78,9 @@ def test_killed_run_then_rerun_gives_the_clean_tables(study, point, tmp_path):
     assert again.returncode == 0, again.stderr
     assert_clean_tables(out, study)
     assert temporary_files(cache) == []
-    # the cache left by the killed run and the rerun is whole: a third run parses nothing
+    if not point.startswith("annotate"):
+        return
+    # the cache left by the run killed while parsing, and the rerun, is whole: a third run parses nothing
     third = subprocess.run(annotate_command(study["corpus"], out)[:-1], env=cli_env(cache, tmp_path / "o"),
                            capture_output=True, text=True, timeout=600)
     assert third.returncode == 0 and "cache: 150 hits, 0 parsed" in third.stdout, third.stdout + third.stderr

@@ -252,3 +252,25 @@ def test_saved_sentences_point_into_the_text_and_come_back(small, tmp_path):
         pd.testing.assert_frame_equal(back, getattr(result, name), check_dtype=False, obj=name)
     only = pipeline.read_table(out, "quotes", columns=["quote", "sentence"])
     assert list(only.columns) == ["quote", "sentence"] and only["sentence"].tolist() == result.quotes["sentence"].tolist()
+
+
+def test_a_plain_copy_reads_the_same_and_is_replaced_only_where_unchanged(small, tmp_path):
+    _, _, result = small
+    result.save(tmp_path / "tables")
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "tables", copy, symlinks=False,  # as cp -rL: plain files, no links
+                    ignore=lambda folder, names: [n for n in names if n.startswith(".")])
+    assert not (copy / "articles.csv").is_symlink() and not (copy / "current").is_symlink()
+    pd.testing.assert_frame_equal(pipeline.read_table(copy, "quotes"), pipeline.read_table(tmp_path / "tables", "quotes"))
+    (copy / "actors.csv").write_text("edited by hand\n")
+    with pytest.raises(OutputFolderError, match="actors.csv"):
+        result.save(copy)
+    assert (copy / "actors.csv").read_text() == "edited by hand\n"
+    (copy / "actors.csv").unlink()
+    result.save(copy)
+    assert (copy / "actors.csv").is_symlink() and len(pipeline.read_table(copy, "articles")) == SMALL
+    assert [p.name for p in copy.iterdir() if not p.is_symlink() and not p.name.startswith(".")] == []
+    # the set alone (DIR/current copied on its own) is a complete folder of tables too
+    alone = tmp_path / "alone"
+    shutil.copytree(tmp_path / "tables" / "current", alone)
+    pd.testing.assert_frame_equal(pipeline.Annotations.load(alone).figures, result.figures, check_dtype=False)
