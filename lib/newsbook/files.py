@@ -241,13 +241,20 @@ def _relative_files(folder: Path) -> Iterator[str]:
 _LEGACY_DATASET_FILE = re.compile(r"^[A-Za-z_]+=\d+/part-0\.parquet$")
 
 
-def _foreign_files(own: Ownership) -> list[Path]:
-    """Files newsbook did not write inside the folders it did (a note dropped into DIR/quotes/)."""
+def _foreign_files(own: Ownership, *, deep: bool = False) -> list[Path]:
+    """Files newsbook did not write inside the folders it did (a note dropped into DIR/quotes/), and
+    its files changed since (another size; with `deep`, another sha256): replacing the set would
+    delete them."""
     foreign: list[Path] = []
     if own.current is not None and own.manifest:
-        listed = set(own.manifest["files"]) | {MANIFEST}
+        listed = own.manifest["files"]
         for rel in _relative_files(own.current):
-            if rel not in listed:
+            entry = listed.get(rel)
+            path = own.current / rel
+            if rel == MANIFEST:
+                continue
+            if entry is None or path.stat().st_size != entry.get("bytes") or (
+                    deep and _hash_file(path) != entry.get("sha256")):
                 foreign.append(own.directory / rel)  # as the researcher sees it, through DIR/NAME
     if own.legacy:
         for name, kind in _legacy_entries(own.legacy).items():
@@ -278,7 +285,7 @@ def inspect_output_folder(directory: str | os.PathLike) -> Ownership:
     if directory.is_dir() and flat.is_file() and not flat.is_symlink():
         candidate = _read_json(flat)
         legacy = candidate if _is_legacy_manifest(candidate) else None
-        if current is None and _is_manifest(candidate):
+        if _is_manifest(candidate):  # (still there beside `current` when a run was killed taking it over)
             copied = _unchanged_copy(directory, candidate)
     return Ownership(directory, current, manifest, legacy, copied)
 
@@ -287,8 +294,9 @@ def _points_through_current(path: Path, name: str) -> bool:
     return path.is_symlink() and os.readlink(path) == f"{CURRENT}/{name}"
 
 
-def conflicts(directory: str | os.PathLike, entries: Iterable[str]) -> tuple[Ownership, list[Path]]:
-    """(what newsbook owns in `directory`, the paths in the way of writing `entries` there)."""
+def conflicts(directory: str | os.PathLike, entries: Iterable[str], *, deep: bool = False) -> tuple[Ownership, list[Path]]:
+    """(what newsbook owns in `directory`, the paths in the way of writing `entries` there; `deep`:
+    its own files are checked byte for byte, not only by size)."""
     own = inspect_output_folder(directory)
     directory = own.directory
     if not directory.is_dir():
@@ -315,7 +323,7 @@ def conflicts(directory: str | os.PathLike, entries: Iterable[str]) -> tuple[Own
                 blocking.append(path)
         elif name in staged:
             blocking.append(path)  # newsbook's link was replaced by something else
-    blocking += _foreign_files(own)
+    blocking += _foreign_files(own, deep=deep)
     return own, blocking
 
 
@@ -326,16 +334,18 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
-def check_output_folder(directory: str | os.PathLike, entries: Iterable[str]) -> Ownership:
+def check_output_folder(directory: str | os.PathLike, entries: Iterable[str], *, deep: bool = False) -> Ownership:
     """Refuse, before any work, an output folder newsbook cannot write its tables into without
-    replacing something it did not write, or cannot write at all. Returns what newsbook owns there."""
+    replacing something it did not write (or changed since), or cannot write at all. Returns what
+    newsbook owns there. `deep`: compare its own files by sha256 too (reads them)."""
     directory = Path(directory)
-    own, blocking = conflicts(directory, entries)
+    own, blocking = conflicts(directory, entries, deep=deep)
     if blocking:
         shown = "\n  ".join(str(p) for p in blocking[:20])
         more = f"\n  … and {len(blocking) - 20} more" if len(blocking) > 20 else ""
         raise OutputFolderError(
-            f"--out {directory}: newsbook did not write these, and will not replace or delete them:\n  "
+            f"--out {directory}: newsbook did not write these (or they changed since), and will not replace "
+            f"or delete them:\n  "
             f"{shown}{more}\nMove them away or choose another output folder (nothing was changed).")
     existing = _nearest_existing(directory)
     if not existing.is_dir():
@@ -483,7 +493,7 @@ def publish_tables(directory: str | os.PathLike, entries: list[str], write: Call
     except OSError as exc:
         raise _writing_error(directory, exc) from exc
     try:
-        own = check_output_folder(directory, entries)  # again, now that no other run is writing
+        own = check_output_folder(directory, entries, deep=True)  # again, now that no other run writes
         try:
             clean_leftovers(directory, entries, keep=own.current)
         except OSError as exc:

@@ -88,6 +88,15 @@ def test_a_note_dropped_into_a_table_folder_is_never_deleted(small, tmp_path):
     with pytest.raises(OutputFolderError, match="figures.csv"):
         result.save(out)
     assert (out / "figures.csv").read_text() == "edited in a spreadsheet\n"
+    # and so is one edited in place, through its link, even to the same size
+    (out / "figures.csv").unlink()
+    result.save(tmp_path / "other")
+    edited = (tmp_path / "other" / "quotes.csv").read_bytes().replace(b"We are", b"WE ARE")
+    assert edited != (tmp_path / "other" / "quotes.csv").read_bytes()
+    (tmp_path / "other" / "quotes.csv").write_bytes(edited)
+    with pytest.raises(OutputFolderError, match="quotes.csv"):
+        result.save(tmp_path / "other")
+    assert (tmp_path / "other" / "quotes.csv").read_bytes() == edited
 
 
 def test_a_folder_written_before_this_layout_is_taken_over_and_nothing_else(small, tmp_path):
