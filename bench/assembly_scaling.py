@@ -38,7 +38,9 @@ def steps(mentions: pd.DataFrame, quotes: pd.DataFrame, figures: pd.DataFrame) -
 def main() -> int:
     logging.disable(logging.WARNING)
     folder = sys.argv[1]
-    tables = {name: pd.read_parquet(f"{folder}/{name}.parquet") for name in ("articles", "mentions", "quotes", "figures")}
+    from newsbook.pipeline import read_table  # puts back the `sentence` column the files store once
+
+    tables = {name: read_table(folder, name, with_text=True) for name in ("articles", "mentions", "quotes", "figures")}
     ids = tables["articles"]["article_id"].tolist()
     half = set(ids[: max(1, len(ids) // 2)])
     subset = {name: frame[frame["article_id"].isin(half)].reset_index(drop=True) for name, frame in tables.items()}

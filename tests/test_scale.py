@@ -157,7 +157,8 @@ def test_partitioned_parquet_reads_back(single, tmp_path):
     for name in pipeline.PARTITIONED_TABLES:
         assert (tmp_path / name).is_dir() and list((tmp_path / name).glob("bucket=*/part-0.parquet"))
         back = pipeline.read_table(tmp_path, name, with_text=True)
-        pd.testing.assert_frame_equal(back, getattr(single, name), check_dtype=False, obj=name)
+        expected = pipeline.sentences_table(single) if name == "sentences" else getattr(single, name)
+        pd.testing.assert_frame_equal(back, expected, check_dtype=False, obj=name)
     # the flat files are still there for everything else
     for name in schema.TABLES:
         assert (tmp_path / f"{name}.parquet").exists() and (tmp_path / f"{name}.csv").exists()
@@ -182,8 +183,13 @@ def test_read_table_leaves_out_the_text_and_filters(single, tmp_path):
 
 
 def test_read_table_falls_back_to_the_flat_file(single, tmp_path):
-    single.save(tmp_path)
-    shutil.rmtree(tmp_path / "figures")
+    # a folder written before the partitioned datasets existed: flat files and a manifest only
+    # (a folder whose manifest lists a dataset that is missing is refused, see tests/faults)
+    for name, frame in single.tables().items():
+        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    manifest = {"corpus": single.corpus, "pipeline_version": "old", "result_key": "",
+                "tables": {name: len(frame) for name, frame in single.tables().items()}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     back = pipeline.read_table(tmp_path, "figures", columns=["article_id", "value", "kind"],
                                filters=[("kind", "!=", "date")])
     expected = single.figures.loc[single.figures["kind"] != "date", ["article_id", "value", "kind"]]

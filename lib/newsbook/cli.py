@@ -16,18 +16,19 @@ log = logging.getLogger("newsbook")
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from .pipeline import annotate
+    from .pipeline import annotate, check_output, save_tables
 
+    out = Path(args.out)
+    check_output(out, args.corpus)  # before any work: --out a file, holding what newsbook did not write
     result = annotate(args.corpus, progress=False if args.quiet else None,
                       cache_dir=None if args.no_cache else CACHE_DIR,
                       jobs=args.jobs, scheduler=args.scheduler)
-    out = Path(args.out)
     started = time.perf_counter()
-    up_to_date = result.saved_in(out)
-    result.save(out, if_changed=True)
+    up_to_date = not save_tables(result, out, if_changed=True)
     result.timings["write"] = time.perf_counter() - started
     for row in result.errors.itertuples():
-        print(f"error: {row.path}: {row.reason}", file=sys.stderr)
+        kind = "limit" if row.stage == "limit" else "error"  # a limit keeps the article, cut short
+        print(f"{kind}: {row.path}: {row.reason}", file=sys.stderr)
     if not args.quiet:
         print(f"{result.summary()}")
         verb = "tables up to date in" if up_to_date else "tables written to"
@@ -44,6 +45,9 @@ def _report(args: argparse.Namespace) -> int:
 
     parameters = {key: value for key, value in (args.parameters or [])}
     if args.annotations:
+        from .pipeline import check_saved
+
+        check_saved(args.annotations)  # a torn or changed tables folder is refused before any notebook runs
         parameters["annotations"] = args.annotations
     paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters,
                         out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs)

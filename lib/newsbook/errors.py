@@ -48,3 +48,13 @@ class NotebookFailed(NewsbookError):
         self.cell = cell
         self.detail = detail
         self.executed_path = executed_path
+
+
+class OutputFolderError(NewsbookError, OSError):
+    """An output folder cannot take newsbook's tables: it is a file, holds something newsbook did
+    not write where a table goes, is read-only, or the disk filled up. Nothing was changed. (Also an
+    OSError, as a failed write always was.)"""
+
+
+class TablesMismatch(CorpusError):
+    """A folder of saved tables does not match its manifest (changed, or only partly written)."""

@@ -15,8 +15,10 @@ Scale
   articles, keyed by a hash of every corpus file's bytes; the assembled tables, keyed by the
   corpus content, the corrections file and the code), a changed or added article is parsed alone.
 - ``Annotations.save`` writes every table as ``NAME.parquet`` + ``NAME.csv`` and the per-article
-  tables also as a hive-partitioned Parquet dataset ``NAME/bucket=NN/part-0.parquet``;
-  ``read_table`` reads them column- and row-selectively, without the article text unless asked.
+  tables also as a hive-partitioned Parquet dataset ``NAME/bucket=NN/part-0.parquet``, each sentence
+  once (a ``sentences`` table), as one unit (newsbook.files: staged, then switched); ``read_table``
+  reads them column- and row-selectively, without the article text unless asked.
+- One article keeps at most MAX_ROWS_PER_ARTICLE rows per table (named in `errors` when cut short).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
 from .errors import CorrectionsError
 from .files import atomic_path, write_dataset, write_table, write_text
+from . import files
+from .errors import OutputFolderError, TablesMismatch
 from .nlp import known_text, table_from_rows
 
 log = logging.getLogger("newsbook.pipeline")
@@ -46,7 +50,7 @@ log = logging.getLogger("newsbook.pipeline")
 PER_ARTICLE_TABLES = ("mentions", "quotes", "figures")
 CORRECTIONS_FILE_NAMES = ("actors.yaml", "actors.yml")
 # Tables with an article_id column: also written as a dataset partitioned by a hash bucket of it.
-PARTITIONED_TABLES = ("articles", "mentions", "actors", "quotes", "figures")
+PARTITIONED_TABLES = ("articles", "mentions", "actors", "quotes", "figures", "sentences")
 PARTITION_COLUMN = "bucket"
 ROW_COLUMN = "_row"  # original row order, kept in the dataset files only
 ARTICLES_PER_BUCKET = 1000
@@ -77,62 +81,50 @@ class Annotations:
         return {name: getattr(self, name) for name in schema.TABLES}
 
     def save(self, directory, *, partitions: int | None = None, if_changed: bool = False) -> Path:
-        """Write every table as Parquet and CSV (each file atomically) plus a manifest.
+        """Write every table as Parquet and CSV, plus a manifest, into `directory` as one unit.
 
-        The per-article tables (PARTITIONED_TABLES) are also written as a Parquet dataset folder
-        ``NAME/bucket=NN/part-0.parquet``, partitioned by a stable hash bucket of article_id (the same
-        article is in the same bucket in every table), so a large annotation set can be read a bucket,
-        a few columns or a filtered subset at a time (``read_table``; pyarrow, pandas or DuckDB).
-        `partitions`: number of buckets (default: one per 1,000 articles, at most 64).
-        `if_changed`: skip writing when `directory` already holds these very tables (same result
-        key in its manifest and every file present); the CLI uses it so a re-run on an unchanged
-        corpus writes nothing.
+        See `save_tables` (which also says whether anything was written). Raises OutputFolderError,
+        with nothing changed, when `directory` holds something newsbook did not write where a table
+        goes, is a file, is read-only, or the disk fills up.
         """
-        directory = Path(directory)
-        buckets = partitions or min(MAX_BUCKETS, max(1, math.ceil(len(self.articles) / ARTICLES_PER_BUCKET)))
-        if if_changed and self.saved_in(directory):
-            log.info("tables in %s are up to date", directory)
-            return directory
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, frame in self.tables().items():
-            write_table(frame, directory, name)
-            if name in PARTITIONED_TABLES:
-                write_dataset(_with_buckets(frame, buckets), directory / name, PARTITION_COLUMN)
-        manifest = {
-            "corpus": self.corpus,
-            "pipeline_version": self.pipeline_version,
-            "result_key": self.result_key,
-            "corrections_applied": self.corrections_applied,
-            "articles": self.articles["article_id"].tolist(),
-            "corpus_hash": corpus_hash(self.articles),
-            "tables": {name: len(frame) for name, frame in self.tables().items()},
-            "partitioned": {"tables": list(PARTITIONED_TABLES), "column": PARTITION_COLUMN,
-                            "buckets": buckets, "hash": "blake2b-8 of article_id, modulo buckets"},
-        }
-        write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-        return directory
+        save_tables(self, directory, partitions=partitions, if_changed=if_changed)
+        return Path(directory)
 
     def saved_in(self, directory) -> bool:
-        """Whether `directory` already holds these very tables (see `save(if_changed=True)`)."""
-        directory = Path(directory)
+        """Whether `directory` already holds these very tables, whole (see `save(if_changed=True)`)."""
         if not self.result_key:
             return False
         try:
-            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            saved = files.open_tables(directory)
+            if saved.legacy or not _same_result(saved.manifest, self):
+                return False
+            files.verify_tables(saved.folder, saved.manifest)
+        except (TablesMismatch, OSError):
             return False
-        if manifest.get("result_key") != self.result_key or manifest.get("corpus") != self.corpus:
-            return False
-        expected = [directory / f"{name}.{ext}" for name in schema.TABLES for ext in ("parquet", "csv")]
-        expected += [directory / name for name in PARTITIONED_TABLES]
-        return all(path.exists() for path in expected)
+        return True
 
     @classmethod
     def load(cls, directory) -> "Annotations":
-        directory = Path(directory)
-        manifest_path = directory / "manifest.json"
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-        tables = {name: pd.read_parquet(directory / f"{name}.parquet") for name in schema.TABLES}
+        """The tables saved in `directory` (by `save` or ``newsbook annotate --out``), with their
+        `sentence` columns put back. Raises TablesMismatch when the files are not those the manifest
+        lists (changed, or only partly written), or there is no manifest."""
+        try:
+            return cls._load(directory)
+        except FileNotFoundError:  # a run switched to a new set while we read the previous one
+            return cls._load(directory)
+
+    @classmethod
+    def _load(cls, directory) -> "Annotations":
+        saved = files.open_tables(directory)
+        names = list(schema.TABLES) + ([] if saved.legacy else list(schema.SAVED_ONLY))
+        flat = [f"{name}.parquet" for name in names]
+        files.verify_tables(saved.folder, saved.manifest, rows_of=flat, hash_of=flat)
+        tables = {name: pd.read_parquet(saved.folder / f"{name}.parquet") for name in names}
+        if not saved.legacy:
+            sentences = tables.pop("sentences")
+            for name in schema.TABLES_WITH_SENTENCES:
+                tables[name] = _with_sentence_text(tables[name], sentences, saved)
+        manifest = saved.manifest
         return cls(
             **tables,
             corrections_applied=manifest.get("corrections_applied", []),
@@ -143,6 +135,139 @@ class Annotations:
     def summary(self) -> str:
         counts = ", ".join(f"{len(frame)} {name}" for name, frame in self.tables().items())
         return f"{self.corpus}: {counts}"
+
+
+# --- saved folders -------------------------------------------------------------------------------
+#
+# ``newsbook annotate --out DIR`` and ``Annotations.save`` write a folder of tables through
+# newsbook.files.publish_tables (staged beside the current set, switched as one unit, never over
+# anything newsbook did not write). Each sentence is stored once, in `sentences`; the sentence
+# columns of mentions, quotes and figures point into it (newsbook.schema.SENTENCES).
+
+SAVED_TABLES = (*schema.TABLES, *schema.SAVED_ONLY)
+
+
+def saved_entries() -> list[str]:
+    """The names a saved folder has at its top (each a symlink through DIR/current)."""
+    return [f"{name}.{ext}" for name in SAVED_TABLES for ext in ("parquet", "csv")] + list(PARTITIONED_TABLES)
+
+
+def check_output(directory, corpus=None) -> None:
+    """Refuse (OutputFolderError) an output folder the tables cannot be saved into without replacing
+    something newsbook did not write, or one inside the `corpus` folder (its CSV tables would be read
+    as articles next time); the CLI calls it before annotating."""
+    directory = Path(directory)
+    if corpus is not None:
+        root, out = resolve_path(corpus), directory.resolve()
+        if root.is_dir() and (out == root or root in out.parents):
+            raise OutputFolderError(f"--out {directory} is inside the corpus folder {root}: the saved tables "
+                                    "would be read as articles next time; choose a folder outside it")
+    files.check_output_folder(directory, saved_entries())
+
+
+def check_saved(directory) -> dict:
+    """The manifest of the tables saved in `directory` (resolved as a corpus path is), after checking
+    that every file is there with the size and row count it lists; TablesMismatch otherwise."""
+    saved = files.open_tables(resolve_path(directory))
+    tables = list(schema.TABLES) + ([] if saved.legacy else list(schema.SAVED_ONLY))
+    files.verify_tables(saved.folder, saved.manifest, rows_of=[f"{name}.parquet" for name in tables])
+    return saved.manifest
+
+
+def _same_result(manifest: dict, result: "Annotations") -> bool:
+    return bool(result.result_key) and manifest.get("result_key") == result.result_key \
+        and manifest.get("corpus") == result.corpus
+
+
+def save_tables(result: Annotations, directory, *, partitions: int | None = None,
+                if_changed: bool = False) -> bool:
+    """Write every table of `result` into `directory` as one unit; returns whether anything was written.
+
+    Each table is ``NAME.parquet`` + ``NAME.csv``; the per-article tables (PARTITIONED_TABLES) are
+    also a Parquet dataset folder ``NAME/bucket=NN/part-0.parquet``, partitioned by a stable hash
+    bucket of article_id (the same article is in the same bucket in every table), so a large
+    annotation set can be read a bucket, a few columns or a filtered subset at a time (``read_table``;
+    pyarrow, pandas or DuckDB). `partitions`: number of buckets (default: one per 1,000 articles, at
+    most 64). Sentences are stored once, in `sentences` (see newsbook.schema.SENTENCES).
+    `if_changed`: write nothing when `directory` already holds these very tables, whole (the CLI
+    uses it so a re-run on an unchanged corpus writes nothing).
+    """
+    directory = Path(directory)
+    buckets = partitions or min(MAX_BUCKETS, max(1, math.ceil(len(result.articles) / ARTICLES_PER_BUCKET)))
+
+    def write(staging: Path) -> dict:
+        frames = saved_frames(result)
+        for n, (name, frame) in enumerate(frames.items()):
+            write_table(frame, staging, name)
+            if name in PARTITIONED_TABLES:
+                write_dataset(_with_buckets(frame, buckets), staging / name, PARTITION_COLUMN)
+            if n == len(frames) // 2:
+                files.fault_point("save:writing")
+        return {
+            "corpus": result.corpus,
+            "pipeline_version": result.pipeline_version,
+            "result_key": result.result_key,
+            "corrections_applied": result.corrections_applied,
+            "articles": result.articles["article_id"].tolist(),
+            "corpus_hash": corpus_hash(result.articles),
+            "tables": {name: len(frame) for name, frame in frames.items()},
+            "sentences": {"table": "sentences", "left_out_of": list(schema.TABLES_WITH_SENTENCES),
+                          "column": schema.SENTENCE_TEXT},
+            "partitioned": {"tables": list(PARTITIONED_TABLES), "column": PARTITION_COLUMN,
+                            "buckets": buckets, "hash": "blake2b-8 of article_id, modulo buckets"},
+        }
+
+    up_to_date = (lambda manifest: _same_result(manifest, result)) if if_changed else None
+    written = files.publish_tables(directory, saved_entries(), write, up_to_date=up_to_date)
+    if not written:
+        log.info("tables in %s are up to date", directory)
+    return written
+
+
+def sentences_table(result: Annotations) -> pd.DataFrame:
+    """Every sentence the rows of mentions, quotes and figures sit in, once, in article order."""
+    keys = ["article_id", "sentence_index"]
+    parts = [getattr(result, name)[[*keys, "sentence_start", "sentence_end", schema.SENTENCE_TEXT]]
+             for name in schema.TABLES_WITH_SENTENCES]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return schema.empty("sentences")
+    both = pd.concat(parts, ignore_index=True).drop_duplicates(keys)
+    position = {aid: n for n, aid in enumerate(result.articles["article_id"])}
+    both["_order"] = both["article_id"].map(position).fillna(len(position))
+    both = both.sort_values(["_order", "sentence_index"], kind="stable")
+    both = both.rename(columns={"sentence_start": "start", "sentence_end": "end", schema.SENTENCE_TEXT: "text"})
+    return schema.conform("sentences", both)
+
+
+def saved_frames(result: Annotations) -> dict[str, pd.DataFrame]:
+    """The tables as a saved folder stores them: sentences once, in their own table."""
+    frames = {name: (frame.drop(columns=[schema.SENTENCE_TEXT]) if name in schema.TABLES_WITH_SENTENCES else frame)
+              for name, frame in result.tables().items()}
+    frames["sentences"] = sentences_table(result)
+    return frames
+
+
+def _with_sentence_text(frame: pd.DataFrame, sentences: pd.DataFrame, saved: files.SavedSet | None = None,
+                        columns: list[str] | None = None) -> pd.DataFrame:
+    """`frame` with its `sentence` column put back from the saved `sentences` table, in the schema's
+    column order (or `columns`)."""
+    keys = ["article_id", "sentence_index"]
+    lookup = pd.Series(sentences["text"].to_numpy(), index=pd.MultiIndex.from_frame(sentences[keys]))
+    wanted = pd.MultiIndex.from_frame(frame[keys]) if len(frame) else pd.MultiIndex.from_arrays([[], []], names=keys)
+    texts = lookup.reindex(wanted)
+    if texts.isna().any():
+        first = wanted[texts.isna().to_numpy().argmax()]
+        where = saved.folder if saved is not None else "the saved tables"
+        raise TablesMismatch(f"the saved tables in {where} lack the sentence {first[1]} of article {first[0]} "
+                             "that their rows point to; write them again with newsbook annotate CORPUS --out DIR")
+    out = frame.copy()
+    out[schema.SENTENCE_TEXT] = texts.to_numpy(dtype=object)
+    if columns is None:
+        name = next(n for n in schema.TABLES_WITH_SENTENCES
+                    if set(schema.TABLES[n].column_names) == set(out.columns))
+        columns = schema.TABLES[name].column_names
+    return out[columns]
 
 
 def corpus_hash(articles: pd.DataFrame) -> str:
@@ -174,27 +299,92 @@ def read_table(directory, name: str, columns: list[str] | None = None, filters=N
 
     - `columns`: the columns to read (default: all of the table's schema columns, except the
       articles' body `text` unless `with_text=True`), so a large annotation set is read without
-      loading every article's text.
+      loading every article's text. `sentence` (mentions, quotes, figures) is looked up in the
+      saved `sentences` table for the rows read; `name` may also be ``"sentences"``.
     - `filters`: pyarrow filters, e.g. ``[("outlet", "==", "BBC")]`` or
       ``[("article_id", "in", ids)]``; on the partitioned tables ``[("bucket", "==", 3)]`` reads one
       partition file only.
     Reads the partitioned dataset folder ``NAME/`` when there is one, else ``NAME.parquet``; rows come
-    back in the table's original order.
+    back in the table's original order. Raises TablesMismatch when the folder's files are not those
+    its manifest lists.
     """
+    try:
+        return _read_table(directory, name, columns, filters, with_text)
+    except FileNotFoundError:  # a run switched to a new set while we read the previous one
+        return _read_table(directory, name, columns, filters, with_text)
+
+
+def _read_table(directory, name, columns, filters, with_text) -> pd.DataFrame:
+    saved = files.open_tables(directory)
+    spec = schema.TABLES[name] if name in schema.TABLES else schema.SAVED_ONLY[name]
+    if columns is None:
+        columns = [c for c in spec.column_names if with_text or not (name == "articles" and c == "text")]
+    columns = list(columns)
+    rehydrate = (not saved.legacy and name in schema.TABLES_WITH_SENTENCES and schema.SENTENCE_TEXT in columns)
+    if not rehydrate:
+        return _read_stored(saved, name, columns, filters)
+    keys = ["article_id", "sentence_index"]
+    stored = [c for c in columns if c != schema.SENTENCE_TEXT]
+    frame = _read_stored(saved, name, stored + [k for k in keys if k not in stored], filters)
+    ids = frame["article_id"].unique().tolist()
+    sentences = (_read_stored(saved, "sentences", [*keys, "text"], [("article_id", "in", ids)])
+                 if ids else schema.empty("sentences"))
+    return _with_sentence_text(frame, sentences, saved, columns=columns)
+
+
+def _read_stored(saved: files.SavedSet, name: str, columns: list[str], filters) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
-    directory = Path(directory)
-    spec = schema.TABLES[name].column_names
-    if columns is None:
-        columns = [c for c in spec if with_text or not (name == "articles" and c == "text")]
-    dataset = directory / name
+    if saved.legacy and name in schema.SAVED_ONLY:
+        raise TablesMismatch(f"the tables in {saved.folder} were saved before the {name!r} table existed "
+                             "(their rows carry their sentence); write them again to have it")
+    dataset = saved.folder / name
     if dataset.is_dir():
+        parts = [rel for rel in saved.manifest.get("files", {}) if rel.startswith(f"{name}/")] or [name]
+        files.verify_tables(saved.folder, saved.manifest, rows_of=parts)
         table = pq.read_table(dataset, columns=list(columns) + [ROW_COLUMN], filters=filters,
                               partitioning="hive")
         frame = table.to_pandas().sort_values(ROW_COLUMN, kind="stable").drop(columns=[ROW_COLUMN])
         return frame.reset_index(drop=True)
-    table = pq.read_table(directory / f"{name}.parquet", columns=list(columns), filters=filters)
+    files.verify_tables(saved.folder, saved.manifest, rows_of=[f"{name}.parquet"])
+    table = pq.read_table(saved.folder / f"{name}.parquet", columns=list(columns), filters=filters)
     return table.to_pandas().reset_index(drop=True)
+
+
+# --- per-article limit ---------------------------------------------------------------------------
+#
+# One pathological article (a run-on paragraph with thousands of quotation marks) must not
+# multiply into millions of rows: each per-article table keeps at most this many rows of one
+# article, its first ones, and the article is named in `errors` when the limit bites. Far above
+# what a real article produces (a long feature has a few hundred mentions).
+
+MAX_ROWS_PER_ARTICLE = 2000
+MAX_ROWS_ENV = "NEWSBOOK_MAX_ROWS_PER_ARTICLE"
+
+
+def max_rows_per_article() -> int:
+    import os
+
+    value = os.environ.get(MAX_ROWS_ENV, "")
+    try:
+        return max(1, int(value)) if value.strip() else MAX_ROWS_PER_ARTICLE
+    except ValueError:
+        log.warning("%s=%r is not a number; using %d", MAX_ROWS_ENV, value, MAX_ROWS_PER_ARTICLE)
+        return MAX_ROWS_PER_ARTICLE
+
+
+def limit_rows(article: dict, tables: dict[str, list[dict]], max_rows: int,
+               errors: list[dict]) -> dict[str, list[dict]]:
+    """`tables` with at most `max_rows` rows per table (the first ones); a row in `errors` per table
+    cut short."""
+    over = {name: len(rows) for name, rows in tables.items() if len(rows) > max_rows}
+    if not over:
+        return tables
+    for name, count in over.items():
+        errors.append({"path": article["source_path"], "article_id": article["article_id"], "stage": "limit",
+                       "reason": f"{count:,} {name} found, only the first {max_rows:,} kept (at most {max_rows:,} "
+                                 f"{name} per article; set {MAX_ROWS_ENV} to change it)"})
+    return {name: rows[:max_rows] for name, rows in tables.items()}
 
 
 # --- per-article work ----------------------------------------------------------------------------
@@ -675,6 +865,7 @@ def annotate(
     batch_size: int = 32,
     jobs: int = 1,
     scheduler=None,
+    max_rows: int | None = None,
 ) -> Annotations:
     """Annotate a corpus folder or file (default: the seeds). Broken articles land in `errors`.
 
@@ -683,6 +874,8 @@ def annotate(
     - `scheduler`: a Dask scheduler address (``"tcp://HOST:8786"``), a ``distributed.Client`` or
       cluster object, or ``"local"`` for a LocalCluster of `jobs` workers on this machine: the
       per-article work runs on its workers (see newsbook.engines).
+    - `max_rows`: at most this many rows per table per article (default: MAX_ROWS_PER_ARTICLE, or
+      ``$NEWSBOOK_MAX_ROWS_PER_ARTICLE``); an article cut short is named in `errors` (stage ``limit``).
     Every engine gives identical tables. ``result.timings`` says where the time went (seconds).
     """
     import time
@@ -693,7 +886,8 @@ def annotate(
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    code = _code_digest()
+    max_rows = max_rows_per_article() if max_rows is None else max_rows
+    code = f"{_code_digest()}:max_rows={max_rows}"  # the limit changes the tables: part of the key
     corpus_cache = CorpusCache(cache_dir)
     read = corpus_cache.read(corpus, _code_digest(READING_CODE))
     timings["read"] = time.perf_counter() - started
@@ -726,7 +920,8 @@ def annotate(
                                    "stage": "annotate", "reason": reason})
                 continue
             good_ids.append(article["article_id"])
-            collected.add(tables)
+            collected.add(limit_rows(article, tables, max_rows, error_rows))
+            files.fault_point("annotate", len(good_ids))
     del article_rows
     timings["articles"] = time.perf_counter() - mark
     log.info("per-article work: %d articles (%d cached, %d parsed) in %.2fs; assembling the corpus-wide tables",

@@ -214,6 +214,12 @@ TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev
 _ROLE_OR_TITLE_WORDS = ROLE_NOUNS | TITLE_WORDS
 
 _SCARE_MAX_WORDS = 3
+# How far (in tokens) from a quotation its cue verb is looked for, and how far a cue can be and
+# still stand "right next to" it (at most four words plus punctuation in between): far beyond any
+# real sentence, they only bound the work on a run-on text with thousands of quotation marks.
+CUE_WINDOW = 200
+ADJACENT_SPAN = 40
+MAX_MARK_WARNINGS = 5  # unbalanced quotation marks logged one by one per article
 _TERM_MAX_WORDS = 6
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
@@ -306,10 +312,14 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     def para_of(pos: int) -> int:
         return max(0, bisect.bisect_right(para_starts, pos) - 1)
 
+    warned = [0]
+
     def warn(pos: int, what: str) -> str:
-        snippet = text[max(0, pos - 30): pos + 30].replace("\n", " ")
-        log.warning("%sunbalanced quotation mark at offset %d (%s): …%s…; going on",
-                    f"article {article_id}: " if article_id else "", pos, what, snippet)
+        warned[0] += 1
+        if warned[0] <= MAX_MARK_WARNINGS:  # a run-on text can have thousands: the first few say it
+            snippet = text[max(0, pos - 30): pos + 30].replace("\n", " ")
+            log.warning("%sunbalanced quotation mark at offset %d (%s): …%s…; going on",
+                        f"article {article_id}: " if article_id else "", pos, what, snippet)
         return what
 
     marks = [(m.start(), _direction(text, m.start())) for m in _DOUBLE_MARK_RE.finditer(text)]
@@ -384,6 +394,9 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     if open_pos is not None:
         close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to the "
                                               "end of its paragraph"))
+    if warned[0] > MAX_MARK_WARNINGS:
+        log.warning("%s%d more unbalanced quotation marks not shown", f"article {article_id}: " if article_id else "",
+                    warned[0] - MAX_MARK_WARNINGS)
     singles = _single_quote_spans(text, spans, paragraphs)
     # British style nests double marks in single ones ('He called it "routine", she said.'): a
     # double-quoted stretch inside a single-quoted quotation is part of it
@@ -1353,6 +1366,9 @@ class _Extractor:
         i, j = q.tokens
         s0, _ = self._sent_bounds(q.sents[0])
         _, s1 = self._sent_bounds(q.sents[1])
+        # A cue further than CUE_WINDOW tokens from the quote is never the nearest one in a real
+        # sentence; the bound keeps a run-on "sentence" of thousands of quotes linear, not quadratic.
+        s0, s1 = max(s0, i - CUE_WINDOW), min(s1, j + CUE_WINDOW)
         best = None
         for t in doc_tokens(self.doc)[s0:s1]:
             if i <= t.i < j or self.in_quote[t.i]:
@@ -1375,6 +1391,8 @@ class _Extractor:
     def _adjacent(self, t: Token, q: _Quote) -> bool:
         """`t` sits right next to the quote, only a short subject and punctuation in between."""
         i, j = q.tokens
+        if (i - t.i if t.i < i else t.i - j) > ADJACENT_SPAN:
+            return False
         if t.i < i:
             between = doc_tokens(self.doc)[t.i + 1:i]
         else:

@@ -733,12 +733,14 @@ def _corpus_info(value: Any, cache: dict, annotations: Any = None) -> dict:
     if annotations not in (None, ""):
         folder = config.resolve_path(annotations)
         try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            from .pipeline import check_saved
+
+            manifest = check_saved(folder)
             ids = [str(a) for a in manifest.get("articles", [])]
             cache[key] = {"path": f"{manifest.get('corpus', '')} (saved annotations: {folder})",
                           "articles": ids, "n_articles": len(ids),
                           "content_hash": str(manifest.get("corpus_hash", ""))}
-        except (OSError, ValueError) as exc:  # the notebook itself reports missing annotations
+        except (OSError, ValueError, CorpusError) as exc:  # the notebook itself reports missing annotations
             cache[key] = {"path": str(folder), "articles": [], "n_articles": 0, "content_hash": "",
                           "error": f"cannot read saved annotations: {exc}"}
         return cache[key]
@@ -1155,7 +1157,7 @@ def saved_annotations(folder: Any):
     if not (path / "manifest.json").exists():
         raise CorpusError(f"no saved annotations in {folder} (looked for {path / 'manifest.json'}; "
                           "write them with: newsbook annotate CORPUS --out DIR)")
-    return Annotations.load(path)
+    return Annotations.load(path)  # refuses (TablesMismatch) files that do not match their manifest
 
 
 def load_annotations(corpus: Any = "seeds", annotations: Any = "", *, progress: bool = False):

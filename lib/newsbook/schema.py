@@ -187,11 +187,13 @@ ERRORS = Table(
     "- `date`: a warning, the article is annotated: a numeric date that reads two ways (12/06/2016) "
     "was read in the corpus's day/month order (`date_order` in corpus.yaml, month-first unless set); "
     "the reason gives both readings;\n"
-    "- `annotate`: parsing or extraction failed for that article.",
+    "- `annotate`: parsing or extraction failed for that article;\n"
+    "- `limit`: the article produced more rows than newsbook keeps per article (the per-article cap): "
+    "its first rows are kept, the reason says how many of how many.",
     _cols(
         ("path", "str", "file (or file#record) that failed"),
         ("article_id", "str", "article id if known"),
-        ("stage", "str", "load | skipped | corrections | date | annotate"),
+        ("stage", "str", "load | skipped | corrections | date | annotate | limit"),
         ("reason", "str", "what was wrong, in words"),
     ),
 )
@@ -201,18 +203,52 @@ TABLES: dict[str, Table] = {
     for t in (ARTICLES, MENTIONS, ACTORS, QUOTES, FIGURES, QUOTE_MATCHES, FIGURE_MATCHES, ERRORS)
 }
 
+# --- in saved folders only --------------------------------------------------------------------
+#
+# A folder written by ``newsbook annotate --out DIR`` stores each sentence once: the `sentence`
+# column of mentions, quotes and figures is left out of their files and kept in a `sentences`
+# table, which rows point into by (article_id, sentence_index) and offsets. Reading the folder back
+# (``Annotations.load``, ``read_table``) puts the column back, so in memory the tables are as above.
+
+SENTENCE_TEXT = "sentence"
+TABLES_WITH_SENTENCES = ("mentions", "quotes", "figures")
+
+SENTENCES = Table(
+    "sentences",
+    "Saved folders only: every sentence that a mention, quote or figure sits in, once. The saved "
+    "`mentions`, `quotes` and `figures` files have no `sentence` column; their `sentence_index`, "
+    "`sentence_start` and `sentence_end` point here.",
+    _cols(
+        ("article_id", "str", "article"),
+        ("sentence_index", "int", "0-based index of the sentence in the article"),
+        ("start", "int", "character offset where the sentence starts"),
+        ("end", "int", "character offset where the sentence ends (exclusive)"),
+        ("text", "str", "the sentence as it stands in the text: text[start:end]"),
+    ),
+)
+
+SAVED_ONLY: dict[str, Table] = {SENTENCES.name: SENTENCES}
+
+
+def saved_columns(table: str) -> list[str]:
+    """The columns of `table` as stored in a saved folder (see SENTENCES)."""
+    if table in SAVED_ONLY:
+        return SAVED_ONLY[table].column_names
+    columns = TABLES[table].column_names
+    return [c for c in columns if c != SENTENCE_TEXT] if table in TABLES_WITH_SENTENCES else columns
+
 _EMPTY_DTYPES = {"str": "object", "int": "int64", "float": "float64", "bool": "bool", "object": "object"}
 
 
 def empty(table: str) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
-    spec = TABLES[table]
+    spec = TABLES[table] if table in TABLES else SAVED_ONLY[table]
     return pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPES[c.dtype]) for c in spec.columns})
 
 
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Order `frame`'s columns as the schema says; missing columns raise."""
-    spec = TABLES[table]
+    spec = TABLES[table] if table in TABLES else SAVED_ONLY[table]
     if table == "figures" and "value_high" in frame.columns and not {"low", "high"} <= set(frame.columns):
         frame = _with_range_ends(frame)  # tables saved before `low`/`high` existed
     if table == "figure_matches" and "unit" not in frame.columns and "value" in frame.columns:
@@ -251,7 +287,7 @@ def _with_range_ends(frame: pd.DataFrame) -> pd.DataFrame:
 def as_markdown() -> str:
     """The schema as Markdown, for docs/schema.md."""
     lines = ["# newsbook tables", "", __doc__.strip(), ""]
-    for t in TABLES.values():
+    for t in [*TABLES.values(), *SAVED_ONLY.values()]:
         lines += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.dtype} | {c.doc.replace('|', chr(92) + '|')} |" for c in t.columns]
         lines.append("")
