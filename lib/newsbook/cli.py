@@ -27,7 +27,8 @@ def _annotate(args: argparse.Namespace) -> int:
     up_to_date = not save_tables(result, out, if_changed=True)
     result.timings["write"] = time.perf_counter() - started
     for row in result.errors.itertuples():
-        kind = "limit" if row.stage == "limit" else "error"  # a limit keeps the article, cut short
+        # a limit keeps the article, cut short; a date warning keeps it as read
+        kind = {"limit": "limit", "date": "warning"}.get(row.stage, "error")
         print(f"{kind}: {row.path}: {row.reason}", file=sys.stderr)
     if not args.quiet:
         print(f"{result.summary()}")
@@ -78,12 +79,34 @@ def _non_negative(text: str) -> int:
     return value
 
 
+DESCRIPTION = """\
+newsbook compares how news outlets cover the same events: which figures each source
+states and whether they agree, which actors appear and how prominently, who is quoted
+and how each outlet renders the same statement. Every number keeps the article and
+the character offsets it came from.
+
+Typical use:
+  newsbook annotate ~/study/floods --out outputs/floods-tables   read and annotate a corpus
+  newsbook report --corpus ~/study/floods                         render every report as HTML
+  newsbook report quotes -p speaker "Ana Ruiz"                    rerun one report with a parameter
+
+Without a corpus, the commands use the two seed articles in seeds/."""
+
+EPILOG = "Run 'newsbook COMMAND --help' for a command's options. The README says where everything lands."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsbook", description=__doc__)
+    parser = argparse.ArgumentParser(prog="newsbook", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsbook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("annotate", help="annotate a corpus and write every table (Parquet and CSV)")
+    p = sub.add_parser("annotate", help="read a corpus, find its actors, quotes and figures, and write every "
+                                        "table (Parquet and CSV) for your own analysis",
+                       description="Read every article of a corpus folder or file, find the actors, quotes and "
+                                   "figures in each, compare them across sources, and write the tables "
+                                   "(docs/schema.md says what each column means). Broken articles are listed "
+                                   "by name; the rest are annotated.")
     p.add_argument("corpus", nargs="?", default=str(SEEDS_DIR), help="corpus folder or file (default: seeds/)")
     p.add_argument("--out", default=str(ANNOTATIONS_DIR), help="output folder (default: outputs/annotations/)")
     p.add_argument("--no-cache", action="store_true", help="parse every article again")
@@ -95,7 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "local cluster of --jobs workers (needs the 'cluster' extra)")
     p.set_defaults(func=_annotate)
 
-    p = sub.add_parser("report", help="run notebooks with papermill and render them to HTML")
+    p = sub.add_parser("report", help="render the reports (overview, actors, quotes, figures) as HTML pages you "
+                                      "can open offline and share",
+                       description="Run the analysis notebooks on a corpus and render each as a self-contained "
+                                   "HTML report, plus an index listing every report with its parameters.")
     p.add_argument("names", nargs="*", help="notebooks to run (default: all)")
     p.add_argument("--corpus", default=None, help="corpus folder or file (default: seeds/)")
     p.add_argument("--annotations", default=None, metavar="DIR",
@@ -110,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_report)
 
-    p = sub.add_parser("cache", help="list the annotation cache's version folders (size, entries, last use); "
+    p = sub.add_parser("cache", help="show or prune the cache that makes re-runs fast (size, entries, last use); "
                                      "--prune removes old ones")
     p.add_argument("--prune", action="store_true",
                    help="remove the version folders not among the --keep most recently used (never the current one)")
