@@ -132,9 +132,25 @@ class Annotations:
             corpus=manifest.get("corpus", ""),
         )
 
-    def summary(self) -> str:
-        counts = ", ".join(f"{len(frame)} {name}" for name, frame in self.tables().items())
-        return f"{self.corpus}: {counts}"
+    def summary(self) -> "Summary":
+        """One line: the corpus and how many rows each table has (thousands separated)."""
+        counts = ", ".join(f"{len(frame):,} {name}" for name, frame in self.tables().items())
+        return Summary(f"{self.corpus}: {counts}")
+
+
+class Summary(str):
+    """A line of text that a notebook shows as text, not as a quoted Python string."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<p class="nb-summary">{html.escape(str(self))}</p>'
 
 
 # --- saved folders -------------------------------------------------------------------------------
