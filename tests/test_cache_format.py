@@ -4,6 +4,7 @@ written, and every way an entry can be wrong is refused before any value is used
 from __future__ import annotations
 
 import io
+import json
 import pickle
 import re
 from pathlib import Path
@@ -130,17 +131,18 @@ def test_a_malformed_header_is_refused(tmp_path, data, problem):
         read(data, tmp_path)
 
 
-def header_and_streams(data: bytes) -> tuple[dict, list[bytes]]:
+header_and_streams = cache.split_entry
+rebuilt = cache.join_entry
+
+
+def with_header(data: bytes, change) -> bytes:
+    """`data` with its header changed by `change` (a function of the header dict), body as it was."""
     fh = io.BytesIO(data)
     header = cache.read_header(fh)
-    return header, [fh.read(t["bytes"]) for t in header["tables"]]
-
-
-def rebuilt(header: dict, streams: list[bytes]) -> bytes:
-    import json
-
+    body = fh.read()
+    change(header)
     encoded = json.dumps(header).encode()
-    return cache.MAGIC + b"%010d\n" % len(encoded) + encoded + b"".join(streams)
+    return cache.MAGIC + b"%010d\n" % len(encoded) + encoded + body
 
 
 def test_entries_of_the_wrong_shape_are_refused(seed_annotations, tmp_path):
@@ -163,10 +165,29 @@ def test_entries_of_the_wrong_shape_are_refused(seed_annotations, tmp_path):
     with pytest.raises(cache.InvalidEntry, match="rows"):
         read(rebuilt(header, streams), tmp_path)
 
-    header, streams = header_and_streams(data)
-    header["tables"][0]["bytes"] = "12"
-    with pytest.raises(cache.InvalidEntry, match="wrong type"):
-        read(rebuilt(header, streams), tmp_path)
+    def tables_bytes_as_text(header):
+        header["tables"][0]["bytes"] = str(header["tables"][0]["bytes"])
+
+    def body_longer(header):
+        header["tables"][0]["bytes"] += 1
+
+    def body_shorter(header):
+        header["tables"][0]["bytes"] -= 1
+
+    def bomb(header):
+        header["tables"][0]["bytes"] += 10**12
+
+    def other_codec(header):
+        header["compression"] = "gzip"
+
+    def not_compressed(header):
+        header["compression"] = None
+
+    for change, problem in ((tables_bytes_as_text, "wrong type"), (body_longer, "decompress"),
+                            (body_shorter, "decompress"), (bomb, "claims"), (other_codec, "compression"),
+                            (not_compressed, "add up")):
+        with pytest.raises(cache.InvalidEntry, match=problem):
+            read(with_header(data, change), tmp_path)
 
 
 def swap_stream(data: bytes, index: int, table: pa.Table) -> bytes:
@@ -175,7 +196,6 @@ def swap_stream(data: bytes, index: int, table: pa.Table) -> bytes:
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     streams[index] = sink.getvalue().to_pybytes()
-    header["tables"][index]["bytes"] = len(streams[index])
     header["tables"][index]["rows"] = table.num_rows
     return rebuilt(header, streams)
 
@@ -203,7 +223,6 @@ def test_tables_of_the_wrong_columns_or_types_are_refused(seed_annotations, tmp_
 def test_a_stream_that_is_not_arrow_is_refused(seed_annotations, tmp_path):
     header, streams = header_and_streams(entry_bytes(seed_annotations))
     streams[0] = pickle.dumps(Payload())
-    header["tables"][0]["bytes"] = len(streams[0])
     with pytest.raises(cache.InvalidEntry, match="not a readable Arrow stream"):
         read(rebuilt(header, streams), tmp_path)
 
@@ -218,7 +237,7 @@ def test_an_arrow_extension_type_carrying_a_pickle_is_not_unpickled(seed_annotat
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     streams[0] = sink.getvalue().to_pybytes()
-    header["tables"][0].update(bytes=len(streams[0]), rows=1)
+    header["tables"][0]["rows"] = 1
     with pytest.raises(cache.InvalidEntry):  # the wrong schema; ZeroDivisionError if it were unpickled
         read(rebuilt(header, streams), tmp_path)
 

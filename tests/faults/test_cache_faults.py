@@ -57,12 +57,17 @@ def marker(tmp_path) -> Path:
     return tmp_path / MARKER_NAME
 
 
-@pytest.fixture
-def warm(corpus, tmp_path) -> Path:
-    """A cache filled by one run on the corpus."""
-    root = tmp_path / "cache"
+@pytest.fixture(scope="module")
+def filled(corpus, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("filled") / "cache"
     newsbook.annotate(corpus, cache_dir=root, progress=False)
     return root
+
+
+@pytest.fixture
+def warm(filled, tmp_path) -> Path:
+    """A cache as one run on the corpus left it (a copy for each test)."""
+    return Path(shutil.copytree(filled, tmp_path / "cache"))
 
 
 def assert_same_tables(result, clean) -> None:
@@ -116,24 +121,16 @@ def old_corpus_format_payload(path: Path, marker: Path) -> None:
 
 def pickle_behind_a_valid_header(path: Path, marker: Path) -> None:
     """Our magic and a header copied from the real entry, then a pickle where the tables belong."""
-    header, _ = split(path)
-    payload = pickle.dumps(Payload(marker))
-    for table in header["tables"]:
-        table["bytes"] = 0
-    header["tables"][0]["bytes"] = len(payload)
-    write(path, header, [payload])
+    header, streams = split(path)
+    write(path, header, [pickle.dumps(Payload(marker))] + [b""] * (len(streams) - 1))
 
 
 def split(path: Path) -> tuple[dict, list[bytes]]:
-    with path.open("rb") as fh:
-        header = cache.read_header(fh)
-        streams = [fh.read(t["bytes"]) for t in header["tables"]]
-    return header, streams
+    return cache.split_entry(path.read_bytes())
 
 
 def write(path: Path, header: dict, streams: list[bytes]) -> None:
-    encoded = json.dumps(header).encode("utf-8")
-    path.write_bytes(cache.MAGIC + b"%010d\n" % len(encoded) + encoded + b"".join(streams))
+    path.write_bytes(cache.join_entry(header, streams))
 
 
 def old_format_version(path: Path, marker: Path) -> None:
@@ -175,7 +172,6 @@ def retyped_column(path: Path, marker: Path) -> None:
     index = next(i for i, f in enumerate(data.schema) if pa.types.is_integer(f.type) or pa.types.is_floating(f.type))
     data = data.set_column(index, data.schema[index].name, data.column(index).cast(pa.string()))
     streams[0] = stream(data)
-    header["tables"][0]["bytes"] = len(streams[0])
     write(path, header, streams)
 
 
@@ -183,7 +179,6 @@ def column_dropped(path: Path, marker: Path) -> None:
     header, streams = split(path)
     data = pa.ipc.open_stream(streams[0]).read_all()
     streams[0] = stream(data.drop_columns([data.schema[0].name]))
-    header["tables"][0]["bytes"] = len(streams[0])
     write(path, header, streams)
 
 
@@ -194,7 +189,6 @@ def nulls_in_a_string_column(path: Path, marker: Path) -> None:
     nulls = pa.nulls(data.num_rows, field.type)
     data = data.set_column(0, field, nulls)
     streams[0] = stream(data)
-    header["tables"][0]["bytes"] = len(streams[0])
     write(path, header, streams)
 
 
@@ -202,6 +196,16 @@ def wrong_row_count(path: Path, marker: Path) -> None:
     header, streams = split(path)
     header["tables"][0]["rows"] += 1
     write(path, header, streams)
+
+
+def body_length_wrong(path: Path, marker: Path) -> None:
+    """The header's lengths no longer match what the body decompresses to (the body as it was)."""
+    with path.open("rb") as fh:
+        header = cache.read_header(fh)
+        body = fh.read()
+    header["tables"][-1]["bytes"] += 7
+    encoded = json.dumps(header).encode()
+    path.write_bytes(cache.MAGIC + b"%010d\n" % len(encoded) + encoded + body)
 
 
 def header_not_an_object(path: Path, marker: Path) -> None:
@@ -212,7 +216,7 @@ def header_not_an_object(path: Path, marker: Path) -> None:
 COMMON = [truncate, truncate_in_header, empty, garbage, bytes_appended, pickle_payload,
           old_corpus_format_payload, pickle_behind_a_valid_header, old_format_version, other_key,
           table_missing, tables_swapped, retyped_column, column_dropped, nulls_in_a_string_column,
-          wrong_row_count, header_not_an_object]
+          wrong_row_count, body_length_wrong, header_not_an_object]
 
 
 def run_and_check(corpus, root, clean, marker, caplog, broken: Path, *, parsed: int):
