@@ -276,3 +276,19 @@ def test_corpus_entries_round_trip_through_the_pipeline(seed_annotations, tmp_pa
     pd.testing.assert_frame_equal(again.articles, read_back.articles)
     pd.testing.assert_frame_equal(again.errors, read_back.errors)
     assert again.root == read_back.root
+
+
+def test_arrow_buffers_that_point_outside_their_data_are_refused(seed_annotations, tmp_path):
+    """A crafted string column (offsets that run backwards, bytes that are not UTF-8) is caught when
+    read, not when a later step touches it."""
+    data = entry_bytes(seed_annotations)
+    mentions = cache.frame_to_arrow("mentions", seed_annotations.mentions)
+    n = mentions.num_rows
+    index = list(schema.TABLES).index("mentions")
+    offsets = pa.py_buffer(np.array([0, 3, 1] + [3] * (n - 2), dtype=np.int32).tobytes())
+    backwards = pa.Array.from_buffers(pa.string(), n, [None, offsets, pa.py_buffer(b"abc")])
+    not_utf8 = pa.array([b"\xff\xfe"] * n, pa.binary()).view(pa.string())
+    for bad in (backwards, not_utf8):
+        table = mentions.set_column(0, mentions.schema.field("article_id"), bad)
+        with pytest.raises(cache.InvalidEntry, match="not a readable Arrow stream"):
+            read(swap_stream(data, index, table), tmp_path)

@@ -31,8 +31,8 @@ float: float64, bool: bool; nulls only in float columns, read as NaN).
 
 Reading validates everything before a value is used: the magic, the format version, the kind, the
 key, the corpus path, the table names and order, the body's length (a truncated file fails) and
-its decompressed length (at most MAX_BODY_RATIO times the body), each table's schema, nulls and
-row count, and the meta's types. Nothing in an entry is ever executed: no
+its decompressed length (bounded by MAX_BODY_RATIO and MAX_BODY_SLACK), each table's Arrow data
+(fully validated: offsets, UTF-8), schema, nulls and row count, and the meta's types. Nothing in an entry is ever executed: no
 pickle, marshal or eval, only JSON and Arrow. An entry that fails (truncated, emptied, garbage, an
 old format, a pickle, tampered, wrong shape) is logged once as a warning, removed and recomputed, so
 the run's tables are those of a clean run. A corpus-level entry whose key differs (its corpus or the
@@ -98,7 +98,11 @@ OLD_SUFFIXES = (".pkl",)  # formats 1 and 2: never opened, only removed
 MAX_HEADER_BYTES = 1 << 20
 COMPRESSION = "zstd"  # of the whole body (one zstd frame): per-buffer compression read 2.5x slower
 CODECS = ("zstd",)
-MAX_BODY_RATIO = 200  # a body may decompress to at most this many times its size
+# A body may claim at most this many times its size plus MAX_BODY_SLACK once decompressed: a crafted
+# header cannot make a read allocate more (a sentence repeated by every mention in it compresses
+# well, so the slack keeps small entries of very repetitive text readable).
+MAX_BODY_RATIO = 2000
+MAX_BODY_SLACK = 16 << 20
 ARTICLE, READ, RESULT = "article", "read", "result"
 CORPUS_KINDS = (READ, RESULT)
 
@@ -198,17 +202,16 @@ def _strings(column) -> np.ndarray:
 def arrow_to_frame(table: str, data) -> pd.DataFrame:
     """A validated cached table as the DataFrame ``schema.conform`` gives (object strings, int64,
     float64, bool), independent of pandas' default string dtype."""
-    spec = schema.TABLES[table]
+    if data.num_rows == 0:
+        return schema.empty(table)
     index = pd.RangeIndex(data.num_rows)
     columns = {}
-    for col in spec.columns:
+    for col in schema.TABLES[table].columns:
         values = data.column(col.name)
         if col.dtype == "str":
             columns[col.name] = pd.Series(_strings(values), dtype=object, index=index)
         else:
             columns[col.name] = values.to_numpy()
-    if data.num_rows == 0:
-        return schema.empty(table)
     return pd.DataFrame(columns, index=index, copy=False)
 
 
@@ -307,7 +310,7 @@ def _body(raw: bytes, codec: str | None, size: int):
         if len(raw) != size:
             raise InvalidEntry("its tables' lengths do not add up to its body")
         return pa.py_buffer(raw)
-    if size > MAX_BODY_RATIO * max(len(raw), 1) + 65536:
+    if size > MAX_BODY_RATIO * len(raw) + MAX_BODY_SLACK:
         raise InvalidEntry(f"its body claims {size} bytes once decompressed, from {len(raw)}")
     try:
         return pa.decompress(raw, decompressed_size=size, codec=codec)
@@ -319,8 +322,8 @@ def _read_table(stream, name: str, rows: int):
     import pyarrow as pa
 
     try:
-        reader = pa.ipc.open_stream(stream)
-        data = reader.read_all()
+        data = pa.ipc.open_stream(stream).read_all()
+        data.validate(full=True)  # offsets and UTF-8: a crafted buffer cannot make a later read stray
     except (pa.ArrowException, ValueError, OSError) as exc:
         raise InvalidEntry(f"table {name!r} is not a readable Arrow stream ({exc})") from None
     expected = arrow_schema(name)
