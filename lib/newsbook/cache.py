@@ -327,7 +327,7 @@ def _read_table(stream, name: str, rows: int):
     except (pa.ArrowException, ValueError, OSError) as exc:
         raise InvalidEntry(f"table {name!r} is not a readable Arrow stream ({exc})") from None
     expected = arrow_schema(name)
-    if not data.schema.remove_metadata().equals(expected):
+    if not data.schema.equals(expected):  # names, order, types, nullability; metadata aside
         raise InvalidEntry(f"table {name!r} has columns {data.schema.names} of types "
                            f"{[str(t) for t in data.schema.types]}, not what newsbook.schema says")
     if data.num_rows != rows:
