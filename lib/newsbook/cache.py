@@ -68,6 +68,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -344,7 +345,7 @@ def read_entry(path: Path, kind: str, key: str, tables: Iterable[str], *, corpus
     order); None if there is none (or, with `stale_ok`, it is a valid entry for another key: its
     tables are not read). Raises InvalidEntry for anything else; never runs anything in the file."""
     try:
-        fh = path.open("rb")
+        fh = _open_regular(path)
     except FileNotFoundError:
         return None
     with fh:
@@ -369,6 +370,14 @@ def read_entry(path: Path, kind: str, key: str, tables: Iterable[str], *, corpus
         found[table["name"]] = _read_table(body[offset:offset + table["bytes"]], table["name"], table["rows"])
         offset += table["bytes"]
     return Entry(header, found)
+
+
+def _open_regular(path: Path):
+    """`path` opened for reading if it is a regular file (a FIFO or a device in its place would
+    block a read or never end); raises InvalidEntry otherwise."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise InvalidEntry("not a regular file")
+    return path.open("rb")
 
 
 def write_entry(path: Path, data: bytes, what: str) -> None:
@@ -482,7 +491,7 @@ class CorpusStore:
                     root = None
                     if suffix == ENTRY_SUFFIX:
                         try:
-                            with path.open("rb") as fh:
+                            with _open_regular(path) as fh:
                                 header = read_header(fh)
                             if header["kind"] == kind:
                                 root = header.get("corpus")

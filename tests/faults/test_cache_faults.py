@@ -341,3 +341,19 @@ def _saved(result, tmp_path) -> Path:
     if not folder.exists():
         result.save(folder)
     return folder
+
+
+def test_a_fifo_or_a_directory_in_place_of_an_entry_does_not_block_or_fail_the_run(corpus, clean, warm, caplog):
+    import os
+
+    shutil.rmtree(warm / "corpora")
+    fifo, folder = article_entries(warm)
+    fifo.unlink()
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    folder.unlink()
+    folder.mkdir()
+    with caplog.at_level(logging.WARNING, logger="newsbook"):
+        result = newsbook.annotate(corpus, cache_dir=warm, progress=False)
+    assert_same_tables(result, clean)
+    assert result.cache_misses == 2
+    assert "not a regular file" in caplog.text
