@@ -33,10 +33,10 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from . import actors, compare, figures, quotes, schema
-from . import cache as store
+from . import cache as cache_store
 from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
-from .files import atomic_path, write_dataset, write_table, write_text
+from .files import write_dataset, write_table, write_text
 from .nlp import known_text, table_from_rows
 
 log = logging.getLogger("newsbook.pipeline")
@@ -232,7 +232,7 @@ class ArticleCache:
         self.misses = 0
 
     def _path(self, key: str) -> Path:
-        return store.article_entry_path(self.directory, key)
+        return cache_store.article_entry_path(self.directory, key)
 
     def has(self, article: dict) -> bool:
         """Whether an entry exists (without reading it)."""
@@ -244,13 +244,13 @@ class ArticleCache:
         if self.directory is None:
             return None
         key = article_cache_key(article, self.version)
-        return store.load_article(self._path(key), key, PER_ARTICLE_TABLES)
+        return cache_store.load_article(self._path(key), key, PER_ARTICLE_TABLES)
 
     def put(self, article: dict, result: dict) -> None:
         if self.directory is None:
             return
         key = article_cache_key(article, self.version)
-        store.save_article(self._path(key), key, result, PER_ARTICLE_TABLES)
+        cache_store.save_article(self._path(key), key, result, PER_ARTICLE_TABLES)
 
 
 def _extract_one(doc, article: dict) -> tuple[str, dict | None, str]:
@@ -496,7 +496,7 @@ READ_TABLES = ("articles", "errors")
 def _meta_str(meta: dict, name: str) -> str:
     value = meta.get(name)
     if not isinstance(value, str):
-        raise store.InvalidEntry(f"its {name} is not a string")
+        raise cache_store.InvalidEntry(f"its {name} is not a string")
     return value
 
 
@@ -515,7 +515,7 @@ class CorpusCache:
     """
 
     def __init__(self, directory: Path | None):
-        self.store = store.CorpusStore(directory)
+        self.store = cache_store.CorpusStore(directory)
         self.directory = self.store.directory
 
     def _path(self, kind: str, root: Path) -> Path:
@@ -528,17 +528,17 @@ class CorpusCache:
         if entry is None:
             return None
         try:
-            frames = {name: store.arrow_to_frame(name, data) for name, data in entry.tables.items()}
+            frames = {name: cache_store.arrow_to_frame(name, data) for name, data in entry.tables.items()}
             if kind == "read":
                 return CorpusRead(frames["articles"], frames["errors"], Path(_meta_str(entry.meta, "root")))
             applied = entry.meta.get("corrections_applied")
             if not isinstance(applied, list) or not all(isinstance(item, str) for item in applied):
-                raise store.InvalidEntry("its corrections_applied is not a list of strings")
+                raise cache_store.InvalidEntry("its corrections_applied is not a list of strings")
             return Annotations(**frames, corrections_applied=applied,
                                pipeline_version=_meta_str(entry.meta, "pipeline_version"),
                                corpus=_meta_str(entry.meta, "corpus"))
         except Exception as exc:  # a meta field of the wrong shape
-            store.discard(self._path(kind, root), exc)
+            cache_store.discard(self._path(kind, root), exc)
             return None
 
     def _put(self, kind: str, root: Path, key: str, value) -> None:
