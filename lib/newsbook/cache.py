@@ -24,16 +24,16 @@ an entry is one file, written atomically (a temporary file beside it, renamed ov
               "compression": "zstd" | null, "body_bytes": 2345,
               "tables": [{"name": "mentions", "rows": 12, "bytes": 3456}, ...]}  # bytes: uncompressed
 
-Meta: ``{}`` for article and read entries, except read's ``{"root": "<path>"}``; result's
+Meta: article ``{}``; read ``{"root": "<corpus root as read>"}``; result
 ``{"corrections_applied": [str, ...], "pipeline_version": str, "corpus": str}``. A table's Arrow
 schema is exactly the one ``newsbook.schema`` gives its columns, in its order (str: utf8, int: int64,
 float: float64, bool: bool; nulls only in float columns, read as NaN).
 
-Reading validates everything before a value is used: the magic, the format version, the kind, the
-key, the corpus path, the table names and order, the body's length (a truncated file fails) and
-its decompressed length (bounded by MAX_BODY_RATIO and MAX_BODY_SLACK), each table's Arrow data
-(fully validated: offsets, UTF-8), schema, nulls and row count, and the meta's types. Nothing in an entry is ever executed: no
-pickle, marshal or eval, only JSON and Arrow. An entry that fails (truncated, emptied, garbage, an
+Reading validates everything before a value is used: that it is a regular file, the magic, the
+format version, the kind, the key, the corpus path, the table names and order, the body's length (a
+truncated file fails) and its decompressed length (bounded by MAX_BODY_RATIO and MAX_BODY_SLACK),
+each table's Arrow data (fully validated: offsets, UTF-8), schema, nulls and row count, and the
+meta's types. Nothing in an entry is ever executed: no pickle, marshal or eval, only JSON and Arrow. An entry that fails (truncated, emptied, garbage, an
 old format, a pickle, tampered, wrong shape) is logged once as a warning, removed and recomputed, so
 the run's tables are those of a clean run. A corpus-level entry whose key differs (its corpus or the
 code changed) is stale, not broken: it is overwritten without a warning.
