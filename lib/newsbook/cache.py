@@ -33,10 +33,11 @@ Reading validates everything before a value is used: that it is a regular file, 
 format version, the kind, the key, the corpus path, the table names and order, the body's length (a
 truncated file fails) and its decompressed length (bounded by MAX_BODY_RATIO and MAX_BODY_SLACK),
 each table's Arrow data (fully validated: offsets, UTF-8), schema, nulls and row count, and the
-meta's types. Nothing in an entry is ever executed: no pickle, marshal or eval, only JSON and Arrow. An entry that fails (truncated, emptied, garbage, an
-old format, a pickle, tampered, wrong shape) is logged once as a warning, removed and recomputed, so
-the run's tables are those of a clean run. A corpus-level entry whose key differs (its corpus or the
-code changed) is stale, not broken: it is overwritten without a warning.
+meta's types. Nothing in an entry is ever executed: no pickle, marshal or eval, only JSON and Arrow.
+An entry that fails (truncated, emptied, garbage, an old format, a pickle, tampered, wrong shape) is
+logged once as a warning, removed and recomputed, so the run's tables are those of a clean run. A
+corpus-level entry whose key differs (its corpus or the code changed) is stale, not broken: it is
+overwritten without a warning.
 
 Policy (keeping it bounded)
 - The per-article cache keeps one folder per pipeline version under the cache root
