@@ -164,6 +164,18 @@ def annotate_cmd(corpus: Path, out: Path, *extra: str) -> list[str]:
     return [PYTHON, "-m", "newsbook.cli", "annotate", str(corpus), "--out", str(out), *extra]
 
 
+def cache_size(root: Path) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((bytes, files) of the per-article entries, (bytes, files) of the corpus-level ones) in a cache."""
+    sizes = {"articles": [0, 0], "corpora": [0, 0]}
+    for folder, _dirs, names in os.walk(root):
+        part = "corpora" if Path(folder).relative_to(root).parts[:1] == ("corpora",) else "articles"
+        for name in names:
+            if name.endswith((".entry", ".pkl")):
+                sizes[part][0] += os.stat(os.path.join(folder, name)).st_size
+                sizes[part][1] += 1
+    return tuple(sizes["articles"]), tuple(sizes["corpora"])
+
+
 def fresh(path: Path) -> Path:
     if path.exists():
         shutil.rmtree(path)
@@ -386,6 +398,12 @@ def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, job
     res.add(Check("re-run on an unchanged corpus, speed-up", f"{speedup:.0f}x", ">= 50x",
                   again.ok and speedup >= 50 and parsed == 0,
                   again.diagnosis() or f"({hits} cached, {parsed} parsed; {again.stages()})"))
+    per_article, corpus_level = cache_size(cache)
+    res.timings.update(cache_per_article_bytes=per_article[0], cache_corpus_bytes=corpus_level[0])
+    res.add(Check("annotation cache on disk", f"{(per_article[0] + corpus_level[0]) / 1e6:.1f} MB", "(information)",
+                  None, f"(per-article entries {per_article[0] / 1e6:.1f} MB in {per_article[1]:,} files, "
+                        f"corpus-level entries {corpus_level[0] / 1e6:.1f} MB in {corpus_level[1]} files; "
+                        f"{n:,} articles)"))
 
     print(f"[4] newsbook annotate --jobs {jobs} (empty cache) ...", flush=True)
     out_jobs = fresh(WORK / "out-jobs")

@@ -28,7 +28,7 @@ def make_version(root: Path, name: str, age_hours: float, entries: int = 2, mark
     folder = root / name
     when = NOW - age_hours * 3600
     for i in range(entries):
-        entry = folder / f"{i:02x}" / f"{i:02x}{'0' * 62}.pkl"
+        entry = folder / f"{i:02x}" / f"{i:02x}{'0' * 62}{cache.ENTRY_SUFFIX}"
         entry.parent.mkdir(parents=True, exist_ok=True)
         entry.write_bytes(b"x" * 1000)
         os.utime(entry.parent, (when, when))
@@ -161,18 +161,19 @@ def test_pruning_never_fails_a_run(tmp_path, monkeypatch, caplog):
 
 def test_a_concurrent_run_whose_folder_was_pruned_still_writes(tmp_path, caplog):
     article = {"article_id": "a", "content_hash": "h", "byline": "", "outlet": ""}
+    nothing = {name: [] for name in pipeline.PER_ARTICLE_TABLES}
     store = pipeline.ArticleCache(tmp_path, fake_version(9))
-    store.put(article, {"mentions": []})
+    store.put(article, nothing)
     make_version(tmp_path, fake_version(1), age_hours=0)
     cache.prune(tmp_path, current=fake_version(1), keep=0)  # another run prunes this run's version
     assert store.get(article) is None and not store.has(article)
-    store.put(article, {"mentions": []})  # re-creates the folder
-    assert store.get(article) == {"mentions": []}
+    store.put(article, nothing)  # re-creates the folder
+    assert store.get(article) == nothing
 
     (tmp_path / fake_version(8)).write_text("not a folder", encoding="utf-8")
     blocked = pipeline.ArticleCache(tmp_path, fake_version(8))
     with caplog.at_level(logging.WARNING, logger="newsbook.pipeline"):
-        blocked.put(article, {"mentions": []})  # logged, not raised
+        blocked.put(article, nothing)  # logged, not raised
     assert "could not write the article cache" in caplog.text
 
 
@@ -181,20 +182,21 @@ def test_corpus_cache_entries_of_vanished_corpora_are_pruned(tmp_path):
     kept, gone = tmp_path / "kept-corpus", tmp_path / "gone-corpus"
     kept.mkdir()
     gone.mkdir()
-    corpora._put("read", kept, "key-1", {"value": 1})
-    corpora._put("result", gone, "key-2", {"value": 2})
+    read = newsbook.read_corpus(SEEDS)
+    corpora._put("read", kept, "key-1", read)
+    corpora._put("read", gone, "key-2", read)
     old_format = corpora.directory / "read" / ("0" * 24 + ".pkl")
     old_format.write_bytes(pickle.dumps(("key", "value")))
-    assert corpora._get("read", kept, "key-1") == {"value": 1}
+    assert corpora._get("read", kept, "key-1").articles.equals(read.articles)
     assert corpora._get("read", kept, "other key") is None
-    assert corpora._get("result", gone, "key-2") == {"value": 2}
+    assert corpora._get("read", gone, "key-2").articles.equals(read.articles)
     assert {root for _, root in corpora.entries()} == {str(kept), str(gone), None}
 
     gone.rmdir()
-    assert sorted(corpora.stale_entries()) == sorted([old_format, corpora._path("result", gone)])
+    assert sorted(corpora.stale_entries()) == sorted([old_format, corpora._path("read", gone)])
     assert corpora.prune_stale() == 2
     assert [root for _, root in corpora.entries()] == [str(kept)]
-    assert corpora._get("read", kept, "key-1") == {"value": 1}
+    assert corpora._get("read", kept, "key-1").articles.equals(read.articles)
     assert cache.prune(tmp_path / "cache", current=None).corpus_entries == 0
 
 

@@ -264,7 +264,7 @@ def table_from_rows(table: str, rows: list[dict]) -> pd.DataFrame:
             columns[col.name] = np.asarray([bool(v) if v is not None else False for v in values], dtype=bool)
         elif col.dtype == "str":
             # conform's fillna("").astype(str): a missing value is "", anything else its str()
-            columns[col.name] = pd.Series([_as_str(v) for v in values], dtype=object, index=index)
+            columns[col.name] = pd.Series([as_str(v) for v in values], dtype=object, index=index)
         else:
             columns[col.name] = pd.Series(values, index=index)
     return pd.DataFrame(columns, index=index, copy=False)
@@ -280,7 +280,8 @@ def _empty_table(table: str) -> pd.DataFrame:
     return schema.empty(table)
 
 
-def _as_str(value) -> str:
+def as_str(value) -> str:
+    """A value of a str column as table_from_rows stores it: a missing value is "", anything else its str()."""
     if isinstance(value, str):
         return value
     if value is None or (isinstance(value, float) and value != value):

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import logging
 import math
-import pickle
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +35,12 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from . import actors, compare, figures, quotes, schema
+from . import cache as cache_store
 from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
-from .errors import CorrectionsError
-from .files import atomic_path, write_dataset, write_table, write_text
 from . import files
-from .errors import OutputFolderError, TablesMismatch
+from .errors import CorrectionsError, OutputFolderError, TablesMismatch
+from .files import write_dataset, write_table
 from .nlp import known_text, table_from_rows
 
 log = logging.getLogger("newsbook.pipeline")
@@ -429,8 +427,9 @@ def extract_article(doc, article: dict) -> dict[str, list[dict]]:
 
 
 class ArticleCache:
-    """Per-article tables on disk, keyed by content and pipeline version: DIRECTORY/VERSION/KEY[:2]/KEY.pkl.
-    annotate() marks the version folder used and prunes old versions after the run (newsbook.cache)."""
+    """Per-article tables on disk, keyed by content and pipeline version: DIRECTORY/VERSION/KEY[:2]/KEY.entry
+    (data only, validated on read; format in newsbook.cache). annotate() marks the version folder used
+    and prunes old versions after the run (newsbook.cache)."""
 
     def __init__(self, directory: Path | None, version: str):
         self.directory = Path(directory) / version if directory else None
@@ -439,34 +438,25 @@ class ArticleCache:
         self.misses = 0
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pkl"
+        return cache_store.article_entry_path(self.directory, key)
 
     def has(self, article: dict) -> bool:
         """Whether an entry exists (without reading it)."""
         return self.directory is not None and self._path(article_cache_key(article, self.version)).exists()
 
     def get(self, article: dict) -> dict | None:
+        """The article's tables (row dicts), or None if not cached; an unusable entry is reported,
+        removed and answered as None, so the article is parsed again."""
         if self.directory is None:
             return None
-        path = self._path(article_cache_key(article, self.version))
-        if not path.exists():
-            return None
-        try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # a corrupt cache entry is recomputed, never fatal
-            return None
+        key = article_cache_key(article, self.version)
+        return cache_store.load_article(self._path(key), key, PER_ARTICLE_TABLES)
 
     def put(self, article: dict, result: dict) -> None:
         if self.directory is None:
             return
-        path = self._path(article_cache_key(article, self.version))
-        try:
-            with atomic_path(path) as tmp:
-                with tmp.open("wb") as fh:
-                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError as exc:  # full disk, or the folder pruned by a concurrent run: next run re-parses
-            log.warning("could not write the article cache: %s", exc)
+        key = article_cache_key(article, self.version)
+        cache_store.save_article(self._path(key), key, result, PER_ARTICLE_TABLES)
 
 
 def _extract_one(doc, article: dict) -> tuple[str, dict | None, str]:
@@ -737,6 +727,16 @@ def _frame_digest(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+READ_TABLES = ("articles", "errors")
+
+
+def _meta_str(meta: dict, name: str) -> str:
+    value = meta.get(name)
+    if not isinstance(value, str):
+        raise cache_store.InvalidEntry(f"its {name} is not a string")
+    return value
+
+
 class CorpusCache:
     """Corpus-level caches, one entry per corpus path (so they never grow with the number of runs):
 
@@ -746,80 +746,59 @@ class CorpusCache:
       corrections file, pipeline version and code.
 
     They grow with the number of corpus paths annotated, though (a temporary folder is a new path
-    each time): an entry starts with a small header naming its corpus path, and `prune_stale` removes
-    the entries whose corpus path no longer exists (newsbook.cache calls it when pruning).
-    File format: MAGIC, then pickle((key, corpus path)), then pickle(value).
+    each time): an entry's header names its corpus path, and `prune_stale` removes the entries whose
+    corpus path no longer exists (newsbook.cache calls it when pruning). Storage (data only, validated
+    on read) is newsbook.cache.CorpusStore; this class says what goes in and what comes out.
     """
 
-    MAGIC = b"newsbook-corpus-cache-2\n"
-
     def __init__(self, directory: Path | None):
-        self.directory = Path(directory) / "corpora" if directory else None
+        self.store = cache_store.CorpusStore(directory)
+        self.directory = self.store.directory
 
     def _path(self, kind: str, root: Path) -> Path:
-        name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:24]
-        return self.directory / kind / f"{name}.pkl"
+        return self.store.path(kind, root)
 
     def _get(self, kind: str, root: Path, key: str):
-        if self.directory is None:
+        """The cached value (CorpusRead for "read", Annotations for "result") or None."""
+        names = READ_TABLES if kind == "read" else tuple(schema.TABLES)
+        entry = self.store.get(kind, root, key, names)
+        if entry is None:
             return None
-        path = self._path(kind, root)
         try:
-            with path.open("rb") as fh:
-                if fh.read(len(self.MAGIC)) != self.MAGIC:
-                    return None
-                stored_key, _ = pickle.load(fh)
-                if stored_key != key:  # stale: the (large) value is not unpickled
-                    return None
-                return pickle.load(fh)
-        except Exception:  # missing, corrupt or written by other library versions: recompute
+            frames = {name: cache_store.arrow_to_frame(name, data) for name, data in entry.tables.items()}
+            if kind == "read":
+                return CorpusRead(frames["articles"], frames["errors"], Path(_meta_str(entry.meta, "root")))
+            applied = entry.meta.get("corrections_applied")
+            if not isinstance(applied, list) or not all(isinstance(item, str) for item in applied):
+                raise cache_store.InvalidEntry("its corrections_applied is not a list of strings")
+            return Annotations(**frames, corrections_applied=applied,
+                               pipeline_version=_meta_str(entry.meta, "pipeline_version"),
+                               corpus=_meta_str(entry.meta, "corpus"))
+        except Exception as exc:  # a meta field of the wrong shape
+            cache_store.discard(self._path(kind, root), exc)
             return None
 
     def _put(self, kind: str, root: Path, key: str, value) -> None:
-        if self.directory is None:
-            return
-        try:
-            with atomic_path(self._path(kind, root)) as tmp:
-                with tmp.open("wb") as fh:
-                    fh.write(self.MAGIC)
-                    pickle.dump((key, str(root)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError as exc:  # a full disk makes the next run slower, not this one fail
-            log.warning("could not write the corpus cache: %s", exc)
+        if kind == "read":
+            frames = {"articles": value.articles, "errors": value.errors}
+            meta = {"root": str(value.root)}
+        else:
+            frames = value.tables()
+            meta = {"corrections_applied": list(value.corrections_applied),
+                    "pipeline_version": value.pipeline_version, "corpus": value.corpus}
+        self.store.put(kind, root, key, frames, meta)
 
     def entries(self) -> list[tuple[Path, str | None]]:
         """(file, corpus path) of every entry; corpus path None for an unreadable or old-format entry."""
-        if self.directory is None:
-            return []
-        found = []
-        for path in sorted(self.directory.glob("*/*.pkl")):
-            root = None
-            try:
-                with path.open("rb") as fh:
-                    if fh.read(len(self.MAGIC)) == self.MAGIC:
-                        root = str(pickle.load(fh)[1])
-            except Exception:  # removed meanwhile, corrupt: stale
-                pass
-            found.append((path, root))
-        return found
+        return self.store.entries()
 
     def stale_entries(self) -> list[Path]:
         """Entries no run can use again: their corpus path is gone, or they are old-format or corrupt."""
-        return [path for path, root in self.entries() if root is None or not Path(root).exists()]
+        return self.store.stale_entries()
 
     def prune_stale(self) -> int:
         """Remove the stale entries (see stale_entries); returns how many. Never raises."""
-        removed = 0
-        try:
-            for path in self.stale_entries():
-                try:
-                    path.unlink()
-                    removed += 1
-                except FileNotFoundError:
-                    pass
-        except OSError as exc:
-            log.warning("could not prune the corpus cache: %s", exc)
-        return removed
+        return self.store.prune_stale()
 
     @staticmethod
     def read_key(root: Path, code: str) -> str:
