@@ -18,8 +18,9 @@ CHROMIUM = report.find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium); "
                                                          "the browser check needs it")
 
-# What the inlined vega bundle may add to `window`; chart scripts add nothing.
-BUNDLE_GLOBALS = {"vegaEmbed", "vega", "vegaLite"}
+# What the inlined vega bundle and the table library (DataTables, with jQuery and its DateTime
+# picker, as itables bundles it) may add to `window`; newsbook's own scripts add nothing.
+BUNDLE_GLOBALS = {"vegaEmbed", "vega", "vegaLite", "$", "DateTime", "__apiStruct", "setImmediate", "clearImmediate"}
 
 
 def _png(path: str) -> bool:

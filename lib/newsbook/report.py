@@ -1266,7 +1266,8 @@ def table(frame, name: str, *, max_rows: int = MAX_TABLE_ROWS, sort_by: str | li
     else:
         which = f"the first {max_rows:,}" + (f" ({order})" if order else "")
     shown, cut = _cut_cells(ordered.head(max_rows), max_chars)
-    notes = [f"Showing {which} of {total:,} {what}."] if total > max_rows else []
+    notes = ([f"Showing {which} of {total:,} {what}."] if total > max_rows
+             else [f"Showing all {total:,} {what}."] if cut else [])
     if cut:
         notes.append(f"{cut:,} cell{'s' if cut > 1 else ''} longer than {max_chars} characters "
                      f"{'are' if cut > 1 else 'is'} cut short (…).")

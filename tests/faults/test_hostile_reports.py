@@ -406,7 +406,10 @@ def test_styled_table_escapes_column_headers_and_index(tmp_path, monkeypatch):
     for style, cells in ((figures.style_agreement, [hc.SCRIPT]), (lambda shown: shown.head(0).style, [])):
         page = report.table(frame, "agreement", style=style)._repr_html_()
         parsed = _parse(page)
-        assert {t for t, _ in parsed.elements} <= {"style", "table", "thead", "tbody", "tr", "th", "td"}
+        # the table, and the note linking its full CSV
+        assert {t for t, _ in parsed.elements} <= {"style", "table", "thead", "tbody", "tr", "th", "td", "p", "em", "a"}
+        assert [a["href"] for t, a in parsed.elements if t == "a"] == ["tables/report/agreement.csv"] or \
+            all(a["href"].endswith("agreement.csv") for t, a in parsed.elements if t == "a")
         for value in headers + cells:
             assert value in _visible_text(parsed)
         assert not [a for _, a in parsed.elements if RESERVED_ID.search(a.get("id", ""))]
