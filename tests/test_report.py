@@ -131,7 +131,8 @@ def test_chart_from_altair_html_output():
 
     frame = pd.DataFrame({"outlet": ["A </script><script>alert(1)</script>", "B"], "n": [1, 2]})
     chart = alt.Chart(frame).mark_bar().encode(x="n:Q", y="outlet:N", tooltip=["outlet", "n"])
-    bundle = alt.renderers.get()(chart.to_dict())
+    with alt.renderers.enable("default"):  # (newsbook.charts enables its own renderer on import)
+        bundle = alt.renderers.get()(chart.to_dict())
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "text/html" in bundle, "altair 6's default renderer emits HTML"
     output = nbformat.v4.new_output("display_data", data=bundle)
@@ -146,6 +147,11 @@ def test_chart_from_altair_html_output():
     # (altair 6's ".json" mimetype holds a dict, which nbformat's schema rejects: build it by hand)
     mime_output = nbformat.from_dict({"output_type": "display_data", "data": mime, "metadata": {}})
     assert report.chart_from_output(mime_output)[0]["encoding"] == spec["encoding"]
+    from newsbook import lab_display  # the renderer notebooks use: JupyterLab's own vega-lite mimetype
+
+    lab_output = nbformat.from_dict({"output_type": "display_data", "metadata": {},
+                                     "data": lab_display.chart_mimebundle(chart.to_dict())})
+    assert report.chart_from_output(lab_output)[0]["encoding"] == spec["encoding"]
 
     snippet = report.chart_html(spec, mode, options, 1)
     assert "</script><script>alert" not in snippet
