@@ -46,7 +46,8 @@ def _report(args: argparse.Namespace) -> int:
     if args.annotations:
         parameters["annotations"] = args.annotations
     paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters,
-                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs)
+                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs,
+                        on_warning=lambda message: print(f"warning: {message}", file=sys.stderr))
     if not args.quiet:
         for path in paths:
             print(path)

@@ -529,7 +529,7 @@ def parameter_notes(ann, *, speaker: str | None = None, actor: str | None = None
             warnings.append(f"speaker {speaker!r} matches no speaker in the quotes, so the tables and charts "
                             "about speakers are empty" + (f" (most quoted: {_some(_names(common))})" if common else ""))
     if actor:
-        names = ann.actors["name"].fillna("").astype(str) if len(ann.actors) and "name" in ann.actors else []
+        names = ann.actors["actor"].fillna("").astype(str) if len(ann.actors) and "actor" in ann.actors else []
         if not any(str(actor).lower() in n.lower() for n in names):
             warnings.append(f"actor {actor!r} matches no actor in the annotations")
     if articles:

@@ -610,7 +610,7 @@ def default_jobs(n_notebooks: int) -> int:
 
 def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
                 parameters: dict[str, str] | None = None, out_dir: Path | None = None,
-                quiet: bool = False, jobs: int | None = None) -> list[Path]:
+                quiet: bool = False, jobs: int | None = None, on_warning=None) -> list[Path]:
     """Run and render notebooks; returns the HTML reports written (see the module docstring).
 
     `names`: notebook names (or .ipynb paths); None runs every notebook in notebooks/, overview
@@ -622,7 +622,9 @@ def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
     reports/, notebooks/ go under it.  `quiet`: no progress bar.  `jobs`: notebooks run at once,
     each in its own process and kernel (default `default_jobs`; 1 runs them one after the other in
     this process); the reports are the same.  Workers and kernels never outlive the run
-    (`newsbook.kernels`); what a killed earlier run left is cleared first.
+    (`newsbook.kernels`); what a killed earlier run left is cleared first.  `on_warning` is called
+    with each warning a notebook left (`parameters.parameter_notes`: a speaker or article id that
+    matches nothing), as 'NAME: message'; by default they are logged.
 
     Raises NotebookFailed (for the first failing notebook) after every notebook has been tried, the
     failed executed notebook kept as notebooks/NAME.failed.ipynb, the previous HTML left in place
@@ -635,9 +637,9 @@ def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
     papermill_log.setLevel(logging.WARNING)  # its INFO lines repeat what the bar and our log say
     try:
         if quiet:
-            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs)
+            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs, on_warning)
         with logging_redirect_tqdm():
-            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs)
+            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs, on_warning)
     finally:
         papermill_log.setLevel(level)
 
@@ -745,7 +747,7 @@ def _index_lock(reports_dir: Path):
         yield
 
 
-def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[Path]:
+def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None, on_warning=None) -> list[Path]:
     import nbformat
     from tqdm.auto import tqdm
 
@@ -772,10 +774,11 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
     n_jobs = default_jobs(len(jobs_list)) if jobs is None else max(1, min(int(jobs), len(jobs_list)))
 
     with kernels.RunRecord(out_dir) as record, kernels.signals_raise():
-        return _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm)
+        return _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm,
+                         on_warning or (lambda message: log.warning("%s", message)))
 
 
-def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm) -> list[Path]:
+def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm, on_warning) -> list[Path]:
     # 2-3. Run and render (in this process, or `n_jobs` at a time in worker processes).
     manifest = _read_manifest(reports_dir)
     touched: set[str] = set()
@@ -808,7 +811,7 @@ def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm)
         failed_path = executed_dir / f"{job.name}.failed.ipynb"
         executed_bytes, error = result["executed"], result["error"]
         for warning in result.get("warnings", []):
-            log.warning("%s: %s", job.name, warning)
+            on_warning(f"{job.name}: {warning}")
         if error is not None and error.get("missing_kernel"):
             shutil.rmtree(staging, ignore_errors=True)
             raise NewsbookError(
