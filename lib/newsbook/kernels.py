@@ -43,6 +43,7 @@ from .errors import KernelStartError
 log = logging.getLogger("newsbook.kernels")
 
 KERNEL_START_ATTEMPTS = 3
+KERNEL_RETRY_PAUSE = 0.5  # seconds, times the attempt number
 RUNS_DIR_NAME = ".newsbook-runs"
 RUN_DIR_ENV = "NEWSBOOK_RUN_DIR"
 ENGINE_NAME = "newsbook"
@@ -284,7 +285,7 @@ def notebook_client_class():
                     log.warning("kernel start failed (attempt %d of %d): %s", attempt, KERNEL_START_ATTEMPTS,
                                 failures[-1])
                     self._discard_kernel()
-                    time.sleep(0.5 * attempt)
+                    time.sleep(KERNEL_RETRY_PAUSE * attempt)
             else:
                 raise KernelStartError(f"the kernel did not start ({KERNEL_START_ATTEMPTS} attempts; last: "
                                        f"{failures[-1]})")

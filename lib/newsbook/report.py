@@ -537,10 +537,10 @@ def _failed_cell(nb, error) -> str:
 
 def _last_started_cell(nb) -> str:
     """The cell that was running when the kernel went away ('' if no cell had started): the last
-    code cell papermill marked as started."""
+    code cell papermill gave a start time (it marks the cells after it 'completed' too)."""
     cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
     started = [i for i, c in enumerate(cells) if c.get("cell_type") == "code"
-               and c.get("metadata", {}).get("papermill", {}).get("status") not in (None, "pending")]
+               and c.get("metadata", {}).get("papermill", {}).get("start_time")]
     if not started:
         return ""
     cell = cells[started[-1]]
