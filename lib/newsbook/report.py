@@ -753,9 +753,9 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None, on_warnin
 
     out_dir = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
     reports_dir, executed_dir = out_dir / "reports", out_dir / "notebooks"
-    raw = {str(k): v for k, v in (parameters or {}).items()}
+    raw = {str(k): os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in (parameters or {}).items()}
     if corpus is not None:
-        raw["corpus"] = corpus
+        raw["corpus"] = os.fspath(corpus) if isinstance(corpus, os.PathLike) else corpus
 
     # 1. Parameters, for every notebook, read and checked before anything runs.
     jobs_list: list[_Job] = []
@@ -829,7 +829,7 @@ def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm,
             failures.append((index, failure))
             log.debug("%s", failure)  # reported once, by the caller
             entry = manifest.get(job.name, {})
-            entry["last_failure"] = {"time": _now(), "cell": cell or "(none: it did not start)", "detail": detail,
+            entry["last_failure"] = {"time": _now(), "cell": cell, "detail": detail,
                                      "executed": os.path.relpath(failed_path, reports_dir) if kept else "",
                                      "parameters": {k: _json_value(v) for k, v in effective.items()}}
             manifest[job.name] = entry
@@ -914,15 +914,21 @@ def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm,
                 pool.shutdown(wait=True, cancel_futures=True)
             order = {job.name: i for i, job in enumerate(jobs_list)}
             written.sort(key=lambda p: order.get(p.stem, 0))
+    except BaseException:
+        for spec in specs:  # interrupted: nothing half-done of this run stays behind
+            shutil.rmtree(spec["staging"], ignore_errors=True)
+            Path(spec["running"]).unlink(missing_ok=True)
+        raise
     finally:
         if bar is not None:
             bar.close()
-        with _index_lock(reports_dir):
-            # Another run into the same folder may have rewritten the index meanwhile: keep its
-            # entries, replace only those of the notebooks this run tried.
-            current = _read_manifest(reports_dir)
-            current.update({name: manifest[name] for name in touched if name in manifest})
-            _write_index(reports_dir, current)
+        if touched:  # an interrupted run that finished no notebook leaves the index as it was
+            with _index_lock(reports_dir):
+                # Another run into the same folder may have rewritten the index meanwhile: keep its
+                # entries, replace only those of the notebooks this run tried.
+                current = _read_manifest(reports_dir)
+                current.update({name: manifest[name] for name in touched if name in manifest})
+                _write_index(reports_dir, current)
     if failures:
         failures.sort(key=lambda item: item[0])
         first = failures[0][1]
@@ -988,9 +994,9 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
         if failure and failure.get("time", "") >= entry.get("generated", ""):
             executed = (f' (<a href="{e(failure["executed"])}">executed notebook</a>)'
                         if failure.get("executed") else "")
-            status += (f'<br><span class="nb-failed">last run failed {e(failure["time"])} in cell '
-                       f'{e(failure["cell"])}: {e(failure["detail"])}{executed}; the report shown is the previous '
-                       "good one</span>")
+            where = f'in cell {e(failure["cell"])}' if failure.get("cell") else "before any cell ran"
+            status += (f'<br><span class="nb-failed">last run failed {e(failure["time"])} {where}: '
+                       f'{e(failure["detail"])}{executed}; the report shown is the previous good one</span>')
         rows.append(f"<tr><td>{link}</td><td>{params}</td><td>{corpus_cell}</td>"
                     f"<td>{e(entry.get('newsbook_version', ''))}</td><td>{status}</td></tr>")
     page = (

@@ -95,7 +95,8 @@ def _snapshot(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(set(files))}
 
 
-def test_killed_report_leaves_no_process_and_the_previous_reports_whole(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killed_report_leaves_no_process_and_the_previous_reports_whole(tmp_path, sig):
     notebooks = [_slow_notebook(tmp_path / "slow_a.ipynb"), _slow_notebook(tmp_path / "slow_b.ipynb")]
     out = tmp_path / "out"
     good = _cli(*map(str, notebooks), "--out", str(out), "--quiet", "-j", "2")
@@ -111,8 +112,8 @@ def test_killed_report_leaves_no_process_and_the_previous_reports_whole(tmp_path
                                timeout=240)
         assert kernels_up, f"kernels did not start: {_marked_processes(marker)}"
         assert len(_marked_processes(marker)) >= 5  # the run, two workers, two kernels (and a resource tracker)
-        run.send_signal(signal.SIGKILL)
-        run.wait(timeout=30)
+        run.send_signal(sig)
+        assert run.wait(timeout=30) == (-sig if sig == signal.SIGKILL else 128 + sig)
         left = _wait_for(lambda: not _marked_processes(marker), timeout=15)
         assert left, f"left running after the run was killed: {_marked_processes(marker)}"
     finally:
@@ -121,6 +122,10 @@ def test_killed_report_leaves_no_process_and_the_previous_reports_whole(tmp_path
         for pid in _marked_processes(marker):
             os.kill(pid, signal.SIGKILL)
     assert _snapshot(out) == before  # the previous good HTML, index and CSVs, byte for byte
+    if sig == signal.SIGTERM:  # a run told to stop cleans up after itself
+        assert not (out / kernels.RUNS_DIR_NAME).exists()
+        assert not list((out / "reports").glob(".tables-*")) and not list((out / "notebooks").glob(".*running*"))
+        return
     assert (out / kernels.RUNS_DIR_NAME).is_dir()  # the killed run's record is left ...
 
     again = _cli(*map(str, notebooks), "--out", str(out), "--quiet", "-j", "2")
