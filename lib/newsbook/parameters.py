@@ -194,16 +194,13 @@ def _plain_loader(typed: bool):
             return super().compose_node(parent, index)
 
     _PlainLoader.yaml_implicit_resolvers = {}
-    if typed:
-        first = {"bool": "tTfF", "null": "~nNN", "int": "-+0123456789", "float": "-+.0123456789"}
-        _PlainLoader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                           re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list(first["bool"]))
-        _PlainLoader.add_implicit_resolver("tag:yaml.org,2002:null",
-                                           re.compile(r"^(?:~|null|Null|NULL|None|)$"), ["~", "n", "N", ""])
-        _PlainLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(rf"^{_INT.pattern}$"),
-                                           list(first["int"]))
-        _PlainLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(rf"^{_FLOAT.pattern}$"),
-                                           list(first["float"]))
+    if typed:  # (tag, pattern, the characters a matching scalar can start with)
+        for tag, pattern, first in (
+                ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+                ("null", r"^(?:~|null|Null|NULL|None|)$", ["~", "n", "N", ""]),
+                ("int", rf"^{_INT.pattern}$", "-+0123456789"),
+                ("float", rf"^{_FLOAT.pattern}$", "-+.0123456789")):
+            _PlainLoader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), list(first))
         _PlainLoader.add_constructor("tag:yaml.org,2002:bool",
                                      lambda loader, node: loader.construct_scalar(node).lower() == "true")
         _PlainLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node)))
