@@ -97,6 +97,17 @@ def record_process(kind: str, pid: int, **extra: Any) -> None:
         (Path(folder) / f"{kind}-{pid}.json").write_text(json.dumps(entry), encoding="utf-8")
 
 
+def record_sockets(folder: str) -> None:
+    """Note a kernel's socket folder in the run's record, so that a later run removes it if this
+    one is killed before it can."""
+    run_folder = os.environ.get(RUN_DIR_ENV)
+    if not run_folder or not Path(run_folder).is_dir():
+        return
+    with contextlib.suppress(OSError):
+        (Path(run_folder) / f"sockets-{Path(folder).name}.json").write_text(json.dumps({"sockets": folder}),
+                                                                          encoding="utf-8")
+
+
 def _kill(pid: int, start: str | None) -> bool:
     if not is_running(pid, start):
         return False
@@ -130,7 +141,8 @@ class RunRecord:
         """Kill every worker and kernel of this run that still runs; returns how many."""
         killed = 0
         for entry in _entries(self.folder):
-            killed += _kill(int(entry["pid"]), entry.get("start"))
+            if entry.get("pid"):
+                killed += _kill(int(entry["pid"]), entry.get("start"))
         return killed
 
     def __exit__(self, *exc_info) -> None:
@@ -169,7 +181,8 @@ def clear_leftovers(out_dir: Path) -> str:
         if is_running(pid, None if start == "0" else start):
             continue
         for entry in _entries(folder):
-            killed += _kill(int(entry["pid"]), entry.get("start"))
+            if entry.get("pid"):
+                killed += _kill(int(entry["pid"]), entry.get("start"))
             if entry.get("sockets"):
                 shutil.rmtree(entry["sockets"], ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
@@ -247,6 +260,13 @@ def kernel_manager_class():
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("connection_file", os.path.join(self.socket_folder, "kernel.json"))
             super().__init__(**kwargs)
+            record_sockets(self.socket_folder)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid:  # recorded as soon as it runs, so that a later run can find it
+                record_process("kernel", pid)
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)
@@ -273,10 +293,6 @@ def notebook_client_class():
                         self.km = self.create_kernel_manager()
                     if not self.km.has_kernel:
                         self.start_new_kernel(**kwargs)
-                        provisioner = getattr(self.km, "provisioner", None)
-                        if getattr(provisioner, "pid", None):
-                            record_process("kernel", provisioner.pid,
-                                           sockets=getattr(self.km, "socket_folder", ""))
                     if self.kc is None:
                         self.start_new_kernel_client()
                     break

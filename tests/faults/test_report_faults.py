@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -147,6 +148,8 @@ def test_leftovers_of_a_dead_run_are_killed_and_removed(tmp_path):
         folder.mkdir(parents=True)
         (folder / f"worker-{sleeper.pid}.json").write_text(json.dumps(
             {"kind": "worker", "pid": sleeper.pid, "start": kernels.process_start(sleeper.pid)}))
+        sockets = Path(tempfile.mkdtemp(prefix="newsbook-kernel-"))
+        (folder / f"sockets-{sockets.name}.json").write_text(json.dumps({"sockets": str(sockets)}))
         stale = out / "reports" / f".tables-x-{dead_pid}"
         stale.mkdir(parents=True)
         running = out / "notebooks" / f".x.running-{dead_pid}.ipynb"
@@ -157,7 +160,7 @@ def test_leftovers_of_a_dead_run_are_killed_and_removed(tmp_path):
         summary = kernels.clear_leftovers(out)
         assert "1 process killed" in summary and "2 half-done files removed" in summary
         assert sleeper.wait(timeout=10) == -signal.SIGKILL
-        assert not folder.exists() and not stale.exists() and not running.exists()
+        assert not folder.exists() and not stale.exists() and not running.exists() and not sockets.exists()
         assert live.exists()
     finally:
         if sleeper.poll() is None:
