@@ -836,8 +836,7 @@ def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm,
             return
         # Success: keep the executed notebook, write the report atomically, publish its tables.
         executed_path = write_bytes(executed_dir / f"{job.name}.ipynb", executed_bytes)
-        if failed_path.exists():
-            failed_path.unlink()
+        failed_path.unlink(missing_ok=True)  # (another run into the same folder may remove it too)
         if result["render_error"] is not None:
             shutil.rmtree(staging, ignore_errors=True)
             failure = NotebookFailed(job.name, "(rendering)", result["render_error"], str(executed_path))
