@@ -384,7 +384,7 @@ def _write_notebook(path: Path, parameters: str, *sources: str) -> Path:
 
 def test_parameter_values_arrive_typed(tmp_path):
     path = _write_notebook(
-        tmp_path / "typed.ipynb", 'n = 0\nflag = False\nitems = []\nname = "x"\nnothing = 1',
+        tmp_path / "typed.ipynb", 'n = 0\nflag = False\nitems = []\nname = "x"\nnothing = None',
         "assert n == 3 and isinstance(n, int), n\n"
         "assert flag is True\nassert items == [1, 2]\nassert name == 'hello'\nassert nothing is None\n"
         "print('typed', n, flag, items, name)")

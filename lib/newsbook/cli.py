@@ -51,7 +51,8 @@ def _report(args: argparse.Namespace) -> int:
         check_saved(args.annotations)  # a torn or changed tables folder is refused before any notebook runs
         parameters["annotations"] = args.annotations
     paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters,
-                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs)
+                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs,
+                        on_warning=lambda message: print(f"warning: {message}", file=sys.stderr))
     if not args.quiet:
         for path in paths:
             print(path)
@@ -155,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     except NewsbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

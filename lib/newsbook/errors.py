@@ -35,14 +35,19 @@ class CorrectionsError(NewsbookError):
 
 
 class ParameterError(NewsbookError):
-    """A notebook was given a parameter it does not take."""
+    """A notebook was given a parameter it does not take, or a value it cannot take."""
+
+
+class KernelStartError(NewsbookError):
+    """A notebook's kernel did not start (before any cell ran)."""
 
 
 class NotebookFailed(NewsbookError):
     """A notebook raised while running; names the notebook and the failing cell."""
 
     def __init__(self, notebook: str, cell: str, detail: str, executed_path: str = ""):
-        super().__init__(f"notebook {notebook!r} failed in cell {cell}: {detail}"
+        where = f"failed in cell {cell}" if cell else "did not run"  # no cell: it failed before any ran
+        super().__init__(f"notebook {notebook!r} {where}: {detail}"
                          + (f" (executed notebook kept at {executed_path})" if executed_path else ""))
         self.notebook = notebook
         self.cell = cell

@@ -28,7 +28,7 @@ each report (``outputs/screenshots/NAME.png``).  ``python -m newsbook.report scr
 
 from __future__ import annotations
 
-import ast
+import contextlib
 import copy
 import dataclasses
 import datetime as _dt
@@ -44,10 +44,12 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__, config
+from . import __version__, config, kernels
+from . import parameters as parameters_mod
 from .errors import CorpusError, NewsbookError, NotebookFailed, ParameterError
 from .interactive_tables import INIT_SCRIPT, TABLE_CLASS, datatables_assets, number_formatters, readable
 from .files import write_bytes, write_text
+from .parameters import parameter_notes  # noqa: F401 - the notebooks call report.parameter_notes
 
 log = logging.getLogger("newsbook.report")
 
@@ -67,36 +69,19 @@ VEGA_MIMETYPE = re.compile(r"^application/vnd\.vega(?P<lite>lite)?\.v\d+(?:\.\d+
 
 
 def parse_parameter_value(value: Any) -> Any:
-    """A `-p KEY VALUE` value, read the way papermill's command line reads it: ``True``/``False``,
-    ``None``, integers and floats become Python values; a JSON/YAML list or mapping (``[1, 2]``,
-    ``{a: 1}``) becomes a list/dict; anything else stays a string.  Non-strings pass through."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if text == "True":
-        return True
-    if text == "False":
-        return False
-    if text == "None":
-        return None
+    """A `-p KEY VALUE` value for a parameter of no declared type, read the way papermill's command
+    line reads it: ``True``/``False``, ``None``, integers and floats become Python values; a YAML
+    flow list or mapping (``[1, 2]``, ``{a: 1}``) becomes a list/dict of plain values; anything else
+    stays a string.  A YAML tag, anchor or alias is refused (ParameterError): a parameter is data.
+    Non-strings must be plain data.  `newsbook report` reads each value by the type the notebook
+    declares for it instead (see `newsbook.parameters`)."""
     try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    if text[:1] in "[{":
-        import yaml
-
-        try:
-            parsed = yaml.safe_load(text)
-        except yaml.YAMLError:
+        if not isinstance(value, str):
+            parameters_mod.check_plain(value)
             return value
-        if isinstance(parsed, (list, dict)):
-            return parsed
-    return value
+        return parameters_mod.read_any(value)
+    except parameters_mod.ParameterValueError as exc:
+        raise ParameterError(f"parameter value {value!r:.80} is refused: {exc}") from None
 
 
 def parse_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
@@ -128,35 +113,40 @@ def notebook_paths(names: Iterable[str] | None = None, notebooks_dir: Path | Non
     return out
 
 
-def notebook_parameters(path: Path) -> dict[str, dict]:
-    """The notebook's parameters (name -> papermill's description with its default as source text).
+def declared_parameters(path: Path) -> dict[str, parameters_mod.Declared]:
+    """What the notebook's one `parameters` cell declares: name -> `parameters.Declared` (type from
+    the annotation or the default, allowed values from the comment).
 
     Raises ParameterError unless exactly one cell is tagged `parameters`."""
     import nbformat
-    from papermill.translators import papermill_translators
 
     nb = nbformat.read(str(path), as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise ParameterError(f"notebook {Path(path).stem!r} must have exactly one cell tagged 'parameters' "
                              f"(found {len(tagged)})")
-    # What papermill's inspect_notebook does, with the kernel named (a notebook may lack kernelspec).
-    translator = papermill_translators.find_translator(config.KERNEL_NAME, "python")
-    return {p.name: p._asdict() for p in translator.inspect(tagged[0])}
+    return parameters_mod.declared_parameters(tagged[0].source)
 
 
-def _default_value(description: dict) -> Any:
-    source = str(description.get("default", ""))
-    try:
-        return ast.literal_eval(source)
-    except (ValueError, SyntaxError):
-        return source
+def notebook_parameters(path: Path) -> dict[str, dict]:
+    """The notebook's parameters: name -> {name, default (source text), type, help, expected}."""
+    return {name: {"name": name, "default": d.default_text, "type": d.kind, "help": d.help,
+                   "expected": d.expected()} for name, d in declared_parameters(path).items()}
 
 
-def _describe_parameters(name: str, declared: dict[str, dict]) -> str:
-    if not declared:
-        return f"{name}: (no parameters)"
-    return f"{name}: " + ", ".join(f"{p} = {d.get('default', '')}" for p, d in declared.items())
+def _default_value(declared: parameters_mod.Declared) -> Any:
+    """The default a notebook runs with, for the index: the value, or its source text when the
+    default is an expression."""
+    return declared.default if parameters_mod._is_literal(declared.default_text) else declared.default_text
+
+
+def _shown_parameters(effective: dict[str, Any], limit: int = 200) -> str:
+    """'a = 1, b = 'x'' for a report's header; a very long value is cut short (the index has it whole)."""
+    parts = []
+    for key, value in effective.items():
+        text = repr(value)
+        parts.append(f"{key} = {text if len(text) <= limit else text[:limit - 1] + '…'}")
+    return ", ".join(parts) or "(none)"
 
 
 def _resolve_corpus_value(value: Any) -> Any:
@@ -652,65 +642,55 @@ def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
 
 
 def _engine_name() -> str:
-    """Register (once) a papermill engine that reports progress to one shared bar."""
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    if "newsbook" in papermill_engines._engines:
-        return "newsbook"
-
-    class SharedBarManager(NotebookExecutionManager):
-        def __init__(self, nb, bar=None, **kwargs):
-            super().__init__(nb, progress_bar=False, **kwargs)
-            self.pbar = bar
-
-        def complete_pbar(self):
-            pass
-
-        def cleanup_pbar(self):
-            self.pbar = None  # the bar is shared: the caller closes it
-
-    class SharedBarEngine(NBClientEngine):
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
-                             autosave_cell_every=30, newsbook_bar=None, **kwargs):
-            nb_man = SharedBarManager(nb, bar=newsbook_bar, output_path=output_path, log_output=log_output,
-                                      autosave_cell_every=autosave_cell_every)
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
-            return nb_man.nb
-
-    papermill_engines.register("newsbook", SharedBarEngine)
-    return "newsbook"
+    """The papermill engine newsbook runs notebooks with (see `newsbook.kernels.engine_name`), and
+    papermill told to write parameters for the newsbook kernel as plain data."""
+    parameters_mod.register_translator(config.KERNEL_NAME)
+    return kernels.engine_name()
 
 
 @dataclasses.dataclass
 class _Job:
     name: str
     path: Path
-    declared: dict[str, dict]
+    declared: dict[str, parameters_mod.Declared]
     overrides: dict[str, Any]
     cells: int
 
 
-def _failed_cell(nb, error) -> str:
-    """'N (In [k] `first line of the source`)' for the failing cell, N counted from 1 in the notebook
-    as written (papermill's injected parameters cell is not counted)."""
+def _cell_position(nb, cell_index: int) -> int:
+    """The cell's number counted from 1 in the notebook as written (papermill's injected parameters
+    cell and error cell not counted)."""
     cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
     position = 0
     for index, cell in enumerate(cells):
         if "injected-parameters" not in cell.get("metadata", {}).get("tags", []):
             position += 1
-        if index >= error.cell_index:
+        if index >= cell_index:
             break
+    return position
+
+
+def _failed_cell(nb, error) -> str:
+    """'N (In [k] `first line of the source`)' for the failing cell, N counted from 1 in the notebook
+    as written (papermill's injected parameters cell is not counted)."""
     first = next((line.strip() for line in str(error.source).splitlines() if line.strip()), "")
     if len(first) > 80:
         first = first[:77] + "..."
     count = "" if error.exec_count is None else f"In [{error.exec_count}] "
-    return f"{position} ({count}`{first}`)"
+    return f"{_cell_position(nb, error.cell_index)} ({count}`{first}`)"
+
+
+def _last_started_cell(nb) -> str:
+    """The cell that was running when the kernel went away ('' if no cell had started): the last
+    code cell papermill gave a start time (it marks the cells after it 'completed' too)."""
+    cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    started = [i for i, c in enumerate(cells) if c.get("cell_type") == "code"
+               and c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return ""
+    cell = cells[started[-1]]
+    first = next((line.strip() for line in str(cell.source).splitlines() if line.strip()), "")
+    return f"{_cell_position(nb, started[-1])} (`{first[:77] + '...' if len(first) > 80 else first}`)"
 
 
 def _corpus_hash(articles) -> str:
@@ -777,16 +757,21 @@ def default_jobs(n_notebooks: int) -> int:
 
 def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
                 parameters: dict[str, str] | None = None, out_dir: Path | None = None,
-                quiet: bool = False, jobs: int | None = None) -> list[Path]:
+                quiet: bool = False, jobs: int | None = None, on_warning=None) -> list[Path]:
     """Run and render notebooks; returns the HTML reports written (see the module docstring).
 
     `names`: notebook names (or .ipynb paths); None runs every notebook in notebooks/, overview
-    first.  `corpus` sets the `corpus` parameter; `parameters` (values as strings, read like
-    papermill's -p) override the notebooks' defaults.  A name no selected notebook declares raises
-    ParameterError before anything runs (a name some notebooks declare goes to those).  `out_dir`
-    is the outputs folder (default outputs/): reports/, notebooks/ go under it.  `quiet`: no
-    progress bar.  `jobs`: notebooks run at once, each in its own process and kernel (default
-    `default_jobs`; 1 runs them one after the other in this process); the reports are the same.
+    first.  `corpus` sets the `corpus` parameter; `parameters` (values as strings, as given to
+    ``-p``, or plain Python values) override the notebooks' defaults.  Every value is read and
+    checked against the type and allowed values each notebook declares (`newsbook.parameters`)
+    before anything runs: an unknown name or a wrong value raises ParameterError (a name some
+    notebooks declare goes to those).  `out_dir` is the outputs folder (default outputs/):
+    reports/, notebooks/ go under it.  `quiet`: no progress bar.  `jobs`: notebooks run at once,
+    each in its own process and kernel (default `default_jobs`; 1 runs them one after the other in
+    this process); the reports are the same.  Workers and kernels never outlive the run
+    (`newsbook.kernels`); what a killed earlier run left is cleared first.  `on_warning` is called
+    with each warning a notebook left (`parameters.parameter_notes`: a speaker or article id that
+    matches nothing), as 'NAME: message'; by default they are logged.
 
     Raises NotebookFailed (for the first failing notebook) after every notebook has been tried, the
     failed executed notebook kept as notebooks/NAME.failed.ipynb, the previous HTML left in place
@@ -799,9 +784,9 @@ def run_reports(names: list[str] | None = None, *, corpus: str | None = None,
     papermill_log.setLevel(logging.WARNING)  # its INFO lines repeat what the bar and our log say
     try:
         if quiet:
-            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs)
+            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs, on_warning)
         with logging_redirect_tqdm():
-            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs)
+            return _run_reports(names, corpus, parameters, out_dir, quiet, jobs, on_warning)
     finally:
         papermill_log.setLevel(level)
 
@@ -815,6 +800,8 @@ def _execute_and_render(spec: dict, bar=None) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .errors import KernelStartError
+
     logging.getLogger("papermill").setLevel(logging.WARNING)
     started = time.monotonic()
     running = Path(spec["running"])
@@ -827,13 +814,15 @@ def _execute_and_render(spec: dict, bar=None) -> dict:
             spec["path"], str(running), parameters=spec["overrides"] or None, engine_name=_engine_name(),
             kernel_name=config.KERNEL_NAME, language="python", progress_bar=False,
             cwd=str(Path(spec["path"]).parent), newsbook_bar=bar,
-            # The kernel's own log (TCP transport warning, interrupt at shutdown) is noise here;
+            # The kernel's own log (transport warning, interrupt at shutdown) is noise here;
             # cell errors come back as outputs and a dead kernel as an exception.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         if _is_missing_kernel(exc):
             error = {"missing_kernel": True, "detail": str(exc)}
+        elif isinstance(exc, KernelStartError):
+            error = {"kernel_start": True, "detail": str(exc)}
         elif isinstance(exc, PapermillExecutionError):
             error = {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "source": exc.source,
                      "ename": exc.ename, "evalue": exc.evalue, "detail": f"{exc.ename}: {exc.evalue}"}
@@ -848,54 +837,98 @@ def _execute_and_render(spec: dict, bar=None) -> dict:
         executed = running.read_bytes() if running.exists() else None
         running.unlink(missing_ok=True)
     result = {"executed": executed, "error": error, "page": None, "charts": 0, "render_error": None,
-              "generated": _now()}
-    if error is None and executed is not None:
+              "generated": _now(), "warnings": []}
+    if executed is not None:
         import nbformat
 
-        meta = dict(spec["meta"], generated=result["generated"])
         try:
             nb = nbformat.reads(executed.decode("utf-8"), as_version=4)
-            result["page"], result["charts"] = render_html(nb, spec["name"], meta=meta)
-        except Exception as exc:  # noqa: BLE001
-            result["render_error"] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a notebook cut short by a dead kernel
+            nb = None
+            if error is None:
+                result["render_error"] = f"{type(exc).__name__}: {exc}"
+        if nb is not None:
+            result["warnings"] = parameters_mod.notes_in(nb)
+            if error is not None and "cell_index" not in error and not error.get("kernel_start"):
+                error["cell"] = _last_started_cell(nb)
+            if error is None:
+                meta = dict(spec["meta"], generated=result["generated"])
+                try:
+                    result["page"], result["charts"] = render_html(nb, spec["name"], meta=meta)
+                except Exception as exc:  # noqa: BLE001
+                    result["render_error"] = f"{type(exc).__name__}: {exc}"
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
 
 
-def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[Path]:
+def _failure_cell_and_detail(error: dict, executed_bytes: bytes | None) -> tuple[str, str]:
+    """(cell, detail) for a failed run: the cell that raised, or the one running when the kernel
+    died; no cell ('') when the notebook failed before any cell ran, which the detail says."""
     import types
 
+    import nbformat
+
+    detail = error["detail"]
+    if "cell_index" in error and executed_bytes is not None:
+        nb = nbformat.reads(executed_bytes.decode("utf-8"), as_version=4)
+        return _failed_cell(nb, types.SimpleNamespace(**error)), detail
+    if error.get("kernel_start"):
+        return "", detail
+    if error.get("cell"):
+        return error["cell"], f"the kernel stopped while the cell ran: {detail}"
+    return "", f"it failed before any cell ran: {detail}"
+
+
+@contextlib.contextmanager
+def _index_lock(reports_dir: Path):
+    """An exclusive lock on the reports folder's index while it is read and rewritten, so that two
+    runs into the same folder keep each other's entries."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with open(reports_dir / ".index.lock", "a+b") as handle:
+        try:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # pragma: no cover - no flock: last writer wins
+            pass
+        yield
+
+
+def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None, on_warning=None) -> list[Path]:
     import nbformat
     from tqdm.auto import tqdm
 
     out_dir = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
     reports_dir, executed_dir = out_dir / "reports", out_dir / "notebooks"
-    overrides = parse_parameters(parameters)
+    raw = {str(k): os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in (parameters or {}).items()}
     if corpus is not None:
-        overrides["corpus"] = corpus
-    for key in ("corpus", "annotations"):
-        if key in overrides:
-            overrides[key] = _resolve_corpus_value(overrides[key])
+        raw["corpus"] = os.fspath(corpus) if isinstance(corpus, os.PathLike) else corpus
 
-    # 1. Parameters, for every notebook, before anything runs.
+    # 1. Parameters, for every notebook, read and checked before anything runs.
     jobs_list: list[_Job] = []
     for name, path in notebook_paths(names):
-        declared = notebook_parameters(path)
+        declared = declared_parameters(path)
         cells = len(nbformat.read(str(path), as_version=4).cells)
         jobs_list.append(_Job(name, path, declared, {}, cells))
-    unknown = [key for key in overrides if not any(key in job.declared for job in jobs_list)]
-    if unknown:
-        listing = "; ".join(_describe_parameters(job.name, job.declared) for job in jobs_list)
-        raise ParameterError(f"unknown parameter{'s' if len(unknown) > 1 else ''} "
-                             f"{', '.join(map(repr, unknown))}; the notebook parameters are: {listing}")
+    values = parameters_mod.check_parameters(raw, {job.name: job.declared for job in jobs_list})
     for job in jobs_list:
-        job.overrides = {k: v for k, v in overrides.items() if k in job.declared}
+        job.overrides = values[job.name]
+        for key in ("corpus", "annotations"):
+            if key in job.overrides:
+                job.overrides[key] = _resolve_corpus_value(job.overrides[key])
         if job.overrides:
             job.cells += 1  # papermill's injected-parameters cell
     n_jobs = default_jobs(len(jobs_list)) if jobs is None else max(1, min(int(jobs), len(jobs_list)))
 
+    with kernels.RunRecord(out_dir) as record, kernels.signals_raise():
+        return _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm,
+                         on_warning or (lambda message: log.warning("%s", message)))
+
+
+def _run_jobs(jobs_list, n_jobs, reports_dir, executed_dir, quiet, record, tqdm, on_warning) -> list[Path]:
     # 2-3. Run and render (in this process, or `n_jobs` at a time in worker processes).
     manifest = _read_manifest(reports_dir)
+    touched: set[str] = set()
     corpora: dict = {}
     written: list[Path] = []
     failures: list[tuple[int, NotebookFailed]] = []
@@ -908,7 +941,6 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
         effective.update(job.overrides)
         corpus_info = (_corpus_info(effective.get("corpus"), corpora, effective.get("annotations"))
                        if "corpus" in job.declared or "annotations" in job.declared else {})
-        params_text = ", ".join(f"{k} = {v!r}" for k, v in effective.items()) or "(none)"
         corpus_text = (f"{corpus_info.get('path', '')} ({corpus_info.get('n_articles', 0)} articles, "
                        f"content hash {corpus_info.get('content_hash', '')})") if corpus_info else ""
         links = [{"name": n, "href": f"{n}.html"} for n in all_names if n != job.name]
@@ -916,7 +948,7 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
             "name": job.name, "path": str(job.path), "overrides": job.overrides,
             "running": str(executed_dir / f".{job.name}.running-{os.getpid()}.ipynb"),
             "staging": str(reports_dir / f".{TABLES_DIR_NAME}-{job.name}-{os.getpid()}"),
-            "meta": {"corpus": corpus_text, "parameters": params_text, "links": links},
+            "meta": {"corpus": corpus_text, "parameters": _shown_parameters(effective), "links": links},
             "effective": effective, "corpus_info": corpus_info,
         })
 
@@ -925,26 +957,24 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
         effective, staging = spec["effective"], Path(spec["staging"])
         failed_path = executed_dir / f"{job.name}.failed.ipynb"
         executed_bytes, error = result["executed"], result["error"]
+        for warning in result.get("warnings", []):
+            on_warning(f"{job.name}: {warning}")
         if error is not None and error.get("missing_kernel"):
             shutil.rmtree(staging, ignore_errors=True)
             raise NewsbookError(
                 f"no Jupyter kernel named {config.KERNEL_NAME!r}; register it with: python -m ipykernel "
                 f"install --sys-prefix --name {config.KERNEL_NAME} --display-name 'Python (newsbook)'")
+        touched.add(job.name)
         if error is not None:
             shutil.rmtree(staging, ignore_errors=True)
             kept = ""
             if executed_bytes is not None:
                 write_bytes(failed_path, executed_bytes)
                 kept = str(failed_path)
-            if "cell_index" in error and executed_bytes is not None:
-                cell = _failed_cell(nbformat.reads(executed_bytes.decode("utf-8"), as_version=4),
-                                    types.SimpleNamespace(**error))
-            else:
-                cell = "?"
-            detail = error["detail"]
+            cell, detail = _failure_cell_and_detail(error, executed_bytes)
             failure = NotebookFailed(job.name, cell, detail, kept)
             failures.append((index, failure))
-            log.error("%s", failure)
+            log.debug("%s", failure)  # reported once, by the caller
             entry = manifest.get(job.name, {})
             entry["last_failure"] = {"time": _now(), "cell": cell, "detail": detail,
                                      "executed": os.path.relpath(failed_path, reports_dir) if kept else "",
@@ -953,13 +983,11 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
             return
         # Success: keep the executed notebook, write the report atomically, publish its tables.
         executed_path = write_bytes(executed_dir / f"{job.name}.ipynb", executed_bytes)
-        if failed_path.exists():
-            failed_path.unlink()
+        failed_path.unlink(missing_ok=True)  # (another run into the same folder may remove it too)
         if result["render_error"] is not None:
             shutil.rmtree(staging, ignore_errors=True)
             failure = NotebookFailed(job.name, "(rendering)", result["render_error"], str(executed_path))
             failures.append((index, failure))
-            log.error("%s", failure)
             return
         target = write_text(reports_dir / f"{job.name}.html", result["page"])
         _publish_tables(staging, reports_dir, job.name)
@@ -976,6 +1004,7 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
             "generated": result["generated"],
             "seconds": result["seconds"],
             "charts": result["charts"],
+            "warnings": list(result.get("warnings", [])),
         }
         log.info("wrote %s (%d charts, %.1f s)", target, result["charts"], result["seconds"])
 
@@ -995,17 +1024,18 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
                 finish(index, result)
         else:
             import multiprocessing
+            import threading
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             if bar is not None:
                 bar.set_description(f"{len(jobs_list)} notebooks, {n_jobs} at a time")
             # Build the vega bundle once, here, while the workers start their kernels; they read
             # it from the cache when they render (or build it themselves if it is late).
-            import threading
-
             threading.Thread(target=_warm_vega_bundle, daemon=True).start()
             plain = [{k: v for k, v in spec.items() if k not in ("effective", "corpus_info")} for spec in specs]
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=kernels.die_with_parent, initargs=(os.getpid(),))
+            try:
                 futures = {pool.submit(_execute_and_render, spec): i for i, spec in enumerate(plain)}
                 for future in as_completed(futures):
                     index = futures[future]
@@ -1020,17 +1050,37 @@ def _run_reports(names, corpus, parameters, out_dir, quiet, jobs=None) -> list[P
                         bar.n = done_cells
                         bar.refresh()
                     finish(index, result)
+            except BaseException:
+                # Ctrl-C, SIGTERM/SIGHUP (see kernels.signals_raise) or a missing kernel: stop the
+                # workers and their kernels now rather than wait for the notebooks to end.
+                kernels.kill_pool(pool)
+                record.kill()
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
             order = {job.name: i for i, job in enumerate(jobs_list)}
             written.sort(key=lambda p: order.get(p.stem, 0))
+    except BaseException:
+        for spec in specs:  # interrupted: nothing half-done of this run stays behind
+            shutil.rmtree(spec["staging"], ignore_errors=True)
+            Path(spec["running"]).unlink(missing_ok=True)
+        raise
     finally:
         if bar is not None:
             bar.close()
-        _write_index(reports_dir, manifest)
+        if touched:  # an interrupted run that finished no notebook leaves the index as it was
+            with _index_lock(reports_dir):
+                # Another run into the same folder may have rewritten the index meanwhile: keep its
+                # entries, replace only those of the notebooks this run tried.
+                current = _read_manifest(reports_dir)
+                current.update({name: manifest[name] for name in touched if name in manifest})
+                _write_index(reports_dir, current)
     if failures:
         failures.sort(key=lambda item: item[0])
         first = failures[0][1]
         if len(failures) > 1:
-            others = "; ".join(f"{f.notebook} (cell {f.cell})" for _, f in failures[1:])
+            others = "; ".join(f"{f.notebook} ({f'cell {f.cell}' if f.cell else 'did not run'})"
+                               for _, f in failures[1:])
             raise NotebookFailed(first.notebook, first.cell, f"{first.detail}; also failed: {others}",
                                  first.executed_path)
         raise first
@@ -1090,9 +1140,9 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
         if failure and failure.get("time", "") >= entry.get("generated", ""):
             executed = (f' (<a href="{e(failure["executed"])}">executed notebook</a>)'
                         if failure.get("executed") else "")
-            status += (f'<br><span class="nb-failed">last run failed {e(failure["time"])} in cell '
-                       f'{e(failure["cell"])}: {e(failure["detail"])}{executed}; the report shown is the previous '
-                       "good one</span>")
+            where = f'in cell {e(failure["cell"])}' if failure.get("cell") else "before any cell ran"
+            status += (f'<br><span class="nb-failed">last run failed {e(failure["time"])} {where}: '
+                       f'{e(failure["detail"])}{executed}; the report shown is the previous good one</span>')
         rows.append(f"<tr><td>{link}</td><td>{params}</td><td>{corpus_cell}</td>"
                     f"<td>{e(entry.get('newsbook_version', ''))}</td><td>{status}</td></tr>")
     page = (
