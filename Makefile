@@ -40,7 +40,7 @@ annotate: setup
 
 report: setup browser annotate
 	$(BIN)/newsbook report --corpus seeds
-	$(BIN)/python -m newsbook.report screenshots --out outputs --lab
+	$(BIN)/python -m newsbook.report screenshots --out outputs/seeds --lab
 
 test: setup browser
 	$(BIN)/python -m pytest
@@ -52,4 +52,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .cache outputs/annotations outputs/reports outputs/notebooks outputs/screenshots
+	rm -rf $(VENV) .cache outputs/annotations outputs/seeds outputs/index.html

@@ -50,12 +50,25 @@ def _report(args: argparse.Namespace) -> int:
 
         check_saved(args.annotations)  # a torn or changed tables folder is refused before any notebook runs
         parameters["annotations"] = args.annotations
-    paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters,
-                        out_dir=Path(args.out) if args.out else None, quiet=args.quiet, jobs=args.jobs,
-                        on_warning=lambda message: print(f"warning: {message}", file=sys.stderr))
+    from . import config, studies
+    from .report import content_security_policy, template_css
+
+    if args.out:  # the researcher chose the folder
+        out_dir = Path(args.out)
+    else:
+        chosen = {k: v for k, v in parameters.items() if k != "annotations"}
+        out_dir = studies.study_dir(config.OUTPUTS_DIR, args.corpus, args.annotations, chosen, args.name)
+    try:
+        paths = run_reports(args.names or None, corpus=args.corpus, parameters=parameters, out_dir=out_dir,
+                            quiet=args.quiet, jobs=args.jobs,
+                            on_warning=lambda message: print(f"warning: {message}", file=sys.stderr))
+    finally:
+        if not args.out and (out_dir / "reports" / "index.json").exists():
+            studies.write_studies_index(config.OUTPUTS_DIR, css=template_css(), csp=content_security_policy())
     if not args.quiet:
         for path in paths:
             print(path)
+        print(f"reports of this study: {out_dir / 'reports' / 'index.html'}")
     return 0
 
 
@@ -133,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "1 runs them one after the other); the reports are the same")
     p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
                    help="override a notebook parameter (repeatable)")
-    p.add_argument("--out", default=None, help="output folder (default: outputs/)")
+    p.add_argument("--out", default=None,
+                   help="the study's output folder (default: outputs/STUDY/, STUDY being --name or the corpus "
+                        "folder's name, with the parameters appended when they differ from the defaults)")
+    p.add_argument("--name", default=None, help="name the study's folder outputs/NAME/ (e.g. to keep a rerun apart)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_report)
 

@@ -561,7 +561,8 @@ def prepare_notebook(nb) -> tuple[Any, list[dict]]:
     return nb, specs
 
 
-def _template_css() -> str:
+def template_css() -> str:
+    """The report stylesheet (inlined into every page newsbook writes)."""
     return (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
@@ -622,7 +623,7 @@ def render_html(nb, name: str, *, meta: dict | None = None) -> tuple[str, int]:
             "name": name,
             "title": meta.get("title") or f"{name} – newsbook report",
             "version": __version__,
-            "css": _template_css(),
+            "css": template_css(),
             "vega_bundle": bundle,
             "datatables": datatables,
             "csp": content_security_policy(([bundle, CHART_SCRIPT] if specs else [])
@@ -1151,7 +1152,7 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="newsbook {e(__version__)}">\n'
         "<title>newsbook reports</title>\n"
-        f'<style type="text/css">\n{_template_css()}\n</style>\n</head>\n'
+        f'<style type="text/css">\n{template_css()}\n</style>\n</head>\n'
         '<body class="nb-report" data-report="index">\n<main>\n<h1>newsbook reports</h1>\n'
         f"<p>Index updated {e(_now())} by newsbook {e(__version__)}.</p>\n"
         '<table class="nb-index">\n<thead><tr><th>report</th><th>parameters</th><th>corpus</th>'
