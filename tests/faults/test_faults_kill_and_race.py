@@ -13,7 +13,7 @@ import pytest
 
 from newsbook import files, pipeline, schema
 
-from save_faults_support import (annotate_command, cli_env, leftovers, published_csvs, run_annotate,
+from tests.faults.save_faults_support import (annotate_command, cli_env, leftovers, published_csvs, run_annotate,
                                  snapshot, temporary_files, write_corpus)
 
 ARTICLES = 150

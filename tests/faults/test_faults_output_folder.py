@@ -16,7 +16,7 @@ import pytest
 from newsbook import cli, files, pipeline, report, schema
 from newsbook.errors import OutputFolderError, TablesMismatch
 
-from save_faults_support import snapshot, write_corpus
+from tests.faults.save_faults_support import snapshot, write_corpus
 
 SMALL = 12
 
