@@ -20,7 +20,7 @@ def _annotate(args: argparse.Namespace) -> int:
 
     result = annotate(args.corpus, progress=False if args.quiet else None,
                       cache_dir=None if args.no_cache else CACHE_DIR,
-                      jobs=args.jobs, scheduler=args.scheduler)
+                      jobs=args.jobs, scheduler=args.scheduler, one_story=args.one_story)
     out = Path(args.out)
     started = time.perf_counter()
     up_to_date = result.saved_in(out)
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the per-article work on a Dask cluster: tcp://HOST:8786, or 'local' for a "
                         "local cluster of --jobs workers (needs the 'cluster' extra)")
+    p.add_argument("--one-story", action="store_true",
+                   help="take the whole corpus as one news story (default: group the articles into stories by "
+                        "their `event` metadata, else by content and dates)")
     p.set_defaults(func=_annotate)
 
     p = sub.add_parser("report", help="run notebooks with papermill and render them to HTML")
