@@ -737,3 +737,17 @@ def single_source_actors(ann, *, kinds=None) -> pd.DataFrame:
     out = only.groupby(["event", "actor", "kind", "outlet"], as_index=False).agg(
         mentions=("mentions", "sum"), first_sentence=("first_sentence", "min"), quoted=("quoted", "any"))
     return out.sort_values(["mentions", "event", "actor"], ascending=[False, True, True]).reset_index(drop=True)[cols]
+
+
+def comparisons(ann) -> pd.DataFrame:
+    """Per story: its articles and outlets, and what the comparisons within it found (quote matches,
+    agreed and conflicting figure groups), largest stories first."""
+    base = ann.events[["event", "label", "articles", "outlets", "first_date", "method"]].copy()
+    qm = ann.quote_matches.groupby("event").size() if len(ann.quote_matches) else pd.Series(dtype="int64")
+    fm = ann.figure_matches
+    agreed = fm[fm["status"] == "agreed"].groupby("event").size() if len(fm) else pd.Series(dtype="int64")
+    conflict = fm[fm["status"] == "conflict"].groupby("event").size() if len(fm) else pd.Series(dtype="int64")
+    base["quote_matches"] = base["event"].map(qm).fillna(0).astype("int64")
+    base["figures_agreed"] = base["event"].map(agreed).fillna(0).astype("int64")
+    base["figure_conflicts"] = base["event"].map(conflict).fillna(0).astype("int64")
+    return base.reset_index(drop=True)
