@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     parser.add_argument("--annotations", default="", help="folder of saved tables (mentions, figures)")
     parser.add_argument("--wikinews-outlets", type=int, default=0,
                         help="score on wikinews cut into this many pseudo-outlets per story instead")
-    parser.add_argument("--threshold", type=float, default=stories.THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=None)
     args = parser.parse_args(argv)
     if args.wikinews_outlets:
         articles = stories.pseudo_outlets(read_corpus(WIKINEWS).articles, args.wikinews_outlets)

@@ -45,7 +45,7 @@ from . import schema
 
 log = logging.getLogger("newsbook.stories")
 
-THRESHOLD = 0.08  # average cosine two groups need to be one story
+THRESHOLD = 0.11  # average cosine two groups need to be one story
 PRIOR_DOCUMENTS = 20  # imaginary documents in which no term occurs (idf smoothing for small corpora)
 TOP_TERMS = 80  # terms kept per article
 MAX_SHARED = 0.01  # a term in more than this share of the articles (and > MIN_SHARED_CAP) proposes no pair
@@ -58,9 +58,11 @@ FIGURE_WEIGHT = 2.0
 YEAR_WEIGHT = 2.0
 DATELINE_WEIGHT = 2.0
 TITLE_REPEAT = 2
-STRAGGLER_SIZE = 3  # a group this small joins a story at STRAGGLER_FACTOR times the threshold
+NAME_EXTRA = 1.0  # a word written as a name counts this much more
+STRAGGLER_SIZE = 2  # a group this small joins a story at STRAGGLER_FACTOR times the threshold
 STRAGGLER_FACTOR = 0.5
 IDF_POWER = 2.0
+SINGLETON_WEIGHT = 0.5  # weight factor of a term only one article has
 
 METHOD_METADATA = "metadata"
 METHOD_AUTO = "auto"
@@ -100,6 +102,15 @@ def _words(text: str) -> list[str]:
     return [f for f in (_fold(w) for w in _WORD.findall(text.lower())) if len(f) > 2 and f not in stop]
 
 
+_NAME = re.compile(r"(?<![.!?\"“‘'\n]\s)(?<!^)(?<![.!?\n])\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?")
+
+
+def _names(text: str) -> list[str]:
+    """Folded words written with a capital inside a sentence (proper names), as `_words` would fold them."""
+    stop = _stop_words()
+    return [f for f in (_fold(w.lower()) for w in _NAME.findall(text)) if len(f) > 2 and f not in stop]
+
+
 def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
                   figures: pd.DataFrame | None = None) -> list[Counter]:
     """One bag of (weighted) terms per article, in the articles' order (see the module docstring)."""
@@ -109,6 +120,8 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     bags = []
     for title, text in zip(titles, texts):
         bag = Counter(_words(text))
+        for name in _names(text):  # names tell two stories of the same kind apart, mentions or not
+            bag[name] += NAME_EXTRA
         for _ in range(TITLE_REPEAT - 1):
             bag.update(_words(title))
         if not text.startswith(title):
@@ -158,7 +171,10 @@ def term_matrix(bags: list[Counter]) -> TermMatrix:
         df.update(bag.keys())
     vocab = sorted(df)
     term_id = {t: k for k, t in enumerate(vocab)}
-    idf = {t: math.log((n + PRIOR_DOCUMENTS) / d) ** IDF_POWER for t, d in df.items()}
+    # a term of one article alone is shared with none: it only dilutes that article's similarities,
+    # and more so the smaller the corpus, so it weighs less
+    idf = {t: math.log((n + PRIOR_DOCUMENTS) / d) ** IDF_POWER * (SINGLETON_WEIGHT if d == 1 else 1.0)
+           for t, d in df.items()}
     arts, terms, weights = [], [], []
     for i, bag in enumerate(bags):
         scored = sorted(((1.0 + math.log(c)) * idf[t] if c >= 1 else c * idf[t], t) for t, c in bag.items())
@@ -352,8 +368,10 @@ def _nanmax(a: float, b: float) -> float:
 
 
 def group_articles(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
-                   figures: pd.DataFrame | None = None, *, threshold: float = THRESHOLD) -> pd.Series:
-    """A story label (0..k-1) per article (index: article_id), from content and dates alone."""
+                   figures: pd.DataFrame | None = None, *, threshold: float | None = None) -> pd.Series:
+    """A story label (0..k-1) per article (index: article_id), from content and dates alone
+    (`threshold`: default THRESHOLD)."""
+    threshold = THRESHOLD if threshold is None else threshold
     n = len(articles)
     ids = articles["article_id"].astype(str).tolist()
     if n == 0:
