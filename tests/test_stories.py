@@ -246,3 +246,14 @@ def test_views_of_stories_by_outlet():
     chile = timeline[timeline["event"] == "chile-quake"]
     assert chile.sort_values("rank")["outlet"].tolist()[-1] == "Coastline Herald"
     assert chile["rank"].tolist() == [1, 2, 3]
+
+
+def test_an_added_article_joins_its_story_or_starts_one_without_regrouping():
+    articles, truth = wire_articles()
+    known = articles.assign(event=truth)
+    held = known["article_id"].isin(["turkey-quake-2", "ohio-schools-1"])
+    placed = stories.join_story(known[~held], articles[held].iloc[::-1])
+    assert placed["turkey-quake-2"] == "turkey-quake" and placed["ohio-schools-1"] == "ohio-schools"
+    alone = stories.join_story(known[~known["article_id"].str.startswith("lufthansa")],
+                               articles[articles["article_id"] == "lufthansa-strike-1"])
+    assert alone["lufthansa-strike-1"].startswith("story-")

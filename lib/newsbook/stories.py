@@ -769,3 +769,31 @@ def comparisons(ann) -> pd.DataFrame:
     base["figures_agreed"] = base["event"].map(agreed).fillna(0).astype("int64")
     base["figure_conflicts"] = base["event"].map(conflict).fillna(0).astype("int64")
     return base.reset_index(drop=True)
+
+
+def join_story(articles: pd.DataFrame, added: pd.DataFrame, mentions: pd.DataFrame | None = None,
+               figures: pd.DataFrame | None = None) -> pd.Series:
+    """The story of each `added` article, without regrouping `articles` (which carry their `event`):
+    the story it is most similar to on average, if that reaches what a single article needs to join
+    a story (THRESHOLD * STRAGGLER_FACTOR; dates within DATE_WINDOW_DAYS), else a new story of its
+    own. Added articles are placed one by one, in order, so one may join a story another started."""
+    base = articles.reset_index(drop=True)
+    events = base["event"].astype(str).tolist()
+    out = {}
+    for row in range(len(added)):
+        both = pd.concat([base, added.iloc[[row]]], ignore_index=True)
+        new = len(base)
+        matrix = term_matrix(article_terms(both, mentions, figures))
+        i, j, sims = similar_pairs(matrix, article_days(both), floor=0.0)
+        totals: dict[str, float] = {}
+        for other, s in zip(i[j == new].tolist(), sims[j == new].tolist()):
+            totals[events[other]] = totals.get(events[other], 0.0) + s
+        sizes = Counter(events)
+        best = max(sorted(totals), key=lambda e: totals[e] / sizes[e], default=None)
+        article_id = str(added["article_id"].iloc[row])
+        joins = best is not None and totals[best] / sizes[best] >= THRESHOLD * STRAGGLER_FACTOR
+        story = best if joins else "story-" + _digest(article_id)
+        out[article_id] = story
+        base = both.assign(event=events + [story])
+        events.append(story)
+    return pd.Series(out, dtype=object, name="event").rename_axis("article_id")
