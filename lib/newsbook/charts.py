@@ -95,7 +95,8 @@ def _quote_sources(frame: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Ser
     if articles is None or len(articles) == 0:
         return ids
     outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
-    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a)
+    # an article with no outlet known stands for its own (outlet = its id, newsbook.stories): named once
+    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() not in ("", a) else a)
 
 
 def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
