@@ -29,6 +29,17 @@ ECBPLUS = SHARED / "ecbplus-dev" / "ecbplus-dev.jsonl"
 WIKINEWS = SHARED / "wikinews"
 
 
+def _rows_of_pieces(table: pd.DataFrame, pieces: pd.DataFrame) -> pd.DataFrame:
+    """Rows of an original article's table (mentions, figures) given to each piece of it that holds
+    the row's sentence."""
+    frames = []
+    for piece, text in zip(pieces["article_id"], pieces["text"]):
+        rows = table[table["article_id"] == piece.rsplit("~", 1)[0]]
+        keep = [str(s) in text for s in rows["sentence"]]
+        frames.append(rows[keep].assign(article_id=piece))
+    return pd.concat(frames, ignore_index=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ECBPLUS))
@@ -49,6 +60,8 @@ def main(argv=None) -> int:
     if args.annotations:
         mentions = pd.read_parquet(Path(args.annotations) / "mentions.parquet")
         figures = pd.read_parquet(Path(args.annotations) / "figures.parquet")
+        if args.wikinews_outlets:  # the pieces' rows: the original's rows whose sentence is in the piece
+            mentions, figures = (_rows_of_pieces(t, articles) for t in (mentions, figures))
     started = time.perf_counter()
     found = stories.group_articles(articles, mentions, figures, threshold=args.threshold)
     seconds = time.perf_counter() - started
