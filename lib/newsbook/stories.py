@@ -612,15 +612,19 @@ def events_table(articles: pd.DataFrame, mentions: pd.DataFrame | None, method: 
 
 
 def _top_actors(articles: pd.DataFrame, mentions: pd.DataFrame | None, n: int = 3) -> dict[str, list[str]]:
-    """Per story, the actors named by the most of its articles (then most often)."""
+    """Per story, the actors that characterise it: named by many of its articles and by few
+    stories (so "United States" does not name every story of an American corpus), then most often."""
     if mentions is None or mentions.empty:
         return {}
     story = dict(zip(articles["article_id"].astype(str), articles["event"]))
     m = mentions[["article_id", "actor"]].assign(event=mentions["article_id"].astype(str).map(story))
     m = m.dropna(subset=["event"])
     stats = m.groupby(["event", "actor"]).agg(articles=("article_id", "nunique"), mentions=("article_id", "size"))
-    stats = stats.reset_index().sort_values(["event", "articles", "mentions", "actor"],
-                                            ascending=[True, False, False, True])
+    stats = stats.reset_index()
+    n_stories = max(1, stats["event"].nunique())
+    spread = stats.groupby("actor")["event"].transform("nunique")
+    stats["score"] = stats["articles"] * (1.0 + (n_stories / spread).map(math.log))
+    stats = stats.sort_values(["event", "score", "mentions", "actor"], ascending=[True, False, False, True])
     return {e: g["actor"].head(n).tolist() for e, g in stats.groupby("event", sort=False)}
 
 
