@@ -257,3 +257,10 @@ def test_an_added_article_joins_its_story_or_starts_one_without_regrouping():
     alone = stories.join_story(known[~known["article_id"].str.startswith("lufthansa")],
                                articles[articles["article_id"] == "lufthansa-strike-1"])
     assert alone["lufthansa-strike-1"].startswith("story-")
+
+
+def test_the_command_line_takes_the_one_story_option():
+    from newsbook import cli
+
+    assert cli.build_parser().parse_args(["annotate", "seeds", "--one-story"]).one_story is True
+    assert cli.build_parser().parse_args(["annotate", "seeds"]).one_story is False
