@@ -736,7 +736,10 @@ def timeline(articles: pd.DataFrame) -> pd.DataFrame:
         last_date=("date", lambda d: max((x for x in d if x), default="")),
         articles=("article_id", "size"))
     rows["_missing"] = rows["first_date"].eq("")
-    rows = rows.sort_values(["event", "_missing", "first_date", "outlet"]).drop(columns="_missing")
+    # stories in the order they broke (undated ones last), each story's outlets first publisher first
+    broke = rows[~rows["_missing"]].groupby("event")["first_date"].min()
+    rows["_broke"] = rows["event"].map(broke).fillna("9999")
+    rows = rows.sort_values(["_broke", "event", "_missing", "first_date", "outlet"]).drop(columns=["_missing", "_broke"])
     rows["rank"] = rows.groupby("event").cumcount() + 1
     return rows[cols].reset_index(drop=True)
 
