@@ -1148,16 +1148,16 @@ def quote_matches(ann, min_similarity: float | None = None):
     table's is recomputed in full.  Rows come best first (ties by article and quote ids)."""
     import inspect
 
-    from . import compare
+    from . import compare, stories
 
     built = inspect.signature(compare.match_quotes).parameters["min_similarity"].default
     stored = ann.quote_matches
     if min_similarity is None:
         min_similarity = built
     if min_similarity < built:
-        from . import stories
-
-        out = stories.match_quotes(ann.quotes, stories.article_events(ann.articles), min_similarity=min_similarity)
+        # quotes are matched within a story (no articles table given: the quotes are one story)
+        out = stories.match_quotes(ann.quotes, stories.article_events(getattr(ann, "articles", None)),
+                                   min_similarity=min_similarity)
     else:
         sim = stored["similarity"].astype(float)
         band = 1e-4 + 1e-9  # the stored score is rounded to 4 decimals
@@ -1167,8 +1167,7 @@ def quote_matches(ann, min_similarity: float | None = None):
             keep = keep.copy()
             quotes = ann.quotes.set_index("quote_id")
             story = ann.quotes["article_id"].astype(str).map(
-                dict(zip(ann.articles["article_id"].astype(str), ann.articles["event"]))
-                if "event" in ann.articles else {}).fillna("")
+                stories.article_events(getattr(ann, "articles", None))).fillna("")
             weights_of = {}  # quotes are matched within a story, with word weights from its quotes
             for i in unsure:
                 row = stored.loc[i]
