@@ -45,8 +45,8 @@ from . import schema
 
 log = logging.getLogger("newsbook.stories")
 
-THRESHOLD = 0.10  # average cosine two groups need to be one story
-PRIOR_DOCUMENTS = 150  # imaginary documents in which no term occurs (idf smoothing for small corpora)
+THRESHOLD = 0.11  # average cosine two groups need to be one story
+PRIOR_DOCUMENTS = 20  # imaginary documents in which no term occurs (idf smoothing for small corpora)
 TOP_TERMS = 80  # terms kept per article
 MAX_SHARED = 0.01  # a term in more than this share of the articles (and > MIN_SHARED_CAP) proposes no pair
 MIN_SHARED_CAP = 40
