@@ -99,7 +99,8 @@ def _quote_sources(frame: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Ser
     if articles is None or len(articles) == 0:
         return ids
     outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
-    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a)
+    # an article with no outlet known stands for its own (outlet = its id, newsbook.stories): named once
+    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() not in ("", a) else a)
 
 
 def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
@@ -456,3 +457,35 @@ def link_methods(mentions: pd.DataFrame, kinds) -> pd.DataFrame:
     table.insert(0, "mentions", table.sum(axis=1))
     table = table.reset_index().sort_values(["mentions", "actor"], ascending=[False, True], kind="stable")
     return table.reset_index(drop=True)
+
+
+# --- stories -----------------------------------------------------------------------------------------
+
+MAX_STORIES = 15  # stories drawn in the timeline; the others are counted in the title
+
+
+def story_timeline_chart(articles: pd.DataFrame, events: pd.DataFrame, *, max_stories: int = MAX_STORIES) -> alt.Chart:
+    """Per story (the largest `max_stories`), each outlet's articles by publication date: which outlet
+    was first and how coverage spread over the days. Undated articles are counted in the title."""
+    order = events["event"].tolist()[:max_stories]
+    labels = dict(zip(events["event"], events["label"]))
+    dates = pd.to_datetime(articles["date"].fillna("").astype(str), errors="coerce", format="mixed")
+    frame = pd.DataFrame({"event": articles["event"], "outlet": _outlets(articles),
+                          "date": dates.dt.strftime("%Y-%m-%d")})
+    shown = frame[frame["event"].isin(order)]
+    undated = int(shown["date"].isna().sum())
+    data = shown.dropna(subset=["date"]).groupby(["event", "date", "outlet"], as_index=False).size()
+    data = data.rename(columns={"size": "articles"})
+    data["story"] = data["event"].map(lambda e: f"{labels.get(e, e)} [{e}]")
+    story_order = [f"{labels.get(e, e)} [{e}]" for e in order]
+    more = max(0, len(events) - max_stories)
+    title = ("Coverage over time, per story" + (f" ({max_stories} largest of {len(events)} shown)" if more else "")
+             + (f"; {undated} articles without a date" if undated else ""))
+    return (alt.Chart(data, title=title)
+            .mark_circle(opacity=0.8)
+            .encode(x=alt.X("date:T", title="publication date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
+                    y=alt.Y("story:N", sort=story_order, title=None),
+                    size=alt.Size("articles:Q", legend=None),
+                    color=_outlet_colour(articles, title="outlet"),
+                    tooltip=["story:N", alt.Tooltip("date:T", format="%Y-%m-%d"), "outlet:N", "articles:Q"])
+            .properties(width=480))

@@ -22,7 +22,7 @@ def _annotate(args: argparse.Namespace) -> int:
     check_output(out, args.corpus)  # before any work: --out a file, holding what newsbook did not write
     result = annotate(args.corpus, progress=False if args.quiet else None,
                       cache_dir=None if args.no_cache else CACHE_DIR,
-                      jobs=args.jobs, scheduler=args.scheduler)
+                      jobs=args.jobs, scheduler=args.scheduler, one_story=args.one_story)
     started = time.perf_counter()
     up_to_date = not save_tables(result, out, if_changed=True)
     result.timings["write"] = time.perf_counter() - started
@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the per-article work on a Dask cluster: tcp://HOST:8786, or 'local' for a "
                         "local cluster of --jobs workers (needs the 'cluster' extra)")
+    p.add_argument("--one-story", action="store_true",
+                   help="take the whole corpus as one news story (default: group the articles into stories by "
+                        "their `event` metadata, else by content and dates)")
     p.set_defaults(func=_annotate)
 
     p = sub.add_parser("report", help="render the reports (overview, actors, quotes, figures) as HTML pages you "

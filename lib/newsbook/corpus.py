@@ -754,7 +754,9 @@ def _to_row(article: RawArticle, overrides: dict | None, date_order: str = "mont
                                                               f"in corpus.yaml to change it", article.article_id))
     except (ValueError, OverflowError) as exc:
         raise ArticleError(article.source_path, f"date {meta.get('date')!r} is not a date", article.article_id) from exc
-    extra = {k: v for k, v in meta.items() if k not in META_KEYS}
+    extra = {k: v for k, v in meta.items() if k not in META_KEYS and k != "event"}
+    outlet = str(meta.get("outlet") or "").strip()
+    from_page = article.source_path.lower().endswith(tuple(HTML_SUFFIXES)) and not (overrides or {}).get("outlet")
     return {
         "article_id": article.article_id,
         "outlet": str(meta.get("outlet") or "").strip(),
@@ -767,6 +769,10 @@ def _to_row(article: RawArticle, overrides: dict | None, date_order: str = "mont
         "source_path": article.source_path,
         "content_hash": content_hash(text),
         "extra": json.dumps(extra, default=str, ensure_ascii=False, sort_keys=True),
+        # the researcher's story; newsbook.stories fills in the others after grouping
+        "event": str(meta.get("event") or "").strip(),
+        # the URL/article-id fallbacks for an unknown outlet are newsbook.stories.resolve_outlets'
+        "outlet_source": ("page" if from_page else "metadata") if outlet else "",
     }
 
 

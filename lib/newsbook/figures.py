@@ -2781,7 +2781,7 @@ def _sources(frame: pd.DataFrame, articles: pd.DataFrame | None, column: str = "
         return ids
     outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
     # one label per distinct article, then a dict lookup per row (not a Python call per row)
-    labels = {a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() else a for a in ids.unique()}
+    labels = {a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() not in ("", a) else a for a in ids.unique()}
     return ids.map(labels)
 
 

@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-from . import actors, compare, figures, quotes, schema
+from . import actors, compare, figures, quotes, schema, stories
 from . import cache as cache_store
 from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
@@ -67,7 +67,9 @@ class Annotations:
     quote_matches: pd.DataFrame
     figure_matches: pd.DataFrame
     errors: pd.DataFrame
+    events: pd.DataFrame = field(default_factory=lambda: schema.empty("events"))
     corrections_applied: list[str] = field(default_factory=list)
+    story_corrections_applied: list[str] = field(default_factory=list)
     pipeline_version: str = ""
     corpus: str = ""
     cache_hits: int = 0
@@ -115,9 +117,13 @@ class Annotations:
     def _load(cls, directory) -> "Annotations":
         saved = files.open_tables(directory)
         names = list(schema.TABLES) + ([] if saved.legacy else list(schema.SAVED_ONLY))
+        # tables saved before a table was added to the schema (events) load as empty ones
+        names = [name for name in names if name in schema.SAVED_ONLY or (saved.folder / f"{name}.parquet").exists()
+                 or name not in _ADDED_LATER]
         flat = [f"{name}.parquet" for name in names]
         files.verify_tables(saved.folder, saved.manifest, rows_of=flat, hash_of=flat)
         tables = {name: pd.read_parquet(saved.folder / f"{name}.parquet") for name in names}
+        tables.update({name: schema.empty(name) for name in schema.TABLES if name not in tables})
         if not saved.legacy:
             sentences = tables.pop("sentences")
             for name in schema.TABLES_WITH_SENTENCES:
@@ -126,6 +132,7 @@ class Annotations:
         return cls(
             **tables,
             corrections_applied=manifest.get("corrections_applied", []),
+            story_corrections_applied=manifest.get("story_corrections_applied", []),
             pipeline_version=manifest.get("pipeline_version", ""),
             corpus=manifest.get("corpus", ""),
         )
@@ -149,6 +156,10 @@ class Summary(str):
         import html
 
         return f'<p class="nb-summary">{html.escape(str(self))}</p>'
+
+
+# Tables added to the schema after folders were first saved: a folder without one loads it empty.
+_ADDED_LATER = ("events",)
 
 
 # --- saved folders -------------------------------------------------------------------------------
@@ -631,24 +642,34 @@ def assemble(
     corrections_path: Path | actors.Corrections | None,
     corpus_label: str,
     version: str,
+    story_corrections: Path | None = None,
+    one_story: bool = False,
 ) -> Annotations:
-    """Corpus-wide resolution and matching over the per-article tables."""
+    """Corpus-wide resolution, story grouping and matching (within each story) over the per-article tables."""
     mentions = _concat(per_article["mentions"], "mentions")
     quote_table = _concat(per_article["quotes"], "quotes")
     figure_table = _concat(per_article["figures"], "figures")
     mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path)
     quote_table = map_speakers(quote_table, aliases)
     actor_table = actors.actors_table(mentions, quote_table)
+    articles = stories.resolve_outlets(articles)
+    corrections = stories.read_corrections(story_corrections)
+    article_event, methods, story_applied = stories.assign_stories(
+        articles, mentions, figure_table, one_story=one_story, corrections=corrections)
+    articles = articles.assign(event=articles["article_id"].astype(str).map(article_event).fillna("").tolist())
+    events = stories.article_events(articles)
     return Annotations(
         articles=schema.conform("articles", articles),
         mentions=schema.conform("mentions", mentions),
         actors=schema.conform("actors", actor_table),
         quotes=schema.conform("quotes", quote_table),
         figures=schema.conform("figures", figure_table),
-        quote_matches=schema.conform("quote_matches", compare.match_quotes(quote_table)),
-        figure_matches=schema.conform("figure_matches", compare.match_figures(figure_table)),
+        quote_matches=stories.match_quotes(quote_table, events),
+        figure_matches=stories.match_figures(figure_table, events),
         errors=schema.conform("errors", errors),
+        events=stories.events_table(articles, mentions, methods, corrections.get("label")),
         corrections_applied=applied,
+        story_corrections_applied=story_applied,
         pipeline_version=version,
         corpus=corpus_label,
     )
@@ -830,13 +851,15 @@ class CorpusCache:
         return read
 
     @staticmethod
-    def result_key(read: CorpusRead, corrections: Path | None, version: str, code: str, label: str) -> str:
-        digest = hashlib.sha256(f"{version}\x00{code}\x00{label}\x00".encode("utf-8"))
+    def result_key(read: CorpusRead, corrections: Path | None, version: str, code: str, label: str,
+                   extra_files: Iterable[Path | None] = (), options: str = "") -> str:
+        digest = hashlib.sha256(f"{version}\x00{code}\x00{label}\x00{options}\x00".encode("utf-8"))
         # content_hash stands for the text, so the (large) text column itself is not hashed again
         digest.update(_frame_digest(read.articles.drop(columns=["text"])).encode())
         digest.update(_frame_digest(read.errors).encode())
-        if corrections is not None:
-            digest.update(corrections.name.encode() + b"\x00" + file_fingerprint(corrections))
+        for path in (corrections, *extra_files):
+            if path is not None:
+                digest.update(path.name.encode() + b"\x00" + file_fingerprint(path))
         return digest.hexdigest()
 
     def get_result(self, root: Path, key: str) -> Annotations | None:
@@ -861,8 +884,14 @@ def annotate(
     jobs: int = 1,
     scheduler=None,
     max_rows: int | None = None,
+    one_story: bool = False,
 ) -> Annotations:
     """Annotate a corpus folder or file (default: the seeds). Broken articles land in `errors`.
+
+    Articles are grouped into news stories (`articles.event`, the `events` table; see
+    newsbook.stories) and every cross-article comparison stays within a story. `one_story`: take the
+    whole corpus as one story instead; an `event` metadata column and a stories.yaml beside the
+    corpus also have their say.
 
     - `cache_dir`: where per-article and corpus-level caches live (None: no cache, parse all).
     - `jobs`: parse in this many local processes (1: in this process).
@@ -890,7 +919,9 @@ def annotate(
     cache_policy.mark_used(cache_dir, version)  # once per run; old versions are pruned after it
     label = str(resolve_path(corpus))
     corrections = find_corrections(read.root)
-    key = CorpusCache.result_key(read, corrections, version, code, label)
+    story_corrections = stories.find_corrections(read.root)
+    key = CorpusCache.result_key(read, corrections, version, code, label, [story_corrections],
+                                 f"one_story={bool(one_story)}")
     cached = corpus_cache.get_result(read.root, key)
     if cached is not None:
         cached.cache_hits, cached.cache_misses = len(cached.articles), 0
@@ -929,6 +960,8 @@ def annotate(
         corrections_path=corrections,
         corpus_label=label,
         version=version,
+        story_corrections=story_corrections,
+        one_story=one_story,
     )
     timings["assemble"] = time.perf_counter() - mark
     log.info("corpus-wide tables assembled in %.2fs", timings["assemble"])

@@ -1356,14 +1356,16 @@ def quote_matches(ann, min_similarity: float | None = None):
     table's is recomputed in full.  Rows come best first (ties by article and quote ids)."""
     import inspect
 
-    from . import compare
+    from . import compare, stories
 
     built = inspect.signature(compare.match_quotes).parameters["min_similarity"].default
     stored = ann.quote_matches
     if min_similarity is None:
         min_similarity = built
     if min_similarity < built:
-        out = compare.match_quotes(ann.quotes, min_similarity=min_similarity)
+        # quotes are matched within a story (no articles table given: the quotes are one story)
+        out = stories.match_quotes(ann.quotes, stories.article_events(getattr(ann, "articles", None)),
+                                   min_similarity=min_similarity)
     else:
         sim = stored["similarity"].astype(float)
         band = 1e-4 + 1e-9  # the stored score is rounded to 4 decimals
@@ -1372,11 +1374,17 @@ def quote_matches(ann, min_similarity: float | None = None):
         if len(unsure):
             keep = keep.copy()
             quotes = ann.quotes.set_index("quote_id")
-            weights = compare.quote_word_weights(ann.quotes["quote"])
+            story = ann.quotes["article_id"].astype(str).map(
+                stories.article_events(getattr(ann, "articles", None))).fillna("")
+            weights_of = {}  # quotes are matched within a story, with word weights from its quotes
             for i in unsure:
                 row = stored.loc[i]
                 a, b = quotes.loc[row["quote_id_a"]], quotes.loc[row["quote_id_b"]]
-                score = compare.quote_similarity(a["quote"], b["quote"], weights)
+                event = row.get("event", "")
+                if event not in weights_of:
+                    weights_of[event] = compare.quote_word_weights(ann.quotes.loc[story.eq(event).to_numpy(), "quote"]
+                                                                   if event else ann.quotes["quote"])
+                score = compare.quote_similarity(a["quote"], b["quote"], weights_of[event])
                 sa, sb = (str(s) if isinstance(s, str) else "" for s in (a["speaker"], b["speaker"]))
                 if sa and sb and sa != sb:  # compare._speakers_disagree
                     score *= 0.8

@@ -20,6 +20,7 @@ class Column:
     name: str
     dtype: str  # "str", "int", "float", "bool", "object"
     doc: str
+    default: object = None  # a frame lacking the column gets this value (None: the column is required)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,12 @@ ARTICLES = Table(
         ("source_path", "str", "the file the article was read from"),
         ("content_hash", "str", "sha256 of `text`; the annotation cache key together with the pipeline version"),
         ("extra", "str", "other metadata keys as a JSON object"),
+        ("event", "str", "the news story the article reports (`events.event`): the researcher's `event` "
+                         "metadata where given, else found by grouping (newsbook.stories); empty only before "
+                         "grouping", ""),
+        ("outlet_source", "str", "where `outlet` came from: metadata (front matter, metadata.csv, a record's "
+                                 "column) | page (the saved web page) | url (the address's domain) | article_id "
+                                 "(nothing else known: the article stands for its outlet)", ""),
     ),
 )
 
@@ -148,6 +155,7 @@ QUOTE_MATCHES = Table(
         ("quote_b", "str", "quote text in the second article"),
         ("speaker", "str", "speaker (canonical) if both agree, else 'A / B'"),
         ("similarity", "float", "0..1, how close the two renderings are"),
+        ("event", "str", "the story both articles report (quotes are only matched within a story)", ""),
     ),
 )
 
@@ -164,6 +172,24 @@ FIGURE_MATCHES = Table(
         ("status", "str", "agreed | conflict | single"),
         ("figure_ids", "str", "ids of the figures in the group, ';'-separated"),
         ("note", "str", "human-readable explanation (conflicting values, arithmetic relations)"),
+        ("event", "str", "the story of the articles (figures are only compared within a story)", ""),
+    ),
+)
+
+EVENTS = Table(
+    "events",
+    "One row per news story: the articles reporting it, grouped by the researcher or found by newsbook.stories.",
+    _cols(
+        ("event", "str", "story id: the researcher's `event` value, else `story-` and a hash of the story's "
+                         "earliest article (stable while that article stays the earliest), or `story` for "
+                         "a corpus taken as one story"),
+        ("label", "str", "readable: the actors the story's articles name most, and its date span"),
+        ("articles", "int", "number of articles"),
+        ("outlets", "int", "number of distinct outlets"),
+        ("first_date", "str", "earliest publication date (ISO 8601); empty if no article is dated"),
+        ("last_date", "str", "latest publication date; empty if no article is dated"),
+        ("method", "str", "metadata (the researcher's `event` column) | auto (grouped by content and dates) | "
+                          "one-story (the whole corpus, by option) | corrected (changed by stories.yaml)"),
     ),
 )
 
@@ -200,7 +226,7 @@ ERRORS = Table(
 
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (ARTICLES, MENTIONS, ACTORS, QUOTES, FIGURES, QUOTE_MATCHES, FIGURE_MATCHES, ERRORS)
+    for t in (ARTICLES, MENTIONS, ACTORS, QUOTES, FIGURES, QUOTE_MATCHES, FIGURE_MATCHES, EVENTS, ERRORS)
 }
 
 # --- in saved folders only --------------------------------------------------------------------
@@ -253,6 +279,9 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame = _with_range_ends(frame)  # tables saved before `low`/`high` existed
     if table == "figure_matches" and "unit" not in frame.columns and "value" in frame.columns:
         frame = frame.assign(unit="")  # tables saved before `unit` existed
+    defaults = {c.name: c.default for c in spec.columns if c.default is not None and c.name not in frame.columns}
+    if defaults:
+        frame = frame.assign(**defaults)
     missing = [c for c in spec.column_names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {table!r} lacks columns {missing}")
