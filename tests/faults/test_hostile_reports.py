@@ -57,7 +57,11 @@ def hostile_reports(tmp_path_factory) -> Path:
                           "report", "--corpus", str(corpus), "--quiet"],
                          env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
-    return outputs / "reports"
+    from newsbook import studies
+
+    studies_index = (outputs / "index.html").read_text(encoding="utf-8")  # the studies' index: text only
+    assert "<script" not in studies_index.split("</head>")[1]
+    return outputs / studies.study_name(str(corpus)) / "reports"
 
 
 class _Page(HTMLParser):
