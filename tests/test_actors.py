@@ -725,3 +725,41 @@ def test_wire_agency_of_the_dateline_is_never_an_actor(wire_annotations):
     assert sum(bool(x) for x in agencies.values()) >= 20
     listed = {(a, actors.name_key(n)) for a, n in zip(ann.actors["article_id"], ann.actors["actor"])}
     assert not [(a, x) for a, x in agencies.items() if x and (a, actors.name_key(x)) in listed]
+
+
+# --- honorifics and titles agree with the person (issue 14) ------------------------------------------
+
+
+def _local(nlp, text: str) -> pd.DataFrame:
+    return actors.extract_mentions(nlp(text), article_id="t")
+
+
+def _actor_of(m: pd.DataFrame, surface: str, nth: int = -1) -> str:
+    rows = m[m["text"] == surface]
+    assert len(rows), m[["text", "actor"]].to_string()
+    return rows.iloc[nth]["actor"]
+
+
+def test_mrs_before_a_surname_picks_the_woman_of_two_namesakes(nlp):
+    m = _local(nlp, "Former President Bill Clinton and Hillary Clinton toured the flood zone in Arkansas on Monday. "
+                    "Hillary Clinton met volunteers while Bill Clinton spoke to the governor.\n\n"
+                    "Mrs. Clinton later thanked the rescue crews.")
+    assert _actor_of(m, "Clinton") == "Hillary Clinton"
+
+
+def test_mr_before_a_surname_picks_the_man_even_when_the_woman_came_last(nlp):
+    m = _local(nlp, "Robert Okafor and his sister Grace Okafor run the bakery together. "
+                    "Grace Okafor opened a second shop last year. Mr. Okafor said sales had doubled.")
+    assert _actor_of(m, "Okafor") == "Robert Okafor"
+
+
+def test_ms_agrees_with_an_honorific_written_before_the_full_name(nlp):
+    m = _local(nlp, "Ms. Jordan Avery, the firm's founder, and Jordan Avery's son Taylor Avery were in court. "
+                    "Taylor Avery declined to comment. Ms. Avery said the case had no merit.")
+    assert _actor_of(m, "Avery") == "Jordan Avery"
+
+
+def test_abbreviated_title_agrees_with_the_person_introduced_with_it(nlp):
+    m = _local(nlp, "Senator Laura Whitfield and her brother Tom Whitfield, a county sheriff, spoke at the rally. "
+                    "Tom Whitfield left early. Sen. Whitfield promised to return in the spring.")
+    assert _actor_of(m, "Whitfield") == "Laura Whitfield"

@@ -44,7 +44,7 @@ import pandas as pd
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
 
-from . import schema
+from . import rules, schema
 from .errors import CorrectionsError
 from .nlp import (doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, span_text, table_from_rows,
                   token_flags)
@@ -893,6 +893,7 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Each candidate with its article-local canonical name: a surname (or a shorter form of a name)
     joins the full name; with two namesakes, the one named last before it."""
     full = person_full_names(doc, cands)
+    facts = _person_facts(doc, cands)
     firsts = _first_words(full)
     raw = {id(c): _span_name(doc, c) for c in cands}  # each candidate's text, cleaned once
     brands = {raw[id(c)].split()[0] for c in cands if c.kind == ORG and len(raw[id(c)].split()) >= 2}
@@ -910,7 +911,7 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
             out.append(replace(c, name=c.link))
         elif len(words) == 1 and _surname_key(words[0]) in full and not _has_org_word(doc_tokens(doc)[c.start:c.end]) \
                 and not (c.kind == ORG and words[0] in brands):  # 'Ford said' with Ford Motor and Bill Ford
-            options = full[_surname_key(words[0])]
+            options = _agreeing(doc, c.start, full[_surname_key(words[0])], facts)
             out.append(replace(c, name=_nearest_before(out, options) or options[0], how="surname"))
         elif len(words) == 1 and c.kind == PERSON and len(firsts.get(words[0], ())) == 1:
             out.append(replace(c, name=firsts[words[0]][0], how="surname"))
@@ -919,6 +920,81 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
         else:
             out.append(replace(c, name=name))
     return out
+
+
+def given_name_gender(word: str) -> str:
+    """'f' or 'm' for a given name listed in rules/given_names_*.txt, '' otherwise (agrees with both)."""
+    low = word.lower()
+    if low in rules.words("given_names_female"):
+        return "f"
+    return "m" if low in rules.words("given_names_male") else ""
+
+
+def _words_before(doc: Doc, start: int, n: int = 3) -> list[str]:
+    """The lower-cased words right before token `start`, nearest first, a '.' glued to its word."""
+    tokens = doc_tokens(doc)
+    out: list[str] = []
+    i = start - 1
+    while i >= 0 and len(out) < n:
+        text = tokens[i].lower_
+        if text == "." and i >= 1:
+            i -= 1
+            text = tokens[i].lower_ + "."
+        if not text.strip() or text in {",", "(", ")", "-", "—"}:
+            break
+        out.append(text)
+        i -= 1
+    return out
+
+
+def _title_of(word: str) -> str:
+    """A title word in its full form ('sen.' -> 'senator'), '' for a word that is no title."""
+    abbreviations = dict(line.split(" = ") for line in rules.words("title_abbreviations"))
+    word = abbreviations.get(word, word)
+    return word if word in TITLE_HEADS or word in HONORIFICS else ""
+
+
+def honorific_gender(doc: Doc, start: int) -> str:
+    """'f' after Mrs./Ms./Miss (or another woman's title), 'm' after Mr./Sir, else ''."""
+    for word in _words_before(doc, start, 2):
+        if word in rules.words("honorifics_female"):
+            return "f"
+        if word in rules.words("honorifics_male"):
+            return "m"
+    return ""
+
+
+def _person_facts(doc: Doc, cands: list[Cand]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Full person name -> (gender, titles): the gender an honorific before one of its mentions or
+    its given name says, and the titles written before its mentions ('Senator', 'Gov.')."""
+    facts: dict[str, tuple[str, set[str]]] = {}
+    for c in cands:
+        words = _span_name(doc, c).split()
+        if c.kind != PERSON or len(words) < 2:
+            continue
+        name = " ".join(words)
+        gender, titles = facts.get(name, ("", set()))
+        gender = gender or honorific_gender(doc, c.start) or given_name_gender(words[0])
+        titles |= {t for t in map(_title_of, _words_before(doc, c.start)) if t}
+        facts[name] = (gender, titles)
+    return {n: (g, frozenset(t)) for n, (g, t) in facts.items()}
+
+
+def _agreeing(doc: Doc, start: int, options: list[str], facts: dict) -> list[str]:
+    """The full names a surname at token `start` may stand for, keeping those its honorific or title
+    agrees with ('Mrs. Clinton' is not 'Bill Clinton'; 'Sen. Clinton' is the senator); all options
+    when none or every one agrees."""
+    gender = honorific_gender(doc, start)
+    titles = {t for t in map(_title_of, _words_before(doc, start)) if t and t not in HONORIFICS}
+    kept = options
+    if gender:
+        kept = [o for o in kept if facts.get(o, ("", ()))[0] in {gender, ""}] or kept
+        exact = [o for o in kept if facts.get(o, ("", ()))[0] == gender]
+        if exact and len(exact) < len(kept):
+            kept = exact
+    if titles:
+        kept = [o for o in kept if titles & facts.get(o, ("", frozenset()))[1]] or kept
+    return kept
 
 
 def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:

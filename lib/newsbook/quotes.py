@@ -468,6 +468,15 @@ class _Ref:
     sent: int = 0
 
 
+@functools.lru_cache(maxsize=65536)
+def _actor_gender(name: str) -> str:
+    """'f' / 'm' when a full name's given name says so (rules/given_names_*.txt), else ''."""
+    from .actors import given_name_gender
+
+    words = name.split()
+    return given_name_gender(words[0]) if len(words) >= 2 else ""
+
+
 _KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
                   "LOC": "place", "FAC": "place", "WORK_OF_ART": "organization"}
 
@@ -1151,6 +1160,8 @@ class _Speakers:
             if si < 0:
                 break
             cands = [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)]
+            if low in PERSON_PRONOUNS:  # 'she' after two women and a man: gender agrees
+                cands = [r for r in cands if _actor_gender(r.actor) in {PERSON_PRONOUNS[low], ""}]
             if not cands:
                 continue
             subjects = [r for r in cands if r.subject]
