@@ -763,3 +763,67 @@ def test_abbreviated_title_agrees_with_the_person_introduced_with_it(nlp):
     m = _local(nlp, "Senator Laura Whitfield and her brother Tom Whitfield, a county sheriff, spoke at the rally. "
                     "Tom Whitfield left early. Sen. Whitfield promised to return in the spring.")
     assert _actor_of(m, "Whitfield") == "Laura Whitfield"
+
+
+# --- name variants and the scope of surname linking (issue 14) ----------------------------------------
+
+
+def test_a_middle_initial_elsewhere_does_not_split_the_surname_corpus_wide(nlp):
+    texts = {
+        "a1": "President Donald J. Trump signed the order on Friday, aides said.",
+        "a2": "Donald Trump told supporters in Ohio that the economy was booming. Trump spoke for an hour.",
+        "a3": "Trump's lawyers filed the appeal late on Monday.",
+    }
+    m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None)
+    people = set(m.loc[m["kind"] == "person", "actor"])
+    assert people == {"Donald Trump"}, m[["article_id", "text", "actor"]].to_string()
+
+
+def test_nickname_and_suffix_variants(nlp):
+    assert actors.middle_name_variants(["Bernie Sanders", "Bernard Sanders"]) == {
+        "Bernie Sanders": "Bernard Sanders", "Bernard Sanders": "Bernard Sanders"}
+    variants = actors.middle_name_variants(["Robert F. Kennedy Jr.", "Robert Kennedy Jr.", "Robert Downey Jr."])
+    assert variants["Robert F. Kennedy Jr."] == "Robert Kennedy Jr."
+    assert variants["Robert Downey Jr."] == "Robert Downey Jr."
+    assert actors.surname_of("Martin Luther King Jr.") == "King"
+
+
+def test_surname_of_a_jr_joins_him_and_a_father_keeps_the_bare_surname(nlp):
+    texts = {
+        "a1": "Civil rights leader Martin Luther King Jr. spoke in Memphis in 1968.",
+        "a2": "King's speech was broadcast nationwide.",
+    }
+    m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None)
+    assert set(m.loc[m["article_id"] == "a2", "actor"]) <= {"Martin Luther King Jr."}
+    links = actors.surname_links({"Trump", "Donald Trump", "Donald Trump Jr."},
+                                 {"Trump": "person", "Donald Trump": "person", "Donald Trump Jr.": "person"}, set(), {})
+    assert links == {"Trump": "Donald Trump"}
+
+
+def test_surnames_link_within_a_story_not_across_unrelated_stories(nlp):
+    texts = {
+        "s1a": "Coach Eddie Howe praised his side after the win in Newcastle.",
+        "s1b": "After training on Friday, Howe told reporters the players had earned a rest.",
+        "s2a": "Emergency crews searched for survivors after the storm, said fire chief Mary Howe.",
+        "s2b": "The storm killed three people in the county.",
+        "s3a": "Asked about the budget on Tuesday, Howe declined to comment.",
+    }
+    mentions = corpus_mentions(nlp, texts)
+    groups = {"s1a": "football", "s1b": "football", "s2a": "storm", "s2b": "storm", "s3a": ""}
+    m, aliases, _ = actors.resolve_corpus(mentions, None, groups=groups)
+    actor_of = {(a, loc): act for a, loc, act in zip(aliases["article_id"], aliases["local"], aliases["actor"])}
+    assert actor_of[("s1b", "Howe")] == "Eddie Howe"
+    assert actor_of[("s3a", "Howe")] == "Howe"  # no story: only its own article
+    # without groups the corpus is one story: two Howes, so the bare surname stays as written
+    _, aliases, _ = actors.resolve_corpus(mentions, None)
+    assert dict(zip(zip(aliases["article_id"], aliases["local"]), aliases["actor"]))[("s1b", "Howe")] == "Howe"
+
+
+def test_groups_may_be_a_series_and_acronyms_still_join_across_stories(nlp):
+    texts = {
+        "a1": "The European Central Bank raised rates on Thursday.",
+        "a2": "The ECB said inflation was too high.",
+    }
+    groups = pd.Series({"a1": "rates", "a2": "inflation"})
+    m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None, groups=groups)
+    assert set(m["actor"]) == {"European Central Bank"}

@@ -878,9 +878,10 @@ def person_full_names(doc: Doc, cands: list[Cand]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for c in sorted(cands, key=lambda c: c.start):
         words = _span_name(doc, c).split()
-        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and _surname_key(words[-1])[:1].isupper():
-            if " ".join(words) not in out[_surname_key(words[-1])]:
-                out[_surname_key(words[-1])].append(" ".join(words))
+        surname = _surname_key(surname_of(" ".join(words))) if len(words) >= 2 else ""
+        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and surname[:1].isupper():
+            if " ".join(words) not in out[surname]:
+                out[surname].append(" ".join(words))
     return out
 
 
@@ -1009,15 +1010,59 @@ def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+def _nicknames() -> dict[str, str]:
+    return dict(line.split(" = ") for line in rules.words("nicknames"))
+
+
+def name_core(name: str) -> tuple[str, str, str]:
+    """(given name, surname, suffix) of a person's name, the given name in its full form:
+    'Robert F. Kennedy Jr.' -> ('robert', 'Kennedy', 'jr'); 'Bernie Sanders' -> ('bernard',
+    'Sanders', ''). A one-word name is its own surname."""
+    words = name.split()
+    suffix = ""
+    if len(words) >= 3 and words[-1].lower().rstrip(",") in rules.words("name_suffixes"):
+        suffix = words.pop().lower().rstrip(".,")
+        words[-1] = words[-1].rstrip(",")
+    given = words[0].lower() if len(words) >= 2 else ""
+    return _nicknames().get(given, given), words[-1], suffix
+
+
+def surname_of(name: str) -> str:
+    """The word a person's name is shortened to: its last word before a 'Jr.'-like suffix."""
+    return name_core(name)[1]
+
+
 def middle_name_variants(names: list[str]) -> dict[str, str]:
-    """'Donald J. Trump' and 'Donald Trump' are one person: full names with the same first and last
-    word map to the shortest such name."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """'Donald J. Trump' and 'Donald Trump' are one person, as are 'Bernie Sanders' and 'Bernard
+    Sanders': full names with the same given name (nicknames read as the full given name), surname
+    and suffix ('Jr.' keeps a son apart from his father) map to the shortest such name."""
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for name in names:
-        words = name.split()
-        if len(words) >= 2:
-            groups[(words[0], words[-1])].append(name)
+        if len(name.split()) >= 2:
+            groups[name_core(name)].append(name)
     return {n: min(group, key=lambda g: (len(g.split()), g)) for group in groups.values() for n in group}
+
+
+def surname_links(names: set[str], kinds: dict[str, str], locative: set[str], mapping: dict[str, str]) -> dict[str, str]:
+    """Lone surnames -> the one full person name (after `mapping`: 'Donald J. Trump' and 'Donald
+    Trump' count once) with that surname among `names`; a father and his 'Jr.' son sharing it leave
+    the father. A lone 'place' joins a surname too (the model tags unfamiliar surnames as places)
+    unless it is ever used as a place ('in X')."""
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if kinds[name] == PERSON and len(name.split()) >= 2:
+            full_by_surname[surname_of(name)].add(_follow(mapping, name))
+    out = {}
+    for name in names:
+        options = full_by_surname.get(name, set())
+        if len(options) > 1:  # 'Donald Trump' and 'Donald Trump Jr.': the bare surname is the father
+            plain = {o for o in options if not name_core(o)[2]}
+            if len(plain) == 1 and all(name_core(o)[:2] == name_core(next(iter(plain)))[:2] for o in options):
+                options = plain
+        joinable = kinds[name] in {PERSON, ORG} or (kinds[name] == PLACE and name not in locative)
+        if len(name.split()) == 1 and joinable and len(options) == 1 and name.lower() not in ORG_WORDS:
+            out[name] = next(iter(options))
+    return out
 
 
 def _longer_name(name: str, options: list[str]) -> str | None:
@@ -1253,8 +1298,11 @@ def _follow(mapping: dict[str, str], name: str) -> str:
 LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|across|into|outside|inside|around|via|toward|towards)\s*$", re.I)
 
 
-def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Corpus-wide canonical names.
+def resolve_corpus(mentions: pd.DataFrame, corrections_path=None, *, groups=None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Corpus-wide canonical names. `groups` (optional: article id -> story key, a dict or a Series
+    such as ``articles.set_index("article_id")["event"]``) scopes surname linking to each story,
+    an article with no key being its own story; without it the whole corpus is one story.
 
     Returns (mentions with corpus-canonical `actor`, aliases table with columns
     article_id, local, actor, kind mapping each article-local name to its canonical one,
@@ -1264,8 +1312,13 @@ def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.Da
         return mentions, pd.DataFrame(columns=["article_id", "local", "actor", "kind"]), []
     out = mentions.copy()
     out["local"] = out["actor"]
-    mapping = corpus_canonical(_local_actors(out), out)
-    out["actor"] = out["local"].map(mapping)
+    local = _local_actors(out)
+    if groups is None:
+        mapping = corpus_canonical(local, out)
+        out["actor"] = out["local"].map(mapping)
+    else:
+        scoped = scoped_canonical(local, out, dict(groups))
+        out["actor"] = [scoped[(a, n)] for a, n in zip(out["article_id"], out["local"])]
     kinds = corpus_kinds(out)
     out["kind"] = out["actor"].map(kinds)
     out["how"] = _relinked_how(out)
@@ -1372,7 +1425,8 @@ def _locative_names(mentions: pd.DataFrame) -> set[str]:
     return set(mentions.loc[hit, "actor"])
 
 
-def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
+def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None, *,
+                     link_surnames: bool = True) -> dict[str, str]:
     """Local name -> corpus name: surnames join the one full name with that surname in the corpus,
     acronyms and short forms join the one organisation they fit. A lone 'place' joins a surname too
     (the model tags unfamiliar surnames as places) unless it is ever used as a place ('in X').
@@ -1382,29 +1436,44 @@ def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = 
     names = set(local["actor"])
     best = _mode_by(local, ["actor"], "kind")  # = groupby("actor")["kind"].agg(mode().iloc[0])
     kinds = dict(zip(best["actor"], best["kind"]))
-    full_by_surname: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        words = name.split()
-        if kinds[name] == PERSON and len(words) >= 2:
-            full_by_surname[words[-1]].add(name)
     orgs = _OrgIndex([n for n in names if kinds[n] == ORG])
     mapping = {n: d for n, d in preferred_forms(sorted(names)).items() if n != d}
     locative = _locative_names(local_mentions) if local_mentions is not None else set()
+    people = [n for n in names - set(mapping) if kinds[n] == PERSON]
+    mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
+    surnames = surname_links(names - set(mapping), kinds, locative, mapping) if link_surnames else {}
+    mapping.update(surnames)
     # the loop's outcome does not depend on its order: each step reads only the tables built above
     for name in names - set(mapping):
-        words = name.split()
-        joinable = kinds[name] in {PERSON, ORG} or (kinds[name] == PLACE and name not in locative)
-        if len(words) == 1 and joinable and len(full_by_surname.get(name, ())) == 1 \
-                and name.lower() not in ORG_WORDS:
-            mapping[name] = next(iter(full_by_surname[name]))
-            continue
         if kinds[name] == ORG:
             fits = orgs.fits(name)
             if len(fits) == 1:
                 mapping[name] = fits[0]
-    people = [n for n in names - set(mapping) if kinds[n] == PERSON]
-    mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
     return {n: _follow(mapping, n) for n in names}
+
+
+def scoped_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame, groups) -> dict[tuple[str, str], str]:
+    """(article, local name) -> corpus name, with surnames linked only within a story: `groups` maps
+    each article id to its story key (e.g. the articles' `event`); an article without one is a
+    story of its own. Spellings, name variants, acronyms and short forms are still joined across
+    the corpus (they name one actor wherever they stand); a bare surname joins the one full name
+    of its story, never a namesake from an unrelated story."""
+    base = corpus_canonical(local, local_mentions, link_surnames=False)
+    story = {a: (g if isinstance(g, str) and g else f"article:{a}") for a, g in groups.items()}
+    key = local["article_id"].map(lambda a: story.get(a, f"article:{a}"))
+    best = _mode_by(local, ["actor"], "kind")
+    kinds = dict(zip(best["actor"], best["kind"]))
+    locative = _locative_names(local_mentions)
+    out = {(a, n): base[n] for a, n in zip(local["article_id"], local["actor"])}
+    for _, part in local.groupby(key, sort=False):
+        if part["article_id"].nunique() < 2:
+            continue  # the article's own linking already joined its surnames
+        names = set(part["actor"])
+        links = surname_links({n for n in names if base[n] == n}, kinds, locative, base)
+        for a, n in zip(part["article_id"], part["actor"]):
+            if base[n] in links:
+                out[(a, n)] = links[base[n]]
+    return out
 
 
 # --- the correction file -------------------------------------------------------------------------

@@ -424,7 +424,9 @@ def assemble(
     mentions = _concat(per_article["mentions"], "mentions")
     quote_table = _concat(per_article["quotes"], "quotes")
     figure_table = _concat(per_article["figures"], "figures")
-    mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path)
+    # surnames link within a story when the articles carry one (`event`), else across the corpus
+    groups = articles.set_index("article_id")["event"].fillna("").astype(str) if "event" in articles.columns else None
+    mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path, groups=groups)
     quote_table = map_speakers(quote_table, aliases)
     actor_table = actors.actors_table(mentions, quote_table)
     return Annotations(
