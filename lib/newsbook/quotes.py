@@ -79,6 +79,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import rules
+
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Span, Token
 
@@ -89,21 +91,10 @@ log = logging.getLogger("newsbook.quotes")
 # --- vocabulary -------------------------------------------------------------------------------
 
 #: Verbs that introduce speech, direct or reported.
-SPEECH_VERBS = frozenset("""
-say tell add state announce declare claim warn insist argue explain note report write tweet post
-ask reply respond answer confirm deny admit acknowledge concede stress emphasise emphasize
-reiterate predict promise vow threaten assert allege maintain contend complain remark observe
-comment testify shout scream yell whisper joke quip suggest urge indicate caution counter retort
-exclaim proclaim boast lament mutter murmur cry demand plead pledge inform assure advise disclose
-reveal recall conclude agree estimate signal hint acknowledge recount recollect specify underline
-underscore repeat blog forecast
-""".split())
+SPEECH_VERBS = rules.words("speech_verbs")
 #: Verbs that characterise a quoted phrase rather than introduce speech; they count as cue only
 #: when the parse makes the quote their complement ("described the plan as 'X'").
-CHARACTERISING_VERBS = frozenset("""
-describe call term label brand dub condemn criticise criticize denounce slam blast praise hail
-welcome dismiss reject accuse blame characterize characterise decry quote cite
-""".split())
+CHARACTERISING_VERBS = rules.words("characterising_verbs")
 #: Verbs that are cues only right next to the quotation or before a colon ("he continued:").
 ADJACENT_ONLY_VERBS = frozenset("continue begin go put start finish conclude read".split())
 #: Plain verbs of saying: a clause governed by one of them is that verb's report, not its parent's.
@@ -121,12 +112,7 @@ RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
-DOCUMENT_NOUNS = frozenset("""
-statement report communique communiqué declaration release letter memo memorandum resolution
-document paper filing complaint lawsuit ruling verdict judgment judgement decision order bill
-editorial article study survey analysis assessment briefing notice post tweet message note
-transcript readout
-""".split())
+DOCUMENT_NOUNS = rules.words("document_nouns")
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
 # Every lemma speech_events can take as a cue (a cheap first test for each token).
@@ -143,71 +129,32 @@ def _is_according(lower: str) -> bool:
 
 def _is_propn(pos: str) -> bool:
     return pos == "PROPN"
-RESEARCH_NOUNS = frozenset("""
-research poll data figures review investigation inquiry audit census trial experiment paper
-""".split())
+RESEARCH_NOUNS = rules.words("research_nouns")
 #: What a speaker does besides saying, in a participle after the report ("citing ...").
-SPEAKER_ACTS = frozenset("""
-cite refer speak point decline refuse give offer provide use speak talk appear stand sit
-attribute blame reference acknowledge ask answer respond
-""".split())
+SPEAKER_ACTS = rules.words("speaker_acts")
 #: Nouns for what somebody said ("The reaction from the ministry was brief: ...").
-UTTERANCE_NOUNS = frozenset("""
-reaction response reply answer message verdict comment comments view advice warning retort
-words riposte assessment explanation excuse defence defense line position
-""".split())
+UTTERANCE_NOUNS = rules.words("utterance_nouns")
 #: Channels a statement is made in ("said in an interview", "told a press conference").
-MEDIUM_NOUNS = frozenset("""
-interview conference speech address appearance hearing meeting podcast broadcast call email
-""".split())
+MEDIUM_NOUNS = rules.words("medium_nouns")
 #: Nouns whose that-clause is their own content, not the speaker's ("denied reports that ...").
-CONTENT_NOUNS = frozenset("""
-report reports claim claims allegation allegations rumour rumours rumor rumors fact idea news
-suggestion suggestions fear fears hope hopes view belief possibility risk concern concerns
-speculation notion assertion
-""".split())
+CONTENT_NOUNS = rules.words("content_nouns")
 
 #: Nouns that title a person ("the president", "the minister").
-ROLE_NOUNS = frozenset("""
-president minister secretary chairman chairwoman chair chancellor premier leader spokesman
-spokeswoman spokesperson ambassador envoy governor mayor senator representative congressman
-congresswoman general commander chief director head official king queen prince emperor pope
-deputy judge prosecutor attorney lawyer ceo executive founder owner coach captain manager
-editor correspondent diplomat sheriff officer mp lawmaker speaker foreign
-""".split())
+ROLE_NOUNS = rules.words("role_nouns")
 #: Nouns after (or before) a quoted Title-Case phrase that make it a title, not a quote.
-TITLE_NOUNS = frozenset("""
-program programme show series film movie documentary book novel memoir biography song album single
-play musical opera episode podcast column newspaper magazine article essay campaign slogan motto
-hashtag operation initiative exhibition exhibit poem painting game app channel broadcast tour doctrine
-plan strategy project act
-""".split())
+TITLE_NOUNS = rules.words("title_nouns")
 TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "dubbed", "named", "nicknamed", "called",
                    "slogan", "motto", "hashtag", "headline", "banner", "label", "labelled", "labeled",
                    "branded", "billed", "trademarked"}
 STRONG_TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "slogan", "motto", "hashtag", "nicknamed",
                           "trademarked"}
-_ORG_WORDS = frozenset("""
-commission committee ministry department agency office council union party bank corp corporation
-inc ltd co company group association institute university college court senate congress parliament
-assembly government army navy police times news post journal tv radio network press service
-services foundation fund organisation organization board authority federation league club team
-house administration kremlin campaign daily weekly herald tribune guardian telegraph express
-""".split())
+_ORG_WORDS = rules.words("org_words")
 
 #: Heads of definite descriptions that stand for an organisation named before ("the company").
-ORG_NOUNS = frozenset("""
-company firm group carmaker automaker airline retailer lender insurer bank club team side
-conglomerate giant manufacturer producer operator supplier chain broadcaster publisher
-startup utility regulator watchdog charity
-""".split())
+ORG_NOUNS = rules.words("org_nouns")
 TEAM_NOUNS = frozenset("club team side".split())
 #: Heads of definite descriptions that stand for a person named before ("the striker").
-PERSON_NOUNS = frozenset("""
-man woman boy girl player striker forward midfielder defender goalkeeper winger batsman bowler
-driver rider champion veteran youngster teenager actor actress singer star rapper author writer
-artist economist analyst scientist researcher victim suspect defendant
-""".split())
+PERSON_NOUNS = rules.words("person_nouns")
 
 #: Forms of address before a name ("Dr Lars Holm").
 TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev father sister".split())
