@@ -886,6 +886,38 @@ def test_he_skips_the_woman_named_last(nlp):
     assert only(direct(q))["speaker"] == "David Moreno"
 
 
+# --- the medium is not the speaker (issue 14) -----------------------------------------------------------
+
+
+def test_said_on_a_platform_records_the_platform_as_medium(nlp):
+    q = extract(nlp, "Senator Rosa Delgado attacked the ruling on Monday. "
+                     "\"The court has lost its way,\" she posted on Instagram.")
+    row = only(direct(q))
+    assert row["speaker"] == "Rosa Delgado" and row["medium"] == "Instagram"
+
+
+def test_statement_with_no_issuer_speaks_for_the_lede_actor(nlp):
+    q = extract(nlp, "Governor Ian Blake declared a drought emergency on Thursday. "
+                     "The proclamation said \"water use must fall by a fifth\" across the state.")
+    row = only(direct(q))
+    assert row["speaker"] == "Ian Blake" and row["medium"] == "proclamation"
+
+
+def test_their_filing_speaks_for_the_company(nlp):
+    q = extract(nlp, "Northwind Energy said in their annual filing that output fell. "
+                     "According to the filing, two refineries were closed for repairs.")
+    rows = indirect(q)
+    assert set(rows["speaker"]) == {"Northwind Energy"}
+    assert set(rows["medium"]) == {"filing"}
+
+
+def test_medium_of_a_cue(nlp):
+    q = extract(nlp, "Transport Minister Kofi Mensah told a news conference that fares would rise. "
+                     "The union tweeted that it would strike.")
+    media = dict(zip(indirect(q)["cue"], indirect(q)["medium"]))
+    assert media == {"tell": "news conference", "tweet": "Twitter"}
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -136,6 +136,10 @@ SPEAKER_ACTS = rules.words("speaker_acts")
 UTTERANCE_NOUNS = rules.words("utterance_nouns")
 #: Channels a statement is made in ("said in an interview", "told a press conference").
 MEDIUM_NOUNS = rules.words("medium_nouns")
+#: Platforms a statement is posted on ("said on Twitter"): a medium, never the speaker.
+PLATFORMS = rules.words("platforms")
+#: Prepositions that put a medium on a cue ("said in a statement", "wrote on Twitter").
+_MEDIUM_PREPS = frozenset("in on via through during".split())
 #: Nouns whose that-clause is their own content, not the speaker's ("denied reports that ...").
 CONTENT_NOUNS = rules.words("content_nouns")
 
@@ -742,10 +746,37 @@ class Attribution:
     how: str = ""  # syntax | nearby | colon | context | echo | according
     cue_token: int = -1
     kind: str = ""  # person | organization | place | "" — of the speaker, when known
+    medium: str = ""  # what the words came through: Twitter, statement, letter, interview ...
 
     @property
     def found(self) -> bool:
         return bool(self.speaker)
+
+
+def medium_of(cue: Token) -> str:
+    """The medium a cue verb names: a platform ('said on Twitter', 'wrote on X', 'speaking via
+    Twitter', 'tweeted' itself) or a document or channel noun ('said in a statement', 'told a press
+    conference', 'in a video message') - the noun's lemma, a platform as written; '' if none."""
+    if cue.lemma_.lower() == "tweet":
+        return "Twitter"
+    heads = [cue] + [h for h in (cue.head,) if h.i != cue.i and cue.dep_ in ("advcl", "xcomp", "conj")]
+    for verb in heads:
+        for c in verb.children:
+            objs = []
+            if c.dep_ == "prep" and c.lower_ in _MEDIUM_PREPS:
+                objs = [p for p in c.children if p.dep_ == "pobj"]
+            elif c.dep_ in ("dative", "dobj") and verb.lemma_.lower() == "tell":
+                objs = [c]  # "told a press conference"
+            for o in objs:
+                words = [o] + [k for k in o.children if k.dep_ == "compound"]
+                for w in words:
+                    if w.lower_ in PLATFORMS and w.pos_ == "PROPN":
+                        return w.text
+                lemma = o.lemma_.lower()
+                if lemma in DOCUMENT_NOUNS or lemma in MEDIUM_NOUNS:
+                    compound = " ".join(k.lower_ for k in o.children if k.dep_ == "compound" and k.pos_ == "NOUN")
+                    return f"{compound} {lemma}".strip()
+    return ""
 
 
 def _cue_lemma(tok: Token) -> str:
@@ -928,8 +959,17 @@ class _Speakers:
         span = doc[i:j]
         start, end = span.start_char, span.end_char
         att = Attribution(speaker_text=doc_text(doc)[start:end], speaker_start=start, speaker_end=end)
+        if low in PLATFORMS and tok.pos_ == "PROPN":
+            # "Twitter" as a speaker is where the words were posted: the poster is the person
+            # the story was about just before
+            ref = self._earlier_subject(tok, {"person"})
+            att.medium = tok.text
+            if ref is not None:
+                att.speaker, att.kind = ref.actor, ref.kind
+            return att
         # A document speaks for its issuer(s): "a joint statement issued by A and B", "A's report".
         if tok.lemma_.lower() in DOCUMENT_NOUNS:
+            att.medium = tok.lemma_.lower()
             issuers = self._issuers(tok)
             earlier = self._earlier_document(tok) if not issuers else None
             if earlier is not None:
@@ -937,10 +977,21 @@ class _Speakers:
                 sub = self.name(earlier)
                 att.speaker, att.kind = sub.speaker, sub.kind
                 return att
+            if not issuers and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+                # "The proclamation said" with no issuer named: the one who issued it is the actor
+                # the story opens with ("President X declared a national emergency")
+                ref = self._lede_subject()
+                if ref is not None:
+                    att.speaker, att.kind = ref.actor, ref.kind
+                    return att
             if issuers:
                 names, kinds = [], []
                 for itok in issuers:
-                    sub = self._name_one(itok)  # (conjuncts are issuers of their own)
+                    if itok.lower_ in ("their", "its", "his", "her"):  # "their filing"
+                        ref = self._earlier_subject(itok, {"person", "organization"})
+                        sub = Attribution(ref.actor if ref else "", kind=ref.kind if ref else "")
+                    else:
+                        sub = self._name_one(itok)  # (conjuncts are issuers of their own)
                     if sub.speaker and sub.speaker not in names:
                         names.append(sub.speaker)
                         kinds.append(sub.kind)
@@ -1037,6 +1088,30 @@ class _Speakers:
         nearest = max(r.sent for r in found)
         near = [r for r in found if r.sent == nearest]
         return ([r for r in near if r.subject] or near)[0]
+
+    def _earlier_subject(self, tok: Token, kinds: set[str]) -> _Ref | None:
+        """The latest actor of `kinds` before `tok`, a subject preferred, looking back up to eight
+        sentences (the antecedent of 'their filing', the poster of a tweet)."""
+        sent_i = _sent_index(self.doc, tok.i)
+        for back in range(0, 8):
+            si = sent_i - back
+            if si < 0:
+                break
+            cands = self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)
+            if cands:
+                subjects = [r for r in cands if r.subject]
+                return (subjects or cands)[-1] if back == 0 else (subjects[0] if subjects else cands[-1])
+        return None
+
+    def _lede_subject(self) -> _Ref | None:
+        """The actor the story opens with: the first subject person or organisation of its first
+        three sentences."""
+        n = len(_sent_starts(self.doc))
+        for si in range(min(3, n)):
+            subjects = [r for r in self._refs_in_sentence(si, {"person", "organization"}, None) if r.subject]
+            if subjects:
+                return subjects[0]
+        return None
 
     def _earlier_document(self, tok: Token) -> Token | None:
         """For 'the report' with no issuer of its own: the same kind of document mentioned
@@ -1360,6 +1435,7 @@ class _Extractor:
             cue = cues[-1]
             att = self.speakers.name(self.speakers.speaker_token(cue))
             att.cue, att.how, att.cue_token = _cue_lemma(cue), "colon", cue.i
+            att.medium = att.medium or medium_of(cue)
             if att.found:
                 return att
         # no verb: whose reaction the clause is about ("The reaction from the prime minister's
@@ -1393,6 +1469,7 @@ class _Extractor:
     def _attribution_of_cue(self, cue: Token, how: str) -> Attribution:
         att = self.speakers.name(self.speakers.speaker_token(cue))
         att.cue, att.how, att.cue_token = _cue_lemma(cue), how, cue.i
+        att.medium = att.medium or medium_of(cue)
         return att
 
     # -- speech events (reported speech, per sentence) ---------------------------------------
@@ -1739,7 +1816,7 @@ class _Extractor:
             if att is not None:
                 cue = q.att.cue if q.att.cue else att.cue
                 q.att = Attribution(att.speaker, att.speaker_text, att.speaker_start, att.speaker_end,
-                                    cue, "context", att.cue_token, att.kind)
+                                    cue, "context", att.cue_token, att.kind, att.medium)
         if self._is_term(q, words):
             q.keep, q.reason = False, "term"
         elif short and self._so_called(q):
@@ -1861,6 +1938,7 @@ class _Extractor:
             "quote": quote,
             "kind": kind,
             "cue": att.cue,
+            "medium": att.medium,
             "start": start,
             "end": end,
             "words": len(_WORD.findall(quote)),

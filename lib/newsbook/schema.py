@@ -105,6 +105,9 @@ QUOTES = Table(
         ("quote", "str", "the quoted words: text[start:end], without the quotation marks"),
         ("kind", "str", "direct | indirect"),
         ("cue", "str", "the reporting verb or cue (said, told, warned, reported, ':' ...), lemma form"),
+        ("medium", "str", "what the words came through when the text says: a platform as written (Twitter, X) or "
+                          "a document/channel noun (statement, letter, filing, interview, press conference); "
+                          "the speaker is who spoke through it, never the medium; empty if not said"),
         ("start", "int", "offset of the quote content"),
         ("end", "int", "end offset of the quote content"),
         ("words", "int", "words in the quote"),
