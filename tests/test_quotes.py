@@ -918,6 +918,36 @@ def test_medium_of_a_cue(nlp):
     assert media == {"tell": "news conference", "tweet": "Twitter"}
 
 
+# --- speakers that are not speakers (issue 14) ----------------------------------------------------------
+
+
+def test_one_of_his_aides_is_a_role_not_one(nlp):
+    q = extract(nlp, "Prime Minister Ravi Menon is under pressure to resign. "
+                     "According to one of his advisers, Menon will call an early election.")
+    assert only(indirect(q))["speaker"] == "an adviser to Ravi Menon"
+
+
+def test_one_of_the_group_is_a_member_of_it(nlp):
+    q = extract(nlp, "One of the firefighters said the blaze had started in the kitchen.")
+    assert only(indirect(q))["speaker"] == "firefighter"
+
+
+def test_a_bare_number_names_no_speaker(nlp):
+    q = extract(nlp, "Five migrants were questioned. Three said they had paid smugglers.")
+    assert not (q["speaker"].str.lower() == "three").any()
+
+
+def test_polls_and_documents_are_no_voice(nlp):
+    q = extract(nlp, "Recent surveys show that voters are tired of the war. "
+                     "Leaked documents show that the agency knew of the risk.")
+    assert not set(q["speaker"].str.lower()) & {"recent surveys", "surveys", "documents", "leaked documents"}
+
+
+def test_quoted_as_saying_credits_the_one_quoted(nlp):
+    q = extract(nlp, "The Chronicle quoted fire chief Ellen Ward as saying the dam could fail within hours.")
+    assert only(indirect(q))["speaker"] == "Ellen Ward"
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -138,6 +138,8 @@ UTTERANCE_NOUNS = rules.words("utterance_nouns")
 MEDIUM_NOUNS = rules.words("medium_nouns")
 #: Platforms a statement is posted on ("said on Twitter"): a medium, never the speaker.
 PLATFORMS = rules.words("platforms")
+#: Counting words that pick out members of a group ("one of his aides"): never a name.
+QUANTIFIERS = rules.words("quantifiers")
 #: Prepositions that put a medium on a cue ("said in a statement", "wrote on Twitter").
 _MEDIUM_PREPS = frozenset("in on via through during".split())
 #: Nouns whose that-clause is their own content, not the speaker's ("denied reports that ...").
@@ -855,6 +857,11 @@ class _Speakers:
                 tok = tok.head
                 if tok.dep_ == "prep" and tok.head.i != tok.i:  # "was quoted as saying"
                     tok = tok.head
+                    if tok.lemma_ == "quote" and not _is_passive(tok):
+                        # "The paper quoted the sheriff as saying": the one quoted speaks
+                        quoted = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                        if quoted is not None:
+                            return quoted
                 continue
             break
         # The parser missed the subject ("In an interview with Vesti TV Putin said"): a name
@@ -955,6 +962,8 @@ class _Speakers:
             return att
         if low in FIRST_PERSON:
             return Attribution()
+        if low in QUANTIFIERS or tok.like_num:
+            return self._member_of(tok)
         i, j = self.noun_phrase(tok)
         span = doc[i:j]
         start, end = span.start_char, span.end_char
@@ -1003,6 +1012,10 @@ class _Speakers:
                     att.speaker_start, att.speaker_end = doc[i2].idx, doc[j2 - 1].idx + len(doc[j2 - 1])
                     att.speaker_text = doc_text(doc)[att.speaker_start:att.speaker_end]
                     return att
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in DOCUMENT_NOUNS | RESEARCH_NOUNS and not self._issuers(tok):
+            # "Recent polls show", "Documents show": evidence nobody in particular issued, no voice
+            att.medium = tok.lemma_.lower()
+            return att
         # A person in apposition names the speaker, even when the parser hung the apposition on a
         # nested noun ("the chairman of the European Commission, Jean-Claude Juncker, warned").
         if tok.pos_ == "NOUN":
@@ -1088,6 +1101,38 @@ class _Speakers:
         nearest = max(r.sent for r in found)
         near = [r for r in found if r.sent == nearest]
         return ([r for r in near if r.subject] or near)[0]
+
+    def _member_of(self, tok: Token) -> Attribution:
+        """'one of his aides' -> 'an aide to <him>', 'one of the protesters' -> 'protester': an
+        unnamed source is a role, not the counting word; a bare 'Two said' names nobody."""
+        doc = self.doc
+        group = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for p in c.children if p.dep_ == "pobj"), None)
+        start = tok.idx
+        if group is None:
+            return Attribution(speaker_text=tok.text, speaker_start=start, speaker_end=start + len(tok))
+        end = group.idx + len(group)
+        att = Attribution(speaker_text=doc_text(doc)[start:end], speaker_start=start, speaker_end=end)
+        role = group.lemma_.lower() if group.pos_ == "NOUN" else group.text
+        owner_tok = next((c for c in group.children if c.dep_ == "poss"), None)
+        owner = ""
+        if owner_tok is not None:
+            if owner_tok.lower_ in ("his", "her", "their", "its"):
+                ref = self._earlier_subject(owner_tok, {"person", "organization"})
+                owner = ref.actor if ref is not None else ""
+            else:
+                owner = self._name_one(owner_tok).speaker
+        if group.pos_ == "PROPN" or group.ent_type_ in ("ORG", "NORP"):
+            ref = self.actors.covering(group.idx, end)
+            att.speaker = ref.actor if ref is not None else group.text  # "one of the Democrats"
+            att.kind = ref.kind if ref is not None else ""
+            return att
+        if owner:
+            article = "an" if role[:1] in "aeiou" else "a"
+            att.speaker = f"{article} {role} to {owner}"
+        else:
+            att.speaker = role
+        return att
 
     def _earlier_subject(self, tok: Token, kinds: set[str]) -> _Ref | None:
         """The latest actor of `kinds` before `tok`, a subject preferred, looking back up to eight
