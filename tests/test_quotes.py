@@ -948,6 +948,21 @@ def test_quoted_as_saying_credits_the_one_quoted(nlp):
     assert only(indirect(q))["speaker"] == "Ellen Ward"
 
 
+# --- role phrases name their holder (issue 14) ------------------------------------------------------------
+
+
+def test_title_of_a_country_then_the_name_is_that_person_not_an_earlier_president(nlp):
+    q = extract(nlp, "Kenyan President Samuel Otieno welcomed the deal.\n\n"
+                     "President of Ghana Kwame Mensah said, \"We expect the money to arrive within a month.\"")
+    assert only(direct(q))["speaker"] == "Kwame Mensah"
+
+
+def test_name_after_a_long_apposition_before_said(nlp):
+    q = extract(nlp, "Speaking to the BBC, the head of the Association of Coastal Towns, Derek Hollis, said, "
+                     "\"The sea wall will not last another winter.\"")
+    assert only(direct(q))["speaker"] == "Derek Hollis"
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -340,6 +340,11 @@ def split_glued(doc: Doc, cand: Cand, person_surnames: set[str]) -> list[Cand]:
                 org = Cand(cand.start, token.i + 1, {ORG: 3.0})
                 who = Cand(token.i + 1, cand.end, {PERSON: 1.0})
                 return [org, who]
+    # "President of Ukraine Volodymyr Zelenskyy": a title's "of <Place>" glued to the holder's name.
+    if len(tokens) >= 3 and cand.start >= 2 and doc_tokens(doc)[cand.start - 1].lower_ == "of" \
+            and _is_title_head(doc_tokens(doc)[cand.start - 2].lower_) \
+            and all(t.is_title and t.is_alpha for t in tokens) and not _has_org_word(tokens):
+        return [Cand(cand.start, cand.start + 1, {PLACE: 3.0}), Cand(cand.start + 1, cand.end, {PERSON: 3.0})]
     # "Ford Motor Co and Stellantis": a legal form ends the first company's name.
     for offset, token in enumerate(tokens[1:-1], start=1):
         if token.lower_ in {"and", "&"} and tokens[offset - 1].lower_ in LEGAL_FORMS:

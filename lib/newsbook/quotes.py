@@ -871,6 +871,11 @@ class _Speakers:
             j -= 1
         if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j] and not self.dateline[j]:
             return doc[j]
+        if j >= 1 and doc[j].text == "," and doc[j - 1].pos_ == "PROPN" and not self.in_quote[j - 1] \
+                and self.actors.covering(doc[j - 1].idx, doc[j - 1].idx + len(doc[j - 1]), kinds={"person"}):
+            # "..., the president of the league, Jamel Msallem, said": the parser hung the name
+            # on an earlier noun; the person right before the comma is the speaker
+            return doc[j - 1]
         return None
 
     def _subject(self, verb: Token, deps: tuple[str, ...]) -> Token | None:
@@ -1050,6 +1055,16 @@ class _Speakers:
             if full:
                 att.speaker, att.kind = full, "person"
                 return att
+        if tok.lemma_.lower() in ROLE_NOUNS:
+            # "President of Ukraine Volodymyr Zelenskyy said": the name ends the title's of-phrase
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        named = self.actors.covering(p.idx, p.idx + len(p), kinds={"person"}) \
+                            if p.dep_ == "pobj" and p.pos_ == "PROPN" else None
+                        if named is not None:
+                            return Attribution(named.actor, doc_text(doc)[named.start:named.end], named.start,
+                                               named.end, kind="person")
         if tok.lemma_.lower() in ROLE_NOUNS or any(t.lemma_.lower() in ROLE_NOUNS for t in span):
             ref = self._role_person(tok)
             if ref is not None:
