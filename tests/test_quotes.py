@@ -963,6 +963,32 @@ def test_name_after_a_long_apposition_before_said(nlp):
     assert only(direct(q))["speaker"] == "Derek Hollis"
 
 
+# --- short quoted labels (issue 14) -----------------------------------------------------------------------
+
+
+def test_label_after_calling_a_long_object_is_the_callers(nlp):
+    q = extract(nlp, "Opposition leaders condemned the bill, with Senator Carla Ruiz of Oregon calling the "
+                     "measure on border funding \"Orwellian\" and Ted Marsh of Ohio calling it \"a disgrace\".")
+    got = dict(zip(direct(q)["quote"], direct(q)["speaker"]))
+    assert got == {"Orwellian": "Carla Ruiz", "a disgrace": "Ted Marsh"}
+
+
+def test_title_case_label_after_referred_to_as(nlp):
+    q = extract(nlp, "The mayor, Dan Whitley, referred to the audit as \"The Great Distraction\" on Friday.")
+    row = only(direct(q))
+    assert row["quote"] == "The Great Distraction" and row["speaker"] == "Dan Whitley"
+
+
+def test_branded_them_label(nlp):
+    q = extract(nlp, "Interior Minister Petra Lind branded the rioters \"criminals\" after the clashes.")
+    assert only(direct(q))["speaker"] == "Petra Lind"
+
+
+def test_a_passive_label_is_no_quote(nlp):
+    q = extract(nlp, "Scotland is voting on independence, which has been termed Scexit for \"Scottish exit\".")
+    assert direct(q).empty
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -166,6 +166,21 @@ PERSON_NOUNS = rules.words("person_nouns")
 TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev father sister".split())
 _ROLE_OR_TITLE_WORDS = ROLE_NOUNS | TITLE_WORDS
 
+def _label_patterns() -> tuple[re.Pattern, ...]:
+    """Patterns for the text before a quoted label: a label verb (rules/label_verbs.txt; "as" after
+    the verb where the list says so), then at most 80 characters with no quotation mark or clause
+    break, ending right before the opening mark."""
+    plain, with_as = [], []
+    for entry in sorted(rules.words("label_verbs")):
+        verb, _, marker = entry.partition(" ")
+        form = (verb[:-1] if verb.endswith("e") else verb) + r"\w*"
+        (with_as if marker == "as" else plain).append(form)
+    gap = r"[^\"“”‘’.;:!?]{0,80}?"
+    return (re.compile(rf"\b((?:{'|'.join(plain)}))\b{gap}\s$", re.I),
+            re.compile(rf"\b((?:{'|'.join(with_as)}))\b{gap}\bas\s$", re.I))
+
+
+_LABEL_PATTERNS = _label_patterns()
 _SCARE_MAX_WORDS = 3
 _TERM_MAX_WORDS = 6
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
@@ -745,7 +760,7 @@ class Attribution:
     speaker_start: int = -1
     speaker_end: int = -1
     cue: str = ""
-    how: str = ""  # syntax | nearby | colon | context | echo | according
+    how: str = ""  # syntax | nearby | colon | label | context | echo | according
     cue_token: int = -1
     kind: str = ""  # person | organization | place | "" — of the speaker, when known
     medium: str = ""  # what the words came through: Twitter, statement, letter, interview ...
@@ -1825,7 +1840,10 @@ class _Extractor:
     def _own_cue(self, q: _Quote) -> None:
         """Attribution from a cue of the quote's own: one governing it, the clause before a
         colon, the nearest cue in its sentences, or a bare attribution right after it."""
-        cue = self._governing_cue(q)
+        label = self._label_cue(q)
+        if label is not None:  # the nearest label verb, whatever the parse made of the phrase
+            q.att = self._attribution_of_cue(label, "label")
+        cue = self._governing_cue(q) if not q.att.found else None
         if cue is not None:
             q.att = self._attribution_of_cue(cue, "syntax")
         if not q.att.found and self._colon_intro(q):
@@ -1838,6 +1856,24 @@ class _Extractor:
                 att = self._attribution_of_cue(cue, "nearby")
                 if att.found or not q.att.cue:
                     q.att = att
+
+    def _label_cue(self, q: _Quote) -> Token | None:
+        """'calling the investigation into Trump "Soviet-style"', 'referred to the vote as "The
+        Impeachment Hoax"': a label verb (rules/label_verbs.txt) shortly before the quotation in
+        its sentence, with no other quotation or clause break between, is its cue whatever the
+        parse made of the phrase."""
+        if q.span.open_mark < 0:
+            return None
+        si = q.sents[0]
+        s_start = self.sents[si].start_char
+        before = self.text[s_start:q.span.open_mark]
+        m = next((m for m in (p.search(before) for p in _LABEL_PATTERNS) if m), None)
+        if m is None:
+            return None
+        ci, _ = _token_range(self.doc, s_start + m.start(1), s_start + m.end(1))
+        tok = self.doc[ci]
+        # a passive ('the exit termed "Brexit"') names nobody who used the label
+        return tok if _is_verbish(tok) and not _is_passive(tok) and not self.in_quote[tok.i] else None
 
     def _trailing_cue(self, q: _Quote) -> Token | None:
         """'"Where are our children supposed to study?" one mother asked.' - the parser ends the
@@ -1863,12 +1899,12 @@ class _Extractor:
         scare quote, a title)."""
         text = self.text
         words = _WORD.findall(text[q.span.start:q.span.end])
-        own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby")
+        own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby", "label")
         short = len(words) <= _SCARE_MAX_WORDS
         # 'the company's "voluntary" scheme ..., staff say': a determiner outside the marks makes
         # a short phrase the writer's noun; a reporting verb elsewhere in the sentence, or a
         # speaker of the sentence, does not make it anybody's words.
-        writers_noun = short and q.att.how != "syntax" and self._determined(q)
+        writers_noun = short and q.att.how not in ("syntax", "label") and self._determined(q)
         if writers_noun:
             own_cue = False
         if not q.att.found and not writers_noun:
@@ -1877,7 +1913,9 @@ class _Extractor:
                 cue = q.att.cue if q.att.cue else att.cue
                 q.att = Attribution(att.speaker, att.speaker_text, att.speaker_start, att.speaker_end,
                                     cue, "context", att.cue_token, att.kind, att.medium)
-        if self._is_term(q, words):
+        # a label is the speaker's word ('called it a "witch hunt"'), a name after "the" is a term
+        naming = q.att.how != "label" or re.search(r"\bthe\s*$", self.text[:max(q.span.open_mark, 0)], re.I)
+        if naming and self._is_term(q, words):
             q.keep, q.reason = False, "term"
         elif short and self._so_called(q):
             q.keep, q.reason = False, "scare"
