@@ -827,3 +827,30 @@ def test_groups_may_be_a_series_and_acronyms_still_join_across_stories(nlp):
     groups = pd.Series({"a1": "rates", "a2": "inflation"})
     m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None, groups=groups)
     assert set(m["actor"]) == {"European Central Bank"}
+
+
+# --- chambers, platforms and headlines are not what they seem (issue 14) ------------------------------
+
+
+def test_house_and_senate_never_become_the_white_house(nlp):
+    m = _local(nlp, "The White House threatened a veto on Monday. House Speaker Ann Kowalski said the Senate "
+                    "and House would both vote before the recess.")
+    assert set(m.loc[m["text"] == "House", "actor"]) == {"House"}
+    assert "White House" not in set(m.loc[m["text"] != "White House", "actor"])
+
+
+def test_a_countrys_chamber_still_joins_its_full_name():
+    assert actors._is_short_form("Senate", "U.S. Senate")
+    assert not actors._is_short_form("House", "White House")
+
+
+def test_platforms_are_organisations(nlp):
+    m = _local(nlp, "Senator Dale Pruitt of Montana wrote on Facebook that the mill would reopen. "
+                    "Facebook did not respond.")
+    assert set(m.loc[m["actor"] == "Facebook", "kind"]) <= {"organization"}
+
+
+def test_a_title_case_headline_is_cut_at_its_verb(nlp):
+    m = _local(nlp, "Carney Backs Tariff Deal With Mexico\n\nPrime Minister Mark Carney said on Friday that "
+                    "the deal was done.")
+    assert not any(len(a.split()) > 2 for a in m.loc[m["kind"] == "person", "actor"]), m[["text", "actor"]]

@@ -1122,7 +1122,12 @@ def _is_capital_acronym(name: str) -> bool:
 def _is_short_form(short: str, name: str) -> bool:
     """'Congress' of 'US Congress', 'House of Representatives' of 'US House of Representatives'."""
     s, n = short.split(), name.split()
-    return len(s) < len(n) and n[-len(s):] == s and short[0].isupper() and len(short) >= 4
+    if not (len(s) < len(n) and n[-len(s):] == s and short[0].isupper() and len(short) >= 4):
+        return False
+    if len(s) == 1 and short.lower() in rules.words("chambers"):
+        # 'House' is the chamber, not the 'White House': only a country's chamber ('U.S. House')
+        return all(w.replace(".", "").isupper() for w in n[:-1])
+    return True
 
 
 def _is_local_short_form(short: str, name: str) -> bool:
@@ -1235,12 +1240,38 @@ def apply_dateline(doc: Doc, cands: list[Cand], line: Dateline) -> list[Cand]:
 # --- extraction -----------------------------------------------------------------------------------
 
 
+def platform_is_organisation(doc: Doc, cand: Cand) -> Cand:
+    """Twitter, Facebook, X ... (rules/platforms.txt) are companies, never people."""
+    if _span_name(doc, cand).lower() in rules.words("platforms") and cand.kind != ORG:
+        return replace(cand, votes={ORG: 10.0})
+    return cand
+
+
+HEADLINE_BREAKS = {"VERB", "AUX"}
+
+
+def cut_headline(doc: Doc, cand: Cand | None) -> Cand | None:
+    """'Trump Agrees To Meet Kim': a Title-Case headline the model read as one name ends at its
+    first verb or 'To'; what comes before it is the name (none left: no candidate)."""
+    if cand is None or cand.end - cand.start < 3 or cand.kind != PERSON:
+        return cand
+    tokens = doc_tokens(doc)
+    for i in range(cand.start + 1, cand.end):
+        t = tokens[i]
+        low = t.lower_
+        verb = low in rules.words("headline_verbs") or (low.endswith("s") and (
+            low[:-1] in rules.words("headline_verbs") or (low.endswith("es") and low[:-2] in rules.words("headline_verbs"))))
+        if t.pos_ in HEADLINE_BREAKS or t.text in {"To", "Over", "After", "Amid"} or (verb and t.is_title):
+            return replace(cand, end=i) if i > cand.start else None
+    return cand
+
+
 def find_candidates(doc: Doc) -> list[Cand]:
     """Entity candidates, cleaned, split, filtered and voted, plus further occurrences."""
     raw = _without_overlaps(entity_candidates(doc), untagged_candidates(doc))
     surnames = {doc[c.end - 1].text for c in raw if c.kind == PERSON}
     cands: list[Cand] = []
-    for c in filter(None, (trim(doc, c) for c in raw)):
+    for c in filter(None, (cut_headline(doc, trim(doc, c)) for c in raw)):
         for part in split_parenthesis(doc, extend_name(doc, c)):
             pieces = (trim(doc, piece) for piece in split_glued(doc, part, surnames))
             cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
@@ -1248,7 +1279,7 @@ def find_candidates(doc: Doc) -> list[Cand]:
     cands = apply_dateline(doc, cands, find_dateline(doc_text(doc)))
     drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym,
             is_party_and_state, is_not_a_name)
-    cands = [vote_from_context(doc, plural_place_is_organisation(doc, c))
+    cands = [platform_is_organisation(doc, vote_from_context(doc, plural_place_is_organisation(doc, c)))
              for c in cands if not any(rule(doc, c) for rule in drop)]
     return propagate(doc, cands)
 
