@@ -606,7 +606,7 @@ def test_missing_correction_file_changes_nothing(small_corpus, tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("rename: [a, b]\n", "'rename' must be a mapping"),
     ("renames:\n  A: B\n", "unknown section(s) 'renames'"),
-    ("retag:\n  Mark Carney: animal\n", "use person, organization or place"),
+    ("retag:\n  Mark Carney: animal\n", "use person, organization, place or group"),
     ("merge:\n  Mark Carney: 3\n", "must be followed by a list of names"),
     ("rename:\n  Mark Carney: [a, b]\n", "is not a name"),
     ("drop:\n  Ottawa: yes\n", "'drop' must be a list"),
@@ -854,3 +854,20 @@ def test_a_title_case_headline_is_cut_at_its_verb(nlp):
     m = _local(nlp, "Carney Backs Tariff Deal With Mexico\n\nPrime Minister Mark Carney said on Friday that "
                     "the deal was done.")
     assert not any(len(a.split()) > 2 for a in m.loc[m["kind"] == "person", "actor"]), m[["text", "actor"]]
+
+
+# --- groups (issue 14) ----------------------------------------------------------------------------------
+
+
+def test_parties_nationalities_and_collective_nouns_are_groups(nlp):
+    m = _local(nlp, "Senate Republicans blocked the measure on Thursday. Kurds in the north said they were "
+                    "betrayed, and the demonstrators outside the parliament in Baghdad chanted slogans.")
+    kinds = dict(zip(m["actor"], m["kind"]))
+    assert kinds.get("Senate Republicans") == "group", kinds
+    assert kinds.get("demonstrators") == "group", kinds
+    assert "Senate" not in kinds
+
+
+def test_group_is_a_kind_for_reports_and_corrections():
+    assert "group" in actors.as_kinds("person, group")
+    assert actors.parse_corrections({"retag": {"Greens": "group"}}).retag == {"Greens": "group"}

@@ -989,6 +989,15 @@ def test_a_passive_label_is_no_quote(nlp):
     assert direct(q).empty
 
 
+# --- groups speak (issue 14) ------------------------------------------------------------------------------
+
+
+def test_a_group_has_a_voice(nlp):
+    q = extract(nlp, "House Democrats said the spending bill would fail. "
+                     "\"We will not be silenced,\" the strikers chanted outside the factory.")
+    assert set(zip(q["kind"], q["speaker"])) == {("indirect", "House Democrats"), ("direct", "strikers")}
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -49,11 +49,11 @@ from .errors import CorrectionsError
 from .nlp import (doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, span_text, table_from_rows,
                   token_flags)
 
-PERSON, ORG, PLACE = "person", "organization", "place"
-KINDS = (PERSON, ORG, PLACE)
+PERSON, ORG, PLACE, GROUP = "person", "organization", "place", "group"
+KINDS = (PERSON, ORG, PLACE, GROUP)
 LABEL_KIND = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 # Tie-break when votes are equal: the small model errs towards ORG for people, rarely the reverse.
-KIND_RANK = {PERSON: 0, ORG: 1, PLACE: 2}
+KIND_RANK = {PERSON: 0, ORG: 1, PLACE: 2, GROUP: 3}
 
 # Words that head a person's title or role. Generic English, not tied to any story.
 TITLE_HEADS = {
@@ -1266,6 +1266,38 @@ def cut_headline(doc: Doc, cand: Cand | None) -> Cand | None:
     return cand
 
 
+def _plural(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS") or (token.text.endswith("s") and not token.text.endswith("ss"))
+
+
+def group_candidates(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Groups that speak as one: parties, nationalities and movements as plural nouns ('Democrats',
+    'House Democrats', 'Palestinians'; the model's NORP) and collective nouns for people after
+    'the' or as a subject ('the protesters', 'Demonstrators said'; rules/group_nouns.txt). Never
+    where another candidate stands."""
+    tokens = doc_tokens(doc)
+    taken = [False] * len(tokens)
+    for c in cands:
+        for i in range(c.start, c.end):
+            taken[i] = True
+    out: list[Cand] = []
+    for ent in doc_ents(doc):
+        if ent.label_ == "NORP" and _plural(tokens[ent.end - 1]) and not any(taken[ent.start:ent.end]):
+            start = ent.start
+            qualifier = tokens[start - 1] if start > 0 else None
+            if qualifier is not None and qualifier.lower_ in rules.words("group_qualifiers") and qualifier.is_title \
+                    and not any(c.start < qualifier.i and qualifier.i < c.end for c in cands):
+                start -= 1  # (a qualifier inside a longer name, "White House", stays there)
+            out.append(Cand(start, ent.end, {GROUP: 5.0}))
+    for t in tokens:
+        if taken[t.i] or t.lower_ not in rules.words("group_nouns") or t.pos_ != "NOUN":
+            continue
+        if t.i > 0 and tokens[t.i - 1].lower_ == "the" or t.dep_ in ("nsubj", "nsubjpass"):
+            if not any(c.start <= t.i < c.end for c in out):
+                out.append(Cand(t.i, t.i + 1, {GROUP: 5.0}))
+    return out
+
+
 def find_candidates(doc: Doc) -> list[Cand]:
     """Entity candidates, cleaned, split, filtered and voted, plus further occurrences."""
     raw = _without_overlaps(entity_candidates(doc), untagged_candidates(doc))
@@ -1281,7 +1313,11 @@ def find_candidates(doc: Doc) -> list[Cand]:
             is_party_and_state, is_not_a_name)
     cands = [platform_is_organisation(doc, vote_from_context(doc, plural_place_is_organisation(doc, c)))
              for c in cands if not any(rule(doc, c) for rule in drop)]
-    return propagate(doc, cands)
+    cands = propagate(doc, cands)
+    groups = group_candidates(doc, cands)
+    # "House Democrats": the chamber word is part of the group's name, no mention of its own
+    cands = [c for c in cands if not any(g.start <= c.start and c.end <= g.end for g in groups)]
+    return sorted(cands + groups, key=lambda c: c.start)
 
 
 def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str = "") -> pd.DataFrame:
@@ -1519,13 +1555,14 @@ KIND_NAMES = {
     "person": PERSON, "people": PERSON, "per": PERSON,
     "organization": ORG, "organisation": ORG, "org": ORG,
     "place": PLACE, "location": PLACE, "gpe": PLACE, "loc": PLACE,
+    "group": GROUP, "groups": GROUP,
 }
 CORRECTIONS_HELP = """\
 actors.yaml holds up to five sections, each optional, applied in this order:
   aliases: {Canonical Name: [other spelling, ...]}   # mentions written so join the actor
   merge:   {Canonical Name: [other actor, ...]}      # those actors become this one
   rename:  {Old Name: New Name}
-  retag:   {Name: person | organization | place}
+  retag:   {Name: person | organization | place | group}
   drop:    [Name, ...]                               # not actors; their mentions are removed"""
 
 
@@ -1580,7 +1617,7 @@ def parse_corrections(data, path="actors.yaml") -> Corrections:
     for k, v in mapping_sections["retag"].items():
         kind = KIND_NAMES.get(str(v).strip().lower()) if isinstance(v, str) else None
         if kind is None:
-            _fail(path, f"in 'retag', '{k}' has kind {v!r}; use person, organization or place")
+            _fail(path, f"in 'retag', '{k}' has kind {v!r}; use person, organization, place or group")
         retag[_name(path, "retag", k)] = kind
     drop_value = data.get("drop") or []
     if isinstance(drop_value, str):

@@ -149,8 +149,8 @@ SPEAKER_COLOURS: tuple[tuple[str, str], ...] = (
     ("#dfdcf0", "#7570b3"), ("#f9d6e6", "#e7298a"), ("#e2efcf", "#66a61e"), ("#f6e7c4", "#e6ab02"),
 )
 UNATTRIBUTED_COLOURS = ("#ececec", "#8c8c8c")
-MENTION_COLOURS = {"person": "#1f5fa8", "organization": "#c25a00", "place": "#2f8a3a"}
-MENTION_STYLES = {"person": "solid", "organization": "dashed", "place": "dotted"}
+MENTION_COLOURS = {"person": "#1f5fa8", "organization": "#c25a00", "place": "#2f8a3a", "group": "#7b3fa0"}
+MENTION_STYLES = {"person": "solid", "organization": "dashed", "place": "dotted", "group": "double"}
 FIGURE_STYLE = "border:1px solid #b2182b;border-radius:3px;padding:0 1px;background-color:#fff5f3"
 
 

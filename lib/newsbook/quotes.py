@@ -1248,7 +1248,7 @@ class _Speakers:
         self._pronoun_cache[tok.i] = None  # guards against cycles
         low = tok.lower_
         kinds = {"person"} if low in PERSON_PRONOUNS else (
-            {"organization", "place"} if low in THING_PRONOUNS else {"organization", "person", "place"})
+            {"organization", "place"} if low in THING_PRONOUNS else {"organization", "person", "place", "group"})
         doc = self.doc
         sent_i = _sent_index(doc, tok.i)
         result = None

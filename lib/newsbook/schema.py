@@ -68,7 +68,8 @@ MENTIONS = Table(
     _cols(
         ("article_id", "str", "article the mention is in"),
         ("actor", "str", "canonical actor name this mention refers to"),
-        ("kind", "str", "person | organization | place"),
+        ("kind", "str", "person | organization | place | group (parties, nationalities, movements, collective nouns: "
+                                   "'House Democrats', 'protesters')"),
         ("text", "str", "the mention as written: text[start:end]"),
         ("start", "int", "character offset of the mention"),
         ("end", "int", "character offset after the mention"),
@@ -83,7 +84,8 @@ ACTORS = Table(
     _cols(
         ("article_id", "str", "article"),
         ("actor", "str", "canonical actor name, the same across the corpus"),
-        ("kind", "str", "person | organization | place"),
+        ("kind", "str", "person | organization | place | group (parties, nationalities, movements, collective nouns: "
+                                   "'House Democrats', 'protesters')"),
         ("mentions", "int", "number of mentions in this article"),
         ("first_sentence", "int", "sentence index of the first mention (prominence: lower is earlier)"),
         ("first_start", "int", "character offset of the first mention"),
