@@ -61,7 +61,8 @@ def reference_match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5)
     if not found:
         return schema.empty("quote_matches")
     out = pd.DataFrame(found).sort_values("similarity", ascending=False)
-    return schema.conform("quote_matches", out)
+    from newsbook.quotes import with_relation  # issue 14: the relation columns, computed per pair
+    return schema.conform("quote_matches", with_relation(out))
 
 
 _COMMON = ("government minister official people country police said would year week plan new "

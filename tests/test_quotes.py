@@ -998,6 +998,30 @@ def test_a_group_has_a_voice(nlp):
     assert set(zip(q["kind"], q["speaker"])) == {("indirect", "House Democrats"), ("direct", "strikers")}
 
 
+# --- match relation: a cut does not hide behind a high similarity (issue 14) ------------------------------
+
+
+def test_relation_same_shortened_reworded():
+    full = "The port will reopen on Monday. Ships will be inspected before they dock, and fees will rise."
+    assert quotes.quote_relation(full, full.upper()) == ("same", "")
+    relation, left_out = quotes.quote_relation(full, "The port will reopen on Monday.")
+    assert relation == "shortened" and left_out == "Ships will be inspected before they dock and fees will rise"
+    relation, left_out = quotes.quote_relation("The port reopens Monday, with inspections", full)
+    assert relation == "reworded" and left_out
+
+
+def test_quote_matches_carry_the_relation():
+    q = pd.DataFrame({
+        "article_id": ["a", "b"], "quote_id": ["a:q1", "b:q1"], "speaker": ["Lena Fox", "Lena Fox"],
+        "kind": ["direct", "direct"], "start": [0, 0], "end": [82, 51],
+        "quote": ["We will rebuild every home that the flood destroyed, and we will do it this year.",
+                  "We will rebuild every home that the flood destroyed"]})
+    m = compare.match_quotes(q)
+    row = only(m)
+    assert row["relation"] == "shortened" and row["left_out"] == "and we will do it this year"
+    assert "shortened" in nb_html.quote_pairs_html(m)
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

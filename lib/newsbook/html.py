@@ -125,6 +125,10 @@ def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
         rows = rows.head(limit)
     for r in rows.itertuples(index=False):
         title = f"{r.speaker or 'Unattributed'} — similarity {float(r.similarity):.2f}"
+        relation = str(getattr(r, "relation", "") or "")
+        if relation and relation != "same":  # a cut must not hide behind a high similarity
+            left_out = str(getattr(r, "left_out", "") or "")
+            title += f" — {relation}" + (f"; left out: {left_out[:300]}" if left_out else "")
         parts.append(quote_diff_html(r.quote_a, r.quote_b, title=title,
                                      label_a=labels.get(r.article_id_a, r.article_id_a),
                                      label_b=labels.get(r.article_id_b, r.article_id_b)))

@@ -2067,6 +2067,44 @@ def quote_rows(doc: Doc, mentions: list[dict], *, article_id: str) -> list[dict]
     return _Extractor(doc, spans, article_id).run()
 
 
+# --- how two renderings of a statement relate -----------------------------------------------------
+
+_RELATION_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+
+
+def quote_relation(a: str, b: str) -> tuple[str, str]:
+    """(relation, left_out) of two renderings of one statement: 'same' when their words are the
+    same; 'shortened' when every word of the shorter stands in the longer in the same order (one
+    outlet printed only part, "similarity 1.00" would hide the cut); else 'reworded'. `left_out`
+    is what the longer has that the shorter lacks, as written, stretches joined by ' … '."""
+    import difflib
+
+    wa, wb = _RELATION_WORD.findall(str(a)), _RELATION_WORD.findall(str(b))
+    la, lb = [w.lower().replace("’", "'") for w in wa], [w.lower().replace("’", "'") for w in wb]
+    if la == lb:
+        return "same", ""
+    (long_w, long_l), (short_l) = ((wa, la), lb) if len(la) >= len(lb) else ((wb, lb), la)
+    matcher = difflib.SequenceMatcher(None, long_l, short_l, autojunk=False)
+    blocks = matcher.get_matching_blocks()
+    matched = sum(blk.size for blk in blocks)
+    missing, covered = [], 0
+    for blk in blocks:
+        if blk.a > covered:
+            missing.append(" ".join(long_w[covered:blk.a]))
+        covered = blk.a + blk.size
+    left_out = " … ".join(m for m in missing if m)
+    return ("shortened" if matched == len(short_l) else "reworded"), left_out
+
+
+def with_relation(matches: pd.DataFrame) -> pd.DataFrame:
+    """`quote_matches` rows with `relation` and `left_out` (see `quote_relation`)."""
+    out = matches.copy()
+    pairs = [quote_relation(a, b) for a, b in zip(out["quote_a"], out["quote_b"])] if len(out) else []
+    out["relation"] = [p[0] for p in pairs]
+    out["left_out"] = [p[1] for p in pairs]
+    return out
+
+
 # --- voice share ------------------------------------------------------------------------------
 
 UNATTRIBUTED = "(unattributed)"

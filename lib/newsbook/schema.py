@@ -149,6 +149,10 @@ QUOTE_MATCHES = Table(
         ("quote_b", "str", "quote text in the second article"),
         ("speaker", "str", "speaker (canonical) if both agree, else 'A / B'"),
         ("similarity", "float", "0..1, how close the two renderings are"),
+        ("relation", "str", "same (the same words) | shortened (one prints only part of the other, in order) | "
+                            "reworded (different words)"),
+        ("left_out", "str", "words of the longer rendering the other leaves out, stretches joined by ' … '; "
+                            "empty when the same"),
     ),
 )
 
