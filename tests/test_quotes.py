@@ -1022,6 +1022,18 @@ def test_quote_matches_carry_the_relation():
     assert "shortened" in nb_html.quote_pairs_html(m)
 
 
+# --- a partial quote inside reported speech is counted once (issue 14) ----------------------------------
+
+
+def test_nested_direct_quote_counted_once_in_voice_share(nlp):
+    q = extract(nlp, "Finance Minister Omar Haddad said the budget was \"dead on arrival\" and would be rewritten.")
+    assert set(q["kind"]) == {"direct", "indirect"}
+    both = quotes.voice_share(q, kinds=("direct", "indirect"))
+    assert int(both["words"].sum()) == int(indirect(q)["words"].sum())
+    assert int(both["quotes"].sum()) == 1
+    assert int(quotes.voice_share(q)["words"].sum()) == 3  # direct only: the quoted words
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -2110,15 +2110,34 @@ def with_relation(matches: pd.DataFrame) -> pd.DataFrame:
 UNATTRIBUTED = "(unattributed)"
 
 
+def nested_in_reported(quotes: pd.DataFrame) -> pd.Series:
+    """True for a direct quote that lies inside a reported-speech row of the same article ('said
+    the plan was "dead on arrival"'): counting both rows would count its words twice."""
+    out = pd.Series(False, index=quotes.index)
+    if quotes.empty or not {"start", "end", "kind"} <= set(quotes.columns):
+        return out
+    reported: dict[str, list[tuple[int, int]]] = {}
+    for a, k, st, en in zip(quotes["article_id"], quotes["kind"], quotes["start"], quotes["end"]):
+        if k == "indirect":
+            reported.setdefault(a, []).append((int(st), int(en)))
+    for idx, a, k, st, en in zip(quotes.index, quotes["article_id"], quotes["kind"], quotes["start"], quotes["end"]):
+        if k == "direct" and any(s0 <= st and en <= e0 for s0, e0 in reported.get(a, ())):
+            out.at[idx] = True
+    return out
+
+
 def voice_share(quotes: pd.DataFrame, *, kinds: tuple[str, ...] = ("direct",)) -> pd.DataFrame:
     """Quoted words per speaker per source: article_id, speaker, quotes, words, share (of the
-    article's quoted words). Direct quotes only unless `kinds` says otherwise; quotes without a
+    article's quoted words). Direct quotes only unless `kinds` says otherwise; with both kinds a
+    direct quote inside a reported clause is counted once, in the clause; quotes without a
     speaker are grouped as '(unattributed)'."""
     cols = ["article_id", "speaker", "quotes", "words", "share"]
     if quotes is None or quotes.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("quotes", "words") else
                                           "float64" if c == "share" else "object") for c in cols})
     q = quotes[quotes["kind"].isin(kinds)].copy()
+    if "direct" in kinds and "indirect" in kinds:
+        q = q[~nested_in_reported(q)]  # its words are in the reported clause's row already
     if q.empty:
         return voice_share(None)
     q["speaker"] = q["speaker"].fillna("").replace("", UNATTRIBUTED)
