@@ -1102,3 +1102,34 @@ if __name__ == "__main__":
     m = compare.match_quotes(predicted)
     for r in m.itertuples():
         print(f"pair: {r.quote_id_a} ~ {r.quote_id_b}  speaker={r.speaker}  similarity={r.similarity:.3f}")
+
+
+# --- the researcher's quotes.yaml (issue 14) ----------------------------------------------------------
+
+
+def test_quote_corrections_file_fixes_speaker_kind_and_drops(tmp_path):
+    import newsbook
+
+    (tmp_path / "a1.txt").write_text(
+        "---\ntitle: Port\n---\nHarbour master Joan Pike said the port would reopen. \"We are ready,\" she said. "
+        "Critics called the plan \"reckless\".", encoding="utf-8")
+    first = newsbook.annotate(tmp_path, cache_dir=None, progress=False).quotes
+    ids = dict(zip(first["quote"], first["quote_id"]))
+    (tmp_path / "quotes.yaml").write_text(
+        f"speaker:\n  {ids['We are ready']}: Tom Pike\nkind:\n  {ids['We are ready']}: direct\n"
+        f"drop:\n  - {ids['reckless']}\n  - a1:q99\n", encoding="utf-8")
+    ann = newsbook.annotate(tmp_path, cache_dir=None, progress=False)
+    q = ann.quotes.set_index("quote_id")
+    assert q.loc[ids["We are ready"], "speaker"] == "Tom Pike"
+    assert ids["reckless"] not in q.index
+    assert any("no quote 'a1:q99'" in line for line in ann.corrections_applied)
+
+
+def test_malformed_quote_corrections_name_the_file(tmp_path):
+    from newsbook.errors import CorrectionsError
+
+    path = tmp_path / "quotes.yaml"
+    path.write_text("kind:\n  a1:q1: sarcastic\n", encoding="utf-8")
+    with pytest.raises(CorrectionsError) as info:
+        quotes.load_quote_corrections(path)
+    assert "quotes.yaml" in str(info.value) and "direct or indirect" in str(info.value)

@@ -418,6 +418,7 @@ def assemble(
     *,
     corrections_path: Path | None,
     corpus_label: str,
+    quote_corrections_path: Path | None = None,
     version: str,
 ) -> Annotations:
     """Corpus-wide resolution and matching over the per-article tables."""
@@ -428,6 +429,10 @@ def assemble(
     groups = articles.set_index("article_id")["event"].fillna("").astype(str) if "event" in articles.columns else None
     mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path, groups=groups)
     quote_table = map_speakers(quote_table, aliases)
+    if quote_corrections_path is not None:  # the researcher's quotes.yaml
+        quote_table, quote_applied = quotes.apply_quote_corrections(
+            quote_table, quotes.load_quote_corrections(quote_corrections_path))
+        applied = list(applied) + quote_applied
     actor_table = actors.actors_table(mentions, quote_table)
     return Annotations(
         articles=schema.conform("articles", articles),
@@ -623,6 +628,9 @@ class CorpusCache:
         digest.update(_frame_digest(read.errors).encode())
         if corrections is not None:
             digest.update(corrections.name.encode() + b"\x00" + corrections.read_bytes())
+        quote_corrections = quotes.find_quote_corrections(read.root)
+        if quote_corrections is not None:
+            digest.update(quote_corrections.name.encode() + b"\x00" + quote_corrections.read_bytes())
         return digest.hexdigest()
 
     def get_result(self, root: Path, key: str) -> Annotations | None:
@@ -706,6 +714,7 @@ def annotate(
     result = assemble(
         articles, collected.frames(), errors,
         corrections_path=corrections,
+        quote_corrections_path=quotes.find_quote_corrections(read.root),
         corpus_label=label,
         version=version,
     )
