@@ -1034,6 +1034,13 @@ def test_nested_direct_quote_counted_once_in_voice_share(nlp):
     assert int(quotes.voice_share(q)["words"].sum()) == 3  # direct only: the quoted words
 
 
+def test_according_to_an_agency_the_named_official_said(nlp):
+    q = extract(nlp, "According to state news agency Tanjug, the city's chief prosecutor, Milan Petrovic, said "
+                     "the suspects would be charged, adding that more arrests were likely.")
+    assert set(indirect(q)["speaker"]) == {"Milan Petrovic"}
+    assert len(indirect(q)) == 2
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

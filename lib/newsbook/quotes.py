@@ -858,6 +858,12 @@ class _Speakers:
                     return None  # "it was reported that ...": nobody named
             else:
                 subj = self._subject(tok, ("nsubj", "csubj"))
+            if subj is not None and any(t.lower_ == "according" for t in doc[max(0, subj.left_edge.i - 6):subj.i]):
+                # "According to agency X, the prosecutor, Y, said": the parser took X for the
+                # subject; the name before ", said" is who spoke (the agency reported it)
+                named = self._name_before_comma(tok)
+                if named is not None:
+                    return named
             if subj is not None:
                 if subj.dep_ == "expl" or subj.lower_ in ("there",):
                     return None
@@ -886,10 +892,17 @@ class _Speakers:
             j -= 1
         if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j] and not self.dateline[j]:
             return doc[j]
+        return self._name_before_comma(cue)
+
+    def _name_before_comma(self, cue: Token) -> Token | None:
+        """'..., the president of the league, Jamel Msallem, said': the parser hung the name on
+        an earlier noun; the person right before the comma before the verb is the speaker."""
+        doc = self.doc
+        j = cue.i - 1
+        while j >= 0 and doc[j].dep_ in ("advmod", "aux", "neg") and doc[j].pos_ in ("ADV", "AUX", "PART"):
+            j -= 1
         if j >= 1 and doc[j].text == "," and doc[j - 1].pos_ == "PROPN" and not self.in_quote[j - 1] \
                 and self.actors.covering(doc[j - 1].idx, doc[j - 1].idx + len(doc[j - 1]), kinds={"person"}):
-            # "..., the president of the league, Jamel Msallem, said": the parser hung the name
-            # on an earlier noun; the person right before the comma is the speaker
             return doc[j - 1]
         return None
 
@@ -1753,6 +1766,11 @@ class _Extractor:
             return None
         pi, pj = min(phrase), max(phrase) + 1
         if pi - s0 <= 2:
+            # "According to the paper, the coach said ...": the report is the saying's own row
+            # (its speaker is the coach), not a second one credited to the paper
+            if _is_verbish(h) and h.lemma_.lower() in SPEECH_VERBS and h.i >= pj \
+                    and self.speakers.speaker_token(h) is not None:
+                return None
             return self._trim(pj, s1)
         return self._trim(s0, pi)
 
