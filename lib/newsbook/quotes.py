@@ -1768,7 +1768,7 @@ class _Extractor:
         if pi - s0 <= 2:
             # "According to the paper, the coach said ...": the report is the saying's own row
             # (its speaker is the coach), not a second one credited to the paper
-            if _is_verbish(h) and h.lemma_.lower() in SPEECH_VERBS and h.i >= pj \
+            if _is_verbish(h) and h.lemma_.lower() in _SAY_VERBS and h.i >= pj \
                     and self.speakers.speaker_token(h) is not None:
                 return None
             return self._trim(pj, s1)
