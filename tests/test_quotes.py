@@ -1041,6 +1041,13 @@ def test_according_to_an_agency_the_named_official_said(nlp):
     assert len(indirect(q)) == 2
 
 
+def test_he_added_is_the_one_saying_not_the_one_said_about(nlp):
+    q = extract(nlp, "Defence Minister Piotr Nowak defended the purchase. He said Kowalski was \"a loyal deputy\"; "
+                     "however, \"the contract stands\", he added.")
+    got = dict(zip(direct(q)["quote"], direct(q)["speaker"]))
+    assert got["the contract stands"] == "Piotr Nowak"
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

@@ -1276,12 +1276,19 @@ class _Speakers:
                 continue
             subjects = [r for r in cands if r.subject]
             if back == 0:
-                result = (subjects or cands)[-1]
+                # '"...," he added' after 'He said X is ...': the subject of the saying, not the
+                # subject inside what was said
+                speaking = [r for r in subjects if self._subject_of_saying(r)]
+                result = (speaking or subjects or cands)[-1]
             else:
                 result = subjects[0] if subjects else cands[-1]
             break
         self._pronoun_cache[tok.i] = result
         return result
+
+    def _subject_of_saying(self, ref: _Ref) -> bool:
+        head = self.doc[ref.tokens[1] - 1].head
+        return head.lemma_.lower() in SPEECH_VERBS and _is_verbish(head)
 
     def _refs_in_sentence(self, si: int, kinds: set[str], before: int | None) -> list[_Ref]:
         doc = self.doc
