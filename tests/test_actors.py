@@ -871,3 +871,9 @@ def test_parties_nationalities_and_collective_nouns_are_groups(nlp):
 def test_group_is_a_kind_for_reports_and_corrections():
     assert "group" in actors.as_kinds("person, group")
     assert actors.parse_corrections({"retag": {"Greens": "group"}}).retag == {"Greens": "group"}
+
+
+def test_an_acronym_spelt_like_a_pronoun_is_still_its_organisation(nlp):
+    m = _local(nlp, "The World Health Organization (WHO) raised its risk assessment on Monday. "
+                    "WHO said the outbreak was spreading, and a WHO spokesman said more data were needed.")
+    assert (m["text"] == "WHO").sum() == 3 and set(m.loc[m["text"] == "WHO", "actor"]) == {"World Health Organization"}

@@ -784,8 +784,10 @@ def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
 def _stands_alone(doc: Doc, i: int, n: int) -> bool:
     """Not a common word that happens to be spelt like the name, nor part of a longer untagged name."""
     tokens = doc_tokens(doc)
-    if n == 1 and tokens[i].pos_ not in {"PROPN", "NOUN"}:
-        return False
+    if n == 1 and tokens[i].pos_ not in {"PROPN", "NOUN"} \
+            and not (tokens[i].is_upper and len(tokens[i].text) >= 2
+                     and not (i + 1 < len(tokens) and tokens[i + 1].is_upper)):
+        return False  # (an acronym the tagger read as a word, "WHO said", is a name)
     prev = tokens[i - 1] if i > 0 else None
     return not (prev is not None and prev.tag_ == "NNP" and prev.is_title and not prev.ent_type_
                 and not _is_title_word(prev) and not prev.is_sent_start)
