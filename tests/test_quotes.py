@@ -1048,6 +1048,23 @@ def test_he_added_is_the_one_saying_not_the_one_said_about(nlp):
     assert got["the contract stands"] == "Piotr Nowak"
 
 
+# --- block quotations without marks (issue 14) -------------------------------------------------------
+
+
+def test_paragraph_after_tweeted_colon_is_a_direct_quote(nlp):
+    q = extract(nlp, "Governor Lisa Moreau reacted within minutes. She tweeted:\n\n"
+                     "Today is a great day for every family in this state. Thank you to the legislature!\n\n"
+                     "Opponents plan to challenge the law in court.")
+    row = only(direct(q))
+    assert row["speaker"] == "Lisa Moreau" and row["quote"].startswith("Today is a great day")
+    assert row["medium"] == "Twitter"
+
+
+def test_paragraph_after_a_list_colon_is_no_quote(nlp):
+    q = extract(nlp, "The final standings are as follows:\n\nRovers 54 points, United 51, City 47.")
+    assert direct(q).empty
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker

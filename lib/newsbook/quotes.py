@@ -205,7 +205,7 @@ class QuoteSpan:
     end: int
     open_mark: int = -1  # offset of the opening mark, -1 if it is missing
     close_mark: int = -1  # offset of the closing mark, -1 if missing
-    marks: str = "double"  # double | single
+    marks: str = "double"  # double | single | block (a paragraph set after "X wrote:", no marks)
     continues: bool = False  # the quotation goes on in the next paragraph (newsroom convention)
     continued: bool = False  # this segment continues the previous paragraph's quotation
     problem: str = ""  # what was unbalanced, if anything
@@ -218,6 +218,38 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     out.append((pos, len(text)))
     return [(s, e) for s, e in out if e > s] or [(0, len(text))]
+
+
+#: A paragraph that introduces a block quotation: ends with a colon after a cue ("Trump wrote:",
+#: "the ministry said in a statement:", "The post read:").
+_BLOCK_INTRO = re.compile(
+    r"\b(?:wrote|writes|tweeted|tweets|posted|posts|said|says|stated|states|added|adds|continued|continues|"
+    r"read|reads|statement|declared|announced)\b[^.!?\"“”]{0,60}:\s*$", re.I)
+_ANY_MARK = re.compile("[\"“”‘’«»„]")
+_BLOCK_MAX_WORDS = 150
+
+
+def block_quote_spans(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Block quotations: a paragraph with no quotation marks of its own, set after a paragraph
+    that ends in a cue and a colon ('He wrote:' / a post or letter printed below it). Scraped copy
+    loses the blockquote markup; the words are still the speaker's."""
+    out = []
+    paragraphs = _paragraphs(text)
+    for (p0, p1), (q0, q1) in zip(paragraphs, paragraphs[1:]):
+        intro, body = text[p0:p1], text[q0:q1]
+        if not _BLOCK_INTRO.search(intro) or _ANY_MARK.search(body):
+            continue
+        if any(s.start < q1 and q0 < s.end for s in spans) or len(_WORD.findall(body)) > _BLOCK_MAX_WORDS:
+            continue
+        start, end = _strip_span(text, q0, q1)
+        if end > start:
+            out.append(QuoteSpan(start, end, marks="block"))
+    return out
+
+
+def _opening(span: QuoteSpan) -> int:
+    """Where a quotation opens: its mark, or its first character when it has none (a block)."""
+    return span.open_mark if span.open_mark >= 0 else span.start
 
 
 # A wire dateline opening a paragraph ("WASHINGTON (Reuters) - ", "LONDON, Feb 4 (Reuters) - ",
@@ -1350,6 +1382,7 @@ class _Extractor:
         self.article_id = article_id
         self._mentions = mentions
         self.spans = find_quote_spans(self.text, article_id=article_id)
+        self.spans = sorted(self.spans + block_quote_spans(self.text, self.spans), key=lambda s: s.start)
         self.in_quote = [False] * len(doc)
         self._mark_quotes(self.spans)
         self.sent_starts = _sent_starts(doc)
@@ -1511,15 +1544,15 @@ class _Extractor:
         return len(words) <= 4 and not any(_is_verbish(b) and b.dep_ not in ("aux", "auxpass") for b in words)
 
     def _colon_intro(self, q: _Quote) -> bool:
-        if q.span.open_mark < 0:
+        if q.span.open_mark < 0 and q.span.marks != "block":
             return False
-        before = self.text[:q.span.open_mark].rstrip()
+        before = self.text[:_opening(q.span)].rstrip()
         return before.endswith(":")
 
     def _colon_cue(self, q: _Quote) -> Attribution:
         """'Putin continued: "..."', 'As the newspaper reported last week: "..."',
         'The minister's reply: "..."'."""
-        colon_pos = self.text.rfind(":", 0, q.span.open_mark)
+        colon_pos = self.text.rfind(":", 0, _opening(q.span))
         ci, _ = _token_range(self.doc, colon_pos, colon_pos + 1)
         si = _sent_index(self.doc, ci)
         s0, _ = self._sent_bounds(si)
