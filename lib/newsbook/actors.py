@@ -21,10 +21,17 @@ How a mention is found (every rule is about the shape of news copy, none names a
    outweigh a PERSON or place tag.
 6. Every further occurrence of a found name is a mention too (the model misses repeats).
 7. Role phrases ("the Russian president") resolve to the one person introduced with that title.
-8. Surnames (and the first word of a name written family name first: "Xi") join full names;
+8. Surnames (and the first word of a name written family name first: "Xi") join full names
+   (an honorific or title before the surname must agree: "Mrs. Clinton" is not Bill Clinton;
+   name variants - middle initials, nicknames, "Jr." - are one person);
    acronyms ("ECB", "FDA" of "U.S. Food and Drug Administration", "KEMRI"), short forms ("Samsung",
    "the Met") and blends ("Pemex") join organisation names, in the article and then (acronyms and
-   trailing short forms only) across the corpus; the researcher's actors.yaml is applied last.
+   trailing short forms only) across the corpus; a bare surname joins a full name only within its
+   story (`resolve_corpus(groups=...)`, the articles' `event`), never across unrelated stories; the
+   researcher's actors.yaml is applied last.
+9. A `group` kind: parties and nationalities as plural nouns ("House Democrats"), collective nouns
+   ("the protesters"). Chamber words ("House") never join the "White House"; platforms are
+   organisations; a Title-Case headline run into a name is cut at its verb. Word lists: rules/.
 """
 
 from __future__ import annotations

@@ -66,6 +66,20 @@ How it works
    direct quote already (``warned that "…"``). A clause with a partial quote in it gives both rows.
 5. The **cue** is the verb's lemma (``say``, ``tell``, ``warn``, ``point out``), ``according to``, or
    ``:`` for a colon with no verb; a quote continuing an earlier speaker inherits that cue.
+6. **Medium and speaker** (issue 14): what the words came through (``said on Twitter``, ``in a
+   statement``, ``told a press conference``, ``The proclamation said``) is the `medium` column; the
+   speaker is who spoke through it (an issuer-less document speaks for the actor the story opens
+   with, ``their filing`` for the pronoun's antecedent, a platform never speaks). Counting words
+   are no speaker (``one of his aides`` -> ``an aide to X``; ``Three said`` names nobody), plural
+   polls/documents with no issuer are no voice, ``X quoted Y as saying`` is Y's. He/she agree in
+   gender with the antecedent (given names in rules/). Short **labels** after call/brand/dub/
+   ``refer to ... as`` are the subject's words; a paragraph without marks after ``He wrote:`` is a
+   **block quotation**. Groups (``House Democrats``, ``the protesters``) speak like anyone else.
+7. Across outlets, `quote_relation` says whether two renderings are the same, one shortened or
+   reworded, and what was left out; `voice_share` counts a partial quote inside a reported clause
+   once; `apply_quote_corrections` applies the researcher's quotes.yaml.
+
+Word lists live in lib/newsbook/rules/*.txt (`newsbook.rules.words`).
 """
 
 from __future__ import annotations
