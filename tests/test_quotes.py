@@ -1065,6 +1065,12 @@ def test_paragraph_after_a_list_colon_is_no_quote(nlp):
     assert direct(q).empty
 
 
+def test_role_phrase_picks_the_holder_whose_qualifier_agrees(nlp):
+    q = extract(nlp, "Idaho Governor Brad Little and Nevada Governor Joe Lombardo met in Boise on the drought. "
+                     "\"We will share the river fairly,\" the Nevada governor said.")
+    assert only(direct(q))["speaker"] == "Joe Lombardo"
+
+
 # --- real news: the Wikinews dev set ------------------------------------------------------------------
 # 32 Wikinews articles (CC BY 2.5) annotated by hand before the extractors ran on them (22 dev, 10
 # held out). Before the fixes of issue 14: dev direct F1 .957, all attributions F1 .921, speaker
