@@ -1262,12 +1262,15 @@ class _Speakers:
         for c in tok.children:
             if c.dep_ == "poss":
                 out.append(c)
-            if c.dep_ == "acl":  # "issued by", "signed by", "released by"
+            if c.dep_ == "acl":  # "issued by", "signed by", "released by", "sent from X's account"
                 for a in c.children:
-                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
+                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ in ("by", "from")):
                         out += [p for p in a.children if p.dep_ == "pobj"]
             if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
                 out += [p for p in c.children if p.dep_ == "pobj" and (p.pos_ == "PROPN" or c.lower_ != "of")]
+        # "X's account" / "X's office" issues what X issues
+        out = [next((k for k in t.children if k.dep_ == "poss"), t) if t.lemma_.lower() in ("account", "office", "feed")
+               else t for t in out]
         expanded = []
         for t in out:
             expanded.append(t)
