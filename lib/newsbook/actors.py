@@ -919,6 +919,8 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     out: list[Cand] = []
     for c in sorted(cands, key=lambda c: c.start):
         name = display[raw[id(c)]]
+        if c.kind == GROUP and name.lower() in rules.words("group_nouns"):
+            name = name.lower()  # 'Protesters said' at a sentence start are the protesters
         if c.how == "name" and c.link and name.isupper():
             name = c.link  # a dateline's 'MEXICO CITY' named nowhere else is shown as 'Mexico City'
         words = name.split()
