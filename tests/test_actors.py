@@ -606,7 +606,7 @@ def test_missing_correction_file_changes_nothing(small_corpus, tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("rename: [a, b]\n", "'rename' must be a mapping"),
     ("renames:\n  A: B\n", "unknown section(s) 'renames'"),
-    ("retag:\n  Mark Carney: animal\n", "use person, organization or place"),
+    ("retag:\n  Mark Carney: animal\n", "use person, organization, place or group"),
     ("merge:\n  Mark Carney: 3\n", "must be followed by a list of names"),
     ("rename:\n  Mark Carney: [a, b]\n", "is not a name"),
     ("drop:\n  Ottawa: yes\n", "'drop' must be a list"),
@@ -725,3 +725,155 @@ def test_wire_agency_of_the_dateline_is_never_an_actor(wire_annotations):
     assert sum(bool(x) for x in agencies.values()) >= 20
     listed = {(a, actors.name_key(n)) for a, n in zip(ann.actors["article_id"], ann.actors["actor"])}
     assert not [(a, x) for a, x in agencies.items() if x and (a, actors.name_key(x)) in listed]
+
+
+# --- honorifics and titles agree with the person (issue 14) ------------------------------------------
+
+
+def _local(nlp, text: str) -> pd.DataFrame:
+    return actors.extract_mentions(nlp(text), article_id="t")
+
+
+def _actor_of(m: pd.DataFrame, surface: str, nth: int = -1) -> str:
+    rows = m[m["text"] == surface]
+    assert len(rows), m[["text", "actor"]].to_string()
+    return rows.iloc[nth]["actor"]
+
+
+def test_mrs_before_a_surname_picks_the_woman_of_two_namesakes(nlp):
+    m = _local(nlp, "Former President Bill Clinton and Hillary Clinton toured the flood zone in Arkansas on Monday. "
+                    "Hillary Clinton met volunteers while Bill Clinton spoke to the governor.\n\n"
+                    "Mrs. Clinton later thanked the rescue crews.")
+    assert _actor_of(m, "Clinton") == "Hillary Clinton"
+
+
+def test_mr_before_a_surname_picks_the_man_even_when_the_woman_came_last(nlp):
+    m = _local(nlp, "Robert Okafor and his sister Grace Okafor run the bakery together. "
+                    "Grace Okafor opened a second shop last year. Mr. Okafor said sales had doubled.")
+    assert _actor_of(m, "Okafor") == "Robert Okafor"
+
+
+def test_ms_agrees_with_an_honorific_written_before_the_full_name(nlp):
+    m = _local(nlp, "Ms. Jordan Avery, the firm's founder, and Jordan Avery's son Taylor Avery were in court. "
+                    "Taylor Avery declined to comment. Ms. Avery said the case had no merit.")
+    assert _actor_of(m, "Avery") == "Jordan Avery"
+
+
+def test_abbreviated_title_agrees_with_the_person_introduced_with_it(nlp):
+    m = _local(nlp, "Senator Laura Whitfield and her brother Tom Whitfield, a county sheriff, spoke at the rally. "
+                    "Tom Whitfield left early. Sen. Whitfield promised to return in the spring.")
+    assert _actor_of(m, "Whitfield") == "Laura Whitfield"
+
+
+# --- name variants and the scope of surname linking (issue 14) ----------------------------------------
+
+
+def test_a_middle_initial_elsewhere_does_not_split_the_surname_corpus_wide(nlp):
+    texts = {
+        "a1": "President Donald J. Trump signed the order on Friday, aides said.",
+        "a2": "Donald Trump told supporters in Ohio that the economy was booming. Trump spoke for an hour.",
+        "a3": "Trump's lawyers filed the appeal late on Monday.",
+    }
+    m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None)
+    people = set(m.loc[m["kind"] == "person", "actor"])
+    assert people == {"Donald Trump"}, m[["article_id", "text", "actor"]].to_string()
+
+
+def test_nickname_and_suffix_variants(nlp):
+    assert actors.middle_name_variants(["Bernie Sanders", "Bernard Sanders"]) == {
+        "Bernie Sanders": "Bernard Sanders", "Bernard Sanders": "Bernard Sanders"}
+    variants = actors.middle_name_variants(["Robert F. Kennedy Jr.", "Robert Kennedy Jr.", "Robert Downey Jr."])
+    assert variants["Robert F. Kennedy Jr."] == "Robert Kennedy Jr."
+    assert variants["Robert Downey Jr."] == "Robert Downey Jr."
+    assert actors.surname_of("Martin Luther King Jr.") == "King"
+
+
+def test_surname_of_a_jr_joins_him_and_a_father_keeps_the_bare_surname(nlp):
+    texts = {
+        "a1": "Civil rights leader Martin Luther King Jr. spoke in Memphis in 1968.",
+        "a2": "King's speech was broadcast nationwide.",
+    }
+    m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None)
+    assert set(m.loc[m["article_id"] == "a2", "actor"]) <= {"Martin Luther King Jr."}
+    links = actors.surname_links({"Trump", "Donald Trump", "Donald Trump Jr."},
+                                 {"Trump": "person", "Donald Trump": "person", "Donald Trump Jr.": "person"}, set(), {})
+    assert links == {"Trump": "Donald Trump"}
+
+
+def test_surnames_link_within_a_story_not_across_unrelated_stories(nlp):
+    texts = {
+        "s1a": "Coach Eddie Howe praised his side after the win in Newcastle.",
+        "s1b": "After training on Friday, Howe told reporters the players had earned a rest.",
+        "s2a": "Emergency crews searched for survivors after the storm, said fire chief Mary Howe.",
+        "s2b": "The storm killed three people in the county.",
+        "s3a": "Asked about the budget on Tuesday, Howe declined to comment.",
+    }
+    mentions = corpus_mentions(nlp, texts)
+    groups = {"s1a": "football", "s1b": "football", "s2a": "storm", "s2b": "storm", "s3a": ""}
+    m, aliases, _ = actors.resolve_corpus(mentions, None, groups=groups)
+    actor_of = {(a, loc): act for a, loc, act in zip(aliases["article_id"], aliases["local"], aliases["actor"])}
+    assert actor_of[("s1b", "Howe")] == "Eddie Howe"
+    assert actor_of[("s3a", "Howe")] == "Howe"  # no story: only its own article
+    # without groups the corpus is one story: two Howes, so the bare surname stays as written
+    _, aliases, _ = actors.resolve_corpus(mentions, None)
+    assert dict(zip(zip(aliases["article_id"], aliases["local"]), aliases["actor"]))[("s1b", "Howe")] == "Howe"
+
+
+def test_groups_may_be_a_series_and_acronyms_still_join_across_stories(nlp):
+    texts = {
+        "a1": "The European Central Bank raised rates on Thursday.",
+        "a2": "The ECB said inflation was too high.",
+    }
+    groups = pd.Series({"a1": "rates", "a2": "inflation"})
+    m, _, _ = actors.resolve_corpus(corpus_mentions(nlp, texts), None, groups=groups)
+    assert set(m["actor"]) == {"European Central Bank"}
+
+
+# --- chambers, platforms and headlines are not what they seem (issue 14) ------------------------------
+
+
+def test_house_and_senate_never_become_the_white_house(nlp):
+    m = _local(nlp, "The White House threatened a veto on Monday. House Speaker Ann Kowalski said the Senate "
+                    "and House would both vote before the recess.")
+    assert set(m.loc[m["text"] == "House", "actor"]) == {"House"}
+    assert "White House" not in set(m.loc[m["text"] != "White House", "actor"])
+
+
+def test_a_countrys_chamber_still_joins_its_full_name():
+    assert actors._is_short_form("Senate", "U.S. Senate")
+    assert not actors._is_short_form("House", "White House")
+
+
+def test_platforms_are_organisations(nlp):
+    m = _local(nlp, "Senator Dale Pruitt of Montana wrote on Facebook that the mill would reopen. "
+                    "Facebook did not respond.")
+    assert set(m.loc[m["actor"] == "Facebook", "kind"]) <= {"organization"}
+
+
+def test_a_title_case_headline_is_cut_at_its_verb(nlp):
+    m = _local(nlp, "Carney Backs Tariff Deal With Mexico\n\nPrime Minister Mark Carney said on Friday that "
+                    "the deal was done.")
+    assert not any(len(a.split()) > 2 for a in m.loc[m["kind"] == "person", "actor"]), m[["text", "actor"]]
+
+
+# --- groups (issue 14) ----------------------------------------------------------------------------------
+
+
+def test_parties_nationalities_and_collective_nouns_are_groups(nlp):
+    m = _local(nlp, "Senate Republicans blocked the measure on Thursday. Kurds in the north said they were "
+                    "betrayed, and the demonstrators outside the parliament in Baghdad chanted slogans.")
+    kinds = dict(zip(m["actor"], m["kind"]))
+    assert kinds.get("Senate Republicans") == "group", kinds
+    assert kinds.get("demonstrators") == "group", kinds
+    assert "Senate" not in kinds
+
+
+def test_group_is_a_kind_for_reports_and_corrections():
+    assert "group" in actors.as_kinds("person, group")
+    assert actors.parse_corrections({"retag": {"Greens": "group"}}).retag == {"Greens": "group"}
+
+
+def test_an_acronym_spelt_like_a_pronoun_is_still_its_organisation(nlp):
+    m = _local(nlp, "The World Health Organization (WHO) raised its risk assessment on Monday. "
+                    "WHO said the outbreak was spreading, and a WHO spokesman said more data were needed.")
+    assert (m["text"] == "WHO").sum() == 3 and set(m.loc[m["text"] == "WHO", "actor"]) == {"World Health Organization"}

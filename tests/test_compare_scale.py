@@ -61,7 +61,8 @@ def reference_match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5)
     if not found:
         return schema.empty("quote_matches")
     out = pd.DataFrame(found).sort_values("similarity", ascending=False)
-    return schema.conform("quote_matches", out)
+    from newsbook.quotes import with_relation  # issue 14: the relation columns, computed per pair
+    return schema.conform("quote_matches", with_relation(out))
 
 
 _COMMON = ("government minister official people country police said would year week plan new "
@@ -226,31 +227,24 @@ def _synthetic_mentions(n_articles: int, seed: int = 0) -> pd.DataFrame:
 
 
 def reference_corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
-    """The original corpus_canonical, trying every organisation for every name (quadratic)."""
+    """The original corpus_canonical, trying every organisation for every name (quadratic). Name
+    variants are merged before surnames are linked (issue 14: 'Donald J. Trump' must not stop
+    'Trump' from joining 'Donald Trump'); the person steps are the library's own helpers."""
     names = set(local["actor"])
     kinds = local.groupby("actor")["kind"].agg(lambda s: s.mode().iloc[0]).to_dict()
-    full_by_surname: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        words = name.split()
-        if kinds[name] == actors.PERSON and len(words) >= 2:
-            full_by_surname[words[-1]].add(name)
     orgs = [n for n in names if kinds[n] == actors.ORG]
     mapping = {n: d for n, d in actors.preferred_forms(sorted(names)).items() if n != d}
     locative = reference_locative_names(local_mentions) if local_mentions is not None else set()
+    people = [n for n in names - set(mapping) if kinds[n] == actors.PERSON]
+    mapping.update({n: d for n, d in actors.middle_name_variants(people).items() if n != d})
+    mapping.update(actors.surname_links(names - set(mapping), kinds, locative, mapping))
     for name in names - set(mapping):
         words = name.split()
-        joinable = kinds[name] in {actors.PERSON, actors.ORG} or (kinds[name] == actors.PLACE and name not in locative)
-        if len(words) == 1 and joinable and len(full_by_surname.get(name, ())) == 1 \
-                and name.lower() not in actors.ORG_WORDS:
-            mapping[name] = next(iter(full_by_surname[name]))
-            continue
         if kinds[name] == actors.ORG:
             fits = [n for n in orgs if n != name and len(n.split()) > len(words)
                     and (actors.is_acronym_of(name, n) or actors._is_short_form(name, n))]
             if len(fits) == 1:
                 mapping[name] = fits[0]
-    people = [n for n in names - set(mapping) if kinds[n] == actors.PERSON]
-    mapping.update({n: d for n, d in actors.middle_name_variants(people).items() if n != d})
     return {n: actors._follow(mapping, n) for n in names}
 
 

@@ -21,10 +21,17 @@ How a mention is found (every rule is about the shape of news copy, none names a
    outweigh a PERSON or place tag.
 6. Every further occurrence of a found name is a mention too (the model misses repeats).
 7. Role phrases ("the Russian president") resolve to the one person introduced with that title.
-8. Surnames (and the first word of a name written family name first: "Xi") join full names;
+8. Surnames (and the first word of a name written family name first: "Xi") join full names
+   (an honorific or title before the surname must agree: "Mrs. Clinton" is not Bill Clinton;
+   name variants - middle initials, nicknames, "Jr." - are one person);
    acronyms ("ECB", "FDA" of "U.S. Food and Drug Administration", "KEMRI"), short forms ("Samsung",
    "the Met") and blends ("Pemex") join organisation names, in the article and then (acronyms and
-   trailing short forms only) across the corpus; the researcher's actors.yaml is applied last.
+   trailing short forms only) across the corpus; a bare surname joins a full name only within its
+   story (`resolve_corpus(groups=...)`, the articles' `event`), never across unrelated stories; the
+   researcher's actors.yaml is applied last.
+9. A `group` kind: parties and nationalities as plural nouns ("House Democrats"), collective nouns
+   ("the protesters"). Chamber words ("House") never join the "White House"; platforms are
+   organisations; a Title-Case headline run into a name is cut at its verb. Word lists: rules/.
 """
 
 from __future__ import annotations
@@ -44,16 +51,16 @@ import pandas as pd
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
 
-from . import schema
+from . import rules, schema
 from .errors import CorrectionsError
 from .nlp import (doc_cache, doc_ents, doc_text, doc_tokens, empty_table, sentence_columns, span_text, table_from_rows,
                   token_flags)
 
-PERSON, ORG, PLACE = "person", "organization", "place"
-KINDS = (PERSON, ORG, PLACE)
+PERSON, ORG, PLACE, GROUP = "person", "organization", "place", "group"
+KINDS = (PERSON, ORG, PLACE, GROUP)
 LABEL_KIND = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 # Tie-break when votes are equal: the small model errs towards ORG for people, rarely the reverse.
-KIND_RANK = {PERSON: 0, ORG: 1, PLACE: 2}
+KIND_RANK = {PERSON: 0, ORG: 1, PLACE: 2, GROUP: 3}
 
 # Words that head a person's title or role. Generic English, not tied to any story.
 TITLE_HEADS = {
@@ -340,6 +347,11 @@ def split_glued(doc: Doc, cand: Cand, person_surnames: set[str]) -> list[Cand]:
                 org = Cand(cand.start, token.i + 1, {ORG: 3.0})
                 who = Cand(token.i + 1, cand.end, {PERSON: 1.0})
                 return [org, who]
+    # "President of Ukraine Volodymyr Zelenskyy": a title's "of <Place>" glued to the holder's name.
+    if len(tokens) >= 3 and cand.start >= 2 and doc_tokens(doc)[cand.start - 1].lower_ == "of" \
+            and _is_title_head(doc_tokens(doc)[cand.start - 2].lower_) \
+            and all(t.is_title and t.is_alpha for t in tokens) and not _has_org_word(tokens):
+        return [Cand(cand.start, cand.start + 1, {PLACE: 3.0}), Cand(cand.start + 1, cand.end, {PERSON: 3.0})]
     # "Ford Motor Co and Stellantis": a legal form ends the first company's name.
     for offset, token in enumerate(tokens[1:-1], start=1):
         if token.lower_ in {"and", "&"} and tokens[offset - 1].lower_ in LEGAL_FORMS:
@@ -779,8 +791,10 @@ def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
 def _stands_alone(doc: Doc, i: int, n: int) -> bool:
     """Not a common word that happens to be spelt like the name, nor part of a longer untagged name."""
     tokens = doc_tokens(doc)
-    if n == 1 and tokens[i].pos_ not in {"PROPN", "NOUN"}:
-        return False
+    if n == 1 and tokens[i].pos_ not in {"PROPN", "NOUN"} \
+            and not (tokens[i].is_upper and len(tokens[i].text) >= 2
+                     and not (i + 1 < len(tokens) and tokens[i + 1].is_upper)):
+        return False  # (an acronym the tagger read as a word, "WHO said", is a name)
     prev = tokens[i - 1] if i > 0 else None
     return not (prev is not None and prev.tag_ == "NNP" and prev.is_title and not prev.ent_type_
                 and not _is_title_word(prev) and not prev.is_sent_start)
@@ -878,9 +892,10 @@ def person_full_names(doc: Doc, cands: list[Cand]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for c in sorted(cands, key=lambda c: c.start):
         words = _span_name(doc, c).split()
-        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and _surname_key(words[-1])[:1].isupper():
-            if " ".join(words) not in out[_surname_key(words[-1])]:
-                out[_surname_key(words[-1])].append(" ".join(words))
+        surname = _surname_key(surname_of(" ".join(words))) if len(words) >= 2 else ""
+        if c.kind == PERSON and c.how == "name" and len(words) >= 2 and surname[:1].isupper():
+            if " ".join(words) not in out[surname]:
+                out[surname].append(" ".join(words))
     return out
 
 
@@ -893,6 +908,7 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Each candidate with its article-local canonical name: a surname (or a shorter form of a name)
     joins the full name; with two namesakes, the one named last before it."""
     full = person_full_names(doc, cands)
+    facts = _person_facts(doc, cands)
     firsts = _first_words(full)
     raw = {id(c): _span_name(doc, c) for c in cands}  # each candidate's text, cleaned once
     brands = {raw[id(c)].split()[0] for c in cands if c.kind == ORG and len(raw[id(c)].split()) >= 2}
@@ -903,6 +919,8 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
     out: list[Cand] = []
     for c in sorted(cands, key=lambda c: c.start):
         name = display[raw[id(c)]]
+        if c.kind == GROUP and name.lower() in rules.words("group_nouns"):
+            name = name.lower()  # 'Protesters said' at a sentence start are the protesters
         if c.how == "name" and c.link and name.isupper():
             name = c.link  # a dateline's 'MEXICO CITY' named nowhere else is shown as 'Mexico City'
         words = name.split()
@@ -910,7 +928,7 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
             out.append(replace(c, name=c.link))
         elif len(words) == 1 and _surname_key(words[0]) in full and not _has_org_word(doc_tokens(doc)[c.start:c.end]) \
                 and not (c.kind == ORG and words[0] in brands):  # 'Ford said' with Ford Motor and Bill Ford
-            options = full[_surname_key(words[0])]
+            options = _agreeing(doc, c.start, full[_surname_key(words[0])], facts)
             out.append(replace(c, name=_nearest_before(out, options) or options[0], how="surname"))
         elif len(words) == 1 and c.kind == PERSON and len(firsts.get(words[0], ())) == 1:
             out.append(replace(c, name=firsts[words[0]][0], how="surname"))
@@ -919,6 +937,81 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
         else:
             out.append(replace(c, name=name))
     return out
+
+
+def given_name_gender(word: str) -> str:
+    """'f' or 'm' for a given name listed in rules/given_names_*.txt, '' otherwise (agrees with both)."""
+    low = word.lower()
+    if low in rules.words("given_names_female"):
+        return "f"
+    return "m" if low in rules.words("given_names_male") else ""
+
+
+def _words_before(doc: Doc, start: int, n: int = 3) -> list[str]:
+    """The lower-cased words right before token `start`, nearest first, a '.' glued to its word."""
+    tokens = doc_tokens(doc)
+    out: list[str] = []
+    i = start - 1
+    while i >= 0 and len(out) < n:
+        text = tokens[i].lower_
+        if text == "." and i >= 1:
+            i -= 1
+            text = tokens[i].lower_ + "."
+        if not text.strip() or text in {",", "(", ")", "-", "—"}:
+            break
+        out.append(text)
+        i -= 1
+    return out
+
+
+def _title_of(word: str) -> str:
+    """A title word in its full form ('sen.' -> 'senator'), '' for a word that is no title."""
+    abbreviations = dict(line.split(" = ") for line in rules.words("title_abbreviations"))
+    word = abbreviations.get(word, word)
+    return word if word in TITLE_HEADS or word in HONORIFICS else ""
+
+
+def honorific_gender(doc: Doc, start: int) -> str:
+    """'f' after Mrs./Ms./Miss (or another woman's title), 'm' after Mr./Sir, else ''."""
+    for word in _words_before(doc, start, 2):
+        if word in rules.words("honorifics_female"):
+            return "f"
+        if word in rules.words("honorifics_male"):
+            return "m"
+    return ""
+
+
+def _person_facts(doc: Doc, cands: list[Cand]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Full person name -> (gender, titles): the gender an honorific before one of its mentions or
+    its given name says, and the titles written before its mentions ('Senator', 'Gov.')."""
+    facts: dict[str, tuple[str, set[str]]] = {}
+    for c in cands:
+        words = _span_name(doc, c).split()
+        if c.kind != PERSON or len(words) < 2:
+            continue
+        name = " ".join(words)
+        gender, titles = facts.get(name, ("", set()))
+        gender = gender or honorific_gender(doc, c.start) or given_name_gender(words[0])
+        titles |= {t for t in map(_title_of, _words_before(doc, c.start)) if t}
+        facts[name] = (gender, titles)
+    return {n: (g, frozenset(t)) for n, (g, t) in facts.items()}
+
+
+def _agreeing(doc: Doc, start: int, options: list[str], facts: dict) -> list[str]:
+    """The full names a surname at token `start` may stand for, keeping those its honorific or title
+    agrees with ('Mrs. Clinton' is not 'Bill Clinton'; 'Sen. Clinton' is the senator); all options
+    when none or every one agrees."""
+    gender = honorific_gender(doc, start)
+    titles = {t for t in map(_title_of, _words_before(doc, start)) if t and t not in HONORIFICS}
+    kept = options
+    if gender:
+        kept = [o for o in kept if facts.get(o, ("", ()))[0] in {gender, ""}] or kept
+        exact = [o for o in kept if facts.get(o, ("", ()))[0] == gender]
+        if exact and len(exact) < len(kept):
+            kept = exact
+    if titles:
+        kept = [o for o in kept if titles & facts.get(o, ("", frozenset()))[1]] or kept
+    return kept
 
 
 def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -933,15 +1026,59 @@ def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+def _nicknames() -> dict[str, str]:
+    return dict(line.split(" = ") for line in rules.words("nicknames"))
+
+
+def name_core(name: str) -> tuple[str, str, str]:
+    """(given name, surname, suffix) of a person's name, the given name in its full form:
+    'Robert F. Kennedy Jr.' -> ('robert', 'Kennedy', 'jr'); 'Bernie Sanders' -> ('bernard',
+    'Sanders', ''). A one-word name is its own surname."""
+    words = name.split()
+    suffix = ""
+    if len(words) >= 3 and words[-1].lower().rstrip(",") in rules.words("name_suffixes"):
+        suffix = words.pop().lower().rstrip(".,")
+        words[-1] = words[-1].rstrip(",")
+    given = words[0].lower() if len(words) >= 2 else ""
+    return _nicknames().get(given, given), words[-1], suffix
+
+
+def surname_of(name: str) -> str:
+    """The word a person's name is shortened to: its last word before a 'Jr.'-like suffix."""
+    return name_core(name)[1]
+
+
 def middle_name_variants(names: list[str]) -> dict[str, str]:
-    """'Donald J. Trump' and 'Donald Trump' are one person: full names with the same first and last
-    word map to the shortest such name."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """'Donald J. Trump' and 'Donald Trump' are one person, as are 'Bernie Sanders' and 'Bernard
+    Sanders': full names with the same given name (nicknames read as the full given name), surname
+    and suffix ('Jr.' keeps a son apart from his father) map to the shortest such name."""
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for name in names:
-        words = name.split()
-        if len(words) >= 2:
-            groups[(words[0], words[-1])].append(name)
+        if len(name.split()) >= 2:
+            groups[name_core(name)].append(name)
     return {n: min(group, key=lambda g: (len(g.split()), g)) for group in groups.values() for n in group}
+
+
+def surname_links(names: set[str], kinds: dict[str, str], locative: set[str], mapping: dict[str, str]) -> dict[str, str]:
+    """Lone surnames -> the one full person name (after `mapping`: 'Donald J. Trump' and 'Donald
+    Trump' count once) with that surname among `names`; a father and his 'Jr.' son sharing it leave
+    the father. A lone 'place' joins a surname too (the model tags unfamiliar surnames as places)
+    unless it is ever used as a place ('in X')."""
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if kinds[name] == PERSON and len(name.split()) >= 2:
+            full_by_surname[surname_of(name)].add(_follow(mapping, name))
+    out = {}
+    for name in names:
+        options = full_by_surname.get(name, set())
+        if len(options) > 1:  # 'Donald Trump' and 'Donald Trump Jr.': the bare surname is the father
+            plain = {o for o in options if not name_core(o)[2]}
+            if len(plain) == 1 and all(name_core(o)[:2] == name_core(next(iter(plain)))[:2] for o in options):
+                options = plain
+        joinable = kinds[name] in {PERSON, ORG} or (kinds[name] == PLACE and name not in locative)
+        if len(name.split()) == 1 and joinable and len(options) == 1 and name.lower() not in ORG_WORDS:
+            out[name] = next(iter(options))
+    return out
 
 
 def _longer_name(name: str, options: list[str]) -> str | None:
@@ -996,7 +1133,12 @@ def _is_capital_acronym(name: str) -> bool:
 def _is_short_form(short: str, name: str) -> bool:
     """'Congress' of 'US Congress', 'House of Representatives' of 'US House of Representatives'."""
     s, n = short.split(), name.split()
-    return len(s) < len(n) and n[-len(s):] == s and short[0].isupper() and len(short) >= 4
+    if not (len(s) < len(n) and n[-len(s):] == s and short[0].isupper() and len(short) >= 4):
+        return False
+    if len(s) == 1 and short.lower() in rules.words("chambers"):
+        # 'House' is the chamber, not the 'White House': only a country's chamber ('U.S. House')
+        return all(w.replace(".", "").isupper() for w in n[:-1])
+    return True
 
 
 def _is_local_short_form(short: str, name: str) -> bool:
@@ -1109,12 +1251,70 @@ def apply_dateline(doc: Doc, cands: list[Cand], line: Dateline) -> list[Cand]:
 # --- extraction -----------------------------------------------------------------------------------
 
 
+def platform_is_organisation(doc: Doc, cand: Cand) -> Cand:
+    """Twitter, Facebook, X ... (rules/platforms.txt) are companies, never people."""
+    if _span_name(doc, cand).lower() in rules.words("platforms") and cand.kind != ORG:
+        return replace(cand, votes={ORG: 10.0})
+    return cand
+
+
+HEADLINE_BREAKS = {"VERB", "AUX"}
+
+
+def cut_headline(doc: Doc, cand: Cand | None) -> Cand | None:
+    """'Trump Agrees To Meet Kim': a Title-Case headline the model read as one name ends at its
+    first verb or 'To'; what comes before it is the name (none left: no candidate)."""
+    if cand is None or cand.end - cand.start < 3 or cand.kind != PERSON:
+        return cand
+    tokens = doc_tokens(doc)
+    for i in range(cand.start + 1, cand.end):
+        t = tokens[i]
+        low = t.lower_
+        verb = low in rules.words("headline_verbs") or (low.endswith("s") and (
+            low[:-1] in rules.words("headline_verbs") or (low.endswith("es") and low[:-2] in rules.words("headline_verbs"))))
+        if t.pos_ in HEADLINE_BREAKS or t.text in {"To", "Over", "After", "Amid"} or (verb and t.is_title):
+            return replace(cand, end=i) if i > cand.start else None
+    return cand
+
+
+def _plural(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS") or (token.text.endswith("s") and not token.text.endswith("ss"))
+
+
+def group_candidates(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Groups that speak as one: parties, nationalities and movements as plural nouns ('Democrats',
+    'House Democrats', 'Palestinians'; the model's NORP) and collective nouns for people after
+    'the' or as a subject ('the protesters', 'Demonstrators said'; rules/group_nouns.txt). Never
+    where another candidate stands."""
+    tokens = doc_tokens(doc)
+    taken = [False] * len(tokens)
+    for c in cands:
+        for i in range(c.start, c.end):
+            taken[i] = True
+    out: list[Cand] = []
+    for ent in doc_ents(doc):
+        if ent.label_ == "NORP" and _plural(tokens[ent.end - 1]) and not any(taken[ent.start:ent.end]):
+            start = ent.start
+            qualifier = tokens[start - 1] if start > 0 else None
+            if qualifier is not None and qualifier.lower_ in rules.words("group_qualifiers") and qualifier.is_title \
+                    and not any(c.start < qualifier.i and qualifier.i < c.end for c in cands):
+                start -= 1  # (a qualifier inside a longer name, "White House", stays there)
+            out.append(Cand(start, ent.end, {GROUP: 5.0}))
+    for t in tokens:
+        if taken[t.i] or t.lower_ not in rules.words("group_nouns") or t.pos_ != "NOUN":
+            continue
+        if t.i > 0 and tokens[t.i - 1].lower_ == "the" or t.dep_ in ("nsubj", "nsubjpass"):
+            if not any(c.start <= t.i < c.end for c in out):
+                out.append(Cand(t.i, t.i + 1, {GROUP: 5.0}))
+    return out
+
+
 def find_candidates(doc: Doc) -> list[Cand]:
     """Entity candidates, cleaned, split, filtered and voted, plus further occurrences."""
     raw = _without_overlaps(entity_candidates(doc), untagged_candidates(doc))
     surnames = {doc[c.end - 1].text for c in raw if c.kind == PERSON}
     cands: list[Cand] = []
-    for c in filter(None, (trim(doc, c) for c in raw)):
+    for c in filter(None, (cut_headline(doc, trim(doc, c)) for c in raw)):
         for part in split_parenthesis(doc, extend_name(doc, c)):
             pieces = (trim(doc, piece) for piece in split_glued(doc, part, surnames))
             cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
@@ -1122,9 +1322,13 @@ def find_candidates(doc: Doc) -> list[Cand]:
     cands = apply_dateline(doc, cands, find_dateline(doc_text(doc)))
     drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym,
             is_party_and_state, is_not_a_name)
-    cands = [vote_from_context(doc, plural_place_is_organisation(doc, c))
+    cands = [platform_is_organisation(doc, vote_from_context(doc, plural_place_is_organisation(doc, c)))
              for c in cands if not any(rule(doc, c) for rule in drop)]
-    return propagate(doc, cands)
+    cands = propagate(doc, cands)
+    groups = group_candidates(doc, cands)
+    # "House Democrats": the chamber word is part of the group's name, no mention of its own
+    cands = [c for c in cands if not any(g.start <= c.start and c.end <= g.end for g in groups)]
+    return sorted(cands + groups, key=lambda c: c.start)
 
 
 def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str = "") -> pd.DataFrame:
@@ -1177,8 +1381,11 @@ def _follow(mapping: dict[str, str], name: str) -> str:
 LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|across|into|outside|inside|around|via|toward|towards)\s*$", re.I)
 
 
-def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Corpus-wide canonical names.
+def resolve_corpus(mentions: pd.DataFrame, corrections_path=None, *, groups=None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Corpus-wide canonical names. `groups` (optional: article id -> story key, a dict or a Series
+    such as ``articles.set_index("article_id")["event"]``) scopes surname linking to each story,
+    an article with no key being its own story; without it the whole corpus is one story.
 
     Returns (mentions with corpus-canonical `actor`, aliases table with columns
     article_id, local, actor, kind mapping each article-local name to its canonical one,
@@ -1190,8 +1397,13 @@ def resolve_corpus(mentions: pd.DataFrame, corrections_path=None) -> tuple[pd.Da
         return mentions, pd.DataFrame(columns=["article_id", "local", "actor", "kind"]), []
     out = mentions.copy()
     out["local"] = out["actor"]
-    mapping = corpus_canonical(_local_actors(out), out)
-    out["actor"] = out["local"].map(mapping)
+    local = _local_actors(out)
+    if groups is None:
+        mapping = corpus_canonical(local, out)
+        out["actor"] = out["local"].map(mapping)
+    else:
+        scoped = scoped_canonical(local, out, dict(groups))
+        out["actor"] = [scoped[(a, n)] for a, n in zip(out["article_id"], out["local"])]
     kinds = corpus_kinds(out)
     out["kind"] = out["actor"].map(kinds)
     out["how"] = _relinked_how(out)
@@ -1298,7 +1510,8 @@ def _locative_names(mentions: pd.DataFrame) -> set[str]:
     return set(mentions.loc[hit, "actor"])
 
 
-def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None) -> dict[str, str]:
+def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = None, *,
+                     link_surnames: bool = True) -> dict[str, str]:
     """Local name -> corpus name: surnames join the one full name with that surname in the corpus,
     acronyms and short forms join the one organisation they fit. A lone 'place' joins a surname too
     (the model tags unfamiliar surnames as places) unless it is ever used as a place ('in X').
@@ -1308,29 +1521,44 @@ def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = 
     names = set(local["actor"])
     best = _mode_by(local, ["actor"], "kind")  # = groupby("actor")["kind"].agg(mode().iloc[0])
     kinds = dict(zip(best["actor"], best["kind"]))
-    full_by_surname: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        words = name.split()
-        if kinds[name] == PERSON and len(words) >= 2:
-            full_by_surname[words[-1]].add(name)
     orgs = _OrgIndex([n for n in names if kinds[n] == ORG])
     mapping = {n: d for n, d in preferred_forms(sorted(names)).items() if n != d}
     locative = _locative_names(local_mentions) if local_mentions is not None else set()
+    people = [n for n in names - set(mapping) if kinds[n] == PERSON]
+    mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
+    surnames = surname_links(names - set(mapping), kinds, locative, mapping) if link_surnames else {}
+    mapping.update(surnames)
     # the loop's outcome does not depend on its order: each step reads only the tables built above
     for name in names - set(mapping):
-        words = name.split()
-        joinable = kinds[name] in {PERSON, ORG} or (kinds[name] == PLACE and name not in locative)
-        if len(words) == 1 and joinable and len(full_by_surname.get(name, ())) == 1 \
-                and name.lower() not in ORG_WORDS:
-            mapping[name] = next(iter(full_by_surname[name]))
-            continue
         if kinds[name] == ORG:
             fits = orgs.fits(name)
             if len(fits) == 1:
                 mapping[name] = fits[0]
-    people = [n for n in names - set(mapping) if kinds[n] == PERSON]
-    mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
     return {n: _follow(mapping, n) for n in names}
+
+
+def scoped_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame, groups) -> dict[tuple[str, str], str]:
+    """(article, local name) -> corpus name, with surnames linked only within a story: `groups` maps
+    each article id to its story key (e.g. the articles' `event`); an article without one is a
+    story of its own. Spellings, name variants, acronyms and short forms are still joined across
+    the corpus (they name one actor wherever they stand); a bare surname joins the one full name
+    of its story, never a namesake from an unrelated story."""
+    base = corpus_canonical(local, local_mentions, link_surnames=False)
+    story = {a: (g if isinstance(g, str) and g else f"article:{a}") for a, g in groups.items()}
+    key = local["article_id"].map(lambda a: story.get(a, f"article:{a}"))
+    best = _mode_by(local, ["actor"], "kind")
+    kinds = dict(zip(best["actor"], best["kind"]))
+    locative = _locative_names(local_mentions)
+    out = {(a, n): base[n] for a, n in zip(local["article_id"], local["actor"])}
+    for _, part in local.groupby(key, sort=False):
+        if part["article_id"].nunique() < 2:
+            continue  # the article's own linking already joined its surnames
+        names = set(part["actor"])
+        links = surname_links({n for n in names if base[n] == n}, kinds, locative, base)
+        for a, n in zip(part["article_id"], part["actor"]):
+            if base[n] in links:
+                out[(a, n)] = links[base[n]]
+    return out
 
 
 # --- the correction file -------------------------------------------------------------------------
@@ -1340,13 +1568,14 @@ KIND_NAMES = {
     "person": PERSON, "people": PERSON, "per": PERSON,
     "organization": ORG, "organisation": ORG, "org": ORG,
     "place": PLACE, "location": PLACE, "gpe": PLACE, "loc": PLACE,
+    "group": GROUP, "groups": GROUP,
 }
 CORRECTIONS_HELP = """\
 actors.yaml holds up to five sections, each optional, applied in this order:
   aliases: {Canonical Name: [other spelling, ...]}   # mentions written so join the actor
   merge:   {Canonical Name: [other actor, ...]}      # those actors become this one
   rename:  {Old Name: New Name}
-  retag:   {Name: person | organization | place}
+  retag:   {Name: person | organization | place | group}
   drop:    [Name, ...]                               # not actors; their mentions are removed"""
 
 
@@ -1406,7 +1635,7 @@ def parse_corrections(data, path="actors.yaml") -> Corrections:
     for k, v in mapping_sections["retag"].items():
         kind = KIND_NAMES.get(str(v).strip().lower()) if isinstance(v, str) else None
         if kind is None:
-            _fail(path, f"in 'retag', '{k}' has kind {v!r}; use person, organization or place")
+            _fail(path, f"in 'retag', '{k}' has kind {v!r}; use person, organization, place or group")
         retag[_name(path, "retag", k)] = kind
     drop_value = data.get("drop") or []
     if isinstance(drop_value, str):

@@ -169,7 +169,9 @@ def _select_matches(art_a, art_b, scored: list, found: list) -> None:
 def _finish_matches(found: list) -> pd.DataFrame:
     if not found:
         return schema.empty("quote_matches")
-    out = pd.DataFrame(found).sort_values("similarity", ascending=False)
+    from .quotes import with_relation  # same / shortened / reworded, and what was left out
+
+    out = with_relation(pd.DataFrame(found).sort_values("similarity", ascending=False))
     return schema.conform("quote_matches", out)
 
 

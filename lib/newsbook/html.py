@@ -173,11 +173,16 @@ def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
     total = len(rows)
     if limit is not None and len(rows) > limit:
         rows = rows.head(limit)
-    pairs = [quote_diff_html(r.quote_a, r.quote_b, title=f"{r.speaker or 'Unattributed'} — similarity "
-                             f"{float(r.similarity):.2f}",
-                             label_a=labels.get(r.article_id_a, r.article_id_a),
-                             label_b=labels.get(r.article_id_b, r.article_id_b))
-             for r in rows.itertuples(index=False)]
+    pairs = []
+    for r in rows.itertuples(index=False):
+        title = f"{r.speaker or 'Unattributed'} — similarity {float(r.similarity):.2f}"
+        relation = str(getattr(r, "relation", "") or "")
+        if relation and relation != "same":  # a cut must not hide behind a high similarity
+            left_out = str(getattr(r, "left_out", "") or "")
+            title += f" — {relation}" + (f"; left out: {left_out[:300]}" if left_out else "")
+        pairs.append(quote_diff_html(r.quote_a, r.quote_b, title=title,
+                                     label_a=labels.get(r.article_id_a, r.article_id_a),
+                                     label_b=labels.get(r.article_id_b, r.article_id_b)))
     return QuoteDiffView(render("quote_pairs.html.j2", pairs=[Markup(p) for p in pairs], shown=len(pairs),
                                 total=total))
 
@@ -200,8 +205,8 @@ SPEAKER_COLOURS: tuple[tuple[str, str], ...] = (
     ("#dfdcf0", "#7570b3"), ("#f9d6e6", "#e7298a"), ("#e2efcf", "#66a61e"), ("#f6e7c4", "#e6ab02"),
 )
 UNATTRIBUTED_COLOURS = ("#ececec", "#8c8c8c")
-MENTION_COLOURS = {"person": "#1f5fa8", "organization": "#c25a00", "place": "#2f8a3a"}
-MENTION_STYLES = {"person": "solid", "organization": "dashed", "place": "dotted"}
+MENTION_COLOURS = {"person": "#1f5fa8", "organization": "#c25a00", "place": "#2f8a3a", "group": "#7b3fa0"}
+MENTION_STYLES = {"person": "solid", "organization": "dashed", "place": "dotted", "group": "double"}
 FIGURE_STYLE = "border:1px solid #b2182b;border-radius:3px;padding:0 1px;background-color:#fff5f3"
 
 

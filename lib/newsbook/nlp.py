@@ -62,7 +62,9 @@ def _source_digest() -> str:
     extractor invalidates the annotation cache without anyone bumping a version."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in CACHED_CODE:
+    # the word lists in rules/ are code too: editing one changes what the extractors find
+    files = list(CACHED_CODE) + sorted(str(p.relative_to(here)) for p in (here / "rules").glob("*.txt"))
+    for name in files:
         digest.update(name.encode())
         digest.update((here / name).read_bytes())
     for path in sorted((here / "rules").glob("*.yaml")):  # the extractors' word lists are code too

@@ -641,6 +641,7 @@ def assemble(
     *,
     corrections_path: Path | actors.Corrections | None,
     corpus_label: str,
+    quote_corrections_path: Path | None = None,
     version: str,
     story_corrections: Path | None = None,
     one_story: bool = False,
@@ -649,8 +650,14 @@ def assemble(
     mentions = _concat(per_article["mentions"], "mentions")
     quote_table = _concat(per_article["quotes"], "quotes")
     figure_table = _concat(per_article["figures"], "figures")
-    mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path)
+    # surnames link within a story when the articles carry one (`event`), else across the corpus
+    groups = articles.set_index("article_id")["event"].fillna("").astype(str) if "event" in articles.columns else None
+    mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path, groups=groups)
     quote_table = map_speakers(quote_table, aliases)
+    if quote_corrections_path is not None:  # the researcher's quotes.yaml
+        quote_table, quote_applied = quotes.apply_quote_corrections(
+            quote_table, quotes.load_quote_corrections(quote_corrections_path))
+        applied = list(applied) + quote_applied
     actor_table = actors.actors_table(mentions, quote_table)
     articles = stories.resolve_outlets(articles)
     corrections = stories.read_corrections(story_corrections)
@@ -860,6 +867,9 @@ class CorpusCache:
         for path in (corrections, *extra_files):
             if path is not None:
                 digest.update(path.name.encode() + b"\x00" + file_fingerprint(path))
+        quote_corrections = quotes.find_quote_corrections(read.root)
+        if quote_corrections is not None:
+            digest.update(quote_corrections.name.encode() + b"\x00" + file_fingerprint(quote_corrections))
         return digest.hexdigest()
 
     def get_result(self, root: Path, key: str) -> Annotations | None:
@@ -958,6 +968,7 @@ def annotate(
     result = assemble(
         articles, collected.frames(), errors,
         corrections_path=corrections,
+        quote_corrections_path=quotes.find_quote_corrections(read.root),
         corpus_label=label,
         version=version,
         story_corrections=story_corrections,

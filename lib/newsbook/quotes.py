@@ -66,6 +66,20 @@ How it works
    direct quote already (``warned that "…"``). A clause with a partial quote in it gives both rows.
 5. The **cue** is the verb's lemma (``say``, ``tell``, ``warn``, ``point out``), ``according to``, or
    ``:`` for a colon with no verb; a quote continuing an earlier speaker inherits that cue.
+6. **Medium and speaker** (issue 14): what the words came through (``said on Twitter``, ``in a
+   statement``, ``told a press conference``, ``The proclamation said``) is the `medium` column; the
+   speaker is who spoke through it (an issuer-less document speaks for the actor the story opens
+   with, ``their filing`` for the pronoun's antecedent, a platform never speaks). Counting words
+   are no speaker (``one of his aides`` -> ``an aide to X``; ``Three said`` names nobody), plural
+   polls/documents with no issuer are no voice, ``X quoted Y as saying`` is Y's. He/she agree in
+   gender with the antecedent (given names in rules/). Short **labels** after call/brand/dub/
+   ``refer to ... as`` are the subject's words; a paragraph without marks after ``He wrote:`` is a
+   **block quotation**. Groups (``House Democrats``, ``the protesters``) speak like anyone else.
+7. Across outlets, `quote_relation` says whether two renderings are the same, one shortened or
+   reworded, and what was left out; `voice_share` counts a partial quote inside a reported clause
+   once; `apply_quote_corrections` applies the researcher's quotes.yaml.
+
+Word lists live in lib/newsbook/rules/*.txt (`newsbook.rules.words`).
 """
 
 from __future__ import annotations
@@ -79,6 +93,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import rules
+
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Span, Token
 
@@ -89,21 +105,10 @@ log = logging.getLogger("newsbook.quotes")
 # --- vocabulary -------------------------------------------------------------------------------
 
 #: Verbs that introduce speech, direct or reported.
-SPEECH_VERBS = frozenset("""
-say tell add state announce declare claim warn insist argue explain note report write tweet post
-ask reply respond answer confirm deny admit acknowledge concede stress emphasise emphasize
-reiterate predict promise vow threaten assert allege maintain contend complain remark observe
-comment testify shout scream yell whisper joke quip suggest urge indicate caution counter retort
-exclaim proclaim boast lament mutter murmur cry demand plead pledge inform assure advise disclose
-reveal recall conclude agree estimate signal hint acknowledge recount recollect specify underline
-underscore repeat blog forecast
-""".split())
+SPEECH_VERBS = rules.words("speech_verbs")
 #: Verbs that characterise a quoted phrase rather than introduce speech; they count as cue only
 #: when the parse makes the quote their complement ("described the plan as 'X'").
-CHARACTERISING_VERBS = frozenset("""
-describe call term label brand dub condemn criticise criticize denounce slam blast praise hail
-welcome dismiss reject accuse blame characterize characterise decry quote cite
-""".split())
+CHARACTERISING_VERBS = rules.words("characterising_verbs")
 #: Verbs that are cues only right next to the quotation or before a colon ("he continued:").
 ADJACENT_ONLY_VERBS = frozenset("continue begin go put start finish conclude read".split())
 #: Plain verbs of saying: a clause governed by one of them is that verb's report, not its parent's.
@@ -121,12 +126,7 @@ RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
-DOCUMENT_NOUNS = frozenset("""
-statement report communique communiqué declaration release letter memo memorandum resolution
-document paper filing complaint lawsuit ruling verdict judgment judgement decision order bill
-editorial article study survey analysis assessment briefing notice post tweet message note
-transcript readout
-""".split())
+DOCUMENT_NOUNS = rules.words("document_nouns")
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
 # Every lemma speech_events can take as a cue (a cheap first test for each token).
@@ -143,76 +143,58 @@ def _is_according(lower: str) -> bool:
 
 def _is_propn(pos: str) -> bool:
     return pos == "PROPN"
-RESEARCH_NOUNS = frozenset("""
-research poll data figures review investigation inquiry audit census trial experiment paper
-""".split())
+RESEARCH_NOUNS = rules.words("research_nouns")
 #: What a speaker does besides saying, in a participle after the report ("citing ...").
-SPEAKER_ACTS = frozenset("""
-cite refer speak point decline refuse give offer provide use speak talk appear stand sit
-attribute blame reference acknowledge ask answer respond
-""".split())
+SPEAKER_ACTS = rules.words("speaker_acts")
 #: Nouns for what somebody said ("The reaction from the ministry was brief: ...").
-UTTERANCE_NOUNS = frozenset("""
-reaction response reply answer message verdict comment comments view advice warning retort
-words riposte assessment explanation excuse defence defense line position
-""".split())
+UTTERANCE_NOUNS = rules.words("utterance_nouns")
 #: Channels a statement is made in ("said in an interview", "told a press conference").
-MEDIUM_NOUNS = frozenset("""
-interview conference speech address appearance hearing meeting podcast broadcast call email
-""".split())
+MEDIUM_NOUNS = rules.words("medium_nouns")
+#: Platforms a statement is posted on ("said on Twitter"): a medium, never the speaker.
+PLATFORMS = rules.words("platforms")
+#: Counting words that pick out members of a group ("one of his aides"): never a name.
+QUANTIFIERS = rules.words("quantifiers")
+#: Prepositions that put a medium on a cue ("said in a statement", "wrote on Twitter").
+_MEDIUM_PREPS = frozenset("in on via through during".split())
 #: Nouns whose that-clause is their own content, not the speaker's ("denied reports that ...").
-CONTENT_NOUNS = frozenset("""
-report reports claim claims allegation allegations rumour rumours rumor rumors fact idea news
-suggestion suggestions fear fears hope hopes view belief possibility risk concern concerns
-speculation notion assertion
-""".split())
+CONTENT_NOUNS = rules.words("content_nouns")
 
 #: Nouns that title a person ("the president", "the minister").
-ROLE_NOUNS = frozenset("""
-president minister secretary chairman chairwoman chair chancellor premier leader spokesman
-spokeswoman spokesperson ambassador envoy governor mayor senator representative congressman
-congresswoman general commander chief director head official king queen prince emperor pope
-deputy judge prosecutor attorney lawyer ceo executive founder owner coach captain manager
-editor correspondent diplomat sheriff officer mp lawmaker speaker foreign
-""".split())
+ROLE_NOUNS = rules.words("role_nouns")
 #: Nouns after (or before) a quoted Title-Case phrase that make it a title, not a quote.
-TITLE_NOUNS = frozenset("""
-program programme show series film movie documentary book novel memoir biography song album single
-play musical opera episode podcast column newspaper magazine article essay campaign slogan motto
-hashtag operation initiative exhibition exhibit poem painting game app channel broadcast tour doctrine
-plan strategy project act
-""".split())
+TITLE_NOUNS = rules.words("title_nouns")
 TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "dubbed", "named", "nicknamed", "called",
                    "slogan", "motto", "hashtag", "headline", "banner", "label", "labelled", "labeled",
                    "branded", "billed", "trademarked"}
 STRONG_TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "slogan", "motto", "hashtag", "nicknamed",
                           "trademarked"}
-_ORG_WORDS = frozenset("""
-commission committee ministry department agency office council union party bank corp corporation
-inc ltd co company group association institute university college court senate congress parliament
-assembly government army navy police times news post journal tv radio network press service
-services foundation fund organisation organization board authority federation league club team
-house administration kremlin campaign daily weekly herald tribune guardian telegraph express
-""".split())
+_ORG_WORDS = rules.words("org_words")
 
 #: Heads of definite descriptions that stand for an organisation named before ("the company").
-ORG_NOUNS = frozenset("""
-company firm group carmaker automaker airline retailer lender insurer bank club team side
-conglomerate giant manufacturer producer operator supplier chain broadcaster publisher
-startup utility regulator watchdog charity
-""".split())
+ORG_NOUNS = rules.words("org_nouns")
 TEAM_NOUNS = frozenset("club team side".split())
 #: Heads of definite descriptions that stand for a person named before ("the striker").
-PERSON_NOUNS = frozenset("""
-man woman boy girl player striker forward midfielder defender goalkeeper winger batsman bowler
-driver rider champion veteran youngster teenager actor actress singer star rapper author writer
-artist economist analyst scientist researcher victim suspect defendant
-""".split())
+PERSON_NOUNS = rules.words("person_nouns")
 
 #: Forms of address before a name ("Dr Lars Holm").
 TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev father sister".split())
 _ROLE_OR_TITLE_WORDS = ROLE_NOUNS | TITLE_WORDS
 
+def _label_patterns() -> tuple[re.Pattern, ...]:
+    """Patterns for the text before a quoted label: a label verb (rules/label_verbs.txt; "as" after
+    the verb where the list says so), then at most 80 characters with no quotation mark or clause
+    break, ending right before the opening mark."""
+    plain, with_as = [], []
+    for entry in sorted(rules.words("label_verbs")):
+        verb, _, marker = entry.partition(" ")
+        form = (verb[:-1] if verb.endswith("e") else verb) + r"\w*"
+        (with_as if marker == "as" else plain).append(form)
+    gap = r"[^\"“”‘’.;:!?]{0,80}?"
+    return (re.compile(rf"\b((?:{'|'.join(plain)}))\b{gap}\s$", re.I),
+            re.compile(rf"\b((?:{'|'.join(with_as)}))\b{gap}\bas\s$", re.I))
+
+
+_LABEL_PATTERNS = _label_patterns()
 _SCARE_MAX_WORDS = 3
 # How far (in tokens) from a quotation its cue verb is looked for, and how far a cue can be and
 # still stand "right next to" it (at most four words plus punctuation in between): far beyond any
@@ -243,7 +225,7 @@ class QuoteSpan:
     end: int
     open_mark: int = -1  # offset of the opening mark, -1 if it is missing
     close_mark: int = -1  # offset of the closing mark, -1 if missing
-    marks: str = "double"  # double | single
+    marks: str = "double"  # double | single | block (a paragraph set after "X wrote:", no marks)
     continues: bool = False  # the quotation goes on in the next paragraph (newsroom convention)
     continued: bool = False  # this segment continues the previous paragraph's quotation
     problem: str = ""  # what was unbalanced, if anything
@@ -256,6 +238,38 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     out.append((pos, len(text)))
     return [(s, e) for s, e in out if e > s] or [(0, len(text))]
+
+
+#: A paragraph that introduces a block quotation: ends with a colon after a cue ("Trump wrote:",
+#: "the ministry said in a statement:", "The post read:").
+_BLOCK_INTRO = re.compile(
+    r"\b(?:wrote|writes|tweeted|tweets|posted|posts|said|says|stated|states|added|adds|continued|continues|"
+    r"read|reads|statement|declared|announced)\b[^.!?\"“”]{0,60}:\s*$", re.I)
+_ANY_MARK = re.compile("[\"“”‘’«»„]")
+_BLOCK_MAX_WORDS = 150
+
+
+def block_quote_spans(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Block quotations: a paragraph with no quotation marks of its own, set after a paragraph
+    that ends in a cue and a colon ('He wrote:' / a post or letter printed below it). Scraped copy
+    loses the blockquote markup; the words are still the speaker's."""
+    out = []
+    paragraphs = _paragraphs(text)
+    for (p0, p1), (q0, q1) in zip(paragraphs, paragraphs[1:]):
+        intro, body = text[p0:p1], text[q0:q1]
+        if not _BLOCK_INTRO.search(intro) or _ANY_MARK.search(body):
+            continue
+        if any(s.start < q1 and q0 < s.end for s in spans) or len(_WORD.findall(body)) > _BLOCK_MAX_WORDS:
+            continue
+        start, end = _strip_span(text, q0, q1)
+        if end > start:
+            out.append(QuoteSpan(start, end, marks="block"))
+    return out
+
+
+def _opening(span: QuoteSpan) -> int:
+    """Where a quotation opens: its mark, or its first character when it has none (a block)."""
+    return span.open_mark if span.open_mark >= 0 else span.start
 
 
 # A wire dateline opening a paragraph ("WASHINGTON (Reuters) - ", "LONDON, Feb 4 (Reuters) - ",
@@ -479,6 +493,15 @@ class _Ref:
     tokens: tuple[int, int]  # token range [i, j)
     subject: bool = False
     sent: int = 0
+
+
+@functools.lru_cache(maxsize=65536)
+def _actor_gender(name: str) -> str:
+    """'f' / 'm' when a full name's given name says so (rules/given_names_*.txt), else ''."""
+    from .actors import given_name_gender
+
+    words = name.split()
+    return given_name_gender(words[0]) if len(words) >= 2 else ""
 
 
 _KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organization", "GPE": "place",
@@ -796,13 +819,40 @@ class Attribution:
     speaker_start: int = -1
     speaker_end: int = -1
     cue: str = ""
-    how: str = ""  # syntax | nearby | colon | context | echo | according
+    how: str = ""  # syntax | nearby | colon | label | context | echo | according
     cue_token: int = -1
     kind: str = ""  # person | organization | place | "" — of the speaker, when known
+    medium: str = ""  # what the words came through: Twitter, statement, letter, interview ...
 
     @property
     def found(self) -> bool:
         return bool(self.speaker)
+
+
+def medium_of(cue: Token) -> str:
+    """The medium a cue verb names: a platform ('said on Twitter', 'wrote on X', 'speaking via
+    Twitter', 'tweeted' itself) or a document or channel noun ('said in a statement', 'told a press
+    conference', 'in a video message') - the noun's lemma, a platform as written; '' if none."""
+    if cue.lemma_.lower() == "tweet":
+        return "Twitter"
+    heads = [cue] + [h for h in (cue.head,) if h.i != cue.i and cue.dep_ in ("advcl", "xcomp", "conj")]
+    for verb in heads:
+        for c in verb.children:
+            objs = []
+            if c.dep_ == "prep" and c.lower_ in _MEDIUM_PREPS:
+                objs = [p for p in c.children if p.dep_ == "pobj"]
+            elif c.dep_ in ("dative", "dobj") and verb.lemma_.lower() == "tell":
+                objs = [c]  # "told a press conference"
+            for o in objs:
+                words = [o] + [k for k in o.children if k.dep_ == "compound"]
+                for w in words:
+                    if w.lower_ in PLATFORMS and w.pos_ == "PROPN":
+                        return w.text
+                lemma = o.lemma_.lower()
+                if lemma in DOCUMENT_NOUNS or lemma in MEDIUM_NOUNS:
+                    compound = " ".join(k.lower_ for k in o.children if k.dep_ == "compound" and k.pos_ == "NOUN")
+                    return f"{compound} {lemma}".strip()
+    return ""
 
 
 def _cue_lemma(tok: Token) -> str:
@@ -867,6 +917,12 @@ class _Speakers:
                     return None  # "it was reported that ...": nobody named
             else:
                 subj = self._subject(tok, ("nsubj", "csubj"))
+            if subj is not None and any(t.lower_ == "according" for t in doc[max(0, subj.left_edge.i - 6):subj.i]):
+                # "According to agency X, the prosecutor, Y, said": the parser took X for the
+                # subject; the name before ", said" is who spoke (the agency reported it)
+                named = self._name_before_comma(tok)
+                if named is not None:
+                    return named
             if subj is not None:
                 if subj.dep_ == "expl" or subj.lower_ in ("there",):
                     return None
@@ -881,6 +937,11 @@ class _Speakers:
                 tok = tok.head
                 if tok.dep_ == "prep" and tok.head.i != tok.i:  # "was quoted as saying"
                     tok = tok.head
+                    if tok.lemma_ == "quote" and not _is_passive(tok):
+                        # "The paper quoted the sheriff as saying": the one quoted speaks
+                        quoted = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                        if quoted is not None:
+                            return quoted
                 continue
             break
         # The parser missed the subject ("In an interview with Vesti TV Putin said"): a name
@@ -890,6 +951,18 @@ class _Speakers:
             j -= 1
         if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j] and not self.dateline[j]:
             return doc[j]
+        return self._name_before_comma(cue)
+
+    def _name_before_comma(self, cue: Token) -> Token | None:
+        """'..., the president of the league, Jamel Msallem, said': the parser hung the name on
+        an earlier noun; the person right before the comma before the verb is the speaker."""
+        doc = self.doc
+        j = cue.i - 1
+        while j >= 0 and doc[j].dep_ in ("advmod", "aux", "neg") and doc[j].pos_ in ("ADV", "AUX", "PART"):
+            j -= 1
+        if j >= 1 and doc[j].text == "," and doc[j - 1].pos_ == "PROPN" and not self.in_quote[j - 1] \
+                and self.actors.covering(doc[j - 1].idx, doc[j - 1].idx + len(doc[j - 1]), kinds={"person"}):
+            return doc[j - 1]
         return None
 
     def _subject(self, verb: Token, deps: tuple[str, ...]) -> Token | None:
@@ -981,12 +1054,23 @@ class _Speakers:
             return att
         if low in FIRST_PERSON:
             return Attribution()
+        if low in QUANTIFIERS or tok.like_num:
+            return self._member_of(tok)
         i, j = self.noun_phrase(tok)
         span = doc[i:j]
         start, end = span.start_char, span.end_char
         att = Attribution(speaker_text=doc_text(doc)[start:end], speaker_start=start, speaker_end=end)
+        if low in PLATFORMS and tok.pos_ == "PROPN":
+            # "Twitter" as a speaker is where the words were posted: the poster is the person
+            # the story was about just before
+            ref = self._earlier_subject(tok, {"person"})
+            att.medium = tok.text
+            if ref is not None:
+                att.speaker, att.kind = ref.actor, ref.kind
+            return att
         # A document speaks for its issuer(s): "a joint statement issued by A and B", "A's report".
         if tok.lemma_.lower() in DOCUMENT_NOUNS:
+            att.medium = tok.lemma_.lower()
             issuers = self._issuers(tok)
             earlier = self._earlier_document(tok) if not issuers else None
             if earlier is not None:
@@ -994,10 +1078,21 @@ class _Speakers:
                 sub = self.name(earlier)
                 att.speaker, att.kind = sub.speaker, sub.kind
                 return att
+            if not issuers and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+                # "The proclamation said" with no issuer named: the one who issued it is the actor
+                # the story opens with ("President X declared a national emergency")
+                ref = self._lede_subject()
+                if ref is not None:
+                    att.speaker, att.kind = ref.actor, ref.kind
+                    return att
             if issuers:
                 names, kinds = [], []
                 for itok in issuers:
-                    sub = self._name_one(itok)  # (conjuncts are issuers of their own)
+                    if itok.lower_ in ("their", "its", "his", "her"):  # "their filing"
+                        ref = self._earlier_subject(itok, {"person", "organization"})
+                        sub = Attribution(ref.actor if ref else "", kind=ref.kind if ref else "")
+                    else:
+                        sub = self._name_one(itok)  # (conjuncts are issuers of their own)
                     if sub.speaker and sub.speaker not in names:
                         names.append(sub.speaker)
                         kinds.append(sub.kind)
@@ -1009,6 +1104,10 @@ class _Speakers:
                     att.speaker_start, att.speaker_end = doc[i2].idx, doc[j2 - 1].idx + len(doc[j2 - 1])
                     att.speaker_text = doc_text(doc)[att.speaker_start:att.speaker_end]
                     return att
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in DOCUMENT_NOUNS | RESEARCH_NOUNS and not self._issuers(tok):
+            # "Recent polls show", "Documents show": evidence nobody in particular issued, no voice
+            att.medium = tok.lemma_.lower()
+            return att
         # A person in apposition names the speaker, even when the parser hung the apposition on a
         # nested noun ("the chairman of the European Commission, Jean-Claude Juncker, warned").
         if tok.pos_ == "NOUN":
@@ -1043,6 +1142,16 @@ class _Speakers:
             if full:
                 att.speaker, att.kind = full, "person"
                 return att
+        if tok.lemma_.lower() in ROLE_NOUNS:
+            # "President of Ukraine Volodymyr Zelenskyy said": the name ends the title's of-phrase
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        named = self.actors.covering(p.idx, p.idx + len(p), kinds={"person"}) \
+                            if p.dep_ == "pobj" and p.pos_ == "PROPN" else None
+                        if named is not None:
+                            return Attribution(named.actor, doc_text(doc)[named.start:named.end], named.start,
+                                               named.end, kind="person")
         if tok.lemma_.lower() in ROLE_NOUNS or any(t.lemma_.lower() in ROLE_NOUNS for t in span):
             ref = self._role_person(tok)
             if ref is not None:
@@ -1095,6 +1204,62 @@ class _Speakers:
         near = [r for r in found if r.sent == nearest]
         return ([r for r in near if r.subject] or near)[0]
 
+    def _member_of(self, tok: Token) -> Attribution:
+        """'one of his aides' -> 'an aide to <him>', 'one of the protesters' -> 'protester': an
+        unnamed source is a role, not the counting word; a bare 'Two said' names nobody."""
+        doc = self.doc
+        group = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for p in c.children if p.dep_ == "pobj"), None)
+        start = tok.idx
+        if group is None:
+            return Attribution(speaker_text=tok.text, speaker_start=start, speaker_end=start + len(tok))
+        end = group.idx + len(group)
+        att = Attribution(speaker_text=doc_text(doc)[start:end], speaker_start=start, speaker_end=end)
+        role = group.lemma_.lower() if group.pos_ == "NOUN" else group.text
+        owner_tok = next((c for c in group.children if c.dep_ == "poss"), None)
+        owner = ""
+        if owner_tok is not None:
+            if owner_tok.lower_ in ("his", "her", "their", "its"):
+                ref = self._earlier_subject(owner_tok, {"person", "organization"})
+                owner = ref.actor if ref is not None else ""
+            else:
+                owner = self._name_one(owner_tok).speaker
+        if group.pos_ == "PROPN" or group.ent_type_ in ("ORG", "NORP"):
+            ref = self.actors.covering(group.idx, end)
+            att.speaker = ref.actor if ref is not None else group.text  # "one of the Democrats"
+            att.kind = ref.kind if ref is not None else ""
+            return att
+        if owner:
+            article = "an" if role[:1] in "aeiou" else "a"
+            att.speaker = f"{article} {role} to {owner}"
+        else:
+            att.speaker = role
+        return att
+
+    def _earlier_subject(self, tok: Token, kinds: set[str]) -> _Ref | None:
+        """The latest actor of `kinds` before `tok`, a subject preferred, looking back up to eight
+        sentences (the antecedent of 'their filing', the poster of a tweet)."""
+        sent_i = _sent_index(self.doc, tok.i)
+        for back in range(0, 8):
+            si = sent_i - back
+            if si < 0:
+                break
+            cands = self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)
+            if cands:
+                subjects = [r for r in cands if r.subject]
+                return (subjects or cands)[-1] if back == 0 else (subjects[0] if subjects else cands[-1])
+        return None
+
+    def _lede_subject(self) -> _Ref | None:
+        """The actor the story opens with: the first subject person or organisation of its first
+        three sentences."""
+        n = len(_sent_starts(self.doc))
+        for si in range(min(3, n)):
+            subjects = [r for r in self._refs_in_sentence(si, {"person", "organization"}, None) if r.subject]
+            if subjects:
+                return subjects[0]
+        return None
+
     def _earlier_document(self, tok: Token) -> Token | None:
         """For 'the report' with no issuer of its own: the same kind of document mentioned
         before with one ('a report by the International Energy Agency')."""
@@ -1110,12 +1275,15 @@ class _Speakers:
         for c in tok.children:
             if c.dep_ == "poss":
                 out.append(c)
-            if c.dep_ == "acl":  # "issued by", "signed by", "released by"
+            if c.dep_ == "acl":  # "issued by", "signed by", "released by", "sent from X's account"
                 for a in c.children:
-                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
+                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ in ("by", "from")):
                         out += [p for p in a.children if p.dep_ == "pobj"]
             if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
                 out += [p for p in c.children if p.dep_ == "pobj" and (p.pos_ == "PROPN" or c.lower_ != "of")]
+        # "X's account" / "X's office" issues what X issues
+        out = [next((k for k in t.children if k.dep_ == "poss"), t) if t.lemma_.lower() in ("account", "office", "feed")
+               else t for t in out]
         expanded = []
         for t in out:
             expanded.append(t)
@@ -1155,7 +1323,7 @@ class _Speakers:
         self._pronoun_cache[tok.i] = None  # guards against cycles
         low = tok.lower_
         kinds = {"person"} if low in PERSON_PRONOUNS else (
-            {"organization", "place"} if low in THING_PRONOUNS else {"organization", "person", "place"})
+            {"organization", "place"} if low in THING_PRONOUNS else {"organization", "person", "place", "group"})
         doc = self.doc
         sent_i = _sent_index(doc, tok.i)
         result = None
@@ -1164,16 +1332,25 @@ class _Speakers:
             if si < 0:
                 break
             cands = [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)]
+            if low in PERSON_PRONOUNS:  # 'she' after two women and a man: gender agrees
+                cands = [r for r in cands if _actor_gender(r.actor) in {PERSON_PRONOUNS[low], ""}]
             if not cands:
                 continue
             subjects = [r for r in cands if r.subject]
             if back == 0:
-                result = (subjects or cands)[-1]
+                # '"...," he added' after 'He said X is ...': the subject of the saying, not the
+                # subject inside what was said
+                speaking = [r for r in subjects if self._subject_of_saying(r)]
+                result = (speaking or subjects or cands)[-1]
             else:
                 result = subjects[0] if subjects else cands[-1]
             break
         self._pronoun_cache[tok.i] = result
         return result
+
+    def _subject_of_saying(self, ref: _Ref) -> bool:
+        head = self.doc[ref.tokens[1] - 1].head
+        return head.lemma_.lower() in SPEECH_VERBS and _is_verbish(head)
 
     def _refs_in_sentence(self, si: int, kinds: set[str], before: int | None) -> list[_Ref]:
         doc = self.doc
@@ -1235,6 +1412,7 @@ class _Extractor:
         self.article_id = article_id
         self._mentions = mentions
         self.spans = find_quote_spans(self.text, article_id=article_id)
+        self.spans = sorted(self.spans + block_quote_spans(self.text, self.spans), key=lambda s: s.start)
         self.in_quote = [False] * len(doc)
         self._mark_quotes(self.spans)
         self.sent_starts = _sent_starts(doc)
@@ -1401,15 +1579,15 @@ class _Extractor:
         return len(words) <= 4 and not any(_is_verbish(b) and b.dep_ not in ("aux", "auxpass") for b in words)
 
     def _colon_intro(self, q: _Quote) -> bool:
-        if q.span.open_mark < 0:
+        if q.span.open_mark < 0 and q.span.marks != "block":
             return False
-        before = self.text[:q.span.open_mark].rstrip()
+        before = self.text[:_opening(q.span)].rstrip()
         return before.endswith(":")
 
     def _colon_cue(self, q: _Quote) -> Attribution:
         """'Putin continued: "..."', 'As the newspaper reported last week: "..."',
         'The minister's reply: "..."'."""
-        colon_pos = self.text.rfind(":", 0, q.span.open_mark)
+        colon_pos = self.text.rfind(":", 0, _opening(q.span))
         ci, _ = _token_range(self.doc, colon_pos, colon_pos + 1)
         si = _sent_index(self.doc, ci)
         s0, _ = self._sent_bounds(si)
@@ -1420,6 +1598,7 @@ class _Extractor:
             cue = cues[-1]
             att = self.speakers.name(self.speakers.speaker_token(cue))
             att.cue, att.how, att.cue_token = _cue_lemma(cue), "colon", cue.i
+            att.medium = att.medium or medium_of(cue)
             if att.found:
                 return att
         # no verb: whose reaction the clause is about ("The reaction from the prime minister's
@@ -1453,6 +1632,7 @@ class _Extractor:
     def _attribution_of_cue(self, cue: Token, how: str) -> Attribution:
         att = self.speakers.name(self.speakers.speaker_token(cue))
         att.cue, att.how, att.cue_token = _cue_lemma(cue), how, cue.i
+        att.medium = att.medium or medium_of(cue)
         return att
 
     # -- speech events (reported speech, per sentence) ---------------------------------------
@@ -1661,6 +1841,11 @@ class _Extractor:
             return None
         pi, pj = min(phrase), max(phrase) + 1
         if pi - s0 <= 2:
+            # "According to the paper, the coach said ...": the report is the saying's own row
+            # (its speaker is the coach), not a second one credited to the paper
+            if _is_verbish(h) and h.lemma_.lower() in _SAY_VERBS and h.i >= pj \
+                    and self.speakers.speaker_token(h) is not None:
+                return None
             return self._trim(pj, s1)
         return self._trim(s0, pi)
 
@@ -1748,7 +1933,10 @@ class _Extractor:
     def _own_cue(self, q: _Quote) -> None:
         """Attribution from a cue of the quote's own: one governing it, the clause before a
         colon, the nearest cue in its sentences, or a bare attribution right after it."""
-        cue = self._governing_cue(q)
+        label = self._label_cue(q)
+        if label is not None:  # the nearest label verb, whatever the parse made of the phrase
+            q.att = self._attribution_of_cue(label, "label")
+        cue = self._governing_cue(q) if not q.att.found else None
         if cue is not None:
             q.att = self._attribution_of_cue(cue, "syntax")
         if not q.att.found and self._colon_intro(q):
@@ -1761,6 +1949,24 @@ class _Extractor:
                 att = self._attribution_of_cue(cue, "nearby")
                 if att.found or not q.att.cue:
                     q.att = att
+
+    def _label_cue(self, q: _Quote) -> Token | None:
+        """'calling the investigation into Trump "Soviet-style"', 'referred to the vote as "The
+        Impeachment Hoax"': a label verb (rules/label_verbs.txt) shortly before the quotation in
+        its sentence, with no other quotation or clause break between, is its cue whatever the
+        parse made of the phrase."""
+        if q.span.open_mark < 0:
+            return None
+        si = q.sents[0]
+        s_start = self.sents[si].start_char
+        before = self.text[s_start:q.span.open_mark]
+        m = next((m for m in (p.search(before) for p in _LABEL_PATTERNS) if m), None)
+        if m is None:
+            return None
+        ci, _ = _token_range(self.doc, s_start + m.start(1), s_start + m.end(1))
+        tok = self.doc[ci]
+        # a passive ('the exit termed "Brexit"') names nobody who used the label
+        return tok if _is_verbish(tok) and not _is_passive(tok) and not self.in_quote[tok.i] else None
 
     def _trailing_cue(self, q: _Quote) -> Token | None:
         """'"Where are our children supposed to study?" one mother asked.' - the parser ends the
@@ -1786,12 +1992,12 @@ class _Extractor:
         scare quote, a title)."""
         text = self.text
         words = _WORD.findall(text[q.span.start:q.span.end])
-        own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby")
+        own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby", "label")
         short = len(words) <= _SCARE_MAX_WORDS
         # 'the company's "voluntary" scheme ..., staff say': a determiner outside the marks makes
         # a short phrase the writer's noun; a reporting verb elsewhere in the sentence, or a
         # speaker of the sentence, does not make it anybody's words.
-        writers_noun = short and q.att.how != "syntax" and self._determined(q)
+        writers_noun = short and q.att.how not in ("syntax", "label") and self._determined(q)
         if writers_noun:
             own_cue = False
         if not q.att.found and not writers_noun:
@@ -1799,8 +2005,10 @@ class _Extractor:
             if att is not None:
                 cue = q.att.cue if q.att.cue else att.cue
                 q.att = Attribution(att.speaker, att.speaker_text, att.speaker_start, att.speaker_end,
-                                    cue, "context", att.cue_token, att.kind)
-        if self._is_term(q, words):
+                                    cue, "context", att.cue_token, att.kind, att.medium)
+        # a label is the speaker's word ('called it a "witch hunt"'), a name after "the" is a term
+        naming = q.att.how != "label" or re.search(r"\bthe\s*$", self.text[:max(q.span.open_mark, 0)], re.I)
+        if naming and self._is_term(q, words):
             q.keep, q.reason = False, "term"
         elif short and self._so_called(q):
             q.keep, q.reason = False, "scare"
@@ -1921,6 +2129,7 @@ class _Extractor:
             "quote": quote,
             "kind": kind,
             "cue": att.cue,
+            "medium": att.medium,
             "start": start,
             "end": end,
             "words": len(_WORD.findall(quote)),
@@ -1951,20 +2160,156 @@ def quote_rows(doc: Doc, mentions: list[dict], *, article_id: str) -> list[dict]
     return _Extractor(doc, spans, article_id).run()
 
 
+# --- the researcher's corrections to single quotes (quotes.yaml) --------------------------------------
+
+QUOTE_CORRECTIONS_FILE_NAMES = ("quotes.yaml", "quotes.yml")
+QUOTE_CORRECTIONS_HELP = """\
+quotes.yaml (next to actors.yaml) corrects single quotes, by quote_id (see the quotes table):
+  speaker: {<quote_id>: Name}          # who said it (a canonical actor name, or "" for nobody)
+  kind:    {<quote_id>: direct | indirect}
+  drop:    [<quote_id>, ...]           # not a quote; the row is removed"""
+
+
+def find_quote_corrections(folder) -> "Path | None":
+    """quotes.yaml (or .yml) in the corpus folder, if there is one."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder = folder if folder.is_dir() else folder.parent
+    return next((folder / n for n in QUOTE_CORRECTIONS_FILE_NAMES if (folder / n).exists()), None)
+
+
+def load_quote_corrections(path) -> dict:
+    """{"speaker": {id: name}, "kind": {id: kind}, "drop": [ids]} from quotes.yaml; a file that is
+    not valid raises CorrectionsError naming the file and what is wrong (with the format)."""
+    from pathlib import Path
+
+    import yaml
+
+    from .errors import CorrectionsError
+
+    empty = {"speaker": {}, "kind": {}, "drop": []}
+    if path is None or not Path(path).exists():
+        return empty
+
+    def fail(message: str):
+        raise CorrectionsError(f"{path}: {message}\n{QUOTE_CORRECTIONS_HELP}")
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        fail(f"not valid UTF-8 YAML ({str(exc).splitlines()[0]})")
+    if not isinstance(data, dict):
+        fail("expected a mapping with sections speaker, kind, drop")
+    unknown = set(data) - set(empty)
+    if unknown:
+        fail(f"unknown section(s) {sorted(unknown)}")
+    out = {"speaker": data.get("speaker") or {}, "kind": data.get("kind") or {}, "drop": data.get("drop") or []}
+    if not isinstance(out["speaker"], dict) or not isinstance(out["kind"], dict):
+        fail("'speaker' and 'kind' map quote ids to a value")
+    if not isinstance(out["drop"], list):
+        fail("'drop' is a list of quote ids")
+    bad = {k: v for k, v in out["kind"].items() if v not in ("direct", "indirect")}
+    if bad:
+        fail(f"in 'kind', use direct or indirect (got {bad})")
+    out["speaker"] = {str(k): "" if v is None else str(v) for k, v in out["speaker"].items()}
+    out["kind"] = {str(k): str(v) for k, v in out["kind"].items()}
+    out["drop"] = [str(x) for x in out["drop"]]
+    return out
+
+
+def apply_quote_corrections(quotes: pd.DataFrame, corrections: dict) -> tuple[pd.DataFrame, list[str]]:
+    """The quotes table with the researcher's corrections applied, and what was applied (a quote
+    id the table does not hold is reported, not an error: the text may have changed)."""
+    applied: list[str] = []
+    if quotes.empty or not any(corrections.get(k) for k in ("speaker", "kind", "drop")):
+        return quotes, applied
+    out = quotes.copy()
+    ids = set(out["quote_id"])
+    for section in ("speaker", "kind"):
+        for qid, value in corrections[section].items():
+            if qid not in ids:
+                applied.append(f"quotes.yaml {section}: no quote {qid!r}")
+                continue
+            out.loc[out["quote_id"] == qid, section] = value
+            applied.append(f"quotes.yaml {section}: {qid} -> {value!r}")
+    for qid in corrections["drop"]:
+        applied.append(f"quotes.yaml drop: {qid}" if qid in ids else f"quotes.yaml drop: no quote {qid!r}")
+    out = out[~out["quote_id"].isin(set(corrections["drop"]))].reset_index(drop=True)
+    return out, applied
+
+
+# --- how two renderings of a statement relate -----------------------------------------------------
+
+_RELATION_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+
+
+def quote_relation(a: str, b: str) -> tuple[str, str]:
+    """(relation, left_out) of two renderings of one statement: 'same' when their words are the
+    same; 'shortened' when every word of the shorter stands in the longer in the same order (one
+    outlet printed only part, "similarity 1.00" would hide the cut); else 'reworded'. `left_out`
+    is what the longer has that the shorter lacks, as written, stretches joined by ' … '."""
+    import difflib
+
+    wa, wb = _RELATION_WORD.findall(str(a)), _RELATION_WORD.findall(str(b))
+    la, lb = [w.lower().replace("’", "'") for w in wa], [w.lower().replace("’", "'") for w in wb]
+    if la == lb:
+        return "same", ""
+    (long_w, long_l), (short_l) = ((wa, la), lb) if len(la) >= len(lb) else ((wb, lb), la)
+    matcher = difflib.SequenceMatcher(None, long_l, short_l, autojunk=False)
+    blocks = matcher.get_matching_blocks()
+    matched = sum(blk.size for blk in blocks)
+    missing, covered = [], 0
+    for blk in blocks:
+        if blk.a > covered:
+            missing.append(" ".join(long_w[covered:blk.a]))
+        covered = blk.a + blk.size
+    left_out = " … ".join(m for m in missing if m)
+    return ("shortened" if matched == len(short_l) else "reworded"), left_out
+
+
+def with_relation(matches: pd.DataFrame) -> pd.DataFrame:
+    """`quote_matches` rows with `relation` and `left_out` (see `quote_relation`)."""
+    out = matches.copy()
+    pairs = [quote_relation(a, b) for a, b in zip(out["quote_a"], out["quote_b"])] if len(out) else []
+    out["relation"] = [p[0] for p in pairs]
+    out["left_out"] = [p[1] for p in pairs]
+    return out
+
+
 # --- voice share ------------------------------------------------------------------------------
 
 UNATTRIBUTED = "(unattributed)"
 
 
+def nested_in_reported(quotes: pd.DataFrame) -> pd.Series:
+    """True for a direct quote that lies inside a reported-speech row of the same article ('said
+    the plan was "dead on arrival"'): counting both rows would count its words twice."""
+    out = pd.Series(False, index=quotes.index)
+    if quotes.empty or not {"start", "end", "kind"} <= set(quotes.columns):
+        return out
+    reported: dict[str, list[tuple[int, int]]] = {}
+    for a, k, st, en in zip(quotes["article_id"], quotes["kind"], quotes["start"], quotes["end"]):
+        if k == "indirect":
+            reported.setdefault(a, []).append((int(st), int(en)))
+    for idx, a, k, st, en in zip(quotes.index, quotes["article_id"], quotes["kind"], quotes["start"], quotes["end"]):
+        if k == "direct" and any(s0 <= st and en <= e0 for s0, e0 in reported.get(a, ())):
+            out.at[idx] = True
+    return out
+
+
 def voice_share(quotes: pd.DataFrame, *, kinds: tuple[str, ...] = ("direct",)) -> pd.DataFrame:
     """Quoted words per speaker per source: article_id, speaker, quotes, words, share (of the
-    article's quoted words). Direct quotes only unless `kinds` says otherwise; quotes without a
+    article's quoted words). Direct quotes only unless `kinds` says otherwise; with both kinds a
+    direct quote inside a reported clause is counted once, in the clause; quotes without a
     speaker are grouped as '(unattributed)'."""
     cols = ["article_id", "speaker", "quotes", "words", "share"]
     if quotes is None or quotes.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("quotes", "words") else
                                           "float64" if c == "share" else "object") for c in cols})
     q = quotes[quotes["kind"].isin(kinds)].copy()
+    if "direct" in kinds and "indirect" in kinds:
+        q = q[~nested_in_reported(q)]  # its words are in the reported clause's row already
     if q.empty:
         return voice_share(None)
     q["speaker"] = q["speaker"].fillna("").replace("", UNATTRIBUTED)

@@ -75,7 +75,8 @@ MENTIONS = Table(
     _cols(
         ("article_id", "str", "article the mention is in"),
         ("actor", "str", "canonical actor name this mention refers to"),
-        ("kind", "str", "person | organization | place"),
+        ("kind", "str", "person | organization | place | group (parties, nationalities, movements, collective nouns: "
+                                   "'House Democrats', 'protesters')"),
         ("text", "str", "the mention as written: text[start:end]"),
         ("start", "int", "character offset of the mention"),
         ("end", "int", "character offset after the mention"),
@@ -90,7 +91,8 @@ ACTORS = Table(
     _cols(
         ("article_id", "str", "article"),
         ("actor", "str", "canonical actor name, the same across the corpus"),
-        ("kind", "str", "person | organization | place"),
+        ("kind", "str", "person | organization | place | group (parties, nationalities, movements, collective nouns: "
+                                   "'House Democrats', 'protesters')"),
         ("mentions", "int", "number of mentions in this article"),
         ("first_sentence", "int", "sentence index of the first mention (prominence: lower is earlier)"),
         ("first_start", "int", "character offset of the first mention"),
@@ -112,6 +114,9 @@ QUOTES = Table(
         ("quote", "str", "the quoted words: text[start:end], without the quotation marks"),
         ("kind", "str", "direct | indirect"),
         ("cue", "str", "the reporting verb or cue (said, told, warned, reported, ':' ...), lemma form"),
+        ("medium", "str", "what the words came through when the text says: a platform as written (Twitter, X) or "
+                          "a document/channel noun (statement, letter, filing, interview, press conference); "
+                          "the speaker is who spoke through it, never the medium; empty if not said"),
         ("start", "int", "offset of the quote content"),
         ("end", "int", "end offset of the quote content"),
         ("words", "int", "words in the quote"),
@@ -156,6 +161,10 @@ QUOTE_MATCHES = Table(
         ("speaker", "str", "speaker (canonical) if both agree, else 'A / B'"),
         ("similarity", "float", "0..1, how close the two renderings are"),
         ("event", "str", "the story both articles report (quotes are only matched within a story)", ""),
+        ("relation", "str", "same (the same words) | shortened (one prints only part of the other, in order) | "
+                            "reworded (different words)"),
+        ("left_out", "str", "words of the longer rendering the other leaves out, stretches joined by ' … '; "
+                            "empty when the same"),
     ),
 )
 
