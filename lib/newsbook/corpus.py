@@ -46,7 +46,8 @@ HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 # Files a corpus folder may hold that are not articles.
-SIDECAR_NAMES = {"metadata.csv", "actors.yaml", "actors.yml", "corpus.yaml", "readme.md", "readme.txt"}
+SIDECAR_NAMES = {"metadata.csv", "actors.yaml", "actors.yml", "quotes.yaml", "quotes.yml", "stories.yaml",
+                 "stories.yml", "corpus.yaml", "readme.md", "readme.txt", "license.md", "license.txt"}
 # Files an operating system leaves in folders: skipped without a word, like hidden files.
 SYSTEM_FILE_NAMES = {"thumbs.db", "desktop.ini"}
 

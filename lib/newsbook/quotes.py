@@ -2195,9 +2195,13 @@ def load_quote_corrections(path) -> dict:
     def fail(message: str):
         raise CorrectionsError(f"{path}: {message}\n{QUOTE_CORRECTIONS_HELP}")
 
+    from . import safe_yaml
+
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = safe_yaml.load_file(path) or {}
+    except safe_yaml.YAMLRefused as exc:
+        fail(f"refused: {exc}")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         fail(f"not valid UTF-8 YAML ({str(exc).splitlines()[0]})")
     if not isinstance(data, dict):
         fail("expected a mapping with sections speaker, kind, drop")

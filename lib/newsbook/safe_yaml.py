@@ -112,3 +112,23 @@ def _check_plain(data) -> None:
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
+
+
+CORRECTIONS_MAX_BYTES = 2 * 1024 * 1024  # a corrections file (quotes.yaml, stories.yaml) is hand-written
+CORRECTIONS_MAX_VALUES = 200_000
+
+
+def load_file(path, *, max_bytes: int = CORRECTIONS_MAX_BYTES, max_values: int = CORRECTIONS_MAX_VALUES):
+    """`load` on a small YAML file a researcher wrote: refused unread (YAMLRefused) when it is
+    larger than `max_bytes` or not a regular file; OSError/UnicodeDecodeError as they come."""
+    import os
+    import stat
+
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise YAMLRefused("it is not a regular file")
+    if status.st_size > max_bytes:
+        raise YAMLRefused(f"it is {status.st_size:,} bytes, more than the {max_bytes:,} allowed")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read(max_bytes + 1)
+    return load(text, max_chars=max_bytes, max_values=max_values)

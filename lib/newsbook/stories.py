@@ -507,9 +507,11 @@ def read_corrections(path: Path | None) -> dict:
 
     from .errors import NewsbookError
 
+    from . import safe_yaml
+
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = safe_yaml.load_file(path) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, safe_yaml.YAMLRefused) as exc:
         raise NewsbookError(f"{path}: cannot read the story corrections: {exc}") from exc
     if not isinstance(data, dict) or set(data) - {"merge", "move", "label"}:
         raise NewsbookError(f"{path}: expected a mapping with keys merge, move, label")
