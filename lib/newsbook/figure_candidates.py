@@ -245,7 +245,6 @@ def _build(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
 
 
 def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
-    n = len(doc)
     first = doc[num.start]
     if num.prefix and num.prefix not in ABOUT_SIGNS and not cur:
         cur = (CURRENCY_PREFIX[num.prefix.lower()], num.start)  # "EUR50m", "RM23.50", "US$4bn"
@@ -309,86 +308,9 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         if after and after[0] in ("USD", "GBP") and doc[j].lower_ in ("dollars", "sterling"):
             unit_end = after[1]
     else:
-        after = _currency_after(doc, j)
-        pct = _percent_after(doc, j)
-        if num.suffix_unit == "%":
-            fig.kind, fig.unit = "percent", "%"
-        elif num.suffix_unit == "m?":
-            # "300m" without a currency: millions before a money word ("300m euros"), a plural noun
-            # or a unit ("12.3m tonnes", "4.3m views"); metres otherwise ("a 300m tower", "the 100m")
-            unit_next = _unit_after(doc, j, allow_time=False)
-            if after:
-                fig.value *= 1e6
-                fig.kind, fig.unit = "money", after[0]
-                unit_end = after[1]
-            elif unit_next is not None or j < n and doc[j].tag_ == "NNS":
-                fig.value *= 1e6
-                fig.scaled = True
-                if unit_next is not None:
-                    fig.kind, fig.unit = "measure", unit_next[0]
-                    unit_end = unit_next[1]
-                    fig.extra_tokens = list(range(j, unit_end))
-            else:
-                fig.kind, fig.unit = "measure", "m"
-        elif num.suffix_unit == "times":
-            fig.kind, fig.unit = "measure", "times"
-        elif num.suffix_unit == "penny":
-            fig.kind, fig.unit = "money", "penny"
-        elif num.suffix_unit:
-            u = num.suffix_unit
-            if u in TIME_UNITS:
-                fig.kind, fig.unit = "measure", TIME_UNITS[u]
-            elif u.startswith("°"):
-                fig.kind, fig.unit = "measure", u
-            else:
-                fig.kind, fig.unit = "measure", MEASURE_UNITS.get(u, MEASURE_UNITS.get(u.rstrip("/h"), u))
-        elif after:
-            fig.kind, fig.unit = "money", after[0]
-            unit_end = after[1]
-            fig.extra_tokens = list(range(j, unit_end))
-        elif pct:
-            fig.kind, fig.unit = "percent", pct[0]
-            unit_end = pct[1]
-            fig.extra_tokens = list(range(j, unit_end))
-        else:
-            u = _unit_after(doc, j)
-            if u is not None:
-                unit, ue, is_time = u
-                if is_time and j < n and ue < n and doc[ue].lower_ in RELATIVE_TIME and \
-                        doc[ue].lower_ in ("ago", "earlier", "later", "hence"):
-                    return _Fig(start, ue + 1, num.value, kind="date", unit="relative", anchor=num.start)
-                if is_time and _age_after(doc, j):
-                    # "20-year-old man", "a 20 year old"
-                    e = _age_after(doc, j)
-                    fig.kind, fig.unit, fig.end = "measure", "year of age", e
-                    fig.extra_tokens = list(range(j, e))
-                    fig.anchor = e - 1
-                    _attach_qualifier(doc, fig, sent_start)
-                    return fig
-                fig.kind, fig.unit = "measure", unit
-                unit_end = ue
-                fig.extra_tokens = list(range(j, ue))
-            elif j + 2 < n and doc[j].text in _DASHES and doc[j].whitespace_ == "" and \
-                    _hyphen_noun(doc[j + 1]) and doc[j - 1].whitespace_ == "":
-                # hyphenated compounds: "3,000-strong crowd", "a 10-day visit", "a 90-minute call"
-                w = doc[j + 1].lower_
-                if w in TIME_UNITS:
-                    fig.kind, fig.unit = "measure", TIME_UNITS[w]
-                    if _age_after(doc, j + 1):
-                        e = _age_after(doc, j + 1)
-                        fig.unit, fig.end = "year of age", e
-                        fig.anchor = e - 1
-                        fig.extra_tokens = list(range(j, e))
-                        _attach_qualifier(doc, fig, sent_start)
-                        return fig
-                elif w in MEASURE_UNITS:
-                    fig.kind, fig.unit = "measure", MEASURE_UNITS[w]
-                elif w != "strong":
-                    # "a 3-cylinder engine" counts cylinders, "a 12-page document" pages
-                    fig.noun, fig.noun_phrase = _singular(doc[j + 1]), doc[j + 1].text
-                unit_end = j + 2
-                fig.extra_tokens = list(range(j, j + 2))
-                fig.anchor = num.end - 1
+        unit_end, settled = _unit_after_number(doc, fig, num, j, start, sent_start)
+        if settled is not None:
+            return settled
     if fig.kind == "count" and _magnitude_before(doc, num.start):
         fig.kind, fig.unit = "measure", "magnitude"  # "a magnitude 6.3 earthquake", "a magnitude of 4.0"
     fig.end = unit_end
@@ -405,6 +327,95 @@ def _build_figure(doc: Doc, num: _Num, cur, title_case: bool, sent_start: int):
         fig.noun, fig.noun_phrase = "age", ""
     _attach_qualifier(doc, fig, sent_start)
     return fig
+
+
+def _unit_after_number(doc: Doc, fig: _Fig, num: _Num, j: int, start: int, sent_start: int):
+    """`_build_figure`'s step for a number with no currency before it: the money word, percent,
+    unit, age or hyphenated noun after it (set on `fig`). Returns (where the unit ends, the finished
+    figure when this step settles it — a relative date, an age — else None)."""
+    n = len(doc)
+    unit_end = j
+    after = _currency_after(doc, j)
+    pct = _percent_after(doc, j)
+    if num.suffix_unit == "%":
+        fig.kind, fig.unit = "percent", "%"
+    elif num.suffix_unit == "m?":
+        # "300m" without a currency: millions before a money word ("300m euros"), a plural noun
+        # or a unit ("12.3m tonnes", "4.3m views"); metres otherwise ("a 300m tower", "the 100m")
+        unit_next = _unit_after(doc, j, allow_time=False)
+        if after:
+            fig.value *= 1e6
+            fig.kind, fig.unit = "money", after[0]
+            unit_end = after[1]
+        elif unit_next is not None or j < n and doc[j].tag_ == "NNS":
+            fig.value *= 1e6
+            fig.scaled = True
+            if unit_next is not None:
+                fig.kind, fig.unit = "measure", unit_next[0]
+                unit_end = unit_next[1]
+                fig.extra_tokens = list(range(j, unit_end))
+        else:
+            fig.kind, fig.unit = "measure", "m"
+    elif num.suffix_unit == "times":
+        fig.kind, fig.unit = "measure", "times"
+    elif num.suffix_unit == "penny":
+        fig.kind, fig.unit = "money", "penny"
+    elif num.suffix_unit:
+        u = num.suffix_unit
+        if u in TIME_UNITS:
+            fig.kind, fig.unit = "measure", TIME_UNITS[u]
+        elif u.startswith("°"):
+            fig.kind, fig.unit = "measure", u
+        else:
+            fig.kind, fig.unit = "measure", MEASURE_UNITS.get(u, MEASURE_UNITS.get(u.rstrip("/h"), u))
+    elif after:
+        fig.kind, fig.unit = "money", after[0]
+        unit_end = after[1]
+        fig.extra_tokens = list(range(j, unit_end))
+    elif pct:
+        fig.kind, fig.unit = "percent", pct[0]
+        unit_end = pct[1]
+        fig.extra_tokens = list(range(j, unit_end))
+    else:
+        u = _unit_after(doc, j)
+        if u is not None:
+            unit, ue, is_time = u
+            if is_time and j < n and ue < n and doc[ue].lower_ in RELATIVE_TIME and \
+                    doc[ue].lower_ in ("ago", "earlier", "later", "hence"):
+                return unit_end, _Fig(start, ue + 1, num.value, kind="date", unit="relative", anchor=num.start)
+            if is_time and _age_after(doc, j):
+                # "20-year-old man", "a 20 year old"
+                e = _age_after(doc, j)
+                fig.kind, fig.unit, fig.end = "measure", "year of age", e
+                fig.extra_tokens = list(range(j, e))
+                fig.anchor = e - 1
+                _attach_qualifier(doc, fig, sent_start)
+                return unit_end, fig
+            fig.kind, fig.unit = "measure", unit
+            unit_end = ue
+            fig.extra_tokens = list(range(j, ue))
+        elif j + 2 < n and doc[j].text in _DASHES and doc[j].whitespace_ == "" and \
+                _hyphen_noun(doc[j + 1]) and doc[j - 1].whitespace_ == "":
+            # hyphenated compounds: "3,000-strong crowd", "a 10-day visit", "a 90-minute call"
+            w = doc[j + 1].lower_
+            if w in TIME_UNITS:
+                fig.kind, fig.unit = "measure", TIME_UNITS[w]
+                if _age_after(doc, j + 1):
+                    e = _age_after(doc, j + 1)
+                    fig.unit, fig.end = "year of age", e
+                    fig.anchor = e - 1
+                    fig.extra_tokens = list(range(j, e))
+                    _attach_qualifier(doc, fig, sent_start)
+                    return unit_end, fig
+            elif w in MEASURE_UNITS:
+                fig.kind, fig.unit = "measure", MEASURE_UNITS[w]
+            elif w != "strong":
+                # "a 3-cylinder engine" counts cylinders, "a 12-page document" pages
+                fig.noun, fig.noun_phrase = _singular(doc[j + 1]), doc[j + 1].text
+            unit_end = j + 2
+            fig.extra_tokens = list(range(j, j + 2))
+            fig.anchor = num.end - 1
+    return unit_end, None
 
 
 _NOT_HYPHEN_NOUNS = {"plus", "odd", "and", "to", "or", "year-old", "old", "ish"}

@@ -249,10 +249,19 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
        exceeding an exact total by at most half.  Notes are capped at five per group.
     """
-    import collections  # here, not at the top: the module's import lines belong to the lazy-import work
-
-    if figures is None or figures.empty:
+    rows = _matched_rows(figures)
+    if not rows:
         return schema.empty("figure_matches")
+    groups = _group_figures(rows)
+    _mark_conflicts(groups)
+    _note_arithmetic(groups)
+    return _matches_frame(groups)
+
+
+def _matched_rows(figures: pd.DataFrame | None) -> list[dict]:
+    """The figures `match_figures` compares, as row dicts (`_comparable`); [] when there are none."""
+    if figures is None or figures.empty:
+        return []
     # row dicts of the matched kinds and only the columns read below (what to_dict("records") gave,
     # built from column lists: to_dict boxed each of ~16 values per row one at a time)
     used = [c for c in ("article_id", "figure_id", "value", "value_high", "kind", "unit", "text", "noun",
@@ -261,75 +270,33 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
     if keep is not None and "noun" in figures.columns:
         keep = keep | (figures["kind"].eq("ordinal") & figures["noun"].isin(_TIME_UNIT_NAMES))
     if keep is None or not keep.any():
-        return schema.empty("figure_matches")
+        return []
     picked = figures.loc[keep, used]
-    rows = [_comparable(dict(zip(used, values))) for values in zip(*(picked[c].tolist() for c in used))]
-    if not rows:
-        return schema.empty("figure_matches")
+    return [_comparable(dict(zip(used, values))) for values in zip(*(picked[c].tolist() for c in used))]
 
-    def key(f):
-        vh = f.get("value_high")
-        vh = round(float(vh), 6) if vh == vh and f["kind"] in ("range", "vote") else None
-        unit = f.get("unit") or ""
-        if f["kind"] == "date":
-            unit = _date_key(f.get("text") or "")
-        return f["kind"], unit, round(float(f["value"]), 6), vh
+
+def _match_key(f: dict) -> tuple:
+    """What a figure must share with another to be one group: kind, unit (a date's day), value,
+    and the high value of a range or vote."""
+    vh = f.get("value_high")
+    vh = round(float(vh), 6) if vh == vh and f["kind"] in ("range", "vote") else None
+    unit = f.get("unit") or ""
+    if f["kind"] == "date":
+        unit = _date_key(f.get("text") or "")
+    return f["kind"], unit, round(float(f["value"]), 6), vh
+
+
+def _group_figures(rows: list[dict]) -> list[dict]:
+    """Step 1 of `match_figures`: figures of one `_match_key` whose nouns are compatible form a group
+    (key, members, noun, articles, notes, status ``agreed`` or ``single``)."""
+    import collections  # here, not at the top: the module's import lines belong to the lazy-import work
 
     buckets: dict[tuple, list[dict]] = {}
     for f in rows:
-        buckets.setdefault(key(f), []).append(f)
+        buckets.setdefault(_match_key(f), []).append(f)
     groups: list[dict] = []
     for k, members in buckets.items():
-        # Each figure joins the first cluster that has no named figure, already holds its (noun,
-        # phrase), or holds a (noun, phrase) `nouns_compatible` with it; else it starts a cluster.
-        # A figure without a noun joins the first cluster.  Comparing every figure with every
-        # cluster was quadratic in a bucket ("2017", "one"), so clusters are indexed by what can make
-        # two nouns compatible (a noun stem, a phrase word's stem, both naming people) and only those
-        # candidates are checked, in cluster order: the same first cluster, found without the scan.
-        clusters: list[list[dict]] = []
-        keys: list[set[tuple]] = []  # per cluster: distinct (noun, phrase)
-        named: list[list[_NounInfo]] = []  # per cluster: `_noun_info` of its keys with a noun
-        by_stem: dict[str, set[int]] = {}
-        by_word: dict[str, set[int]] = {}
-        people: set[int] = set()
-        unnamed: set[int] = set()  # clusters with no named figure (only ever cluster 0)
-        for f in members:
-            fkey = ((f.get("noun") or "").lower(), str(f.get("noun_phrase") or ""))
-            ci = 0 if clusters else None
-            if fkey[0] and k[0] == "money":
-                info = _noun_info(*fkey)
-                ci = next((c for c in range(len(clusters)) if not named[c] or fkey in keys[c]
-                           or any(_money_infos_compatible(info, g) for g in named[c])), None)
-            elif fkey[0]:
-                info = _noun_info(*fkey)
-                cands = set(unnamed)
-                cands.update(by_stem.get(info.stem, ()))
-                cands.update(by_word.get(info.stem, ()))
-                for w in info.words:
-                    cands.update(by_stem.get(w, ()))
-                if info.person:
-                    cands.update(people)
-                ci = next((c for c in sorted(cands) if not named[c] or fkey in keys[c]
-                           or any(_infos_compatible(info, g, False) for g in named[c])), None)
-            if ci is None:
-                ci = len(clusters)
-                clusters.append([])
-                keys.append(set())
-                named.append([])
-            clusters[ci].append(f)
-            if fkey not in keys[ci]:
-                keys[ci].add(fkey)
-                if fkey[0]:
-                    named[ci].append(info)
-                    by_stem.setdefault(info.stem, set()).add(ci)
-                    for w in info.words:
-                        by_word.setdefault(w, set()).add(ci)
-                    if info.person:
-                        people.add(ci)
-            if named[ci]:
-                unnamed.discard(ci)
-            else:
-                unnamed.add(ci)
+        clusters = _clusters(k, members)
         for c in clusters:
             nouns = [g["noun"] for g in c if g.get("noun")]
             # the most frequent noun, the earliest on a tie (Counter keeps first-seen order)
@@ -337,7 +304,67 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
             arts = sorted({g["article_id"] for g in c})
             groups.append({"key": k, "members": c, "noun": noun, "articles": arts, "notes": [],
                            "status": "agreed" if len(arts) >= 2 else "single"})
+    return groups
 
+
+def _clusters(k: tuple, members: list[dict]) -> list[list[dict]]:
+    """The figures of one `_match_key` bucket `k`, in clusters of compatible nouns."""
+    # Each figure joins the first cluster that has no named figure, already holds its (noun,
+    # phrase), or holds a (noun, phrase) `nouns_compatible` with it; else it starts a cluster.
+    # A figure without a noun joins the first cluster.  Comparing every figure with every
+    # cluster was quadratic in a bucket ("2017", "one"), so clusters are indexed by what can make
+    # two nouns compatible (a noun stem, a phrase word's stem, both naming people) and only those
+    # candidates are checked, in cluster order: the same first cluster, found without the scan.
+    clusters: list[list[dict]] = []
+    keys: list[set[tuple]] = []  # per cluster: distinct (noun, phrase)
+    named: list[list[_NounInfo]] = []  # per cluster: `_noun_info` of its keys with a noun
+    by_stem: dict[str, set[int]] = {}
+    by_word: dict[str, set[int]] = {}
+    people: set[int] = set()
+    unnamed: set[int] = set()  # clusters with no named figure (only ever cluster 0)
+    for f in members:
+        fkey = ((f.get("noun") or "").lower(), str(f.get("noun_phrase") or ""))
+        ci = 0 if clusters else None
+        if fkey[0] and k[0] == "money":
+            info = _noun_info(*fkey)
+            ci = next((c for c in range(len(clusters)) if not named[c] or fkey in keys[c]
+                       or any(_money_infos_compatible(info, g) for g in named[c])), None)
+        elif fkey[0]:
+            info = _noun_info(*fkey)
+            cands = set(unnamed)
+            cands.update(by_stem.get(info.stem, ()))
+            cands.update(by_word.get(info.stem, ()))
+            for w in info.words:
+                cands.update(by_stem.get(w, ()))
+            if info.person:
+                cands.update(people)
+            ci = next((c for c in sorted(cands) if not named[c] or fkey in keys[c]
+                       or any(_infos_compatible(info, g, False) for g in named[c])), None)
+        if ci is None:
+            ci = len(clusters)
+            clusters.append([])
+            keys.append(set())
+            named.append([])
+        clusters[ci].append(f)
+        if fkey not in keys[ci]:
+            keys[ci].add(fkey)
+            if fkey[0]:
+                named[ci].append(info)
+                by_stem.setdefault(info.stem, set()).add(ci)
+                for w in info.words:
+                    by_word.setdefault(w, set()).add(ci)
+                if info.person:
+                    people.add(ci)
+        if named[ci]:
+            unnamed.discard(ci)
+        else:
+            unnamed.add(ci)
+    return clusters
+
+
+def _mark_conflicts(groups: list[dict]) -> None:
+    """Step 2 of `match_figures`: groups whose values clash become ``conflict`` (an agreed group keeps
+    its status) and each gets a note naming the other."""
     # conflicts: candidates share kind, unit and noun stem; they need disjoint articles, clashing
     # intervals, a shared context word and no article stating both values
     states: dict[tuple, set[str]] = {}
@@ -403,6 +430,10 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                         x["status"] = "conflict"
                     x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
 
+
+def _note_arithmetic(groups: list[dict]) -> None:
+    """Step 3 of `match_figures`: notes where two counts one article states sum to (or exceed, or
+    are consistent with) a total stated anywhere."""
     # arithmetic: two counts one article states together, against a total stated anywhere
     counts = [g for g in groups if g["key"][0] == "count" and g["noun"]]
     by_article: dict[str, list[int]] = {}
@@ -470,6 +501,9 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
                         if len(p["notes"]) < 5:
                             p["notes"].append("part of a sum: " + text)
 
+
+def _matches_frame(groups: list[dict]) -> pd.DataFrame:
+    """The `figure_matches` table of the groups: conflicts first, then agreed, then single."""
     out = []
     for g in groups:
         f0 = g["members"][0]

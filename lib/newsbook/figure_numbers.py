@@ -138,80 +138,92 @@ def _parse_number(doc: Doc, i: int):
     if dm and not tok.text[:1].isdigit():
         digits = dm.group("num")
         return _Num(i, i + 1, float(digits), decade=True)
-    # digits
     parsed = _parse_digit_token(tok.text)
     if parsed is not None:
-        value, suf, pre = parsed
-        end = i + 1
-        num = _Num(i, end, value, base=value, prefix=pre)
-        if suf:
-            s = suf
-            sl = s.lower()
-            if sl in ("st", "nd", "rd", "th"):
-                num.ordinal = True
-                return num
-            if s in ("b", "B"):
-                num.suffix_unit = "b?"  # billions after a currency ("$5b"); otherwise a name ("K2-18b")
-                num.value *= SUFFIX_SCALES[s]
-                num.scaled, num.scale = True, SUFFIX_SCALES[s]
-            elif s in SUFFIX_SCALES and s != "m":
-                num.value *= SUFFIX_SCALES[s]
-                num.scaled, num.scale = True, SUFFIX_SCALES[s]
-            elif s == "m":
-                num.suffix_unit = "m?"  # million after a currency, metre otherwise (resolved later)
-            elif sl == "p" and len(tok.text) > 1:
-                num.suffix_unit = "penny"  # "164p"
-                return num
-            elif sl in ("pc", "pct"):
-                num.suffix_unit = "%"  # "24pc"
-                return num
-            elif sl == "s" and (len(tok.text) == 5 and tok.text[:4].isdigit() or len(tok.text) == 3):
-                num.decade = True
-                return num
-            elif sl in ("am", "pm", "hrs", "h", "gmt", "utc"):
-                num.suffix_unit = "time"
-                return num
-            elif sl in ("x",):
-                num.suffix_unit = "times"
-                return num
-            elif sl == "%":
-                num.suffix_unit = "%"
-                return num
-            elif s in ("F", "C") and len(tok.text) > 1:
-                num.suffix_unit = "°" + s
-                return num
-            elif sl in MEASURE_UNITS or sl in TIME_UNITS or sl.rstrip("/h") in MEASURE_UNITS:
-                num.suffix_unit = sl
-                return num
-            else:
-                return None  # "3D", "4G", "5G", "737MAX": a name
-        # multiplier words after digits: "1.2 million", "5 to 10 million" handled by caller
-        j = end
-        if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text == "m." and \
-                (j + 1 == n or tokens[j + 1].is_space):
-            num.suffix_unit = "m?"  # "£40m." at the end of a sentence: the full stop is in the token
-            num.end = j + 1
+        return _digits_number(tokens, n, i, parsed)
+    return _words_number(tokens, n, i)
+
+
+def _digits_number(tokens: list[Token], n: int, i: int, parsed: tuple):
+    """`_parse_number` at a digit token (`parsed`: what `_parse_digit_token` read of it): its glued
+    suffix (bn, m, st, %, km ...) and a multiplier word after it ("1.2 million", "£300" + "m")."""
+    tok = tokens[i]
+    value, suf, pre = parsed
+    end = i + 1
+    num = _Num(i, end, value, base=value, prefix=pre)
+    if suf:
+        s = suf
+        sl = s.lower()
+        if sl in ("st", "nd", "rd", "th"):
+            num.ordinal = True
             return num
-        if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text in SUFFIX_SCALES:
-            # "£300m", "$5bn" tokenised apart: "300" + "m"
-            if tokens[j].text == "m":
-                num.suffix_unit = "m?"
-            else:
-                num.value *= SUFFIX_SCALES[tokens[j].text]
-                num.scaled, num.scale = True, SUFFIX_SCALES[tokens[j].text]
-            num.end = j + 1
+        if s in ("b", "B"):
+            num.suffix_unit = "b?"  # billions after a currency ("$5b"); otherwise a name ("K2-18b")
+            num.value *= SUFFIX_SCALES[s]
+            num.scaled, num.scale = True, SUFFIX_SCALES[s]
+        elif s in SUFFIX_SCALES and s != "m":
+            num.value *= SUFFIX_SCALES[s]
+            num.scaled, num.scale = True, SUFFIX_SCALES[s]
+        elif s == "m":
+            num.suffix_unit = "m?"  # million after a currency, metre otherwise (resolved later)
+        elif sl == "p" and len(tok.text) > 1:
+            num.suffix_unit = "penny"  # "164p"
             return num
-        if j < n and tokens[j].lower_ in SCALE_WORDS and not num.scaled:
-            num.value *= SCALE_WORDS[tokens[j].lower_]
-            num.scaled, num.scale = True, SCALE_WORDS[tokens[j].lower_]
-            j += 1
-            # "1.2 million" + "billion"? rare; stop here
-        elif j < n and tokens[j].lower_ == "dozen":
-            num.value *= 12
-            j += 1
-        num.end = j
+        elif sl in ("pc", "pct"):
+            num.suffix_unit = "%"  # "24pc"
+            return num
+        elif sl == "s" and (len(tok.text) == 5 and tok.text[:4].isdigit() or len(tok.text) == 3):
+            num.decade = True
+            return num
+        elif sl in ("am", "pm", "hrs", "h", "gmt", "utc"):
+            num.suffix_unit = "time"
+            return num
+        elif sl in ("x",):
+            num.suffix_unit = "times"
+            return num
+        elif sl == "%":
+            num.suffix_unit = "%"
+            return num
+        elif s in ("F", "C") and len(tok.text) > 1:
+            num.suffix_unit = "°" + s
+            return num
+        elif sl in MEASURE_UNITS or sl in TIME_UNITS or sl.rstrip("/h") in MEASURE_UNITS:
+            num.suffix_unit = sl
+            return num
+        else:
+            return None  # "3D", "4G", "5G", "737MAX": a name
+    # multiplier words after digits: "1.2 million", "5 to 10 million" handled by caller
+    j = end
+    if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text == "m." and \
+            (j + 1 == n or tokens[j + 1].is_space):
+        num.suffix_unit = "m?"  # "£40m." at the end of a sentence: the full stop is in the token
+        num.end = j + 1
         return num
-    # spelled-out numbers
+    if j < n and not num.scaled and tok.whitespace_ == "" and tokens[j].text in SUFFIX_SCALES:
+        # "£300m", "$5bn" tokenised apart: "300" + "m"
+        if tokens[j].text == "m":
+            num.suffix_unit = "m?"
+        else:
+            num.value *= SUFFIX_SCALES[tokens[j].text]
+            num.scaled, num.scale = True, SUFFIX_SCALES[tokens[j].text]
+        num.end = j + 1
+        return num
+    if j < n and tokens[j].lower_ in SCALE_WORDS and not num.scaled:
+        num.value *= SCALE_WORDS[tokens[j].lower_]
+        num.scaled, num.scale = True, SCALE_WORDS[tokens[j].lower_]
+        j += 1
+        # "1.2 million" + "billion"? rare; stop here
+    elif j < n and tokens[j].lower_ == "dozen":
+        num.value *= 12
+        j += 1
+    num.end = j
+    return num
+
+
+def _words_number(tokens: list[Token], n: int, i: int):
+    """`_parse_number` at a word: spelled-out numbers ("twenty-five", "one hundred and twenty",
+    "a thousand", "two and a half million"), "several thousand", vague plurals ("dozens of")."""
+    tok = tokens[i]
     w = tok.lower_
     j = i
     atoms: list[tuple[str, float]] = []
