@@ -980,8 +980,11 @@ def _random_figures(rng, n_articles: int, per_article: int) -> pd.DataFrame:
 def test_match_figures_equals_the_original(monkeypatch, seed, n_articles, per_article, max_candidates, max_parts):
     import random
 
-    monkeypatch.setattr(F, "MAX_CONFLICT_CANDIDATES", max_candidates)
-    monkeypatch.setattr(F, "MAX_PARTS_PER_ARTICLE", max_parts)
+    from newsbook import figure_matching  # where match_figures reads its limits (the oracle reads F's)
+
+    for module in (F, figure_matching):
+        monkeypatch.setattr(module, "MAX_CONFLICT_CANDIDATES", max_candidates)
+        monkeypatch.setattr(module, "MAX_PARTS_PER_ARTICLE", max_parts)
     figs = _random_figures(random.Random(seed), n_articles, per_article)
     ours, reference = F.match_figures(figs), reference_match_figures(figs)
     pd.testing.assert_frame_equal(ours, reference)

@@ -711,7 +711,7 @@ class _Tables:
 # Modules that only present tables (charts, HTML, reports, the command line, how work is run):
 # editing them does not change any table, so it does not invalidate the corpus-level caches.
 PRESENTATION_CODE = frozenset({"charts.py", "html.py", "report.py", "screenshots.py", "cli.py", "engines.py",
-                               "files.py", "cache.py"})
+                               "files.py", "cache.py", "figure_views.py"})
 
 
 # The modules reading a corpus depends on (the read cache's code key).
