@@ -54,7 +54,7 @@ def hostile_reports(tmp_path_factory) -> Path:
     env = dict(os.environ, NEWSBOOK_OUTPUTS=str(outputs), NEWSBOOK_CACHE=str(tmp_path_factory.mktemp("cache")),
                PYTHONPATH=os.pathsep.join([str(ROOT / "lib"), os.environ.get("PYTHONPATH", "")]))
     run = subprocess.run([sys.executable, "-c", "import sys; from newsbook.cli import main; sys.exit(main())",
-                          "report", "--corpus", str(corpus), "--quiet"],
+                          "report", "--corpus", str(corpus), "--out", str(outputs), "--quiet"],
                          env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
     return outputs / "reports"
