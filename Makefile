@@ -40,7 +40,7 @@ annotate: setup
 
 report: setup browser annotate
 	$(BIN)/newsbook report --corpus seeds
-	$(BIN)/python -m newsbook.report screenshots --out outputs/seeds --lab
+	$(BIN)/newsbook screenshots --out outputs/seeds --lab
 
 test: setup browser
 	$(BIN)/python -m pytest

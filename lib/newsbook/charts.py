@@ -4,7 +4,7 @@ Charts aggregate before they draw, so a large annotation set never hits Altair's
 
 from __future__ import annotations
 
-from .report import fast_jsonschema as _fast_jsonschema
+from .jsonschema_import import fast_jsonschema as _fast_jsonschema
 
 _fast_jsonschema()  # altair imports jsonschema: without a slow optional package (see there)
 import altair as alt  # noqa: E402

@@ -42,7 +42,7 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import run_reports
+    from .run import run_reports
 
     parameters = {key: value for key, value in (args.parameters or [])}
     if args.annotations:
@@ -51,7 +51,7 @@ def _report(args: argparse.Namespace) -> int:
         check_saved(args.annotations)  # a torn or changed tables folder is refused before any notebook runs
         parameters["annotations"] = args.annotations
     from . import config, studies
-    from .report import content_security_policy, template_css
+    from .render import content_security_policy, template_css
 
     if args.out:  # the researcher chose the folder
         out_dir = Path(args.out)
@@ -84,6 +84,38 @@ def _cache(args: argparse.Namespace) -> int:
               + "".join(f"\n  {name}" for name in pruned.versions))
     print(format_listing(CACHE_DIR, current, keep))
     return 0
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from . import config
+    from .browser import find_chromium, screenshot_reports
+
+    if find_chromium() is None:
+        print("chromium not found: skipping the browser check and screenshots (apt-get install -y chromium)")
+        return 1 if args.require else 0
+    results = screenshot_reports(Path(args.out) if args.out else None)
+    bad = 0
+    for r in results:
+        state = "ok" if r.ok else "FAILED"
+        print(f"{state:6} {r.name}: {r.charts_drawn}/{r.charts} charts drawn, {len(r.console_errors)} console errors, "
+              f"{len(r.page_errors)} page errors, {len(r.blocked_requests)} network requests blocked, "
+              f"{r.seconds} s -> {r.screenshot}")
+        for message in r.console_errors + r.page_errors + r.blocked_requests:
+            print(f"       {message}")
+        bad += not r.ok
+    if args.lab:
+        from .lab_check import run_notebooks_in_lab
+
+        out = Path(args.out) if args.out else config.OUTPUTS_DIR
+        for run in run_notebooks_in_lab(screenshots_dir=out / "screenshots"):
+            state = "ok" if run.ok else "FAILED"
+            print(f"{state:6} JupyterLab {run.name}: kernel {run.kernel or '(dialog)'}, {run.cells_run}/{run.code_cells}"
+                  f" cells ran, {run.charts_drawn}/{run.charts} charts drawn, {len(run.error_outputs)} errors, "
+                  f"{len(run.blocked_requests)} requests blocked, {run.seconds} s -> {run.screenshot}")
+            for message in run.error_outputs + run.blocked_requests:
+                print(f"       {message}")
+            bad += not run.ok
+    return 1 if bad else 0
 
 
 def _non_negative(text: str) -> int:
@@ -163,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", type=_non_negative, default=None, metavar="N",
                    help="how many recently used versions to keep (default: NEWSBOOK_CACHE_KEEP, else 3)")
     p.set_defaults(func=_cache)
+
+    p = sub.add_parser("screenshots", help="check every rendered report in headless Chromium (networking off) "
+                                           "and keep a screenshot of each",
+                       description="Open every rendered report in headless Chromium with networking off, check "
+                                   "that every chart drew and the console stayed clean, and keep a PNG screenshot "
+                                   "of each (outputs/screenshots/). Exit 1 if a chart did not draw or the console "
+                                   "showed an error. Without Chromium: a message, and exit 0 unless --require.")
+    p.add_argument("--out", default=None, help="outputs folder holding reports/ (default: outputs/)")
+    p.add_argument("--require", action="store_true", help="fail if Chromium is missing")
+    p.add_argument("--lab", action="store_true",
+                   help="also run every notebook in JupyterLab (offline) and screenshot its first chart")
+    p.set_defaults(func=_screenshots)
     return parser
 
 

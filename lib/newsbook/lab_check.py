@@ -125,7 +125,7 @@ def run_notebooks_in_lab(names: Iterable[str] | None = None, *, notebooks_dir: P
     its top, without one) goes to `screenshots_dir` when given."""
     from playwright.sync_api import sync_playwright
 
-    from .report import CHROMIUM_ARGS, find_chromium
+    from .browser import CHROMIUM_ARGS, find_chromium
 
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     paths = sorted(notebooks_dir.glob("*.ipynb"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbook import report
+from newsbook import report, vega
 
 
 @pytest.fixture
@@ -18,8 +18,8 @@ def fake_builder(tmp_path, monkeypatch):
         built.append(vl_version)
         return "(function () {\nwindow.vegaEmbed = function () {}; /* " + "x" * 5000 + " */\n}).call(window);"
 
-    monkeypatch.setattr(report, "_vega_bundle", build)
-    monkeypatch.setattr(report, "_bundle_cache_path", lambda vl_version: path)
+    monkeypatch.setattr(vega, "_vega_bundle", build)
+    monkeypatch.setattr(vega, "_bundle_cache_path", lambda vl_version: path)
     report.vega_bundle.cache_clear()
     yield path, built
     report.vega_bundle.cache_clear()
