@@ -220,6 +220,33 @@ def test_quote_across_a_paragraph_break_without_marks_in_between():
     assert len(spans) == 1 and text[spans[0].start:spans[0].end].endswith("to the south.")
 
 
+def test_quote_closing_in_a_later_paragraph_gives_one_row_per_sentence_paragraph():
+    # copy with a paragraph per sentence: the quotation opens in one and closes two further on
+    text = ('"The water rose in minutes.\n\nWe carried the children upstairs.\n\n'
+            'Nobody came until morning, " the farmer told reporters.')
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == [
+        "The water rose in minutes.", "We carried the children upstairs.", "Nobody came until morning"]
+    assert spans[0].continues and spans[1].continued and spans[2].continued and not spans[0].problem
+
+
+def test_quotation_reopened_two_paragraphs_on_keeps_every_paragraph():
+    text = ('The minister said: "The budget is balanced.\n\nNo ministry is spared.\n\n'
+            '"Every family will see the difference. "')
+    spans = quotes.find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == [
+        "The budget is balanced.", "No ministry is spared.", "Every family will see the difference."]
+    assert not any(s.problem for s in spans)
+
+
+def test_sentence_paragraphs_of_one_quotation_share_its_speaker(nlp):
+    rows = extract(nlp, 'Rescue worker Tomas Berg spoke after the collapse.\n\n'
+                        '"We heard voices under the slab.\n\nWe dug with our hands, " Berg said.')
+    direct = rows[rows["kind"] == "direct"]
+    assert list(direct["quote"]) == ["We heard voices under the slab.", "We dug with our hands"]
+    assert set(direct["speaker"]) == {"Tomas Berg"}
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

@@ -317,6 +317,35 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+MAX_RUN_PARAGRAPHS = 4  # a quotation runs over at most this many paragraph breaks without a mark
+_SENTENCE_END = re.compile(r"[.!?…:;]['’\"”)\]]*\s*$")
+
+
+def _run_segments(text: str, paragraphs, first: int, last: int, open_mark: int, close_mark: int,
+                  continued: bool, continues: bool) -> list[QuoteSpan]:
+    """A quotation opened at `open_mark` in paragraph `first` and running to paragraph `last`
+    (closed at `close_mark` there, or at its end when -1): one span per paragraph, paragraphs
+    broken in mid-sentence joined."""
+    pieces = []  # [start, end] per paragraph, joined across a mid-sentence break
+    for i in range(first, last + 1):
+        p0, p1 = paragraphs[i]
+        start = open_mark + 1 if i == first else p0
+        end = close_mark if (i == last and close_mark >= 0) else p1
+        if pieces and not _SENTENCE_END.search(text[pieces[-1][0]:pieces[-1][1]]):
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end])
+    out = []
+    for n, (start, end) in enumerate(pieces):
+        s, e = _strip_span(text, start, end)
+        if e <= s:
+            continue
+        out.append(QuoteSpan(s, e, open_mark if n == 0 else -1,
+                             close_mark if n == len(pieces) - 1 else -1,
+                             continues=continues or n < len(pieces) - 1, continued=continued or n > 0))
+    return out
+
+
 def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     """Every quoted stretch of `text`, in order. Never gives up on unbalanced marks: the stray
     mark is logged and the quotation is closed at its paragraph's edge."""
@@ -385,17 +414,21 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
                 if e > s:
                     spans.append(QuoteSpan(s, e, open_pos, pos, continued=open_continued))
                 open_pos, open_continued = None, False
-        elif para == opara + 1 and d != "close" and at_para_start \
-                and not _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[opara][1]):
-            # The newsroom convention: a quotation running on into the next paragraph (unless the
-            # attribution follows inside the paragraph: then the closing mark is missing).
-            close_at_paragraph_end(open_pos, continues=True)
+        elif para - opara <= MAX_RUN_PARAGRAPHS and d != "close" and at_para_start \
+                and not _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[para - 1][1]):
+            # The newsroom convention: a quotation running on into the next paragraph, the
+            # paragraphs between it and its reopening mark included (unless the attribution
+            # follows: then the closing mark is missing).
+            spans.extend(_run_segments(text, paragraphs, opara, para - 1, open_pos, -1, open_continued, True))
             open_pos, open_continued = pos, True
-        elif para == opara + 1 and d != "open" and not at_para_start:
-            # One quotation over a paragraph break (a break in the middle of the quote).
-            s, e = _strip_span(text, open_pos + 1, pos)
-            if e > s:
-                spans.append(QuoteSpan(s, e, open_pos, pos, continued=open_continued))
+        elif para - opara <= MAX_RUN_PARAGRAPHS and d != "open" and not at_para_start and (
+                para == opara + 1 or not (
+                    _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[opara][1])
+                    or (d == "either" and _DOUBLE_MARK_RE.search(text, pos + 1, paragraphs[para][1])))):
+            # One quotation over paragraph breaks with no marks between: a paragraph per sentence
+            # (scraped or rebuilt copy) gives one row per paragraph, as the newsroom convention
+            # does; a break in the middle of a sentence keeps the quote whole.
+            spans.extend(_run_segments(text, paragraphs, opara, para, open_pos, pos, open_continued, False))
             open_pos, open_continued = None, False
         else:
             close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to "
@@ -1896,6 +1929,13 @@ class _Extractor:
             if q.keep:
                 previous = q
         kept = [q for q in live if q.keep]
+        # pass 3: the paragraphs of one quotation whose attribution comes at its end ('"A.\n\nB,"
+        # she said.') are hers from the first one on
+        for q, nxt in reversed(list(zip(kept, kept[1:]))):
+            if q.span.continues and nxt.span.continued and not q.att.found and nxt.att.found:
+                q.att = Attribution(nxt.att.speaker, nxt.att.speaker_text, nxt.att.speaker_start,
+                                    nxt.att.speaker_end, nxt.att.cue, "context", nxt.att.cue_token,
+                                    nxt.att.kind, nxt.att.medium)
         rows = [self._row(q.span.start, q.span.end, q.att, "direct") for q in kept]
         rows += self._indirect_rows(events, kept)
         rows.sort(key=lambda r: (r["start"], r["kind"]))
