@@ -877,3 +877,15 @@ def test_an_acronym_spelt_like_a_pronoun_is_still_its_organisation(nlp):
     m = _local(nlp, "The World Health Organization (WHO) raised its risk assessment on Monday. "
                     "WHO said the outbreak was spreading, and a WHO spokesman said more data were needed.")
     assert (m["text"] == "WHO").sum() == 3 and set(m.loc[m["text"] == "WHO", "actor"]) == {"World Health Organization"}
+
+
+# --- three-outlet real news (issue 14, second round) ------------------------------------------------
+
+
+def test_an_office_acronym_before_a_surname_is_a_title(nlp):
+    text = ("Assistant district attorney Maria Delgado told the court the driver had been warned twice. "
+            "\"He knew exactly what he was doing,\" said ADA Delgado.")
+    m = mentions_of(nlp, text)
+    people = m[m["kind"] == "person"]
+    assert set(people["actor"]) == {"Maria Delgado"}
+    assert "ADA" not in " ".join(people["text"])

@@ -247,6 +247,15 @@ def test_sentence_paragraphs_of_one_quotation_share_its_speaker(nlp):
     assert set(direct["speaker"]) == {"Tomas Berg"}
 
 
+def test_quotation_attributed_at_its_end_is_not_the_previous_speakers(nlp):
+    rows = extract(nlp, 'Protesters chanted "No more cuts" outside the hall.\n\n'
+                        '"I am at the march on Main Street.\n\nThings are calm for now, " Councilwoman '
+                        'Rita Owusu said on Twitter.')
+    direct = rows[rows["kind"] == "direct"].set_index("quote")
+    assert direct.loc["I am at the march on Main Street.", "speaker"] == "Rita Owusu"
+    assert direct.loc["Things are calm for now", "speaker"] == "Rita Owusu"
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

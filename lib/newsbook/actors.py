@@ -393,11 +393,23 @@ def strip_title(doc: Doc, cand: Cand) -> Cand:
     while start < cand.end - 1 and (_is_title_word(tokens[start]) or tokens[start].lower_ in TITLE_MODIFIERS) \
             and tokens[start].is_title:
         start += 1
+    if start == cand.start and cand.kind == PERSON and _acronym_title(tokens, start, cand.end):
+        # 'ADA Fairman', 'DA Krasner': an office written as its acronym before a surname
+        return replace(cand, start=start + 1).vote(PERSON, 1.0)
     if start == cand.start or _has_org_word(tokens[start:cand.end]):
         return cand
     if not (any(_is_title_word(t) for t in tokens[cand.start:start]) or _continues_title(doc, cand.start)):
         return cand
     return replace(cand, start=start).vote(PERSON, 3.0)
+
+
+def _acronym_title(tokens, start: int, end: int) -> bool:
+    """A person span opening with an acronym of three or four capitals and going on with one
+    Title-case word: the acronym is an office ('ADA', 'DCI'), not initials ('AJ Smith')."""
+    first = tokens[start]
+    return (end - start == 2 and first.is_upper and first.is_alpha and 3 <= len(first.text) <= 4
+            and tokens[start + 1].is_title and tokens[start + 1].is_alpha
+            and first.lower_ not in rules.words("given_names_male") | rules.words("given_names_female"))
 
 
 def _continues_title(doc: Doc, i: int) -> bool:

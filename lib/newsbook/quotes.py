@@ -1932,7 +1932,8 @@ class _Extractor:
         # pass 3: the paragraphs of one quotation whose attribution comes at its end ('"A.\n\nB,"
         # she said.') are hers from the first one on
         for q, nxt in reversed(list(zip(kept, kept[1:]))):
-            if q.span.continues and nxt.span.continued and not q.att.found and nxt.att.found:
+            if q.span.continues and nxt.span.continued and nxt.att.found \
+                    and (not q.att.found or (q.att.how == "context" and nxt.att.how != "context")):
                 q.att = Attribution(nxt.att.speaker, nxt.att.speaker_text, nxt.att.speaker_start,
                                     nxt.att.speaker_end, nxt.att.cue, "context", nxt.att.cue_token,
                                     nxt.att.kind, nxt.att.medium)
