@@ -889,3 +889,8 @@ def test_an_office_acronym_before_a_surname_is_a_title(nlp):
     people = m[m["kind"] == "person"]
     assert set(people["actor"]) == {"Maria Delgado"}
     assert "ADA" not in " ".join(people["text"])
+
+
+def test_a_titled_name_the_model_read_as_a_work_of_art_is_a_person(nlp):
+    m = mentions_of(nlp, 'Things are calm for now, Councilwoman Rita Owusu said on Twitter.')
+    assert actor_kinds(m).get("Rita Owusu") == "person"

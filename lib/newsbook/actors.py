@@ -233,6 +233,8 @@ def entity_candidates(doc: Doc) -> list[Cand]:
     cands = []
     for ent in doc_ents(doc):
         kind = LABEL_KIND.get(ent.label_)
+        if kind is None and _titled_name(ent):
+            kind = PERSON  # 'Councilwoman Rita Owusu' read as a work of art: the title says who
         if kind is None:
             continue
         weight = 1.0
@@ -242,6 +244,13 @@ def entity_candidates(doc: Doc) -> list[Cand]:
             weight = 2.0  # a first name plus surname is strong evidence of a person
         cands.append(Cand(ent.start, ent.end, {kind: weight}))
     return cands
+
+
+def _titled_name(ent) -> bool:
+    """A title word then two or three Title-case words and nothing else ('Councilwoman Rita Owusu')."""
+    words = list(ent)
+    return (3 <= len(words) <= 4 and words[0].is_title and _is_title_word(words[0])
+            and all(t.is_title and t.is_alpha and not _is_title_word(t) for t in words[1:]))
 
 
 def untagged_candidates(doc: Doc) -> list[Cand]:
