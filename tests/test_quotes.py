@@ -256,6 +256,14 @@ def test_quotation_attributed_at_its_end_is_not_the_previous_speakers(nlp):
     assert direct.loc["Things are calm for now", "speaker"] == "Rita Owusu"
 
 
+def test_the_company_is_not_the_news_agency_someone_spoke_to(nlp):
+    rows = extract(nlp, 'A fire broke out on Monday at a bakery owned by Hollis Foods Inc. in Ohio. "I smelled '
+                        'smoke and I ran," one baker told The Associated Press.\n\n'
+                        '"Our thoughts are with the injured," the company said in a statement.')
+    row = rows.set_index("quote").loc["Our thoughts are with the injured"]
+    assert row["speaker"].startswith("Hollis Foods")
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

@@ -1227,7 +1227,7 @@ class _Speakers:
             if si < 0:
                 break
             found += [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)
-                      if not (r.tokens[0] <= tok.i < r.tokens[1])]
+                      if not (r.tokens[0] <= tok.i < r.tokens[1]) and not self._addressee(r)]
         if not found:
             return None
         named = [r for r in found if word and word in r.actor.lower().split()]
@@ -1236,6 +1236,14 @@ class _Speakers:
         nearest = max(r.sent for r in found)
         near = [r for r in found if r.sent == nearest]
         return ([r for r in near if r.subject] or near)[0]
+
+    def _addressee(self, ref: _Ref) -> bool:
+        """The one spoken to ('told The Associated Press', 'said to Reuters'): the next 'the
+        company said' is not the news agency."""
+        head = self.doc[ref.tokens[1] - 1]
+        if head.dep_ in ("dobj", "dative") and head.head.lemma_.lower() in SPEECH_VERBS:
+            return True
+        return head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lemma_.lower() in SPEECH_VERBS
 
     def _member_of(self, tok: Token) -> Attribution:
         """'one of his aides' -> 'an aide to <him>', 'one of the protesters' -> 'protester': an
