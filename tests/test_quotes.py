@@ -264,6 +264,13 @@ def test_the_company_is_not_the_news_agency_someone_spoke_to(nlp):
     assert row["speaker"].startswith("Hollis Foods")
 
 
+def test_the_letter_speaks_for_whoever_wrote_it_before(nlp):
+    rows = extract(nlp, 'The school principal, Anna Whitfield, wrote a letter describing the boy as a hard-working '
+                        'student.\n\n"He made great strides this year," the letter read.')
+    row = only(rows[rows["kind"] == "direct"])
+    assert (row.speaker, row.medium) == ("Anna Whitfield", "letter")
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

@@ -127,6 +127,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
 DOCUMENT_NOUNS = rules.words("document_nouns")
+_ISSUING_VERBS = frozenset("write pen send issue release post publish sign draft".split())
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
 # Every lemma speech_events can take as a cue (a cheap first test for each token).
@@ -1322,6 +1323,9 @@ class _Speakers:
                         out += [p for p in a.children if p.dep_ == "pobj"]
             if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
                 out += [p for p in c.children if p.dep_ == "pobj" and (p.pos_ == "PROPN" or c.lower_ != "of")]
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in _ISSUING_VERBS:
+            # "Gray's principal wrote a letter ...": the one who wrote it
+            out += [c for c in tok.head.children if c.dep_ == "nsubj"]
         # "X's account" / "X's office" issues what X issues
         out = [next((k for k in t.children if k.dep_ == "poss"), t) if t.lemma_.lower() in ("account", "office", "feed")
                else t for t in out]
