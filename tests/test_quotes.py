@@ -271,6 +271,23 @@ def test_the_letter_speaks_for_whoever_wrote_it_before(nlp):
     assert (row.speaker, row.medium) == ("Anna Whitfield", "letter")
 
 
+def test_the_company_far_from_any_organisation_is_the_one_the_article_names_most(nlp):
+    rows = extract(nlp, 'Hollis Foods Inc. said on Monday it would close its bakery in Ohio.\n\n'
+                        'The plant employs 300 people.\n\nHollis Foods Inc. bought it in 2004.\n\n'
+                        'Workers were sent home.\n\nOne worker, Dan Reyes, said he heard an alarm.\n\n'
+                        '"I ran," he told The Associated Press.\n\nPolice said the fire was out by noon.\n\n'
+                        '"Our thoughts are with the injured," the company said in a statement.')
+    assert rows.set_index("quote").loc["Our thoughts are with the injured", "speaker"].startswith("Hollis Foods")
+
+
+def test_pronoun_speaker_continues_the_previous_sentences_speaker(nlp):
+    rows = extract(nlp, 'Police chased the suspect, Tom Vance, for an hour, Sheriff Robert Hale said.\n\n'
+                        'He surrendered "quietly and without a fight, " Hale said.\n\n'
+                        'Upon arrest, officers seized a rifle, he said.')
+    row = rows.set_index("quote").loc["Upon arrest, officers seized a rifle"]
+    assert row["speaker"] == "Robert Hale"
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

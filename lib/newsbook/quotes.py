@@ -88,6 +88,7 @@ import bisect
 import functools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -1212,7 +1213,7 @@ class _Speakers:
         # (not institutions: "the transport ministry said" is a new source, not the company before)
         if head in ORG_NOUNS:
             kinds = {"organization", "place"} if head in TEAM_NOUNS else {"organization"}
-            return self._latest(tok, kinds, head)
+            return self._latest(tok, kinds, head) or self._main_organisation(tok)
         aged = re.search(r"\d+-year-old", span.text)
         if aged or tok.ent_type_ == "NORP" or head in PERSON_NOUNS:
             return self._latest(tok, {"person"}, "")
@@ -1237,6 +1238,23 @@ class _Speakers:
         nearest = max(r.sent for r in found)
         near = [r for r in found if r.sent == nearest]
         return ([r for r in near if r.subject] or near)[0]
+
+    def _main_organisation(self, tok: Token) -> _Ref | None:
+        """'the company' far from any organisation (copy with a paragraph per sentence): the
+        organisation the article has named most often before it (the first on a tie), if named
+        at least twice and never only as the one spoken to."""
+        counts: Counter = Counter()
+        first: dict[str, _Ref] = {}
+        for r in self.actors.refs:
+            if r.start >= tok.idx:
+                break
+            if r.kind == "organization" and not self._addressee(r):
+                counts[r.actor] += 1
+                first.setdefault(r.actor, r)
+        if not counts:
+            return None
+        actor, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
+        return first[actor] if n >= 2 else None
 
     def _addressee(self, ref: _Ref) -> bool:
         """The one spoken to ('told The Associated Press', 'said to Reuters'): the next 'the
@@ -1387,6 +1405,10 @@ class _Speakers:
                 # subject inside what was said
                 speaking = [r for r in subjects if self._subject_of_saying(r)]
                 result = (speaking or subjects or cands)[-1]
+            elif tok.head.lemma_.lower() in SPEECH_VERBS and any(self._subject_of_saying(r) for r in subjects):
+                # '"...," Pickell said. ..., he said.': one who speaks goes on speaking, not the
+                # subject of what he said
+                result = [r for r in subjects if self._subject_of_saying(r)][-1]
             else:
                 result = subjects[0] if subjects else cands[-1]
             break
