@@ -894,3 +894,11 @@ def test_an_office_acronym_before_a_surname_is_a_title(nlp):
 def test_a_titled_name_the_model_read_as_a_work_of_art_is_a_person(nlp):
     m = mentions_of(nlp, 'Things are calm for now, Councilwoman Rita Owusu said on Twitter.')
     assert actor_kinds(m).get("Rita Owusu") == "person"
+
+
+def test_a_headline_description_with_a_verb_and_a_number_is_no_person(nlp):
+    m = mentions_of(nlp, "Suspended Worker Kills 2 Women in Bakery Shooting: Police\n\n"
+                         "A worker shot two colleagues on Monday, police said.")
+    assert not (m["kind"] == "person").any(), m[["text", "kind"]]
+    m = mentions_of(nlp, "Mayor Lee Agrees To Meet Strikers\n\nMayor Ann Lee said she would meet the strikers.")
+    assert actor_kinds(m).get("Ann Lee") == "person"

@@ -1293,9 +1293,19 @@ def cut_headline(doc: Doc, cand: Cand | None) -> Cand | None:
         low = t.lower_
         verb = low in rules.words("headline_verbs") or (low.endswith("s") and (
             low[:-1] in rules.words("headline_verbs") or (low.endswith("es") and low[:-2] in rules.words("headline_verbs"))))
-        if t.pos_ in HEADLINE_BREAKS or t.text in {"To", "Over", "After", "Amid"} or (verb and t.is_title):
-            return replace(cand, end=i) if i > cand.start else None
+        if t.pos_ in HEADLINE_BREAKS or t.text in {"To", "Over", "After", "Amid"} or (verb and t.is_title) \
+                or t.like_num:  # (a name holds no number: 'Worker Kills 2 Women')
+            if i == cand.start or tokens[i - 1].lower_ in _common_person_words():
+                return None  # 'Suspended Worker Kills ...': a description, no name
+            return replace(cand, end=i)
     return cand
+
+
+@functools.lru_cache(maxsize=1)
+def _common_person_words() -> frozenset[str]:
+    """Common nouns for people ('worker', 'man', 'teen'): a headline's subject ending in one is no name."""
+    words = rules.words("person_nouns") | rules.words("role_nouns")
+    return frozenset(words | {w[:-1] for w in rules.words("group_nouns") if w.endswith("s")})
 
 
 def _plural(token: Token) -> bool:

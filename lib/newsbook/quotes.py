@@ -1241,20 +1241,20 @@ class _Speakers:
 
     def _main_organisation(self, tok: Token) -> _Ref | None:
         """'the company' far from any organisation (copy with a paragraph per sentence): the
-        organisation the article has named most often before it (the first on a tie), if named
-        at least twice and never only as the one spoken to."""
+        organisation the article has named most often before it (the latest on a tie), never
+        counting where it was only the one spoken to."""
         counts: Counter = Counter()
-        first: dict[str, _Ref] = {}
+        latest: dict[str, _Ref] = {}
         for r in self.actors.refs:
             if r.start >= tok.idx:
                 break
             if r.kind == "organization" and not self._addressee(r):
                 counts[r.actor] += 1
-                first.setdefault(r.actor, r)
+                latest[r.actor] = r
         if not counts:
             return None
-        actor, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
-        return first[actor] if n >= 2 else None
+        actor = max(counts, key=lambda a: (counts[a], latest[a].start))
+        return latest[actor]
 
     def _addressee(self, ref: _Ref) -> bool:
         """The one spoken to ('told The Associated Press', 'said to Reuters'): the next 'the
