@@ -288,6 +288,11 @@ def test_pronoun_speaker_continues_the_previous_sentences_speaker(nlp):
     assert row["speaker"] == "Robert Hale"
 
 
+def test_name_after_an_abbreviated_title_is_the_speaker(nlp):
+    rows = extract(nlp, 'The man was "hunting these people, " according to Dayton police Lt. Carla Ruiz.')
+    assert set(rows["speaker"]) == {"Carla Ruiz"}
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

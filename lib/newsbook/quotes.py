@@ -128,6 +128,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
 DOCUMENT_NOUNS = rules.words("document_nouns")
+_TITLE_ABBREVIATIONS = frozenset(line.split(" = ")[0].rstrip(".") for line in rules.words("title_abbreviations"))
 _ISSUING_VERBS = frozenset("write pen send issue release post publish sign draft".split())
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
@@ -1159,6 +1160,10 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
                 return att
+        after = self._name_after_title(span)
+        if after is not None:
+            return Attribution(after.actor, doc_text(doc)[after.start:after.end], after.start, after.end,
+                               kind="person")
         ref = self.actors.covering(start, end, prefer=tok)
         # A person named in the phrase wins over an organisation the person belongs to
         # ("the chairman of the European Commission, Jean-Claude Juncker"); an organisation or
@@ -1199,6 +1204,21 @@ class _Speakers:
         # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
+
+    def _name_after_title(self, span) -> _Ref | None:
+        """'according to Troy police Lt. Gerry Scherlinck': the parser ends the phrase at the
+        abbreviated title; the person named right after it is the speaker."""
+        last = span[-1]
+        word = last.lower_.rstrip(".")
+        if word not in _TITLE_ABBREVIATIONS and last.lemma_.lower() not in ROLE_NOUNS:
+            return None
+        text = doc_text(self.doc)
+        gap_end = span.end_char
+        while gap_end < len(text) and text[gap_end] in ". \t":
+            gap_end += 1
+        if gap_end - span.end_char > 3:
+            return None
+        return self.actors.covering(gap_end, gap_end + 1, kinds={"person"})
 
     def _definite_antecedent(self, tok: Token, span) -> _Ref | None:
         """A definite description with no name in it stands for whom the article has just been
