@@ -293,6 +293,12 @@ def test_name_after_an_abbreviated_title_is_the_speaker(nlp):
     assert set(rows["speaker"]) == {"Carla Ruiz"}
 
 
+def test_the_two_men_are_the_two_people_named_before(nlp):
+    rows = extract(nlp, 'In a statement, the transport secretary, Maria Lopez, and the energy secretary, Tom Akers, '
+                        'agreed.\n\n"This plan will cut emissions by half, " the two men said.')
+    assert only(rows[rows["kind"] == "direct"]).speaker == "Maria Lopez and Tom Akers"
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

@@ -129,6 +129,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
 DOCUMENT_NOUNS = rules.words("document_nouns")
 _TITLE_ABBREVIATIONS = frozenset(line.split(" = ")[0].rstrip(".") for line in rules.words("title_abbreviations"))
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
 _ISSUING_VERBS = frozenset("write pen send issue release post publish sign draft".split())
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
@@ -1197,6 +1198,10 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
                 return att
+        people = self._counted_people(tok, span)
+        if people:
+            att.speaker, att.kind = " and ".join(people), "person"
+            return att
         ref = self._definite_antecedent(tok, span)
         if ref is not None:
             att.speaker, att.kind = ref.actor, ref.kind
@@ -1204,6 +1209,29 @@ class _Speakers:
         # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
+
+    def _counted_people(self, tok: Token, span) -> list[str]:
+        """'the two men said', 'the three ministers said': the last two (three) people the article
+        named in the sentences before, in the order named."""
+        n = next((_COUNT_WORDS[t.lower_] for t in span if t.dep_ == "nummod" and t.lower_ in _COUNT_WORDS), 0)
+        head = tok.lemma_.lower()
+        if not n or tok.tag_ != "NNS" or not (head in PERSON_NOUNS or head in ROLE_NOUNS or head in ("men", "women")):
+            return []
+        if not any(t.lower_ == "the" for t in span):
+            return []
+        sent_i = _sent_index(self.doc, tok.i)
+        names: list[str] = []
+        for back in range(0, 4):
+            si = sent_i - back
+            if si < 0:
+                break
+            refs = self._refs_in_sentence(si, {"person"}, before=tok.i if back == 0 else None)
+            for r in reversed(refs):
+                if r.actor not in names:
+                    names.insert(0, r.actor)
+            if len(names) >= n:
+                break
+        return names[-n:] if len(names) >= n else []
 
     def _name_after_title(self, span) -> _Ref | None:
         """'according to Troy police Lt. Gerry Scherlinck': the parser ends the phrase at the
