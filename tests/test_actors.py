@@ -902,3 +902,10 @@ def test_a_headline_description_with_a_verb_and_a_number_is_no_person(nlp):
     assert not (m["kind"] == "person").any(), m[["text", "kind"]]
     m = mentions_of(nlp, "Mayor Lee Agrees To Meet Strikers\n\nMayor Ann Lee said she would meet the strikers.")
     assert actor_kinds(m).get("Ann Lee") == "person"
+
+
+def test_a_town_before_its_state_is_a_place_not_a_person(nlp):
+    m = mentions_of(nlp, "A driver from Dexter, Michigan, called 911 after hearing the radio. "
+                         "Officer Dana Reed said the call came at noon.")
+    kinds = actor_kinds(m)
+    assert kinds.get("Dexter") == "place" and kinds.get("Dana Reed") == "person"

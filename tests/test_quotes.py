@@ -299,6 +299,18 @@ def test_the_two_men_are_the_two_people_named_before(nlp):
     assert only(rows[rows["kind"] == "direct"]).speaker == "Maria Lopez and Tom Akers"
 
 
+def test_quoted_as_saying_gives_every_quote_to_the_one_quoted(nlp):
+    rows = extract(nlp, 'The Daily Mail quoted Ben Carter as saying "The deal is dead" and "We will walk away."')
+    direct = rows[rows["kind"] == "direct"]
+    assert list(direct["speaker"]) == ["Ben Carter", "Ben Carter"]
+
+
+def test_you_in_an_interview_is_no_speaker(nlp):
+    rows = extract(nlp, 'Q: What happened next? "You go in and you do the job," you said in 2019. '
+                        '"I was wrong," you told the court.')
+    assert not any(s.lower() == "you" for s in rows["speaker"])
+
+
 # --- direct quotes and their speakers ----------------------------------------------------------------
 
 

@@ -611,12 +611,26 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
         return cand.vote(ORG, 3.0)
     if _reports_news(doc, cand):
         return cand.vote(ORG, 2.0)
+    if len(tokens) == 1 and _before_its_region(doc, cand.end):
+        return cand.vote(PLACE, 4.0)
     role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
     if role is not None and all(t.is_alpha or t.text in "-.'’" for t in tokens):
         return replace(cand, role=role).vote(PERSON, 3.0)
     if len(tokens) == 1 and _qualifies_a_job(doc, cand.end):
         return cand.vote(ORG, 1.5)
     return cand
+
+
+def _before_its_region(doc: Doc, end: int) -> bool:
+    """'from Dexter, Michigan', 'in Troy, Mich.': a lone name right before a comma and a state or
+    country is a town, not a person ('Smith, 43,' and 'Lee, a lawyer,' are no region)."""
+    tokens = doc_tokens(doc)
+    if end + 1 >= len(doc) or tokens[end].text != ",":
+        return False
+    nxt = tokens[end + 1]
+    before = tokens[end - 2] if end >= 2 else None
+    return nxt.ent_type_ == "GPE" and nxt.ent_iob_ == "B" and before is not None \
+        and before.lower_ in ("from", "in", "of", "near", "outside", "at")
 
 
 def _after_org_noun(doc: Doc, start: int) -> bool:

@@ -944,6 +944,10 @@ class _Speakers:
                 # "The bank said its profit rose, citing ...": the participle belongs to the saying
                 tok = tok.head
             subj = None
+            quoted = next((c for c in tok.children if c.dep_ == "dobj"), None) if tok.lemma_ == "quote" else None
+            if quoted is not None and quoted.pos_ in ("PROPN", "NOUN", "PRON"):
+                # "The paper quoted Ben Carter as saying "A" and "B"": the one quoted speaks
+                return quoted
             if tok.lemma_ == "quote" and _is_passive(tok):
                 subj = self._subject(tok, ("nsubjpass",))
             elif _is_passive(tok):
@@ -1089,7 +1093,8 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
             return att
-        if low in FIRST_PERSON:
+        if low in FIRST_PERSON or low == "you":
+            # (an interviewer's "you said" names nobody the article has named)
             return Attribution()
         if low in QUANTIFIERS or tok.like_num:
             return self._member_of(tok)
