@@ -909,3 +909,11 @@ def test_a_town_before_its_state_is_a_place_not_a_person(nlp):
                          "Officer Dana Reed said the call came at noon.")
     kinds = actor_kinds(m)
     assert kinds.get("Dexter") == "place" and kinds.get("Dana Reed") == "person"
+
+
+def test_a_name_in_apposition_to_a_job_is_a_person_whatever_the_tagger_said(nlp):
+    m = mentions_of(nlp, "A professor of economics at the University of Athens, Yanis Varoufakis, did not go to "
+                         "work today. Professor Varoufakis said the city was empty.")
+    kinds = actor_kinds(m)
+    assert kinds.get("Yanis Varoufakis") == "person" and kinds.get("University of Athens") == "organization"
+    assert set(m[m["kind"] == "person"]["actor"]) == {"Yanis Varoufakis"}

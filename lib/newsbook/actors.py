@@ -613,12 +613,28 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
         return cand.vote(ORG, 2.0)
     if len(tokens) == 1 and _before_its_region(doc, cand.end):
         return cand.vote(PLACE, 4.0)
+    if _in_apposition_to_a_role(doc, cand):
+        return cand.vote(PERSON, 3.0)
     role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
     if role is not None and all(t.is_alpha or t.text in "-.'’" for t in tokens):
         return replace(cand, role=role).vote(PERSON, 3.0)
     if len(tokens) == 1 and _qualifies_a_job(doc, cand.end):
         return cand.vote(ORG, 1.5)
     return cand
+
+
+def _in_apposition_to_a_role(doc: Doc, cand: Cand) -> bool:
+    """'A professor of economics at the University of Athens, Yanis Varoufakis, said': a name of
+    two or three Title-case words set off by commas after a job or title noun is the person."""
+    tokens = doc_tokens(doc)
+    words = tokens[cand.start:cand.end]
+    if not 2 <= len(words) <= 3 or not all(t.is_title and t.is_alpha for t in words):
+        return False
+    if cand.start == 0 or tokens[cand.start - 1].text != ",":
+        return False
+    root = words[-1]
+    return root.dep_ == "appos" and (root.head.lemma_.lower() in TITLE_HEADS
+                                     or root.head.lemma_.lower() in _common_person_words())
 
 
 def _before_its_region(doc: Doc, end: int) -> bool:
