@@ -877,3 +877,43 @@ def test_an_acronym_spelt_like_a_pronoun_is_still_its_organisation(nlp):
     m = _local(nlp, "The World Health Organization (WHO) raised its risk assessment on Monday. "
                     "WHO said the outbreak was spreading, and a WHO spokesman said more data were needed.")
     assert (m["text"] == "WHO").sum() == 3 and set(m.loc[m["text"] == "WHO", "actor"]) == {"World Health Organization"}
+
+
+# --- three-outlet real news (issue 14, second round) ------------------------------------------------
+
+
+def test_an_office_acronym_before_a_surname_is_a_title(nlp):
+    text = ("Assistant district attorney Maria Delgado told the court the driver had been warned twice. "
+            "\"He knew exactly what he was doing,\" said ADA Delgado.")
+    m = mentions_of(nlp, text)
+    people = m[m["kind"] == "person"]
+    assert set(people["actor"]) == {"Maria Delgado"}
+    assert "ADA" not in " ".join(people["text"])
+
+
+def test_a_titled_name_the_model_read_as_a_work_of_art_is_a_person(nlp):
+    m = mentions_of(nlp, 'Things are calm for now, Councilwoman Rita Owusu said on Twitter.')
+    assert actor_kinds(m).get("Rita Owusu") == "person"
+
+
+def test_a_headline_description_with_a_verb_and_a_number_is_no_person(nlp):
+    m = mentions_of(nlp, "Suspended Worker Kills 2 Women in Bakery Shooting: Police\n\n"
+                         "A worker shot two colleagues on Monday, police said.")
+    assert not (m["kind"] == "person").any(), m[["text", "kind"]]
+    m = mentions_of(nlp, "Mayor Lee Agrees To Meet Strikers\n\nMayor Ann Lee said she would meet the strikers.")
+    assert actor_kinds(m).get("Ann Lee") == "person"
+
+
+def test_a_town_before_its_state_is_a_place_not_a_person(nlp):
+    m = mentions_of(nlp, "A driver from Dexter, Michigan, called 911 after hearing the radio. "
+                         "Officer Dana Reed said the call came at noon.")
+    kinds = actor_kinds(m)
+    assert kinds.get("Dexter") == "place" and kinds.get("Dana Reed") == "person"
+
+
+def test_a_name_in_apposition_to_a_job_is_a_person_whatever_the_tagger_said(nlp):
+    m = mentions_of(nlp, "A professor of economics at the University of Athens, Yanis Varoufakis, did not go to "
+                         "work today. Professor Varoufakis said the city was empty.")
+    kinds = actor_kinds(m)
+    assert kinds.get("Yanis Varoufakis") == "person" and kinds.get("University of Athens") == "organization"
+    assert set(m[m["kind"] == "person"]["actor"]) == {"Yanis Varoufakis"}

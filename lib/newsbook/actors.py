@@ -233,6 +233,8 @@ def entity_candidates(doc: Doc) -> list[Cand]:
     cands = []
     for ent in doc_ents(doc):
         kind = LABEL_KIND.get(ent.label_)
+        if kind is None and _titled_name(ent):
+            kind = PERSON  # 'Councilwoman Rita Owusu' read as a work of art: the title says who
         if kind is None:
             continue
         weight = 1.0
@@ -242,6 +244,13 @@ def entity_candidates(doc: Doc) -> list[Cand]:
             weight = 2.0  # a first name plus surname is strong evidence of a person
         cands.append(Cand(ent.start, ent.end, {kind: weight}))
     return cands
+
+
+def _titled_name(ent) -> bool:
+    """A title word then two or three Title-case words and nothing else ('Councilwoman Rita Owusu')."""
+    words = list(ent)
+    return (3 <= len(words) <= 4 and words[0].is_title and _is_title_word(words[0])
+            and all(t.is_title and t.is_alpha and not _is_title_word(t) for t in words[1:]))
 
 
 def untagged_candidates(doc: Doc) -> list[Cand]:
@@ -393,11 +402,23 @@ def strip_title(doc: Doc, cand: Cand) -> Cand:
     while start < cand.end - 1 and (_is_title_word(tokens[start]) or tokens[start].lower_ in TITLE_MODIFIERS) \
             and tokens[start].is_title:
         start += 1
+    if start == cand.start and cand.kind == PERSON and _acronym_title(tokens, start, cand.end):
+        # 'ADA Fairman', 'DA Krasner': an office written as its acronym before a surname
+        return replace(cand, start=start + 1).vote(PERSON, 1.0)
     if start == cand.start or _has_org_word(tokens[start:cand.end]):
         return cand
     if not (any(_is_title_word(t) for t in tokens[cand.start:start]) or _continues_title(doc, cand.start)):
         return cand
     return replace(cand, start=start).vote(PERSON, 3.0)
+
+
+def _acronym_title(tokens, start: int, end: int) -> bool:
+    """A person span opening with an acronym of three or four capitals and going on with one
+    Title-case word: the acronym is an office ('ADA', 'DCI'), not initials ('AJ Smith')."""
+    first = tokens[start]
+    return (end - start == 2 and first.is_upper and first.is_alpha and 3 <= len(first.text) <= 4
+            and tokens[start + 1].is_title and tokens[start + 1].is_alpha
+            and first.lower_ not in rules.words("given_names_male") | rules.words("given_names_female"))
 
 
 def _continues_title(doc: Doc, i: int) -> bool:
@@ -590,12 +611,42 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
         return cand.vote(ORG, 3.0)
     if _reports_news(doc, cand):
         return cand.vote(ORG, 2.0)
+    if len(tokens) == 1 and _before_its_region(doc, cand.end):
+        return cand.vote(PLACE, 4.0)
+    if _in_apposition_to_a_role(doc, cand):
+        return cand.vote(PERSON, 3.0)
     role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
     if role is not None and all(t.is_alpha or t.text in "-.'’" for t in tokens):
         return replace(cand, role=role).vote(PERSON, 3.0)
     if len(tokens) == 1 and _qualifies_a_job(doc, cand.end):
         return cand.vote(ORG, 1.5)
     return cand
+
+
+def _in_apposition_to_a_role(doc: Doc, cand: Cand) -> bool:
+    """'A professor of economics at the University of Athens, Yanis Varoufakis, said': a name of
+    two or three Title-case words set off by commas after a job or title noun is the person."""
+    tokens = doc_tokens(doc)
+    words = tokens[cand.start:cand.end]
+    if not 2 <= len(words) <= 3 or not all(t.is_title and t.is_alpha for t in words):
+        return False
+    if cand.start == 0 or tokens[cand.start - 1].text != ",":
+        return False
+    root = words[-1]
+    return root.dep_ == "appos" and (root.head.lemma_.lower() in TITLE_HEADS
+                                     or root.head.lemma_.lower() in _common_person_words())
+
+
+def _before_its_region(doc: Doc, end: int) -> bool:
+    """'from Dexter, Michigan', 'in Troy, Mich.': a lone name right before a comma and a state or
+    country is a town, not a person ('Smith, 43,' and 'Lee, a lawyer,' are no region)."""
+    tokens = doc_tokens(doc)
+    if end + 1 >= len(doc) or tokens[end].text != ",":
+        return False
+    nxt = tokens[end + 1]
+    before = tokens[end - 2] if end >= 2 else None
+    return nxt.ent_type_ == "GPE" and nxt.ent_iob_ == "B" and before is not None \
+        and before.lower_ in ("from", "in", "of", "near", "outside", "at")
 
 
 def _after_org_noun(doc: Doc, start: int) -> bool:
@@ -1272,9 +1323,19 @@ def cut_headline(doc: Doc, cand: Cand | None) -> Cand | None:
         low = t.lower_
         verb = low in rules.words("headline_verbs") or (low.endswith("s") and (
             low[:-1] in rules.words("headline_verbs") or (low.endswith("es") and low[:-2] in rules.words("headline_verbs"))))
-        if t.pos_ in HEADLINE_BREAKS or t.text in {"To", "Over", "After", "Amid"} or (verb and t.is_title):
-            return replace(cand, end=i) if i > cand.start else None
+        if t.pos_ in HEADLINE_BREAKS or t.text in {"To", "Over", "After", "Amid"} or (verb and t.is_title) \
+                or t.like_num:  # (a name holds no number: 'Worker Kills 2 Women')
+            if i == cand.start or tokens[i - 1].lower_ in _common_person_words():
+                return None  # 'Suspended Worker Kills ...': a description, no name
+            return replace(cand, end=i)
     return cand
+
+
+@functools.lru_cache(maxsize=1)
+def _common_person_words() -> frozenset[str]:
+    """Common nouns for people ('worker', 'man', 'teen'): a headline's subject ending in one is no name."""
+    words = rules.words("person_nouns") | rules.words("role_nouns")
+    return frozenset(words | {w[:-1] for w in rules.words("group_nouns") if w.endswith("s")})
 
 
 def _plural(token: Token) -> bool:

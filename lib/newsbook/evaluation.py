@@ -84,6 +84,7 @@ def score(predicted: pd.DataFrame, gold: dict, kind: str) -> dict:
     n_pred = n_gold = matched = right_speaker = right_cue = strict_speaker = exact_edges = 0
     named = named_right = 0
     misses, extras, wrong, wrong_cue, loose = [], [], [], [], []
+    outcomes = []  # (article_id, gold item, predicted speaker or None when missed, speaker right)
     for article_id, items in gold["quotes"].items():
         g_items = [g for g in items if g["kind"] == kind]
         p_rows = predicted[(predicted["article_id"] == article_id) & (predicted["kind"] == kind)]
@@ -95,11 +96,13 @@ def score(predicted: pd.DataFrame, gold: dict, kind: str) -> dict:
             hit = next((p for p in p_items if p.quote_id not in used and text_matches(p.quote, g["text"], kind)), None)
             if hit is None:
                 misses.append((article_id, g["text"][:70]))
+                outcomes.append((article_id, g, None, False))
                 continue
             used.add(hit.quote_id)
             matched += 1
             ok = speaker_matches(hit.speaker, g["speaker"])
             right_speaker += ok
+            outcomes.append((article_id, g, hit.speaker, ok))
             if not ok:
                 wrong.append((article_id, g["text"][:50], hit.speaker, g["speaker"]))
             if named_source(g["speaker"]):
@@ -126,7 +129,7 @@ def score(predicted: pd.DataFrame, gold: dict, kind: str) -> dict:
         "strict_speaker_accuracy": strict_speaker / matched if matched else 0.0,
         "edge_accuracy": exact_edges / matched if matched else 0.0,
         "missed": misses, "extra": extras, "wrong_speaker": wrong, "wrong_cue": wrong_cue,
-        "loose_speaker": loose,
+        "loose_speaker": loose, "outcomes": outcomes,
     }
 
 
@@ -155,6 +158,31 @@ def attribution_scores(predicted: pd.DataFrame, gold: dict) -> dict:
         "gold": n_gold, "predicted": n_pred, "matched": matched, "named": named,
         "per_kind": per_kind,
     }
+
+
+NAMED_KINDS = ("person", "organization", "group")
+
+
+def speaker_kind_scores(predicted: pd.DataFrame, gold: dict) -> dict:
+    """Speaker scores by the gold `speaker_kind` (person / organization / group / unnamed, as in
+    tests/gold/quotes_ecbplus.yaml), both kinds of quote pooled:
+    `person_end_to_end` - of the gold quotes whose speaker is a person, the share found with that
+    person as speaker (a missed quote counts as wrong); `person_matched` - the same over the found
+    ones; `named_end_to_end` / `named_matched` - likewise for every named speaker, groups included
+    (person, organization, group). The wrong ones are listed under `wrong`."""
+    outcomes = [o for k in (DIRECT, INDIRECT) for o in score(predicted, gold, k)["outcomes"]]
+
+    def share(kinds, found_only):
+        rows = [o for o in outcomes if o[1].get("speaker_kind") in kinds and (o[2] is not None or not found_only)]
+        return (sum(o[3] for o in rows) / len(rows) if rows else math.nan), len(rows)
+
+    out = {}
+    for label, kinds in (("person", ("person",)), ("named", NAMED_KINDS)):
+        out[f"{label}_end_to_end"], out[f"{label}_gold"] = share(kinds, False)
+        out[f"{label}_matched"], out[f"{label}_found"] = share(kinds, True)
+    out["wrong"] = [(a, g["text"][:50], spk, g["speaker"]) for a, g, spk, ok in outcomes
+                    if not ok and g.get("speaker_kind") in NAMED_KINDS]
+    return out
 
 
 def load_dev_gold(path: str | Path, batches: tuple[str, ...] | None = None) -> dict:

@@ -88,6 +88,7 @@ import bisect
 import functools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -127,6 +128,9 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
 DOCUMENT_NOUNS = rules.words("document_nouns")
+_TITLE_ABBREVIATIONS = frozenset(line.split(" = ")[0].rstrip(".") for line in rules.words("title_abbreviations"))
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
+_ISSUING_VERBS = frozenset("write pen send issue release post publish sign draft".split())
 #: Verbs by which research reports a result, when a study or a report is their subject.
 EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
 # Every lemma speech_events can take as a cue (a cheap first test for each token).
@@ -317,6 +321,35 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+MAX_RUN_PARAGRAPHS = 4  # a quotation runs over at most this many paragraph breaks without a mark
+_SENTENCE_END = re.compile(r"[.!?…:;]['’\"”)\]]*\s*$")
+
+
+def _run_segments(text: str, paragraphs, first: int, last: int, open_mark: int, close_mark: int,
+                  continued: bool, continues: bool) -> list[QuoteSpan]:
+    """A quotation opened at `open_mark` in paragraph `first` and running to paragraph `last`
+    (closed at `close_mark` there, or at its end when -1): one span per paragraph, paragraphs
+    broken in mid-sentence joined."""
+    pieces = []  # [start, end] per paragraph, joined across a mid-sentence break
+    for i in range(first, last + 1):
+        p0, p1 = paragraphs[i]
+        start = open_mark + 1 if i == first else p0
+        end = close_mark if (i == last and close_mark >= 0) else p1
+        if pieces and not _SENTENCE_END.search(text[pieces[-1][0]:pieces[-1][1]]):
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end])
+    out = []
+    for n, (start, end) in enumerate(pieces):
+        s, e = _strip_span(text, start, end)
+        if e <= s:
+            continue
+        out.append(QuoteSpan(s, e, open_mark if n == 0 else -1,
+                             close_mark if n == len(pieces) - 1 else -1,
+                             continues=continues or n < len(pieces) - 1, continued=continued or n > 0))
+    return out
+
+
 def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     """Every quoted stretch of `text`, in order. Never gives up on unbalanced marks: the stray
     mark is logged and the quotation is closed at its paragraph's edge."""
@@ -385,17 +418,21 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
                 if e > s:
                     spans.append(QuoteSpan(s, e, open_pos, pos, continued=open_continued))
                 open_pos, open_continued = None, False
-        elif para == opara + 1 and d != "close" and at_para_start \
-                and not _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[opara][1]):
-            # The newsroom convention: a quotation running on into the next paragraph (unless the
-            # attribution follows inside the paragraph: then the closing mark is missing).
-            close_at_paragraph_end(open_pos, continues=True)
+        elif para - opara <= MAX_RUN_PARAGRAPHS and d != "close" and at_para_start \
+                and not _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[para - 1][1]):
+            # The newsroom convention: a quotation running on into the next paragraph, the
+            # paragraphs between it and its reopening mark included (unless the attribution
+            # follows: then the closing mark is missing).
+            spans.extend(_run_segments(text, paragraphs, opara, para - 1, open_pos, -1, open_continued, True))
             open_pos, open_continued = pos, True
-        elif para == opara + 1 and d != "open" and not at_para_start:
-            # One quotation over a paragraph break (a break in the middle of the quote).
-            s, e = _strip_span(text, open_pos + 1, pos)
-            if e > s:
-                spans.append(QuoteSpan(s, e, open_pos, pos, continued=open_continued))
+        elif para - opara <= MAX_RUN_PARAGRAPHS and d != "open" and not at_para_start and (
+                para == opara + 1 or not (
+                    _ATTRIBUTION_AFTER.search(text, open_pos + 1, paragraphs[opara][1])
+                    or (d == "either" and _DOUBLE_MARK_RE.search(text, pos + 1, paragraphs[para][1])))):
+            # One quotation over paragraph breaks with no marks between: a paragraph per sentence
+            # (scraped or rebuilt copy) gives one row per paragraph, as the newsroom convention
+            # does; a break in the middle of a sentence keeps the quote whole.
+            spans.extend(_run_segments(text, paragraphs, opara, para, open_pos, pos, open_continued, False))
             open_pos, open_continued = None, False
         else:
             close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to "
@@ -907,6 +944,10 @@ class _Speakers:
                 # "The bank said its profit rose, citing ...": the participle belongs to the saying
                 tok = tok.head
             subj = None
+            quoted = next((c for c in tok.children if c.dep_ == "dobj"), None) if tok.lemma_ == "quote" else None
+            if quoted is not None and quoted.pos_ in ("PROPN", "NOUN", "PRON"):
+                # "The paper quoted Ben Carter as saying "A" and "B"": the one quoted speaks
+                return quoted
             if tok.lemma_ == "quote" and _is_passive(tok):
                 subj = self._subject(tok, ("nsubjpass",))
             elif _is_passive(tok):
@@ -1052,7 +1093,8 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
             return att
-        if low in FIRST_PERSON:
+        if low in FIRST_PERSON or low == "you":
+            # (an interviewer's "you said" names nobody the article has named)
             return Attribution()
         if low in QUANTIFIERS or tok.like_num:
             return self._member_of(tok)
@@ -1124,6 +1166,10 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
                 return att
+        after = self._name_after_title(span)
+        if after is not None:
+            return Attribution(after.actor, doc_text(doc)[after.start:after.end], after.start, after.end,
+                               kind="person")
         ref = self.actors.covering(start, end, prefer=tok)
         # A person named in the phrase wins over an organisation the person belongs to
         # ("the chairman of the European Commission, Jean-Claude Juncker"); an organisation or
@@ -1157,6 +1203,10 @@ class _Speakers:
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
                 return att
+        people = self._counted_people(tok, span)
+        if people:
+            att.speaker, att.kind = " and ".join(people), "person"
+            return att
         ref = self._definite_antecedent(tok, span)
         if ref is not None:
             att.speaker, att.kind = ref.actor, ref.kind
@@ -1164,6 +1214,44 @@ class _Speakers:
         # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
+
+    def _counted_people(self, tok: Token, span) -> list[str]:
+        """'the two men said', 'the three ministers said': the last two (three) people the article
+        named in the sentences before, in the order named."""
+        n = next((_COUNT_WORDS[t.lower_] for t in span if t.dep_ == "nummod" and t.lower_ in _COUNT_WORDS), 0)
+        head = tok.lemma_.lower()
+        if not n or tok.tag_ != "NNS" or not (head in PERSON_NOUNS or head in ROLE_NOUNS or head in ("men", "women")):
+            return []
+        if not any(t.lower_ == "the" for t in span):
+            return []
+        sent_i = _sent_index(self.doc, tok.i)
+        names: list[str] = []
+        for back in range(0, 4):
+            si = sent_i - back
+            if si < 0:
+                break
+            refs = self._refs_in_sentence(si, {"person"}, before=tok.i if back == 0 else None)
+            for r in reversed(refs):
+                if r.actor not in names:
+                    names.insert(0, r.actor)
+            if len(names) >= n:
+                break
+        return names[-n:] if len(names) >= n else []
+
+    def _name_after_title(self, span) -> _Ref | None:
+        """'according to Troy police Lt. Gerry Scherlinck': the parser ends the phrase at the
+        abbreviated title; the person named right after it is the speaker."""
+        last = span[-1]
+        word = last.lower_.rstrip(".")
+        if word not in _TITLE_ABBREVIATIONS and last.lemma_.lower() not in ROLE_NOUNS:
+            return None
+        text = doc_text(self.doc)
+        gap_end = span.end_char
+        while gap_end < len(text) and text[gap_end] in ". \t":
+            gap_end += 1
+        if gap_end - span.end_char > 3:
+            return None
+        return self.actors.covering(gap_end, gap_end + 1, kinds={"person"})
 
     def _definite_antecedent(self, tok: Token, span) -> _Ref | None:
         """A definite description with no name in it stands for whom the article has just been
@@ -1178,7 +1266,7 @@ class _Speakers:
         # (not institutions: "the transport ministry said" is a new source, not the company before)
         if head in ORG_NOUNS:
             kinds = {"organization", "place"} if head in TEAM_NOUNS else {"organization"}
-            return self._latest(tok, kinds, head)
+            return self._latest(tok, kinds, head) or self._main_organisation(tok)
         aged = re.search(r"\d+-year-old", span.text)
         if aged or tok.ent_type_ == "NORP" or head in PERSON_NOUNS:
             return self._latest(tok, {"person"}, "")
@@ -1194,7 +1282,7 @@ class _Speakers:
             if si < 0:
                 break
             found += [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)
-                      if not (r.tokens[0] <= tok.i < r.tokens[1])]
+                      if not (r.tokens[0] <= tok.i < r.tokens[1]) and not self._addressee(r)]
         if not found:
             return None
         named = [r for r in found if word and word in r.actor.lower().split()]
@@ -1203,6 +1291,31 @@ class _Speakers:
         nearest = max(r.sent for r in found)
         near = [r for r in found if r.sent == nearest]
         return ([r for r in near if r.subject] or near)[0]
+
+    def _main_organisation(self, tok: Token) -> _Ref | None:
+        """'the company' far from any organisation (copy with a paragraph per sentence): the
+        organisation the article has named most often before it (the latest on a tie), never
+        counting where it was only the one spoken to."""
+        counts: Counter = Counter()
+        latest: dict[str, _Ref] = {}
+        for r in self.actors.refs:
+            if r.start >= tok.idx:
+                break
+            if r.kind == "organization" and not self._addressee(r):
+                counts[r.actor] += 1
+                latest[r.actor] = r
+        if not counts:
+            return None
+        actor = max(counts, key=lambda a: (counts[a], latest[a].start))
+        return latest[actor]
+
+    def _addressee(self, ref: _Ref) -> bool:
+        """The one spoken to ('told The Associated Press', 'said to Reuters'): the next 'the
+        company said' is not the news agency."""
+        head = self.doc[ref.tokens[1] - 1]
+        if head.dep_ in ("dobj", "dative") and head.head.lemma_.lower() in SPEECH_VERBS:
+            return True
+        return head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lemma_.lower() in SPEECH_VERBS
 
     def _member_of(self, tok: Token) -> Attribution:
         """'one of his aides' -> 'an aide to <him>', 'one of the protesters' -> 'protester': an
@@ -1281,6 +1394,9 @@ class _Speakers:
                         out += [p for p in a.children if p.dep_ == "pobj"]
             if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
                 out += [p for p in c.children if p.dep_ == "pobj" and (p.pos_ == "PROPN" or c.lower_ != "of")]
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in _ISSUING_VERBS:
+            # "Gray's principal wrote a letter ...": the one who wrote it
+            out += [c for c in tok.head.children if c.dep_ == "nsubj"]
         # "X's account" / "X's office" issues what X issues
         out = [next((k for k in t.children if k.dep_ == "poss"), t) if t.lemma_.lower() in ("account", "office", "feed")
                else t for t in out]
@@ -1342,6 +1458,10 @@ class _Speakers:
                 # subject inside what was said
                 speaking = [r for r in subjects if self._subject_of_saying(r)]
                 result = (speaking or subjects or cands)[-1]
+            elif tok.head.lemma_.lower() in SPEECH_VERBS and any(self._subject_of_saying(r) for r in subjects):
+                # '"...," Pickell said. ..., he said.': one who speaks goes on speaking, not the
+                # subject of what he said
+                result = [r for r in subjects if self._subject_of_saying(r)][-1]
             else:
                 result = subjects[0] if subjects else cands[-1]
             break
@@ -1896,6 +2016,14 @@ class _Extractor:
             if q.keep:
                 previous = q
         kept = [q for q in live if q.keep]
+        # pass 3: the paragraphs of one quotation whose attribution comes at its end ('"A.\n\nB,"
+        # she said.') are hers from the first one on
+        for q, nxt in reversed(list(zip(kept, kept[1:]))):
+            if q.span.continues and nxt.span.continued and nxt.att.found \
+                    and (not q.att.found or (q.att.how == "context" and nxt.att.how != "context")):
+                q.att = Attribution(nxt.att.speaker, nxt.att.speaker_text, nxt.att.speaker_start,
+                                    nxt.att.speaker_end, nxt.att.cue, "context", nxt.att.cue_token,
+                                    nxt.att.kind, nxt.att.medium)
         rows = [self._row(q.span.start, q.span.end, q.att, "direct") for q in kept]
         rows += self._indirect_rows(events, kept)
         rows.sort(key=lambda r: (r["start"], r["kind"]))
