@@ -17,24 +17,14 @@ import time
 import uuid
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from newsbook import kernels, report
 from newsbook.errors import NotebookFailed
+from tests.test_report import _write_notebook  # one notebook writer for the report tests
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-def _write_notebook(path: Path, parameters: str, *sources: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "newsbook", "display_name": "Python (newsbook)", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"),
-                nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]})]
-    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources]
-    nbformat.write(nb, str(path))
-    return path
 
 
 def _slow_notebook(path: Path) -> Path:
