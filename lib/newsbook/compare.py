@@ -397,6 +397,13 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
         return schema.empty("quote_matches")
     if min_similarity <= 0.4 + _BOUND_MARGIN:
         return _match_quotes_exhaustive(quotes, min_similarity=min_similarity)
+    return _finish_matches(match_quote_records(quotes, min_similarity=min_similarity))
+
+
+def match_quote_records(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> list[dict]:
+    """The matches `match_quotes` finds (min_similarity > 0.4), as records in the order found, before
+    they are sorted and given their relation: for a caller matching many corpora at once (each
+    story of a corpus, newsbook.stories) that tabulates them once."""
     rows = quotes.reset_index(drop=True)
     articles = list(dict.fromkeys(rows["article_id"]))
     art_index = {}
@@ -462,7 +469,7 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
     for (ai, bi) in sorted(by_articles):
         cands = sorted(by_articles[(ai, bi)], key=lambda t: (t[0], t[1]))  # the nested-loop order
         _select_matches(articles[ai], articles[bi], [(sim, recs[i], recs[j]) for i, j, sim in cands], found)
-    return _finish_matches(found)
+    return found
 
 
 # --- figures (owned by the figures work) -----------------------------------------------------

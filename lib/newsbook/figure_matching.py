@@ -249,16 +249,23 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
        exceeding an exact total by at most half.  Notes are capped at five per group.
     """
-    rows = _matched_rows(figures)
+    rows = matched_rows(figures)
     if not rows:
         return schema.empty("figure_matches")
+    return _matches_frame(match_records(rows))
+
+
+def match_records(rows: list[dict]) -> list[dict]:
+    """Steps 1-3 of `match_figures` on its row dicts (`_matched_rows`), as `figure_matches` records in
+    group order, not yet sorted: what a caller matching many corpora at once (each story of a corpus,
+    newsbook.stories) tabulates and sorts once, instead of building one small frame per story."""
     groups = _group_figures(rows)
     _mark_conflicts(groups)
     _note_arithmetic(groups)
-    return _matches_frame(groups)
+    return [_match_record(g) for g in groups]
 
 
-def _matched_rows(figures: pd.DataFrame | None) -> list[dict]:
+def matched_rows(figures: pd.DataFrame | None) -> list[dict]:
     """The figures `match_figures` compares, as row dicts (`_comparable`); [] when there are none."""
     if figures is None or figures.empty:
         return []
@@ -502,28 +509,30 @@ def _note_arithmetic(groups: list[dict]) -> None:
                             p["notes"].append("part of a sum: " + text)
 
 
-def _matches_frame(groups: list[dict]) -> pd.DataFrame:
-    """The `figure_matches` table of the groups: conflicts first, then agreed, then single."""
-    out = []
-    for g in groups:
-        f0 = g["members"][0]
-        notes = list(g["notes"])
-        quals = sorted({m.get("qualifier") or "exactly" for m in g["members"]})
-        if len(g["articles"]) >= 2:
-            notes.insert(0, f"stated by {len(g['articles'])} articles"
-                         + (f" (qualifiers differ: {', '.join(quals)})" if len(quals) > 1 else ""))
-        out.append({
-            "value": float(f0["value"]),
-            "noun": g["noun"],
-            "kind": f0["kind"],
-            "unit": f0.get("unit") or "",
-            "articles": ";".join(g["articles"]),
-            "n_articles": len(g["articles"]),
-            "status": g["status"],
-            "figure_ids": ";".join(m["figure_id"] for m in g["members"]),
-            "note": " | ".join(notes),
-        })
-    frame = pd.DataFrame(out)
+def _match_record(g: dict) -> dict:
+    """One `figure_matches` row of a group."""
+    f0 = g["members"][0]
+    notes = list(g["notes"])
+    quals = sorted({m.get("qualifier") or "exactly" for m in g["members"]})
+    if len(g["articles"]) >= 2:
+        notes.insert(0, f"stated by {len(g['articles'])} articles"
+                     + (f" (qualifiers differ: {', '.join(quals)})" if len(quals) > 1 else ""))
+    return {
+        "value": float(f0["value"]),
+        "noun": g["noun"],
+        "kind": f0["kind"],
+        "unit": f0.get("unit") or "",
+        "articles": ";".join(g["articles"]),
+        "n_articles": len(g["articles"]),
+        "status": g["status"],
+        "figure_ids": ";".join(m["figure_id"] for m in g["members"]),
+        "note": " | ".join(notes),
+    }
+
+
+def _matches_frame(records: list[dict]) -> pd.DataFrame:
+    """The `figure_matches` table of the records: conflicts first, then agreed, then single."""
+    frame = pd.DataFrame(records)
     order = {"conflict": 0, "agreed": 1, "single": 2}
     frame = frame.assign(_o=frame["status"].map(order), _k=frame["kind"].eq("date")) \
         .sort_values(["_o", "_k", "n_articles", "kind", "value"], ascending=[True, True, False, True, True]) \
