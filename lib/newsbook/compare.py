@@ -400,17 +400,30 @@ def match_quotes(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> pd.Dat
     return _finish_matches(match_quote_records(quotes, min_similarity=min_similarity))
 
 
+# the columns of the quotes table that quote matching reads
+QUOTE_FIELDS = ("article_id", "quote_id", "quote", "speaker", "start")
+
+
 def match_quote_records(quotes: pd.DataFrame, *, min_similarity: float = 0.5) -> list[dict]:
     """The matches `match_quotes` finds (min_similarity > 0.4), as records in the order found, before
     they are sorted and given their relation: for a caller matching many corpora at once (each
     story of a corpus, newsbook.stories) that tabulates them once."""
-    rows = quotes.reset_index(drop=True)
-    articles = list(dict.fromkeys(rows["article_id"]))
+    return quote_records_matched(quote_records(quotes), min_similarity=min_similarity)
+
+
+def quote_records(quotes: pd.DataFrame) -> list:
+    """The quotes table's rows as named tuples of the QUOTE_FIELDS it has (what matching reads)."""
+    return list(quotes[[c for c in QUOTE_FIELDS if c in quotes.columns]].itertuples(index=False))
+
+
+def quote_records_matched(recs: list, *, min_similarity: float = 0.5) -> list[dict]:
+    """`match_quote_records` of quotes given as `quote_records` (a caller splitting a table into many
+    corpora splits these instead of the frame)."""
+    articles = list(dict.fromkeys(r.article_id for r in recs))
     art_index = {}
     for i, a in enumerate(articles):
         if a == a:  # the exhaustive path selects rows by ==, which never holds for NaN
             art_index.setdefault(a, i)
-    recs = list(rows.itertuples(index=False))
     n = len(recs)
     norms = [_normalise_quote(r.quote) for r in recs]
     stems = [_content_stems(t) for t in norms]

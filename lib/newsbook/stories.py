@@ -109,7 +109,19 @@ def _words(text: str) -> list[str]:
     return [f for f in (_fold(w) for w in _WORD.findall(text.lower())) if len(f) > 2 and f not in stop]
 
 
-_NAME = re.compile(r"(?<![.!?\"“‘'\n]\s)(?<!^)(?<![.!?\n])\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?")
+def _word_counts(text: str) -> Counter:
+    """``Counter(_words(text))``, each distinct word folded and checked once."""
+    stop = _stop_words()
+    bag: Counter = Counter()
+    for word, count in Counter(_WORD.findall(text.lower())).items():
+        folded = _fold(word)
+        if len(folded) > 2 and folded not in stop:
+            bag[folded] += count
+    return bag
+
+
+# (?=[A-Z]) first: the same match, but most positions fail on it before the look-behinds are tried
+_NAME = re.compile(r"(?=[A-Z])(?<![.!?\"“‘'\n]\s)(?<!^)(?<![.!?\n])\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?")
 
 
 def _names(text: str) -> list[str]:
@@ -126,7 +138,7 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     texts = articles["text"].fillna("").astype(str).tolist()
     bags = []
     for title, text in zip(titles, texts):
-        bag = Counter(_words(text))
+        bag = _word_counts(text)
         for name in _names(text):  # names tell two stories of the same kind apart, mentions or not
             bag[name] += NAME_EXTRA
         for _ in range(TITLE_REPEAT - 1):
@@ -691,12 +703,15 @@ def match_quotes(quotes: pd.DataFrame, events: dict[str, str], **kwargs) -> pd.D
 
     if quotes is None or quotes.empty or kwargs.get("min_similarity", 0.5) <= 0.4 + compare._BOUND_MARGIN:
         return per_story(compare.match_quotes, quotes, events, "quote_matches", min_articles=2, **kwargs)
-    story = quotes["article_id"].astype(str).map(events).fillna("")
+    by_story: dict[str, list] = {}
+    for rec in compare.quote_records(quotes):  # split as per_story's groupby does, rows in order
+        by_story.setdefault(events.get(str(rec.article_id), ""), []).append(rec)
     records = []
-    for event, rows in quotes.groupby(story, sort=True):
-        if rows["article_id"].nunique() < 2:
+    for event in sorted(by_story):
+        rows = by_story[event]
+        if len({r.article_id for r in rows if not pd.isna(r.article_id)}) < 2:  # nunique()
             continue
-        found = compare.match_quote_records(rows, **kwargs)
+        found = compare.quote_records_matched(rows, **kwargs)
         if found:
             # the order compare.match_quotes gives them (its sort is not stable: ask pandas the same way)
             order = pd.DataFrame({"similarity": [f["similarity"] for f in found]}).sort_values(
