@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
 
@@ -15,7 +17,7 @@ from .figure_lexicon import (ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS, COMPOUND_UN
                              VOTE_NOUNS, VOTE_VERBS, WEEKDAYS, _CLOCK_RE, _DASHES, _QUAL_PATTERNS,
                              _YEAR_RANGE_RE)
 from .figure_numbers import _Num
-from .nlp import doc_tokens, sentence_of_token
+from .nlp import doc_cache, doc_tokens, sentence_of_token, token_flags
 
 
 # ------------------------------------------------------------------------------------------------
@@ -25,14 +27,37 @@ from .nlp import doc_tokens, sentence_of_token
 
 def _is_title_case(sent) -> bool:
     """A headline or sub-head in Title Case ("Putin Orders 755 US Diplomats To Leave"): capitals there
-    say nothing about names."""
-    words = [t for t in doc_tokens(sent.doc)[sent.start:sent.end] if t.is_alpha and len(t) > 3]
-    if len(words) < 3:
+    say nothing about names. Decided on the words (alphabetic, over three letters): 80% of them
+    capitalised, and 70% of those outside an entity."""
+    counts = _title_case_counts(sent.doc)
+    words, upper, plain, plain_upper = (int(c[sent.end] - c[sent.start]) for c in counts)
+    if words < 3:
         return False
-    plain = [t for t in words if t.ent_type_ == ""]
-    ratio = sum(1 for t in words if t.text[0].isupper()) / len(words)
-    plain_ratio = sum(1 for t in plain if t.text[0].isupper()) / len(plain) if plain else 0.0
+    ratio = upper / words
+    plain_ratio = plain_upper / plain if plain else 0.0
     return ratio >= 0.8 and plain_ratio >= 0.7
+
+
+def _title_case_counts(doc: Doc) -> tuple:
+    """Running counts over the Doc's tokens (index k: tokens before k) of the words `_is_title_case`
+    weighs, of those capitalised, of those outside an entity, and of those both: any sentence's
+    counts by two look-ups, from the Doc's attribute arrays (computed once per Doc)."""
+    cache = doc_cache(doc)
+    counts = cache.get("newsbook_title_case_counts")
+    if counts is None:
+        from spacy.attrs import ENT_TYPE, IS_ALPHA, LENGTH
+
+        array = doc.to_array([IS_ALPHA, LENGTH, ENT_TYPE])
+        word = (array[:, 0] != 0) & (array[:, 1] > 3)
+        upper = word & np.asarray(token_flags(doc, "ORTH", _capitalised), dtype=bool)
+        plain = word & (array[:, 2] == 0)
+        counts = cache["newsbook_title_case_counts"] = tuple(
+            np.concatenate(([0], np.cumsum(flags, dtype=np.int64))) for flags in (word, upper, plain, upper & plain))
+    return counts
+
+
+def _capitalised(text: str) -> bool:
+    return text[:1].isupper()
 
 
 def _sentence_start(tok: Token) -> bool:
@@ -157,21 +182,30 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
     return None
 
 
+# each qualifier's word sequence -> its places in _QUAL_PATTERNS (tried in that order) and meanings
+_QUAL_BY_WORDS: dict[tuple, list[tuple[int, str]]] = {}
+for _place, (_words, _norm) in enumerate(_QUAL_PATTERNS):
+    _QUAL_BY_WORDS.setdefault(_words, []).append((_place, _norm))
+del _place, _words, _norm
+
+
 def _qualifier_before(doc: Doc, i: int, sent_start: int):
     """(normalised qualifier, start index of the qualifier words) before token i."""
-    words = [doc[k].lower_ for k in range(max(sent_start, i - 5), i)]
-    # the last L words for each length L, built once rather than once per pattern
-    tails = {L: tuple(words[len(words) - L:]) for L in range(1, len(words) + 1)}
-    for pattern, norm in _QUAL_PATTERNS:
+    tokens = doc_tokens(doc)
+    words = [tokens[k].lower_ for k in range(max(sent_start, i - 5), i)]
+    # the patterns equal to the last L words, for each length L, in the order of _QUAL_PATTERNS
+    found = sorted(hit for L in range(1, len(words) + 1)
+                   for hit in _QUAL_BY_WORDS.get(tuple(words[len(words) - L:]), ()))
+    for place, norm in found:
+        pattern = _QUAL_PATTERNS[place][0]
         L = len(pattern)
-        if tails.get(L) == pattern:
-            first = doc[i - L]
-            # "some" as a determiner of a noun ("some of the 300") is not a qualifier
-            if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
-                continue
-            if pattern == ("just",) or pattern == ("only",):
-                return "exactly", i - L
-            return norm, i - L
+        first = tokens[i - L]
+        # "some" as a determiner of a noun ("some of the 300") is not a qualifier
+        if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
+            continue
+        if pattern == ("just",) or pattern == ("only",):
+            return "exactly", i - L
+        return norm, i - L
     return None, i
 
 
