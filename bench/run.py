@@ -5,6 +5,7 @@
 Every verdict is a ratio of two timings (or two peak memories) taken here, on this machine, now:
 
 1. throughput: `newsbook annotate` against bare spaCy `nlp.pipe` on the same texts   (target >= 0.85)
+1b. the extractors' CPU time against the parse's, in one process (bench/extractor_share.py) (target <= 0.05)
 2. re-run on the unchanged corpus against the best cold run of step 1                (target >= 50x)
 3. one article added to the N-article corpus: re-annotates that article alone        (exactly 1 parsed)
 4. `--jobs 2` and the Dask engine (a LocalCluster): identical tables; speed as information
@@ -432,6 +433,32 @@ def step_throughput_and_cache(res: Results, source: corpora.Corpora, n: int, job
     return state
 
 
+def step_extractor_share(res: Results, corpus: Path, n: int) -> None:
+    """Issue 12's gate: the extractors' CPU time against the parse's, both in one process
+    (bench/extractor_share.py: each article parsed by newsbook's pipeline, then extracted), on up to
+    EXTRACTOR_SHARE_N articles of the benchmark corpus."""
+    count = min(n, EXTRACTOR_SHARE_N)
+    print(f"[2b] extractors vs parse, in one process, {count:,} articles ...", flush=True)
+    run = measure([PYTHON, str(HERE / "extractor_share.py"), str(corpus), "--n", str(count), "--json"], child_env())
+    if not run.ok:
+        not_measured(res, "extractors vs parse, same process (CPU)", "<= 0.05",
+                     f"timed out after {run.seconds:.0f} s" if run.timed_out else run.stderr.strip()[-300:])
+        return
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    share = found["extractor_share"]
+    parts = ", ".join(f"{k} {v:.3f}" for k, v in found["by_extractor"].items())
+    rest = ", ".join(f"{k} {v:.3f}" for k, v in found["rest_share"].items())
+    res.timings.update(extractor_share=share, extractor_parse_cpu_s=found["parse_s"],
+                       extractor_cpu_s=found["extract_s"])
+    res.add(Check("extractors vs parse, same process (CPU)", f"{share:.3f}", "<= 0.05", share <= 0.05,
+                  f"({found['extract_s']:.2f} s of actors + quotes + figures vs {found['parse_s']:.1f} s of "
+                  f"nlp.pipe, {found['articles']} articles after a warm-up; each extractor: {parts}; the rest "
+                  f"of the per-article stage: {rest})"))
+
+
+EXTRACTOR_SHARE_N = 300  # articles for the extractor share: a ratio per article, so a few hundred do
+
+
 def step_memory(res: Results, source: corpora.Corpora, small: int, big: int, big_run: Run | None) -> Path | None:
     print(f"[6] peak memory: newsbook annotate on {small:,} articles (empty cache) ...", flush=True)
     corpus_small = prepare(source, small, f"corpus-{small}")
@@ -667,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
 
     TIMEOUT = args.timeout
     main_run = step_throughput_and_cache(res, source, args.n, args.jobs, args.repeat)
+    step_extractor_share(res, main_run["corpus"], args.n)
     out_small = step_memory(res, source, small_n, big_n, None if args.full else main_run["first_run"])
     step_assembly_scaling(res, out_small, args.n)
     step_dask(res, small_n, out_small)
