@@ -588,8 +588,7 @@ def assign_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     if one_story:
         return pd.Series(ONE_STORY_ID, index=pd.Index(ids, name="article_id")), {ONE_STORY_ID: METHOD_ONE_STORY}, []
     given = metadata_events(articles).tolist()
-    events = pd.Series(given, index=pd.Index(ids, name="article_id"), dtype=object)
-    method = {e: METHOD_METADATA for e in events if e}
+    method = {e: METHOD_METADATA for e in given if e}
     rest = [k for k, e in enumerate(given) if not e]
     if rest:
         sub = articles.iloc[rest]
@@ -598,14 +597,16 @@ def assign_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
         sub_figures = figures[figures["article_id"].isin(wanted)] if figures is not None and len(figures) else None
         labels = group_articles(sub, sub_mentions, sub_figures)
         days = article_days(sub)
-        order = sorted(range(len(sub)), key=lambda k: (days[k] if days[k] == days[k] else math.inf,
-                                                       labels.index[k]))
+        label_ids, label_values = labels.index.tolist(), labels.tolist()
+        order = sorted(range(len(sub)), key=lambda k: (days[k] if days[k] == days[k] else math.inf, label_ids[k]))
         story_id = {}
         for k in order:  # a story is named after its earliest article (date, then id)
-            story_id.setdefault(labels.iloc[k], "story-" + _digest(labels.index[k]))
-        for k, label in zip(rest, labels.tolist()):
-            events.iloc[k] = story_id[label]
+            story_id.setdefault(label_values[k], "story-" + _digest(label_ids[k]))
+        given = list(given)
+        for k, label in zip(rest, label_values):
+            given[k] = story_id[label]
             method[story_id[label]] = METHOD_AUTO
+    events = pd.Series(given, index=pd.Index(ids, name="article_id"), dtype=object)
     applied = []
     if corrections:
         events, applied, changed = apply_corrections(events, corrections)
@@ -619,14 +620,28 @@ def events_table(articles: pd.DataFrame, mentions: pd.DataFrame | None, method: 
     if articles.empty:
         return schema.empty("events")
     top = _top_actors(articles, mentions)
+    # one pass over the articles (a groupby with a frame per story cost more than the grouping)
+    stories: dict = {}  # story -> [articles, outlets, dates, first title], stories in order of appearance
+    for event, date, outlet, title in zip(articles["event"].tolist(), articles["date"].fillna("").astype(str).tolist(),
+                                          articles["outlet"].tolist(), articles["title"].tolist()):
+        if pd.isna(event):
+            continue  # as groupby leaves it out
+        story = stories.get(event)
+        if story is None:
+            story = stories[event] = [0, set(), [], title]
+        story[0] += 1
+        if not pd.isna(outlet):  # nunique()
+            story[1].add(outlet)
+        if date:
+            story[2].append(date)
     rows = []
-    for event, group in articles.groupby("event", sort=False):
-        dates = sorted(d for d in group["date"].fillna("").astype(str) if d)
+    for event, (count, outlets, dates, title) in stories.items():
+        dates = sorted(dates)
         span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else ""
-        words = top.get(event) or [t for t in str(group["title"].iloc[0]).split()[:6]]
+        words = top.get(event) or [t for t in str(title).split()[:6]]
         label = (labels or {}).get(event) or (", ".join(words) + (f" ({span})" if span else "")).strip()
-        rows.append({"event": event, "label": label or event, "articles": len(group),
-                     "outlets": group["outlet"].nunique(), "first_date": dates[0] if dates else "",
+        rows.append({"event": event, "label": label or event, "articles": count,
+                     "outlets": len(outlets), "first_date": dates[0] if dates else "",
                      "last_date": dates[-1] if dates else "", "method": method.get(event, METHOD_AUTO)})
     frame = pd.DataFrame(rows).sort_values(["articles", "first_date", "event"], ascending=[False, True, True])
     return schema.conform("events", frame)
@@ -646,7 +661,13 @@ def _top_actors(articles: pd.DataFrame, mentions: pd.DataFrame | None, n: int = 
     spread = stats.groupby("actor")["event"].transform("nunique")
     stats["score"] = stats["articles"] * (1.0 + (n_stories / spread).map(math.log))
     stats = stats.sort_values(["event", "score", "mentions", "actor"], ascending=[True, False, False, True])
-    return {e: g["actor"].head(n).tolist() for e, g in stats.groupby("event", sort=False)}
+    top: dict[str, list[str]] = {}
+    for event, actor in zip(stats["event"].tolist(), stats["actor"].tolist()):
+        if event == event:  # groupby leaves NaN out
+            names = top.setdefault(event, [])
+            if len(names) < n:
+                names.append(actor)
+    return top
 
 
 # --- comparisons within a story ---------------------------------------------------------------------------
