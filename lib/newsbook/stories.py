@@ -279,13 +279,19 @@ def similar_pairs(matrix: TermMatrix, days: np.ndarray | None = None, *, floor: 
     # the proposed pairs' exact cosine also counts the common terms the index skipped
     sims = np.bincount(inverse.ravel(), weights=prods, minlength=len(uniq))
     i, j = uniq // n, uniq % n
+    if days is not None and len(days):  # pairs the dates rule out need no more work
+        near = ~(np.abs(days[i] - days[j]) > DATE_WINDOW_DAYS)  # NaN (a date unknown) never blocks
+        i, j, sims = i[near], j[near], sims[near]
     skipped = ~useful
     if skipped.any():
+        # the skipped terms add at most |i's skipped weights| * |j's| (Cauchy-Schwarz): a pair that
+        # cannot reach `floor` even so is dropped before its common terms are looked up
+        reach = np.sqrt(np.bincount(matrix.article[skipped], weights=matrix.weight[skipped] ** 2,
+                                    minlength=n))
+        hopeful = sims + reach[i] * reach[j] + 1e-9 >= floor
+        i, j, sims = i[hopeful], j[hopeful], sims[hopeful]
         sims = sims + _shared_weight(matrix, skipped, i, j)
     keep = sims >= floor
-    if days is not None and len(days):
-        gap = np.abs(days[i] - days[j])
-        keep &= ~(gap > DATE_WINDOW_DAYS)  # NaN (a date unknown) never blocks
     return i[keep], j[keep], sims[keep]
 
 
