@@ -79,7 +79,8 @@ ONE_STORY_ID = "story"
 CORRECTIONS_FILE_NAMES = ("stories.yaml", "stories.yml")
 
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# = \b(1[89]\d\d|20\d\d)\b, written to start with a digit (so the scan skips to one) and look behind it
+_YEAR = re.compile(r"((?:1(?<!\w1)[89]|2(?<!\w2)0)\d\d)\b")
 _COUNTED_KINDS = ("count", "money", "percent", "measure")
 
 
@@ -109,14 +110,29 @@ def _words(text: str) -> list[str]:
     return [f for f in (_fold(w) for w in _WORD.findall(text.lower())) if len(f) > 2 and f not in stop]
 
 
+_TERMS: dict[str, str | None] = {}  # word as written (lower case) -> its term, None for none; see _terms_of
+
+
+def _terms_of(words: list[str]) -> list[str | None]:
+    """The term of each word (`_fold`, None for a stop word or a short one), from a table of every
+    word met so far: grouping counts the words of each article, so this runs in C, not per word."""
+    table = _TERMS
+    new = set(words).difference(table)
+    if new:
+        if len(table) > 2_000_000:  # a bound for very large corpora; the table is rebuilt as needed
+            table.clear()
+            new = set(words)
+        stop = _stop_words()
+        for word in new:
+            folded = _fold(word)
+            table[word] = folded if len(folded) > 2 and folded not in stop else None
+    return list(map(table.__getitem__, words))
+
+
 def _word_counts(text: str) -> Counter:
-    """``Counter(_words(text))``, each distinct word folded and checked once."""
-    stop = _stop_words()
-    bag: Counter = Counter()
-    for word, count in Counter(_WORD.findall(text.lower())).items():
-        folded = _fold(word)
-        if len(folded) > 2 and folded not in stop:
-            bag[folded] += count
+    """``Counter(_words(text))`` (the same counts; terms in another order)."""
+    bag = Counter(_terms_of(_WORD.findall(text.lower())))
+    bag.pop(None, None)
     return bag
 
 
@@ -139,8 +155,8 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     bags = []
     for title, text in zip(titles, texts):
         bag = _word_counts(text)
-        for name in _names(text):  # names tell two stories of the same kind apart, mentions or not
-            bag[name] += NAME_EXTRA
+        for name, count in Counter(_names(text)).items():  # names tell two stories of the same kind apart
+            bag[name] += NAME_EXTRA * count  # = adding it per occurrence, NAME_EXTRA being a whole number
         for _ in range(TITLE_REPEAT - 1):
             bag.update(_words(title))
         if not text.startswith(title):
