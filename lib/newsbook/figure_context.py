@@ -30,7 +30,8 @@ def _is_title_case(sent) -> bool:
     say nothing about names. Decided on the words (alphabetic, over three letters): 80% of them
     capitalised, and 70% of those outside an entity."""
     counts = _title_case_counts(sent.doc)
-    words, upper, plain, plain_upper = (int(c[sent.end] - c[sent.start]) for c in counts)
+    start, end = sent.start, sent.end
+    words, upper, plain, plain_upper = (c[end] - c[start] for c in counts)
     if words < 3:
         return False
     ratio = upper / words
@@ -52,7 +53,7 @@ def _title_case_counts(doc: Doc) -> tuple:
         upper = word & np.asarray(token_flags(doc, "ORTH", _capitalised), dtype=bool)
         plain = word & (array[:, 2] == 0)
         counts = cache["newsbook_title_case_counts"] = tuple(
-            np.concatenate(([0], np.cumsum(flags, dtype=np.int64))) for flags in (word, upper, plain, upper & plain))
+            [0] + np.cumsum(flags, dtype=np.int64).tolist() for flags in (word, upper, plain, upper & plain))
     return counts
 
 

@@ -193,15 +193,21 @@ def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
         if len(memo) > 200_000:
             memo.clear()
         strings = doc.vocab.strings
-        # each distinct value once (np.unique), then spread back over the tokens
-        values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
+        # each distinct value once (np.unique, shared by the predicates on one attribute), then
+        # spread back over the tokens
+        distinct_key = ("newsbook_distinct", attr)
+        found = cache.get(distinct_key)
+        if found is None:
+            values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
+            found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
+        values, where = found
         distinct = []
-        for value in values.tolist():
+        for value in values:
             flag = memo.get(value)
             if flag is None:
                 flag = memo[value] = bool(predicate(strings[value] if value else ""))
             distinct.append(flag)
-        flags = cache[key] = np.asarray(distinct, dtype=bool)[where.reshape(-1)].tolist()
+        flags = cache[key] = np.asarray(distinct, dtype=bool)[where].tolist()
     return flags
 
 
