@@ -15,14 +15,13 @@ SPEECH_VERBS = rules.words("speech_verbs")
 #: when the parse makes the quote their complement ("described the plan as 'X'").
 CHARACTERISING_VERBS = rules.words("characterising_verbs")
 #: Verbs that are cues only right next to the quotation or before a colon ("he continued:").
-ADJACENT_ONLY_VERBS = frozenset("continue begin go put start finish conclude read".split())
+ADJACENT_ONLY_VERBS = rules.words("adjacent_only_verbs")
 #: Plain verbs of saying: a clause governed by one of them is that verb's report, not its parent's.
-_SAY_VERBS = frozenset("say tell report write claim state announce add".split())
+_SAY_VERBS = rules.words("say_verbs")
 #: Impersonal passives that report speech without naming anyone ("it was reported that ...").
-IMPERSONAL_VERBS = frozenset("say report claim allege rumour rumor announce confirm".split())
+IMPERSONAL_VERBS = rules.words("impersonal_verbs")
 #: Verbs whose complement clause is reported speech.
-INDIRECT_VERBS = SPEECH_VERBS - {"ask", "shout", "scream", "yell", "whisper", "mutter", "murmur",
-                                 "cry", "joke", "quip", "exclaim", "estimate", "recall"}
+INDIRECT_VERBS = SPEECH_VERBS - rules.words("direct_only_verbs")
 
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 THING_PRONOUNS = {"it"}
@@ -34,9 +33,9 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 DOCUMENT_NOUNS = rules.words("document_nouns")
 _TITLE_ABBREVIATIONS = frozenset(line.split(" = ")[0].rstrip(".") for line in rules.words("title_abbreviations"))
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
-_ISSUING_VERBS = frozenset("write pen send issue release post publish sign draft".split())
+_ISSUING_VERBS = rules.words("issuing_verbs")
 #: Verbs by which research reports a result, when a study or a report is their subject.
-EVIDENCE_VERBS = frozenset("find show conclude suggest indicate reveal estimate demonstrate".split())
+EVIDENCE_VERBS = rules.words("evidence_verbs")
 # Every lemma speech_events can take as a cue (a cheap first test for each token).
 _EVENT_LEMMAS = INDIRECT_VERBS | {"ask"} | EVIDENCE_VERBS
 
@@ -63,7 +62,7 @@ PLATFORMS = rules.words("platforms")
 #: Counting words that pick out members of a group ("one of his aides"): never a name.
 QUANTIFIERS = rules.words("quantifiers")
 #: Prepositions that put a medium on a cue ("said in a statement", "wrote on Twitter").
-_MEDIUM_PREPS = frozenset("in on via through during".split())
+_MEDIUM_PREPS = rules.words("medium_prepositions")
 #: Nouns whose that-clause is their own content, not the speaker's ("denied reports that ...").
 CONTENT_NOUNS = rules.words("content_nouns")
 
@@ -71,21 +70,18 @@ CONTENT_NOUNS = rules.words("content_nouns")
 ROLE_NOUNS = rules.words("role_nouns")
 #: Nouns after (or before) a quoted Title-Case phrase that make it a title, not a quote.
 TITLE_NOUNS = rules.words("title_nouns")
-TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "dubbed", "named", "nicknamed", "called",
-                   "slogan", "motto", "hashtag", "headline", "banner", "label", "labelled", "labeled",
-                   "branded", "billed", "trademarked"}
-STRONG_TITLE_CUE_WORDS = {"titled", "entitled", "headlined", "slogan", "motto", "hashtag", "nicknamed",
-                          "trademarked"}
+TITLE_CUE_WORDS = rules.words("title_cue_words")
+STRONG_TITLE_CUE_WORDS = rules.words("strong_title_cue_words")
 _ORG_WORDS = rules.words("org_words")
 
 #: Heads of definite descriptions that stand for an organisation named before ("the company").
 ORG_NOUNS = rules.words("org_nouns")
-TEAM_NOUNS = frozenset("club team side".split())
+TEAM_NOUNS = rules.words("team_nouns")
 #: Heads of definite descriptions that stand for a person named before ("the striker").
 PERSON_NOUNS = rules.words("person_nouns")
 
 #: Forms of address before a name ("Dr Lars Holm").
-TITLE_WORDS = frozenset("mr mrs ms miss dr prof professor sir dame lord lady rev father sister".split())
+TITLE_WORDS = rules.words("title_words")
 _ROLE_OR_TITLE_WORDS = ROLE_NOUNS | TITLE_WORDS
 
 def _label_patterns() -> tuple[re.Pattern, ...]:
