@@ -209,3 +209,24 @@ def test_the_size_check_sees_a_long_function():
     body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES + 1))
     lengths = dict(_lengths(ast.parse(f"def long():\n{body}\n"), ast.FunctionDef))
     assert lengths["long"] == MAX_FUNCTION_LINES + 2
+
+
+def test_the_annotation_cache_key_covers_the_quote_extraction():
+    """Every newsbook module `quote_extractor` loads (directly or through others) decides the
+    per-article quotes table, so the per-article cache key (`nlp.CACHED_CODE`) must hash it; the
+    corrections and the notebook views run after that cache and stay out of its key."""
+    graph = import_graph()
+    seen, todo = set(), ["newsbook.quote_extractor"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(graph.get(name, ()))
+    tree = ast.parse((PACKAGE_DIR / "nlp.py").read_text(encoding="utf-8"))
+    cached = {e.value for node in tree.body if isinstance(node, ast.Assign)
+              and getattr(node.targets[0], "id", "") == "CACHED_CODE"
+              for e in node.value.elts if isinstance(e, ast.Constant)}
+    quote_stages = {name.split(".")[-1] + ".py" for name in seen if name.startswith("newsbook.quote")}
+    assert "quote_spans.py" in quote_stages and "quote_speakers.py" in quote_stages
+    assert quote_stages <= cached, sorted(quote_stages - cached)
+    assert not {"quote_views.py", "quote_corrections.py"} & cached
