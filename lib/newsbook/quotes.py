@@ -79,14 +79,28 @@ How it works
    reworded, and what was left out; `voice_share` counts a partial quote inside a reported clause
    once; `apply_quote_corrections` applies the researcher's quotes.yaml.
 
-Word lists live in lib/newsbook/rules/*.txt (`newsbook.rules.words`).
+Word lists live in lib/newsbook/rules/*.txt (`newsbook.rules.words`; add a speech verb to
+rules/speech_verbs.txt).
+
+Layout (this module only re-exports; each stage is its own module):
+
+- `quote_words`: the vocabulary (word lists from rules/, verb classes, window sizes).
+- `quote_spans`: quotation marks -> `QuoteSpan`s (step 1), datelines, block quotations.
+- `quote_actors`: the article's mentions and parser entities as references a speaker resolves to.
+- `quote_cues`: `Attribution`, media, and the cue finder (step 3: governing/nearby verb, colon...).
+- `quote_speakers`: the speaker of a cue, its name, pronoun/role/definite-description antecedents.
+- `quote_reported`: reported speech and the extent of its clause (step 4).
+- `quote_settle`: terms, scare quotes, echoes, inherited cues, the rows (steps 2, 5).
+- `quote_extractor`: `_Extractor` runs those stages per article (and tells titles from quotes);
+  `extract_quotes`, `quote_rows`.
+- `quote_corrections`: the researcher's quotes.yaml.  `quote_views`: the tables notebooks show.
+
+The per-article annotation cache hashes the extraction modules (`nlp.CACHED_CODE`), not this
+facade, the corrections or the views.
 """
 
 from __future__ import annotations
 
-# The quote extraction lives in the quote_* modules, by stage (quote_words -> quote_spans ->
-# quote_actors -> quote_cues -> quote_speakers -> quote_reported -> quote_settle -> quote_extractor;
-# then quote_corrections and quote_views); this module re-exports their public names.
 from .quote_words import (  # noqa: F401
     ADJACENT_ONLY_VERBS, ADJACENT_SPAN, CHARACTERISING_VERBS, CONTENT_NOUNS, CUE_WINDOW,
     DOCUMENT_NOUNS, EVIDENCE_VERBS, FIRST_PERSON, IMPERSONAL_VERBS, INDIRECT_VERBS,
