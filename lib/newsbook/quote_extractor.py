@@ -23,6 +23,10 @@ from .quote_settle import _Settling
 
 
 class _Extractor(_CueFinder, _ReportedClauses, _Settling):
+    """One article's quote extraction. Its stages are the mixins `_CueFinder` (quote_cues),
+    `_ReportedClauses` (quote_reported) and `_Settling` (quote_settle), which share the state set up
+    here (doc, spans, sentences, paragraphs, dateline, speakers); `run` drives them."""
+
     def __init__(self, doc: Doc, mentions: list[tuple], article_id: str):
         self.doc = doc
         self.text = doc_text(doc)
