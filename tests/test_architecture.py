@@ -32,6 +32,8 @@ MAX_CLASS_LINES = 450
 SIZED_MODULES = (
     "report.py", "render.py", "sanitize.py", "run.py", "index.py", "notebook_helpers.py", "browser.py",
     "vega.py", "report_parameters.py", "jsonschema_import.py", "charts.py", "cli.py", "lab_check.py",
+    "actors.py", "actor_lexicon.py", "actor_roles.py", "actor_candidates.py", "actor_linking.py",
+    "actor_dateline.py", "actor_extract.py", "actor_corrections.py", "actor_corpus.py", "actor_views.py",
 )
 
 
