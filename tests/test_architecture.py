@@ -30,7 +30,7 @@ SIZED_MODULES = (
     "vega.py", "report_parameters.py", "jsonschema_import.py", "charts.py", "cli.py", "lab_check.py",
     "actors.py", "actor_lexicon.py", "actor_roles.py", "actor_candidates.py", "actor_linking.py",
     "actor_dateline.py", "actor_extract.py", "actor_corrections.py", "actor_corpus.py", "actor_views.py",
-    "components.py", "extraction.py", "nlp.py", "engines.py",
+    "components.py", "extraction.py", "nlp.py", "engines.py", "pipeline.py", "figures.py", "figure_extractor.py",
 )
 
 

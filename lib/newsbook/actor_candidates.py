@@ -32,14 +32,6 @@ def ruler_patterns() -> list[dict]:
     ]
 
 
-def configure_pipeline(nlp) -> None:
-    """Add the actors entity ruler before "ner" (the model then labels around its spans)."""
-    if "newsbook_actor_ruler" in nlp.pipe_names or "ner" not in nlp.pipe_names:
-        return
-    ruler = nlp.add_pipe("entity_ruler", name="newsbook_actor_ruler", before="ner")
-    ruler.add_patterns(ruler_patterns())
-
-
 def _span_name(doc: Doc, cand: Cand) -> str:
     return clean_name(span_text(doc, cand.start, cand.end))
 
@@ -321,13 +313,7 @@ def is_not_a_name(doc: Doc, cand: Cand) -> bool:
     return not any(t.is_alpha and (t.text[0].isupper()) for t in doc_tokens(doc)[cand.start:cand.end])
 
 
-# Common nouns for kinds of organisation: "state oil company Petróleos Mexicanos", "lender HSBC".
-# Not nouns that also name a person's trade ('publisher Rupert Murdoch', 'lawmaker', 'miner').
-ORG_NOUNS = {"company", "firm", "group", "bank", "lender", "insurer", "carrier", "airline", "retailer",
-             "broadcaster", "newspaper", "daily", "tabloid", "website", "outlet", "agency", "regulator",
-             "watchdog", "charity", "union", "club", "party", "conglomerate", "giant", "startup",
-             "manufacturer", "chain", "brand", "carmaker", "automaker", "chipmaker", "drugmaker",
-             "planemaker", "steelmaker"}
+ORG_NOUNS = rules.words("org_kind_nouns")  # rules/org_kind_nouns.txt
 # Verbs whose subject is a news organisation far more often than a country or a person.
 MEDIA_VERBS = {"report", "publish", "broadcast"}
 
@@ -430,12 +416,7 @@ def _written_as_place(doc: Doc, word: str) -> bool:
     return False
 
 
-# Jobs held in a company, team or agency: the name before them is the employer ("Vontobel analyst
-# Stefan Schneider", "Chiefs coach Andy Reid"). Political titles are left out: their qualifier is
-# mostly a place ("Illinois Gov.", "Russian President"); 'adviser', 'spokesman' follow a politician's name.
-JOBS_IN_ORGANISATIONS = {"analyst", "economist", "strategist", "ceo", "cfo", "chief", "executive", "chairman",
-                         "chairwoman", "manager", "coach", "director", "quarterback", "striker", "scientist",
-                         "researcher"}  # not 'spokesman': a politician's surname often stands before it
+JOBS_IN_ORGANISATIONS = rules.words("jobs_in_organisations")  # rules/jobs_in_organisations.txt
 
 
 def _qualifies_a_job(doc: Doc, end: int) -> bool:

@@ -1,5 +1,5 @@
-"""Actor kinds, the word lists the actor rules share, the candidate mention (`Cand`) and name
-spelling helpers (clean_name, name_key, preferred forms)."""
+"""Actor kinds, the word lists the actor rules share (read from rules/*.txt), the candidate mention
+(`Cand`) and name spelling helpers (clean_name, name_key, preferred forms)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Token
 
+from . import rules
+
 
 PERSON, ORG, PLACE, GROUP = "person", "organization", "place", "group"
 KINDS = (PERSON, ORG, PLACE, GROUP)
@@ -19,70 +21,13 @@ LABEL_KIND = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": P
 # Tie-break when votes are equal: the small model errs towards ORG for people, rarely the reverse.
 KIND_RANK = {PERSON: 0, ORG: 1, PLACE: 2, GROUP: 3}
 
-# Words that head a person's title or role. Generic English, not tied to any story.
-TITLE_HEADS = {
-    "president", "president-elect", "vice-president", "premier", "minister", "secretary",
-    "secretary-general", "chancellor", "chairman", "chairwoman", "chairperson", "chair", "spokesman",
-    "spokeswoman", "spokesperson", "senator", "sen.", "rep.", "representative", "congressman",
-    "congresswoman", "governor", "gov.", "mayor", "ambassador", "envoy", "general", "gen.", "colonel",
-    "col.", "admiral", "adm.", "commander", "king", "queen", "prince", "princess", "emperor", "pope",
-    "cardinal", "bishop", "archbishop", "rabbi", "imam", "sheikh", "judge", "justice", "attorney",
-    "prosecutor", "director", "ceo", "chief", "head", "leader", "commissioner", "undersecretary",
-    "lawmaker", "mp", "mep", "speaker", "adviser", "advisor", "aide", "professor", "prof.", "prof", "founder",
-    "coach", "captain", "capt.", "sergeant", "sgt.", "officer", "inspector", "detective", "executive",
-    "economist", "analyst", "correspondent", "editor", "reporter", "columnist", "presenter", "anchor",
-    "official", "diplomat", "negotiator", "candidate", "deputy", "dictator", "monarch",
-    # local government, police and courts ("Councillor Huw Thomas", "Det Insp Jane Roe")
-    "councillor", "cllr", "councilman", "councilwoman", "alderman", "sheriff", "superintendent",
-    "supt", "det", "insp", "constable", "magistrate", "coroner", "recorder", "solicitor", "barrister",
-    # occupations that stand before a name in news copy ("Arsenal manager", "project scientist")
-    "manager", "scientist", "researcher", "epidemiologist", "physician", "lawyer", "activist",
-    "campaigner", "historian", "strategist", "pollster", "consultant", "quarterback", "striker",
-    "midfielder", "defender", "goalkeeper",
-}
-HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady", "miss"}
-# Words that may stand inside a title before its head ("Deputy Foreign Minister").
-TITLE_MODIFIERS = {
-    "foreign", "deputy", "vice", "prime", "defence", "defense", "finance", "interior", "justice",
-    "home", "first", "former", "acting", "interim", "chief", "executive", "senior", "top", "trade",
-    "energy", "health", "education", "security", "national", "press", "economy", "economic",
-    "assistant", "associate", "principal", "lead", "supreme", "general", "attorney", "state",
-    "federal", "regional", "military", "political", "managing", "majority", "minority", "opposition",
-    "environment", "transport", "labour", "labor", "culture", "sports",
-    "agriculture", "development", "digital", "foreign-policy", "new", "current",
-    "outgoing", "incoming", "late",
-}
-# A name containing one of these words is an organisation whatever the model says.
-ORG_WORDS = {
-    "party", "committee", "commission", "council", "ministry", "department", "agency", "union",
-    "congress", "senate", "parliament", "assembly", "duma", "court", "bank", "fund", "corp", "corp.",
-    "corporation", "inc", "inc.", "ltd", "ltd.", "plc", "llc", "company", "co.", "group", "association",
-    "organization", "organisation", "institute", "university", "college", "school", "academy", "news",
-    "tv", "television", "radio", "times", "post", "journal", "network", "channel", "press", "service",
-    "services", "office", "administration", "government", "army", "navy", "police", "foundation",
-    "federation", "league", "club", "board", "bureau", "authority", "daily", "magazine", "tribune",
-    "herald", "gazette", "telegraph", "observer", "chronicle", "broadcasting", "web", "site",
-    "website", "house", "kremlin", "pentagon", "cabinet", "coalition", "alliance", "movement",
-    "front", "forces", "command", "guard", "reserve", "exchange", "airlines", "motors", "media",
-    # legal forms and words that end company and institution names ("Novartis AG", "Whitehaven Coal")
-    "ag", "gmbh", "holdings", "industries", "electronics", "semiconductor", "semiconductors",
-    "entertainment", "platforms", "technologies", "pharmaceuticals", "petroleum", "airways",
-    "aerospace", "laboratory", "laboratories", "labs", "museum", "hospital", "trust", "society",
-    "programme", "coal", "mining", "railways", "insurance", "securities", "investments", "partners",
-    "studios", "systems", "schools", "universities",
-}
-# Legal forms that end a company's name: "Ford Motor Co and Stellantis" is two companies.
-LEGAL_FORMS = {"co", "co.", "inc", "inc.", "corp", "corp.", "ltd", "ltd.", "plc", "llc", "ag", "sa", "nv",
-               "gmbh"}
-# Words that end a news organisation's name; used by the entity ruler and to split glued spans.
-MEDIA_WORDS = {
-    "tv", "television", "news", "radio", "times", "post", "journal", "herald", "tribune", "gazette",
-    "telegraph", "chronicle", "daily", "magazine", "broadcasting", "network", "channel", "agency",
-    "wire", "online", "website",
-}
-# What precedes a title that is a work, not an actor ("the “This Week” program").
-WORK_NOUNS = {"program", "programme", "show", "series", "documentary", "film", "movie", "book",
-              "column", "podcast", "broadcast", "album", "song", "play", "novel", "report", "episode"}
+TITLE_HEADS = rules.words("title_heads")  # rules/title_heads.txt
+HONORIFICS = rules.words("honorifics")  # rules/honorifics.txt
+TITLE_MODIFIERS = rules.words("title_modifiers")  # rules/title_modifiers.txt
+ORG_WORDS = rules.words("org_name_words")  # rules/org_name_words.txt
+LEGAL_FORMS = rules.words("legal_forms")  # rules/legal_forms.txt
+MEDIA_WORDS = rules.words("media_words")  # rules/media_words.txt
+WORK_NOUNS = rules.words("work_nouns")  # rules/work_nouns.txt
 QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "«", "»", "``", "''"}
 POSSESSIVES = {"'s", "’s", "'", "’", "s'", "s’"}
 DETERMINERS = {"the", "a", "an"}

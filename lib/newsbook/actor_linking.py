@@ -31,8 +31,7 @@ def initials(name: str) -> set[str]:
     return {a for a in (every, capital) if len(a) >= 2}
 
 
-# Small words an acronym may spell or leave out: 'BoK'/'BK' of 'Bank of Korea'.
-ACRONYM_GLUE = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "el", "y", "on", "in", "at"}
+ACRONYM_GLUE = rules.words("acronym_glue")  # rules/acronym_glue.txt
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and join_organisations asks it for every pair of names

@@ -51,7 +51,7 @@ from .actor_lexicon import (
 from .actor_roles import resolve_roles, role_after, role_before, role_phrases
 from .actor_candidates import (
     HEADLINE_BREAKS, JOBS_IN_ORGANISATIONS, MEDIA_VERBS, ORG_NOUNS, PARTY_AND_STATE, PEOPLE_SUFFIXES,
-    PLACE_PREPOSITIONS, configure_pipeline, cut_headline, entity_candidates, extend_name, group_candidates,
+    PLACE_PREPOSITIONS, cut_headline, entity_candidates, extend_name, group_candidates,
     is_common_acronym, is_group_noun, is_not_a_name, is_party_and_state, is_title_fragment, is_title_only,
     is_work_title, merge_of_phrases, merge_place_prefixes, platform_is_organisation,
     plural_place_is_organisation, ruler_patterns, split_glued, split_parenthesis, strip_title, trim,

@@ -29,7 +29,7 @@ from . import quotes
 from .actor_candidates import ruler_patterns
 from .actor_extract import mention_rows
 from .figure_extractor import figure_rows
-from .nlp import MODEL_NAME, known_text
+from .nlp import MODEL_NAME, forget, known_text
 
 if TYPE_CHECKING:  # spaCy is imported where a pipeline is loaded, not by `import newsbook`
     from spacy.language import Language
@@ -57,18 +57,23 @@ def article_of(doc: Doc) -> dict:
 
 class Extractor:
     """A newsbook extractor as a spaCy component: runs `extract(doc, article)` and keeps an error in
-    ``doc._.newsbook_error`` instead of raising, so one article cannot stop `nlp.pipe`'s batch."""
+    ``doc._.newsbook_error`` instead of raising, so one article cannot stop `nlp.pipe`'s batch.
+    The extractors share the per-Doc caches of newsbook.nlp; the last one drops them."""
+
+    last = False  # the last extractor of the pipeline
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.newsbook_error is not None:  # an earlier extractor failed on this article
-            return doc
         try:
-            self.extract(doc, article_of(doc))
+            if doc._.newsbook_error is None:  # else an earlier extractor failed on this article
+                self.extract(doc, article_of(doc))
         except Exception as exc:  # kept for extraction.extract_article to raise for this article
             doc._.newsbook_error = exc
+        finally:
+            if self.last:
+                forget(doc)
         return doc
 
     def extract(self, doc: Doc, article: dict) -> None:
@@ -96,6 +101,8 @@ class QuotesComponent(Extractor):
 
 class FiguresComponent(Extractor):
     """Figures (numbers with their unit and what they count) -> ``doc._.figures``."""
+
+    last = True
 
     def extract(self, doc, article):
         doc._.figures = figure_rows(doc, article_id=article["article_id"])

@@ -74,6 +74,14 @@ def doc_cache(doc: Doc) -> dict:
     return _current.cache
 
 
+def forget(doc: Doc) -> None:
+    """Drop what is cached about `doc` (the pipeline is done with it): a caller may change the Doc
+    afterwards (set its entities, say) and run an extractor on it again."""
+    if getattr(_current, "doc", None) is doc:
+        _current.doc = None
+        _current.cache = {}
+
+
 def doc_text(doc: Doc) -> str:
     """`doc.text`, computed once per Doc: spaCy rebuilds it from every token on each access, which
     made it the extractors' largest single cost."""
