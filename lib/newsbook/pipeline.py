@@ -1,5 +1,6 @@
-"""Annotation pipeline: runs spaCy over a corpus, calls the extractors on each article, caches
-per-article results, and resolves actors and matches across the corpus.
+"""Annotation pipeline: sends a corpus's articles through the per-article work (newsbook.extraction:
+spaCy with the extractors as pipeline components, see newsbook.components), caches per-article
+results, and resolves actors and matches across the corpus.
 
 Per-article work (parse, mentions, quotes, figures) is pure and cached by article content and
 pipeline version; corpus-wide work (canonical actors, corrections, cross-source matches) is redone
