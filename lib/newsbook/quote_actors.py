@@ -34,7 +34,7 @@ class _Ref:
 @functools.lru_cache(maxsize=65536)
 def _actor_gender(name: str) -> str:
     """'f' / 'm' when a full name's given name says so (rules/given_names_*.txt), else ''."""
-    from .actors import given_name_gender
+    from .actor_linking import given_name_gender
 
     words = name.split()
     return given_name_gender(words[0]) if len(words) >= 2 else ""
