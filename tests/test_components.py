@@ -47,8 +47,8 @@ def test_the_doc_carries_the_rows_the_extractor_functions_give(nlp):
 
 def test_the_quotes_component_reads_the_actors_components_mentions(nlp, monkeypatch):
     seen = []
-    real = quotes.quote_rows
-    monkeypatch.setattr(quotes, "quote_rows", lambda doc, mentions, **kw: seen.append(mentions) or real(doc, mentions, **kw))
+    real = components.quote_rows
+    monkeypatch.setattr(components, "quote_rows", lambda doc, mentions, **kw: seen.append(mentions) or real(doc, mentions, **kw))
     doc = nlp(extraction.article_doc(nlp, _article("f1", FEATURE)))
     assert seen == [doc._.mentions]
 
