@@ -1,11 +1,12 @@
 """What the per-article stage adds to parsing, measured in one process: each article is parsed by
-newsbook's spaCy pipeline (`nlp.pipe`, as `newsbook annotate` streams it) and handed to the
-extractors, and the CPU time of each part is summed separately.
+newsbook's spaCy pipeline (`nlp.pipe`, as `newsbook annotate` streams it, its extractor components
+left out) and then run through the extractor components one by one, and the CPU time of each part
+is summed separately.
 
     python bench/extractor_share.py CORPUS [--n 300] [--warmup 20] [--json]
 
-Prints the extractors' CPU time (actors + quotes + figures: `pipeline.extract_article`) as a share of
-the parse's CPU time in the same process (issue 12's gate: <= 0.05), each extractor's own share,
+Prints the extractors' CPU time (the components newsbook_actors + newsbook_quotes +
+newsbook_figures) as a share of the parse's CPU time in the same process (issue 12's gate: <= 0.05), each extractor's own share,
 and, as information, the rest of the per-article stage (row limit, cache entry, tables). The first
 `--warmup` articles are left out of every sum (lazy loading of rule files and the model's first
 batches). `--json`: the figures as one JSON line (what bench/run.py reads).
@@ -21,53 +22,37 @@ import tempfile
 import time
 from pathlib import Path
 
-# the extractors' entry points timed on their own, where pipeline.extract_article calls them through
-# these module attributes (missing ones are skipped: the breakdown is information, the sum the gate)
-BREAKDOWN = (("actors", "mention_rows"), ("quotes", "quote_rows"), ("figures", "figure_rows"))
-
-
-def _timed_attributes(module, spent: dict[str, float]) -> None:
-    """Replace the BREAKDOWN functions `module` refers to by wrappers that add their CPU time to `spent`."""
-    for owner, name in BREAKDOWN:
-        holder = getattr(module, owner, None)
-        original = getattr(holder, name, None)
-        if original is None:
-            continue
-
-        def wrapper(*args, _original=original, _key=owner, **kwargs):
-            started = time.process_time()
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                spent[_key] += time.process_time() - started
-
-        spent[owner] = 0.0
-        setattr(holder, name, wrapper)
-
 
 def measure(corpus: str, n: int, warmup: int) -> dict:
     from newsbook import pipeline
+    from newsbook.components import EXTRACTORS, load_pipeline
     from newsbook.corpus import read_corpus
-    from newsbook.nlp import load_pipeline, pipeline_version
+    from newsbook.extraction import article_doc
+    from newsbook.nlp import pipeline_version
 
     read = read_corpus(corpus)
     articles = read.articles.head(n + warmup).to_dict("records")
     nlp = load_pipeline()
-    spent: dict[str, float] = {}
-    _timed_attributes(pipeline, spent)
+    components = [(name, nlp.get_pipe(name)) for name in EXTRACTORS]
+    spent = {name: 0.0 for name in EXTRACTORS}
     totals = {"parse": 0.0, "extract": 0.0, "limit": 0.0, "cache": 0.0, "tables": 0.0}
     counted = 0
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, nlp.select_pipes(disable=list(EXTRACTORS)):
         cache = pipeline.ArticleCache(Path(tmp), pipeline_version())
         collected = pipeline._Tables(pipeline.PER_ARTICLE_TABLES)
         max_rows = pipeline.max_rows_per_article()
-        docs = nlp.pipe(((a["text"], a) for a in articles), as_tuples=True, batch_size=32)
-        for k in range(len(articles)):
+        # the model and newsbook's own components, as annotate streams them; the extractor
+        # components (which annotate runs inside nlp.pipe) are run one by one on each Doc below
+        docs = nlp.pipe((article_doc(nlp, a) for a in articles), batch_size=32)
+        for k, article in enumerate(articles):
             t0 = time.process_time()
-            doc, article = next(docs)  # the parse of a batch is paid by its first article
+            doc = next(docs)  # the parse of a batch is paid by its first article
             t1 = time.process_time()
-            if k == warmup:
-                spent.update({key: 0.0 for key in spent})
+            for name, component in components:
+                started = time.process_time()
+                doc = component(doc)
+                if k >= warmup:
+                    spent[name] += time.process_time() - started
             tables = pipeline.extract_article(doc, article)
             t2 = time.process_time()
             limited = pipeline.limit_rows(article, tables, max_rows, [])
@@ -89,7 +74,7 @@ def measure(corpus: str, n: int, warmup: int) -> dict:
         "parse_s": totals["parse"],
         "extract_s": totals["extract"],
         "extractor_share": totals["extract"] / parse,
-        "by_extractor": {key: value / parse for key, value in spent.items()},
+        "by_extractor": {name.replace("newsbook_", ""): value / parse for name, value in spent.items()},
         "rest_share": {key: totals[key] / parse for key in ("limit", "cache", "tables")},
         "per_article_share": sum(totals.values()) / parse - 1.0,
     }
