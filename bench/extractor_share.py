@@ -6,10 +6,11 @@ is summed separately.
     python bench/extractor_share.py CORPUS [--n 300] [--warmup 20] [--json]
 
 Prints the extractors' CPU time (the components newsbook_actors + newsbook_quotes +
-newsbook_figures) as a share of the parse's CPU time in the same process (issue 12's gate: <= 0.05), each extractor's own share,
-and, as information, the rest of the per-article stage (row limit, cache entry, tables). The first
-`--warmup` articles are left out of every sum (lazy loading of rule files and the model's first
-batches). `--json`: the figures as one JSON line (what bench/run.py reads).
+newsbook_figures) as a share of the parse's CPU time in the same process (issue 12's gate:
+<= 0.05), each extractor's own share, and, as information, the rest of the per-article stage (row
+limit, cache entry, tables). The first `--warmup` articles are left out of every sum (lazy loading
+of rule files and the model's first batches). `--json`: the figures as one JSON line (what
+bench/run.py reads).
 """
 
 from __future__ import annotations
