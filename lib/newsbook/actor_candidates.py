@@ -500,6 +500,10 @@ def _plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS") or (token.text.endswith("s") and not token.text.endswith("ss"))
 
 
+def _is_group_noun(lower: str) -> bool:
+    return lower in rules.words("group_nouns")
+
+
 def group_candidates(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Groups that speak as one: parties, nationalities and movements as plural nouns ('Democrats',
     'House Democrats', 'Palestinians'; the model's NORP) and collective nouns for people after
@@ -519,8 +523,9 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[Cand]:
                     and not any(c.start < qualifier.i and qualifier.i < c.end for c in cands):
                 start -= 1  # (a qualifier inside a longer name, "White House", stays there)
             out.append(Cand(start, ent.end, {GROUP: 5.0}))
-    for t in tokens:
-        if taken[t.i] or t.lower_ not in rules.words("group_nouns") or t.pos_ != "NOUN":
+    group_words = token_flags(doc, "LOWER", _is_group_noun)  # the few tokens worth a look
+    for t in (tokens[i] for i, flag in enumerate(group_words) if flag):
+        if taken[t.i] or t.pos_ != "NOUN":
             continue
         if t.i > 0 and tokens[t.i - 1].lower_ == "the" or t.dep_ in ("nsubj", "nsubjpass"):
             if not any(c.start <= t.i < c.end for c in out):

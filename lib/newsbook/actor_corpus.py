@@ -167,7 +167,8 @@ def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = 
     kinds = dict(zip(best["actor"], best["kind"]))
     orgs = _OrgIndex([n for n in names if kinds[n] == ORG])
     mapping = {n: d for n, d in preferred_forms(sorted(names)).items() if n != d}
-    locative = _locative_names(local_mentions) if local_mentions is not None else set()
+    # (only surname linking reads them)
+    locative = _locative_names(local_mentions) if local_mentions is not None and link_surnames else set()
     people = [n for n in names - set(mapping) if kinds[n] == PERSON]
     mapping.update({n: d for n, d in middle_name_variants(people).items() if n != d})
     surnames = surname_links(names - set(mapping), kinds, locative, mapping) if link_surnames else {}
@@ -193,13 +194,19 @@ def scoped_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame, groups) 
     best = _mode_by(local, ["actor"], "kind")
     kinds = dict(zip(best["actor"], best["kind"]))
     locative = _locative_names(local_mentions)
-    out = {(a, n): base[n] for a, n in zip(local["article_id"], local["actor"])}
-    for _, part in local.groupby(key, sort=False):
-        if part["article_id"].nunique() < 2:
+    pairs = list(zip(local["article_id"].tolist(), local["actor"].tolist()))
+    out = {(a, n): base[n] for a, n in pairs}
+    # each story's (article, name) pairs, as groupby(key, sort=False) gives them, without a frame
+    # per story (most stories are one or two articles)
+    parts: dict = {}
+    for k, pair in zip(key.tolist(), pairs):
+        parts.setdefault(k, []).append(pair)
+    for part in parts.values():
+        if len({a for a, _ in part if a == a}) < 2:  # nunique()
             continue  # the article's own linking already joined its surnames
-        names = set(part["actor"])
+        names = {n for _, n in part}
         links = surname_links({n for n in names if base[n] == n}, kinds, locative, base)
-        for a, n in zip(part["article_id"], part["actor"]):
+        for a, n in part:
             if base[n] in links:
                 out[(a, n)] = links[base[n]]
     return out

@@ -261,6 +261,7 @@ def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)  # asked for every person's name; a pure function of the rule file
 def _nicknames() -> dict[str, str]:
     return dict(line.split(" = ") for line in rules.words("nicknames"))
 
