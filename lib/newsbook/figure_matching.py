@@ -429,6 +429,8 @@ def _mark_conflicts(groups: list[dict]) -> None:
                     if x["status"] == "single":
                         x["status"] = "conflict"
                     x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
+                    # the other group by its first figure's id: which groups clash, not only a note
+                    x.setdefault("conflicts", []).append(y["members"][0]["figure_id"])
 
 
 def _note_arithmetic(groups: list[dict]) -> None:
@@ -522,6 +524,7 @@ def _matches_frame(groups: list[dict]) -> pd.DataFrame:
             "status": g["status"],
             "figure_ids": ";".join(m["figure_id"] for m in g["members"]),
             "note": " | ".join(notes),
+            "conflicts_with": ";".join(g.get("conflicts", ())),
         })
     frame = pd.DataFrame(out)
     order = {"conflict": 0, "agreed": 1, "single": 2}

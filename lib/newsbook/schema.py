@@ -182,6 +182,8 @@ FIGURE_MATCHES = Table(
         ("figure_ids", "str", "ids of the figures in the group, ';'-separated"),
         ("note", "str", "human-readable explanation (conflicting values, arithmetic relations)"),
         ("event", "str", "the story of the articles (figures are only compared within a story)", ""),
+        ("conflicts_with", "str", "the groups this one conflicts with, each named by its first figure id "
+                                  "(the first of their `figure_ids`), ';'-separated; empty if none", ""),
     ),
 )
 
