@@ -306,6 +306,7 @@ def _story_outlets(articles: pd.DataFrame | None) -> dict[str, dict[str, int]]:
 PAIR_COLUMNS = ["event", "outlet_a", "outlet_b", "articles_a", "articles_b", "figures_a", "figures_b",
                 "figures_agreed", "figure_conflicts", "quote_matches", "quotes_same", "quotes_shortened",
                 "quotes_reworded"]
+_PAIR_COUNTS = PAIR_COLUMNS[7:]  # what the figure groups and quote matches add up per pair
 
 
 def outlet_pairs(articles: pd.DataFrame, figure_matches: pd.DataFrame, quote_matches: pd.DataFrame, *,
@@ -326,7 +327,7 @@ def outlet_pairs(articles: pd.DataFrame, figure_matches: pd.DataFrame, quote_mat
 
     def pair(event, a, b) -> dict[str, int]:
         a, b = sorted((a, b))
-        return counts.setdefault((event, a, b), dict.fromkeys(PAIR_COLUMNS[5:], 0))
+        return counts.setdefault((event, a, b), dict.fromkeys(_PAIR_COUNTS, 0))
 
     events = fm["event"].fillna("").astype(str).tolist() if "event" in fm.columns else [""] * len(fm)
     groups = _group_outlets(fm, articles) if len(fm) else []
@@ -362,7 +363,7 @@ def outlet_pairs(articles: pd.DataFrame, figure_matches: pd.DataFrame, quote_mat
         names = sorted(outlets)
         both = [(a, b) for a, b in combinations(names, 2)] + [(a, a) for a in names if outlets[a] >= 2]
         for a, b in sorted(both):
-            cell = counts.get((event, a, b), dict.fromkeys(PAIR_COLUMNS[5:], 0))
+            cell = counts.get((event, a, b), dict.fromkeys(_PAIR_COUNTS, 0))
             rows.append({"event": event, "outlet_a": a, "outlet_b": b, "articles_a": outlets[a],
                          "articles_b": outlets[b], "figures_a": stated.get((event, a), 0),
                          "figures_b": stated.get((event, b), 0), **cell})
