@@ -125,8 +125,9 @@ def _events(articles: pd.DataFrame | None) -> dict[str, str]:
 
 
 def quote_matches_by_outlet(matches: pd.DataFrame, articles: pd.DataFrame | None) -> pd.DataFrame:
-    """`quote_matches` with `outlet_a` and `outlet_b` after the article ids they belong to."""
-    out = matches.copy()
+    """`quote_matches` with `outlet_a` and `outlet_b` after the article ids they belong to (named
+    again if the table has them already)."""
+    out = matches.drop(columns=[c for c in ("outlet_a", "outlet_b") if c in matches.columns])
     outlets = source_labels(articles)
     for side in ("a", "b"):
         ids = out[f"article_id_{side}"].astype(str)
