@@ -258,11 +258,15 @@ def _article_outlet_colour(articles: pd.DataFrame, **kwargs) -> alt.Color:
 
 def overview_table(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
                    quotes: pd.DataFrame | None = None, figures: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per article: id, outlet, date, title, words and (if given) how many mentions,
-    quotes and figures were extracted from it. A plain DataFrame: pandas escapes it when shown."""
+    """One row per article: id, outlet, where the outlet came from (metadata, page, url: the
+    address's domain, article_id: nothing known), date, title, words and (if given) how many
+    mentions, quotes and figures were extracted from it. A plain DataFrame: pandas escapes it when shown."""
+    resolved = _outlets.resolve_outlets(articles[[c for c in ("article_id", "outlet", "outlet_source", "url")
+                                                  if c in articles.columns]])
     table = pd.DataFrame({
         "article_id": articles["article_id"].astype(str),
-        "outlet": _article_outlets(articles),
+        "outlet": resolved["outlet"].to_numpy(),
+        "outlet_source": resolved["outlet_source"].to_numpy(),
         "date": articles["date"].fillna("").astype(str),
         "title": articles["title"].fillna("").astype(str),
         "words": articles["words"].astype("int64"),
