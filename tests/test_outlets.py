@@ -42,6 +42,17 @@ def test_outlet_from_metadata_else_page_else_domain_else_article_id():
     assert set(out["outlet_source"]) <= set(outlets.OUTLET_SOURCES)
 
 
+def test_an_address_names_its_outlet_by_its_registrable_domain():
+    same = ["https://www.latimes.com/x", "http://articles.latimes.com/2009/apr/1/y", "LATIMES.COM/z"]
+    assert {outlets.url_domain(u) for u in same} == {"latimes.com"}
+    assert outlets.url_domain("http://news.bbc.co.uk/2/hi/world.stm") == "bbc.co.uk"  # a two-part suffix
+    assert outlets.url_domain("https://user:pw@live.example.com:8080/p?q=1") == "example.com"
+    # hosts the suffix list does not know are kept whole (without www.)
+    assert outlets.url_domain("https://www.harbourtimes.example/n") == "harbourtimes.example"
+    assert outlets.url_domain("http://192.168.1.1/feed") == "192.168.1.1"
+    assert [outlets.url_domain(u) for u in ("", "not a url", "http://[broken")] == ["", "", ""]
+
+
 def test_one_label_per_outlet_or_per_article():
     articles = pd.DataFrame({"article_id": ["a1", "a2", "b1", "x"],
                              "outlet": ["Wire", "Wire", "", ""], "url": ["", "", "https://b.example/1", ""]})

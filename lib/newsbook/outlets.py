@@ -30,6 +30,7 @@ Presentation only: nothing here changes a stored table.
 
 from __future__ import annotations
 
+import functools
 from itertools import combinations
 from urllib.parse import urlparse
 
@@ -45,7 +46,10 @@ OUTLET_STATUS_ORDER = {"conflict": 0, "conflict within outlet": 1, "agreed": 2, 
 
 
 def url_domain(url: str) -> str:
-    """'https://www.latimes.com/x' -> 'latimes.com'; '' when the address has no host."""
+    """The outlet an address names: its registrable domain, by the public suffix list bundled with
+    `tld` ('https://www.latimes.com/x' and 'http://articles.latimes.com/y' -> 'latimes.com',
+    'news.bbc.co.uk' -> 'bbc.co.uk'); a host the list does not know ('intranet.example', an IP
+    address) without its 'www.'; '' when the address has no host."""
     text = str(url or "").strip()
     if not text:
         return ""
@@ -53,8 +57,23 @@ def url_domain(url: str) -> str:
         host = urlparse(text if "//" in text else "//" + text).hostname or ""
     except ValueError:  # an address urlparse cannot read ('http://[x') names no domain
         return ""
-    host = host.lower()
+    host = host.lower().rstrip(".")
+    if not host or any(c.isspace() for c in host):  # 'not a url' has no host
+        return ""
+    registered = _registrable_domain(host)
+    if registered:
+        return registered
     return host[4:] if host.startswith("www.") else host
+
+
+@functools.lru_cache(maxsize=65536)  # a corpus repeats its few hosts
+def _registrable_domain(host: str) -> str:
+    from tld import get_fld  # offline: tld reads the list it ships with
+
+    try:
+        return get_fld(host, fix_protocol=True, fail_silently=True) or ""
+    except Exception:  # noqa: BLE001 - tld raises its own errors on odd hosts; the host is used then
+        return ""
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[str]:
