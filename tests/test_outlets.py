@@ -46,7 +46,11 @@ def test_an_address_names_its_outlet_by_its_registrable_domain():
     same = ["https://www.latimes.com/x", "http://articles.latimes.com/2009/apr/1/y", "LATIMES.COM/z"]
     assert {outlets.url_domain(u) for u in same} == {"latimes.com"}
     assert outlets.url_domain("http://news.bbc.co.uk/2/hi/world.stm") == "bbc.co.uk"  # a two-part suffix
-    assert outlets.url_domain("https://user:pw@live.example.com:8080/p?q=1") == "example.com"
+    assert outlets.url_domain("https://user:pw@www.example.com:8080/p?q=1") == "example.com"
+    assert outlets.url_domain("http://usatoday30.usatoday.com/news/x") == "usatoday.com"  # repeats the name
+    # a label naming another outlet on a shared domain is kept
+    assert outlets.url_domain("http://abcnews.go.com/US/story") == "abcnews.go.com"
+    assert outlets.url_domain("http://someblog.blogspot.com/2009/x") == "someblog.blogspot.com"
     # hosts the suffix list does not know are kept whole (without www.)
     assert outlets.url_domain("https://www.harbourtimes.example/n") == "harbourtimes.example"
     assert outlets.url_domain("http://192.168.1.1/feed") == "192.168.1.1"

@@ -46,10 +46,12 @@ OUTLET_STATUS_ORDER = {"conflict": 0, "conflict within outlet": 1, "agreed": 2, 
 
 
 def url_domain(url: str) -> str:
-    """The outlet an address names: its registrable domain, by the public suffix list bundled with
-    `tld` ('https://www.latimes.com/x' and 'http://articles.latimes.com/y' -> 'latimes.com',
-    'news.bbc.co.uk' -> 'bbc.co.uk'); a host the list does not know ('intranet.example', an IP
-    address) without its 'www.'; '' when the address has no host."""
+    """The outlet an address names: its host without the labels that name a part or an edition of
+    a site (rules/outlet_subdomains.txt: 'www.', 'articles.', 'edition.', 'news.' ...), down to the
+    registrable domain of the public suffix list bundled with `tld` ('http://articles.latimes.com/y'
+    -> 'latimes.com', 'news.bbc.co.uk' -> 'bbc.co.uk'), or a label that repeats the site's name
+    ('usatoday30.usatoday.com' -> 'usatoday.com').  Other labels name another outlet on a shared
+    domain and are kept ('abcnews.go.com', 'someblog.blogspot.com').  '' when there is no host."""
     text = str(url or "").strip()
     if not text:
         return ""
@@ -60,14 +62,26 @@ def url_domain(url: str) -> str:
     host = host.lower().rstrip(".")
     if not host or any(c.isspace() for c in host):  # 'not a url' has no host
         return ""
-    registered = _registrable_domain(host)
-    if registered:
-        return registered
-    return host[4:] if host.startswith("www.") else host
+    return _outlet_host(host)
 
 
 @functools.lru_cache(maxsize=65536)  # a corpus repeats its few hosts
+def _outlet_host(host: str) -> str:
+    from . import rules
+
+    generic = rules.words("outlet_subdomains")
+    registered = _registrable_domain(host)
+    labels = host.split(".")
+    keep = len(registered.split(".")) if registered else 2
+    site = labels[-keep] if len(labels) >= keep else ""
+    while len(labels) > keep and (labels[0] in generic or (len(site) >= 4 and site in labels[0])):
+        labels = labels[1:]
+    return ".".join(labels)
+
+
 def _registrable_domain(host: str) -> str:
+    if host.replace(".", "").isdigit():
+        return ""  # an IP address has no domain
     from tld import get_fld  # offline: tld reads the list it ships with
 
     try:
