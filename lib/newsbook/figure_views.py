@@ -108,8 +108,8 @@ def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.D
                       else ["stated as"]) + ["note"]
     if len(m) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    long = _outlets.figure_outlets(m, figures, articles)
     status = _outlets.outlet_status(m, articles)
+    long = _outlets.figure_outlets(m, figures, articles, status=status)
     cells = _outlet_cells(m, long)
     data = {"event": m["event"].tolist()} if with_event else {}
     data.update({"status": m["status"].tolist(), "outlet_status": status["outlet_status"].tolist(),
@@ -131,10 +131,11 @@ def _outlet_cells(matches: pd.DataFrame, long: pd.DataFrame) -> list[dict[str, s
     """Per group (row of `matches`): outlet -> its cell in the agreement table (`outlets.figure_outlets` rows)."""
     row_of = {str(ids).split(";")[0]: k for k, ids in enumerate(matches["figure_ids"].tolist())}
     cells: list[dict[str, str]] = [{} for _ in range(len(matches))]
-    for r in long.to_dict("records"):
-        n = len(r["articles"].split(";"))
-        cells[row_of[r["group"]]][r["outlet"]] = (r["stated"] + (f" ({n} articles)" if n >= 2 else "")
-                                                  + (" (its articles differ)" if r["self_conflict"] else ""))
+    columns = (long[c].tolist() for c in ("group", "outlet", "articles", "stated", "self_conflict"))
+    for group, outlet, articles, stated, self_conflict in zip(*columns):
+        n = articles.count(";") + 1
+        cells[row_of[group]][outlet] = (stated + (f" ({n} articles)" if n >= 2 else "")
+                                        + (" (its articles differ)" if self_conflict else ""))
     return cells
 
 

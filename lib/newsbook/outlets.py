@@ -286,12 +286,14 @@ def outlet_status(matches: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Da
                          "self_conflict": selves}, index=matches.index)
 
 
-def figure_outlets(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None) -> pd.DataFrame:
+def figure_outlets(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None, *,
+                   status: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per figure group and outlet stating it: event, group (the group's first figure id, as
     `figure_matches.conflicts_with` names groups), value, kind, noun, outlet, articles
     (';'-separated ids of the outlet's articles stating it), figure_ids, stated (how the outlet
     writes it: its distinct wordings, ' · '-joined), outlet_status, self_conflict (True when the
-    outlet's own articles also state a conflicting value)."""
+    outlet's own articles also state a conflicting value).  `status`: `outlet_status(matches,
+    articles)` when the caller has it already."""
     cols = ["event", "group", "value", "kind", "noun", "outlet", "articles", "figure_ids", "stated", "outlet_status",
             "self_conflict"]
     if matches is None or len(matches) == 0:
@@ -299,21 +301,22 @@ def figure_outlets(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.Da
                              for c in cols})
     matches = matches.reset_index(drop=True)
     groups = _group_outlets(matches, articles)
-    status = outlet_status(matches, articles)
+    status = outlet_status(matches, articles) if status is None else status.reset_index(drop=True)
     wanted = {fid for g in groups for ids in g.values() for fid in ids}
     picked = figures[figures["figure_id"].isin(wanted)]
     wording = dict(zip(picked["figure_id"].tolist(), _wordings(picked)))
+    # column lists, not a pandas lookup per row (.at and to_dict box every value: seconds at 10k groups)
     events = matches["event"].tolist() if "event" in matches.columns else [""] * len(matches)
-    rows = []
     firsts = [str(ids).split(";")[0] for ids in matches["figure_ids"].tolist()]
-    for k, r in enumerate(matches[["value", "kind", "noun"]].to_dict("records")):
-        selves = set(filter(None, status.at[k, "self_conflict"].split("; ")))
-        for outlet, ids in sorted(groups[k].items()):
-            rows.append({"event": events[k], "group": firsts[k], **r, "outlet": outlet,
-                         "articles": ";".join(dict.fromkeys(_article_of_figure(f) for f in ids)),
-                         "figure_ids": ";".join(ids),
-                         "stated": " · ".join(dict.fromkeys(wording.get(f, f) for f in ids)),
-                         "outlet_status": status.at[k, "outlet_status"], "self_conflict": outlet in selves})
+    values, kinds, nouns = (matches[c].tolist() for c in ("value", "kind", "noun"))
+    statuses, self_conflicts = status["outlet_status"].tolist(), status["self_conflict"].tolist()
+    rows = []
+    for k, by_outlet in enumerate(groups):
+        selves = set(filter(None, self_conflicts[k].split("; ")))
+        for outlet, ids in sorted(by_outlet.items()):
+            rows.append((events[k], firsts[k], values[k], kinds[k], nouns[k], outlet,
+                         ";".join(dict.fromkeys(_article_of_figure(f) for f in ids)), ";".join(ids),
+                         " · ".join(dict.fromkeys(wording.get(f, f) for f in ids)), statuses[k], outlet in selves))
     return pd.DataFrame(rows, columns=cols)
 
 
