@@ -32,6 +32,7 @@ MAX_CLASS_LINES = 450
 SIZED_MODULES = (
     "report.py", "render.py", "sanitize.py", "run.py", "index.py", "notebook_helpers.py", "browser.py",
     "vega.py", "report_parameters.py", "jsonschema_import.py", "charts.py", "cli.py", "lab_check.py",
+    "outlets.py", "figure_views.py",
 )
 
 

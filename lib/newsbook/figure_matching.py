@@ -243,7 +243,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        kind, unit and noun stem, strictly compatible nouns, a content word shared by their sentences
        (the same event: "expelled", "American"), values whose qualifier intervals do not overlap
        ("35" vs "40"; "over 1,000" vs "1,210" does not conflict) and neither set stating the other's
-       value: both become ``conflict`` (an agreed group keeps its status and gets a note).
+       value: both become ``conflict`` (an agreed group keeps its status and gets a note), and each
+       names the other in `conflicts_with` (by its first figure id), which the per-outlet views read.
     3. Arithmetic: two counts of compatible nouns that one article states together (parts) against a
        count of a compatible noun stated anywhere (total): "a + b = total" when they sum exactly, else
        the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
