@@ -243,7 +243,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        kind, unit and noun stem, strictly compatible nouns, a content word shared by their sentences
        (the same event: "expelled", "American"), values whose qualifier intervals do not overlap
        ("35" vs "40"; "over 1,000" vs "1,210" does not conflict) and neither set stating the other's
-       value: both become ``conflict`` (an agreed group keeps its status and gets a note).
+       value: both become ``conflict`` (an agreed group keeps its status and gets a note), and each
+       names the other in `conflicts_with` (by its first figure id), which the per-outlet views read.
     3. Arithmetic: two counts of compatible nouns that one article states together (parts) against a
        count of a compatible noun stated anywhere (total): "a + b = total" when they sum exactly, else
        the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
@@ -429,6 +430,8 @@ def _mark_conflicts(groups: list[dict]) -> None:
                     if x["status"] == "single":
                         x["status"] = "conflict"
                     x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
+                    # the other group by its first figure's id: which groups clash, not only a note
+                    x.setdefault("conflicts", []).append(y["members"][0]["figure_id"])
 
 
 def _note_arithmetic(groups: list[dict]) -> None:
@@ -522,6 +525,7 @@ def _matches_frame(groups: list[dict]) -> pd.DataFrame:
             "status": g["status"],
             "figure_ids": ";".join(m["figure_id"] for m in g["members"]),
             "note": " | ".join(notes),
+            "conflicts_with": ";".join(g.get("conflicts", ())),
         })
     frame = pd.DataFrame(out)
     order = {"conflict": 0, "agreed": 1, "single": 2}

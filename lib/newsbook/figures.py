@@ -120,8 +120,9 @@ from .figure_matching import (MATCHED_KINDS, MAX_CONFLICT_CANDIDATES, MAX_PARTS_
                               UNCOMPARED_NOUNS, _CONTEXT_STOP, _date_key, _name_modifiers, _stem,
                               _total_stated, interval, match_figures, money_nouns_compatible, noun_class,
                               nouns_compatible)
-from .figure_views import (ALL_KINDS, STATUS_COLOURS, _sources, _stated, agreement_table, as_kinds,
-                           conflicts, figure_list, figures_by_source, style_agreement, values_by_noun)
+from .figure_views import (ALL_KINDS, OUTLET_STATUS_ORDER, STATUS_COLOURS, _sources, _stated, agreement_table, as_kinds,
+                           conflicts, figure_list, figures_by_outlet, figures_by_source, style_agreement,
+                           values_by_noun)
 from .evaluate_figures import COUNTED_KINDS, evaluate, load_gold
 
 

@@ -161,14 +161,12 @@ def quote_diff_html(a: str, b: str, *, label_a: str = "", label_b: str = "", tit
 
 def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
     """Every matched pair (`quote_matches` rows) as a side-by-side diff, best match first; the
-    columns are labelled with the outlet (or title, or id) of each article."""
+    columns are labelled with each article's outlet and id (`outlets.source_labels`)."""
+    from .outlets import source_labels
+
     if matches is None or len(matches) == 0:
         return QuoteDiffView(render("quote_pairs.html.j2", pairs=[], shown=0, total=0))
-    labels = {}
-    if articles is not None and len(articles):
-        for row in articles.itertuples(index=False):
-            name = str(getattr(row, "outlet", "") or "") or str(getattr(row, "title", "") or "") or row.article_id
-            labels[row.article_id] = f"{name} ({row.article_id})" if name != row.article_id else name
+    labels = source_labels(articles, per="article")
     rows = matches.sort_values("similarity", ascending=False, kind="stable")
     total = len(rows)
     if limit is not None and len(rows) > limit:
