@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import schema, wordforms
 from .outlets import resolve_outlets, url_domain  # noqa: F401 - the outlet of an article is newsbook.outlets'
 
 log = logging.getLogger("newsbook.stories")
@@ -83,16 +83,14 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _COUNTED_KINDS = ("count", "money", "percent", "measure")
 
 
-@functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+_stop_words = wordforms.stop_words  # the one stop-word list (spaCy's)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
-    """'diplomats' -> 'diplomat', "russia's" -> 'russia' (only what makes two spellings one term)."""
+    """'diplomats' -> 'diplomat', "russia's" -> 'russia' (only what makes two spellings one term).
+    Deliberately not `wordforms.stem`: with the Snowball stem, story B-cubed F1 on ECB+ dev fell
+    from 0.912 to 0.909 (one true story merged into another)."""
     word = word.replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
