@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import schema
+from . import schema, wordforms
 from .figure_lexicon import GENERIC_MODIFIERS, MONTHS, PERSON_NOUNS, TIME_UNITS, TOTAL_CUES, _PERSON_SUFFIXES
 from .figure_numbers import _number_word_parts
 from .figure_format import _describe, _fmt
@@ -58,11 +58,7 @@ def _rounding(value: float) -> float:
 
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    w = word.lower()
-    for suf in ("ically", "ical", "ic", "ies", "es", "s", "al", "ian", "ers", "er"):
-        if len(w) - len(suf) >= 4 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
+    return wordforms.derivational_root(word)
 
 
 def _name_modifiers(phrase: str, noun: str) -> set[str]:
