@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
-from newsbook import stories
+from newsbook import gold_sets, stories
 from newsbook.corpus import read_corpus
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -52,22 +51,19 @@ def main(argv=None) -> int:
         articles = stories.pseudo_outlets(read_corpus(WIKINEWS).articles, args.wikinews_outlets)
     else:
         articles = read_corpus(args.corpus).articles
-    truth = stories.metadata_events(articles)
-    if (truth == "").all():
-        print("the corpus has no `event` column to score against", file=sys.stderr)
-        return 2
     mentions = figures = None
     if args.annotations:
         mentions = pd.read_parquet(Path(args.annotations) / "mentions.parquet")
         figures = pd.read_parquet(Path(args.annotations) / "figures.parquet")
         if args.wikinews_outlets:  # the pieces' rows: the original's rows whose sentence is in the piece
             mentions, figures = (_rows_of_pieces(t, articles) for t in (mentions, figures))
-    started = time.perf_counter()
-    found = stories.group_articles(articles, mentions, figures, threshold=args.threshold)
-    seconds = time.perf_counter() - started
-    p, r, f = stories.bcubed(truth.tolist(), found.tolist())
-    print(f"{len(articles)} articles, {truth.nunique()} true stories, {found.nunique()} found "
-          f"in {seconds:.2f}s: B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    try:  # the scorer is the library's (`newsbook evaluate stories` uses it too)
+        s = gold_sets.story_scores(articles, mentions, figures, threshold=args.threshold)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{s['articles']} articles, {s['true_stories']} true stories, {s['found_stories']} found "
+          f"in {s['seconds']:.2f}s: B-cubed P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}")
     return 0
 
 

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from newsbook import actors, schema
+from newsbook import actors, evaluate_actors, schema
 from newsbook.errors import CorrectionsError
 from newsbook.components import load_pipeline
 from newsbook.nlp import MODEL_NAME
 
 GOLD_PATH = Path(__file__).parent / "gold" / "actors_seeds.yaml"
 WIRE_GOLD_PATH = Path(__file__).parent / "gold" / "actors_wire.yaml"
-ACTOR_KINDS = (actors.PERSON, actors.ORG)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -53,52 +51,11 @@ def actor_kinds(mentions: pd.DataFrame) -> dict[str, str]:
 
 
 def load_gold(path: Path = GOLD_PATH) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["articles"]
+    return evaluate_actors.load_gold(path)
 
 
-def score(rows: list[tuple[str, str, str]], gold: dict) -> dict:
-    """Precision/recall of (article_id, name, kind) rows against the gold. A row matches a gold actor
-    when its name is the actor's canonical name or one of its aliases (case, 'the', possessive aside).
-    Recall counts people and organisations found with the right kind (`recall`) or any kind
-    (`recall_any_kind`); person precision counts a second row for the same person as a false one;
-    organisation precision counts rows of the organisations the gold names (any alias)."""
-    key = actors.name_key
-    total = found = found_any = person_rows = person_hits = org_rows = org_hits = 0
-    splits, non_actors = [], []
-    for article_id, spec in gold.items():
-        article_rows = [(name, kind) for a, name, kind in rows if a == article_id]
-        keys = {kind: {canonical: {key(canonical)} | {key(x) for x in aliases or []}
-                       for canonical, aliases in (spec.get(kind) or {}).items()} for kind in actors.KINDS}
-        for kind in ACTOR_KINDS:
-            for canonical, names in keys[kind].items():
-                hits = [(n, k) for n, k in article_rows if key(n) in names]
-                total += 1
-                found += any(k == kind for _, k in hits)
-                found_any += bool(hits)
-                if len(hits) > 1:
-                    splits.append((article_id, canonical, hits))
-        claimed = set()
-        not_actors = {key(x) for x in spec.get("not_actors") or []}
-        for name, kind in article_rows:
-            if kind == actors.PERSON:
-                person_rows += 1
-                match = next((c for c, names in keys[actors.PERSON].items() if key(name) in names), None)
-                if match is not None and match not in claimed:
-                    claimed.add(match)
-                    person_hits += 1
-            if kind == actors.ORG:
-                org_rows += 1
-                org_hits += any(key(name) in names for names in keys[actors.ORG].values())
-            if kind in ACTOR_KINDS and key(name) in not_actors:
-                non_actors.append((article_id, name, kind))
-    return {
-        "recall": found / total,
-        "recall_any_kind": found_any / total,
-        "person_precision": person_hits / person_rows if person_rows else 0.0,
-        "org_precision": org_hits / org_rows if org_rows else 0.0,
-        "splits": splits,
-        "non_actors": non_actors,
-    }
+# The scorer lives in the library (newsbook.evaluate_actors) so `newsbook evaluate` uses the same code.
+score = evaluate_actors.score
 
 
 @functools.lru_cache(maxsize=1)
@@ -689,12 +646,7 @@ def test_seed_tables_follow_the_schema():
 def wire_annotations(tmp_path_factory):
     import newsbook
 
-    folder = tmp_path_factory.mktemp("wire")
-    for article_id, spec in load_gold(WIRE_GOLD_PATH).items():
-        meta = {"title": article_id.replace("_", " ")}
-        meta.update({k: spec[k] for k in ("outlet", "byline") if spec.get(k)})
-        header = yaml.safe_dump(meta, allow_unicode=True)
-        (folder / f"{article_id}.txt").write_text(f"---\n{header}---\n{spec['text']}", encoding="utf-8")
+    folder = evaluate_actors.write_dev_corpus(load_gold(WIRE_GOLD_PATH), tmp_path_factory.mktemp("wire"))
     return newsbook.annotate(folder, cache_dir=None, progress=False)
 
 

@@ -556,17 +556,18 @@ def test_reused_quote_matches_on_the_seeds(seed_annotations):
                                       _canonical(compare.match_quotes(seed_annotations.quotes, min_similarity=t)))
 
 
-def test_agreement_table_with_many_sources_has_one_statement_column(seed_annotations):
-    from newsbook import charts
+def test_agreement_table_with_many_outlets_has_one_statement_column(seed_annotations):
+    from newsbook import figures
 
     ann = seed_annotations
-    wide = charts.agreement_table(ann.figure_matches, ann.figures, ann.articles, kinds="all")
-    compact = charts.agreement_table(ann.figure_matches, ann.figures, ann.articles, kinds="all",
-                                     max_source_columns=1)
+    wide = figures.agreement_table(ann.figure_matches, ann.figures, ann.articles, kinds="all")
+    compact = figures.agreement_table(ann.figure_matches, ann.figures, ann.articles, kinds="all",
+                                      max_outlet_columns=1)
     assert len(wide) == len(compact) == len(ann.figure_matches)
     assert "stated as" in compact.columns and "stated as" not in wide.columns
-    assert list(compact["status"]) == list(wide["status"])  # both: conflicts, agreements, single
-    rank = compact["status"].map(charts.STATUS_ORDER)
+    assert set(ann.articles["outlet"]) <= set(wide.columns)  # one column per outlet
+    assert list(compact["outlet_status"]) == list(wide["outlet_status"])  # both: conflicts first
+    rank = compact["outlet_status"].map(figures.OUTLET_STATUS_ORDER)
     assert rank.is_monotonic_increasing
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import outlets
 from .actor_lexicon import KINDS
 from .actor_corrections import KIND_NAMES
 
@@ -25,19 +26,9 @@ def as_kinds(kinds) -> tuple[str, ...]:
 
 
 def source_labels(articles: pd.DataFrame) -> dict[str, str]:
-    """article_id -> how a reader names the source: the outlet, with the id when one outlet has
-    several articles; the id alone when the outlet is unknown."""
-    if articles is None or articles.empty:
-        return {}
-    outlets = articles["outlet"].fillna("").astype(str).str.strip()
-    repeated = outlets[outlets != ""].value_counts()
-    labels = {}
-    for article_id, outlet in zip(articles["article_id"].astype(str), outlets):
-        if not outlet:
-            labels[article_id] = article_id
-        else:
-            labels[article_id] = f"{outlet} ({article_id})" if repeated.get(outlet, 0) > 1 else outlet
-    return labels
+    """article_id -> the outlet it counts for (`outlets.source_labels`): several articles of one
+    outlet are that outlet's coverage."""
+    return outlets.source_labels(articles)
 
 
 def _with_source(table: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:

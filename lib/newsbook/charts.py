@@ -1,6 +1,8 @@
 """Charts: Altair chart builders for the notebooks. Each takes a documented DataFrame and returns a chart.
 
-Charts aggregate before they draw, so a large annotation set never hits Altair's row limit."""
+Sources are outlets (named by `newsbook.outlets`): a chart gives each outlet one colour, however many
+articles it published.  Charts aggregate before they draw, so a large annotation set never hits
+Altair's row limit."""
 
 from __future__ import annotations
 
@@ -10,64 +12,82 @@ _fast_jsonschema()  # altair imports jsonschema: without a slow optional package
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from . import outlets as _outlets  # noqa: E402
 from .lab_display import enable_offline_charts  # noqa: E402
 
 enable_offline_charts(alt)  # charts draw in JupyterLab with no network, see there
 
-# A chart draws at most this many sources (articles) as their own colour / bar; the others are
-# pooled as "(other N sources)", and the title says so.  Ten is what a categorical palette holds.
+# A chart draws at most this many outlets as their own colour / bar; the others are pooled as
+# "(other N outlets)", and the title says so.  Ten is what a categorical palette holds.
 MAX_SOURCES = 10
+
+
+def _by_outlet(data: pd.DataFrame) -> pd.DataFrame:
+    """`data` with its sources in an `outlet` column (a table built per `source`, e.g. by
+    `actors.mentions_by_source`, is renamed: both name the source)."""
+    if "outlet" not in data.columns and "source" in data.columns:
+        return data.rename(columns={"source": "outlet"})
+    return data
 
 
 def _pool_sources(data: pd.DataFrame, keys: list[str], aggs: dict, *, weight: str | None,
                   max_sources: int = MAX_SOURCES) -> tuple[pd.DataFrame, str]:
-    """`data` with only its `max_sources` largest sources (by the sum of `weight`, or by rows) kept
-    by name, the rest pooled into one "(other N sources)" source and re-aggregated over `keys` with
+    """`data` with only its `max_sources` largest outlets (by the sum of `weight`, or by rows) kept
+    by name, the rest pooled into one "(other N outlets)" outlet and re-aggregated over `keys` with
     `aggs` (named aggregations).  Returns (data, a note for the chart title, "" if nothing pooled)."""
-    if data.empty or data["source"].nunique() <= max_sources:
+    if data.empty or data["outlet"].nunique() <= max_sources:
         return data, ""
-    sizes = data.groupby("source")[weight].sum() if weight else data["source"].value_counts()
+    sizes = data.groupby("outlet")[weight].sum() if weight else data["outlet"].value_counts()
     keep = set(sizes.sort_values(ascending=False, kind="stable").index[:max_sources])
-    others = data["source"].nunique() - len(keep)
-    label = f"(other {others:,} sources)"
-    pooled = data.assign(source=data["source"].where(data["source"].isin(keep), label))
+    others = data["outlet"].nunique() - len(keep)
+    label = f"(other {others:,} outlets)"
+    pooled = data.assign(outlet=data["outlet"].where(data["outlet"].isin(keep), label))
     pooled = pooled.groupby(keys, as_index=False, sort=False).agg(**aggs)
-    return pooled, f" ({max_sources} largest sources shown, {others:,} more pooled)"
+    return pooled, f" ({max_sources} largest outlets shown, {others:,} more pooled)"
+
+
+def _outlet_colour(domain=None, **kwargs) -> alt.Color:
+    """Colour by outlet; with `domain` (every outlet, sorted) an outlet keeps its colour across charts."""
+    scale = alt.Scale(domain=list(domain), scheme="tableau10") if domain is not None else alt.Scale(scheme="tableau10")
+    kwargs.setdefault("title", "outlet")
+    return alt.Color("outlet:N", scale=scale, **kwargs)
 
 
 # --- actors ------------------------------------------------------------------------------------
 
 
 def actor_mentions_chart(data: pd.DataFrame) -> alt.Chart:
-    """Bars: mentions per actor and source (`actors.mentions_by_source` output), most mentioned on top."""
-    data, note = _pool_sources(data, ["actor", "kind", "source"], {"mentions": ("mentions", "sum")},
-                               weight="mentions")
+    """Bars: mentions per actor and outlet (`outlets.actor_mentions_by_outlet` output, or
+    `actors.mentions_by_source`'s), most mentioned on top."""
+    data, note = _pool_sources(_by_outlet(data)[["actor", "kind", "outlet", "mentions"]],
+                               ["actor", "kind", "outlet"], {"mentions": ("mentions", "sum")}, weight="mentions")
     order = data.groupby("actor")["mentions"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
-    return (alt.Chart(data, title="Mentions per actor and source" + note)
+    return (alt.Chart(data, title="Mentions per actor and outlet" + note)
             .mark_bar()
             .encode(y=alt.Y("actor:N", sort=order, title=None),
-                    yOffset=alt.YOffset("source:N"),
+                    yOffset=alt.YOffset("outlet:N"),
                     x=alt.X("mentions:Q", title="mentions", axis=alt.Axis(tickMinStep=1)),
-                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10")),
-                    tooltip=["actor:N", "kind:N", "source:N", "mentions:Q"])
+                    color=_outlet_colour(),
+                    tooltip=["actor:N", "kind:N", "outlet:N", "mentions:Q"])
             .properties(width=420))
 
 
 def actor_prominence_chart(data: pd.DataFrame) -> alt.Chart:
-    """Dots: the sentence where each source first names each actor (`actors.prominence` output);
-    further left is earlier, a bigger dot is more mentions."""
-    data, note = _pool_sources(data, ["actor", "kind", "source"], {"first_sentence": ("first_sentence", "min"),
-                                                                  "mentions": ("mentions", "sum")},
+    """Dots: the sentence where each outlet first names each actor (`outlets.actor_prominence_by_outlet`
+    output, or `actors.prominence`'s); further left is earlier, a bigger dot is more mentions."""
+    data, note = _pool_sources(_by_outlet(data)[["actor", "kind", "outlet", "first_sentence", "mentions"]],
+                               ["actor", "kind", "outlet"], {"first_sentence": ("first_sentence", "min"),
+                                                             "mentions": ("mentions", "sum")},
                                weight="mentions")
     order = data.groupby("actor")["first_sentence"].min().sort_values().index.tolist() if len(data) else []
-    return (alt.Chart(data, title="How early each source first names each actor" + note)
+    return (alt.Chart(data, title="How early each outlet first names each actor" + note)
             .mark_circle(opacity=0.8)
             .encode(y=alt.Y("actor:N", sort=order, title=None),
                     x=alt.X("first_sentence:Q", title="sentence of first mention (0 = first sentence)",
                             axis=alt.Axis(tickMinStep=1)),
-                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10")),
+                    color=_outlet_colour(),
                     size=alt.Size("mentions:Q", title="mentions", scale=alt.Scale(range=[40, 400])),
-                    tooltip=["actor:N", "kind:N", "source:N", "first_sentence:Q", "mentions:Q"])
+                    tooltip=["actor:N", "kind:N", "outlet:N", "first_sentence:Q", "mentions:Q"])
             .properties(width=420))
 
 
@@ -93,77 +113,70 @@ def actor_cooccurrence_heatmap(data: pd.DataFrame) -> alt.Chart:
 QUOTE_UNATTRIBUTED = "(unattributed)"
 
 
-def _quote_sources(frame: pd.DataFrame, articles: pd.DataFrame | None) -> pd.Series:
-    """A readable source label per row: 'outlet (article_id)' when the outlet is known."""
-    ids = frame["article_id"].astype(str)
-    if articles is None or len(articles) == 0:
-        return ids
-    outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
-    # an article with no outlet known stands for its own (outlet = its id, newsbook.stories): named once
-    return ids.map(lambda a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() not in ("", a) else a)
-
-
 def quotes_per_speaker(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                        kinds: tuple[str, ...] = ("direct", "indirect"), top: int = 15,
                        max_sources: int = MAX_SOURCES) -> alt.Chart:
-    """Grouped bars: number of quotes per speaker (the `top` most quoted) and source, direct and
-    reported speech stacked (the `max_sources` sources quoting them most; the rest pooled)."""
+    """Grouped bars: number of quotes per speaker (the `top` most quoted) and outlet, direct and
+    reported speech stacked (the `max_sources` outlets quoting them most; the rest pooled)."""
     q = quotes[quotes["kind"].isin(kinds)] if len(quotes) else quotes
     note = ""
     if len(q) == 0:
-        data = pd.DataFrame({"speaker": pd.Series(dtype=str), "source": pd.Series(dtype=str),
+        data = pd.DataFrame({"speaker": pd.Series(dtype=str), "outlet": pd.Series(dtype=str),
                              "kind": pd.Series(dtype=str), "quotes": pd.Series(dtype="int64")})
     else:
         q = q.assign(speaker=q["speaker"].fillna("").replace("", QUOTE_UNATTRIBUTED),
-                     source=_quote_sources(q, articles))
+                     outlet=_outlets.labels(q, articles))
         keep = q["speaker"].value_counts().head(top).index
-        data = (q[q["speaker"].isin(keep)].groupby(["speaker", "source", "kind"], as_index=False)
+        data = (q[q["speaker"].isin(keep)].groupby(["speaker", "outlet", "kind"], as_index=False)
                 .size().rename(columns={"size": "quotes"}))
-        data, note = _pool_sources(data, ["speaker", "source", "kind"], {"quotes": ("quotes", "sum")},
+        data, note = _pool_sources(data, ["speaker", "outlet", "kind"], {"quotes": ("quotes", "sum")},
                                    weight="quotes", max_sources=max_sources)
     order = (data.groupby("speaker")["quotes"].sum().sort_values(ascending=False).index.tolist()
              if len(data) else [])
-    return (alt.Chart(data, title="Quotes per speaker and source" + note)
+    return (alt.Chart(data, title="Quotes per speaker and outlet" + note)
             .mark_bar()
             .encode(y=alt.Y("speaker:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-                    yOffset=alt.YOffset("source:N"),
+                    yOffset=alt.YOffset("outlet:N"),
                     x=alt.X("quotes:Q", title="quotes", axis=alt.Axis(tickMinStep=1), stack="zero"),
-                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10"),
-                                    legend=alt.Legend(labelLimit=320, orient="bottom", direction="vertical")),
+                    color=_outlet_colour(legend=alt.Legend(labelLimit=320, orient="bottom", direction="vertical")),
                     opacity=alt.Opacity("kind:N", title="kind", scale=alt.Scale(domain=["direct", "indirect"],
                                                                                  range=[1.0, 0.45])),
-                    tooltip=["speaker:N", "source:N", "kind:N", "quotes:Q"])
+                    tooltip=["speaker:N", "outlet:N", "kind:N", "quotes:Q"])
             .properties(width=420))
 
 
 def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None, *, top: int = 10,
                       max_sources: int = 20) -> alt.Chart:
-    """Stacked bars, one per source: each speaker's share of the source's quoted words
-    (`quotes.voice_share` table). Speakers beyond the `top` most quoted are pooled as 'others';
-    only the `max_sources` sources with the most quoted words get a bar (the title says so)."""
-    title = "Share of quoted words per speaker"
-    if len(share) and share["article_id"].nunique() > max_sources:
-        words = share.groupby("article_id")["words"].sum().sort_values(ascending=False, kind="stable")
-        title += f" (the {max_sources} of {len(words):,} sources with the most quoted words)"
-        share = share[share["article_id"].isin(set(words.index[:max_sources]))]
+    """Stacked bars, one per outlet: each speaker's share of the outlet's quoted words (from
+    `quotes.voice_share` per article, or `outlets.voice_share_by_outlet`; an outlet's articles, and
+    its stories, are summed).  Speakers beyond the `top` most quoted are pooled as 'others'; only the
+    `max_sources` outlets with the most quoted words get a bar (the title says so)."""
+    title = "Share of quoted words per speaker and outlet"
+    if len(share) and "outlet" not in share.columns:
+        share = share.assign(outlet=_outlets.labels(share, articles))
+    if len(share) and share["outlet"].nunique() > max_sources:
+        words = share.groupby("outlet")["words"].sum().sort_values(ascending=False, kind="stable")
+        title += f" (the {max_sources} of {len(words):,} outlets with the most quoted words)"
+        share = share[share["outlet"].isin(set(words.index[:max_sources]))]
     if len(share) == 0:
-        data = pd.DataFrame({"source": pd.Series(dtype=str), "speaker": pd.Series(dtype=str),
+        data = pd.DataFrame({"outlet": pd.Series(dtype=str), "speaker": pd.Series(dtype=str),
                              "words": pd.Series(dtype="int64"), "share": pd.Series(dtype=float),
                              "quotes": pd.Series(dtype="int64")})
     else:
         keep = set(share.groupby("speaker")["words"].sum().sort_values(ascending=False).head(top).index)
-        data = share.assign(speaker=share["speaker"].where(share["speaker"].isin(keep), "others"),
-                            source=_quote_sources(share, articles))
-        data = data.groupby(["source", "speaker"], as_index=False).agg(
-            words=("words", "sum"), share=("share", "sum"), quotes=("quotes", "sum"))
+        data = share.assign(speaker=share["speaker"].where(share["speaker"].isin(keep), "others"))
+        data = data.groupby(["outlet", "speaker"], as_index=False).agg(words=("words", "sum"),
+                                                                      quotes=("quotes", "sum"))
+        totals = data.groupby("outlet")["words"].transform("sum")
+        data["share"] = (data["words"] / totals.where(totals > 0, 1)).astype(float)
     return (alt.Chart(data, title=title)
             .mark_bar()
-            .encode(y=alt.Y("source:N", title=None, axis=alt.Axis(labelLimit=320)),
-                    x=alt.X("share:Q", title="share of the source's quoted words", stack="normalize",
+            .encode(y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=320)),
+                    x=alt.X("share:Q", title="share of the outlet's quoted words", stack="normalize",
                             axis=alt.Axis(format="%")),
                     color=alt.Color("speaker:N", title="speaker", scale=alt.Scale(scheme="tableau20")),
                     order=alt.Order("words:Q", sort="descending"),
-                    tooltip=["source:N", "speaker:N", "quotes:Q", "words:Q",
+                    tooltip=["outlet:N", "speaker:N", "quotes:Q", "words:Q",
                              alt.Tooltip("share:Q", format=".0%")])
             .properties(width=420))
 
@@ -172,29 +185,30 @@ def voice_share_chart(share: pd.DataFrame, articles: pd.DataFrame | None = None,
 
 
 def figures_per_source_chart(data: pd.DataFrame) -> alt.Chart:
-    """Stacked bars: figures per source, by kind (`figures.figures_by_source` table); beyond 20
-    sources the rest are pooled into one bar."""
-    data, note = _pool_sources(data, ["source", "kind"], {"figures": ("figures", "sum")}, weight="figures",
-                               max_sources=20)
-    order = data.groupby("source")["figures"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
-    return (alt.Chart(data, title="Figures per source" + note)
+    """Stacked bars: figures per outlet, by kind (`figures.figures_by_source` table); beyond 20
+    outlets the rest are pooled into one bar."""
+    data, note = _pool_sources(_by_outlet(data)[["outlet", "kind", "figures"]], ["outlet", "kind"],
+                               {"figures": ("figures", "sum")}, weight="figures", max_sources=20)
+    order = data.groupby("outlet")["figures"].sum().sort_values(ascending=False).index.tolist() if len(data) else []
+    return (alt.Chart(data, title="Figures per outlet" + note)
             .mark_bar()
-            .encode(y=alt.Y("source:N", sort=order, title=None),
+            .encode(y=alt.Y("outlet:N", sort=order, title=None),
                     x=alt.X("figures:Q", title="figures", axis=alt.Axis(tickMinStep=1), stack="zero"),
                     color=alt.Color("kind:N", title="kind", scale=alt.Scale(scheme="tableau10")),
-                    tooltip=["source:N", "kind:N", "figures:Q"])
+                    tooltip=["outlet:N", "kind:N", "figures:Q"])
             .properties(width=420))
 
 
 def figure_values_chart(data: pd.DataFrame) -> alt.Chart:
-    """One row per counted noun, one dot per figure at its value (log scale), coloured by source: the
-    sources agree where their dots coincide (`figures.values_by_noun` table)."""
+    """One row per counted noun, one dot per figure at its value (log scale), coloured by outlet: the
+    outlets agree where their dots coincide (`figures.values_by_noun` table)."""
+    data = _by_outlet(data)
     positive = data[data["value"] > 0] if len(data) else data
-    title = "What each source counts, and how many"
-    if len(positive) and positive["source"].nunique() > MAX_SOURCES:
-        # one dot per noun, source, kind and value; sources beyond the largest pooled
+    title = "What each outlet counts, and how many"
+    if len(positive) and positive["outlet"].nunique() > MAX_SOURCES:
+        # one dot per noun, outlet, kind and value; outlets beyond the largest pooled
         positive = positive.assign(figures=1)
-        positive, note = _pool_sources(positive, ["noun", "source", "kind", "value"],
+        positive, note = _pool_sources(positive, ["noun", "outlet", "kind", "value"],
                                        {"figure": ("figure", "first"), "sentence": ("sentence", "first"),
                                         "figures": ("figures", "sum")}, weight="figures")
         title += note
@@ -206,10 +220,10 @@ def figure_values_chart(data: pd.DataFrame) -> alt.Chart:
             .mark_point(filled=True, size=90, opacity=0.75)
             .encode(y=alt.Y("noun:N", title=None),
                     x=alt.X("value:Q", title="value (log scale)", scale=alt.Scale(type="log")),
-                    color=alt.Color("source:N", title="source", scale=alt.Scale(scheme="tableau10")),
+                    color=_outlet_colour(),
                     shape=alt.Shape("kind:N", title="kind"),
-                    yOffset=alt.YOffset("source:N"),
-                    tooltip=["source:N", "figure:N", "kind:N", alt.Tooltip("value:Q", format=",.4~g"),
+                    yOffset=alt.YOffset("outlet:N"),
+                    tooltip=["outlet:N", "figure:N", "kind:N", alt.Tooltip("value:Q", format=",.4~g"),
                              "sentence:N"])
             .properties(width=420))
 
@@ -219,7 +233,7 @@ def figure_status_chart(matches: pd.DataFrame) -> alt.Chart:
     data = (matches.groupby(["kind", "status"], as_index=False).size().rename(columns={"size": "groups"})
             if len(matches) else pd.DataFrame({"kind": pd.Series(dtype=str), "status": pd.Series(dtype=str),
                                                "groups": pd.Series(dtype="int64")}))
-    return (alt.Chart(data, title="Figures compared across sources")
+    return (alt.Chart(data, title="Figures compared across articles")
             .mark_bar()
             .encode(y=alt.Y("kind:N", title=None),
                     x=alt.X("groups:Q", title="figures (grouped across sources)", axis=alt.Axis(tickMinStep=1)),
@@ -232,26 +246,27 @@ def figure_status_chart(matches: pd.DataFrame) -> alt.Chart:
 
 # --- overview ----------------------------------------------------------------------------------
 
-UNKNOWN_OUTLET = "(unknown outlet)"
+def _article_outlets(articles: pd.DataFrame) -> pd.Series:
+    """Each article's outlet (`outlets.labels`: metadata, page, URL domain or the article id)."""
+    return pd.Series(_outlets.labels(articles, articles).tolist(), index=articles.index, dtype=object)
 
 
-def _outlets(articles: pd.DataFrame) -> pd.Series:
-    return articles["outlet"].fillna("").astype(str).str.strip().replace("", UNKNOWN_OUTLET)
-
-
-def _outlet_colour(articles: pd.DataFrame, **kwargs) -> alt.Color:
+def _article_outlet_colour(articles: pd.DataFrame, **kwargs) -> alt.Color:
     """The same colour for an outlet in every overview chart (the domain is every outlet, sorted)."""
-    domain = sorted(set(_outlets(articles)))
-    return alt.Color("outlet:N", scale=alt.Scale(domain=domain, scheme="tableau10"), **kwargs)
+    return _outlet_colour(sorted(set(_article_outlets(articles))), **kwargs)
 
 
 def overview_table(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
                    quotes: pd.DataFrame | None = None, figures: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per article: id, outlet, date, title, words and (if given) how many mentions,
-    quotes and figures were extracted from it. A plain DataFrame: pandas escapes it when shown."""
+    """One row per article: id, outlet, where the outlet came from (metadata, page, url: the
+    address's domain, article_id: nothing known), date, title, words and (if given) how many
+    mentions, quotes and figures were extracted from it. A plain DataFrame: pandas escapes it when shown."""
+    resolved = _outlets.resolve_outlets(articles[[c for c in ("article_id", "outlet", "outlet_source", "url")
+                                                  if c in articles.columns]])
     table = pd.DataFrame({
         "article_id": articles["article_id"].astype(str),
-        "outlet": _outlets(articles),
+        "outlet": resolved["outlet"].to_numpy(),
+        "outlet_source": resolved["outlet_source"].to_numpy(),
         "date": articles["date"].fillna("").astype(str),
         "title": articles["title"].fillna("").astype(str),
         "words": articles["words"].astype("int64"),
@@ -265,14 +280,14 @@ def overview_table(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
 
 def articles_per_outlet(articles: pd.DataFrame) -> alt.Chart:
     """Bar chart: number of articles (and words) per outlet."""
-    data = (pd.DataFrame({"outlet": _outlets(articles), "words": articles["words"].astype("int64")})
+    data = (pd.DataFrame({"outlet": _article_outlets(articles), "words": articles["words"].astype("int64")})
             .groupby("outlet", as_index=False)
             .agg(articles=("words", "size"), words=("words", "sum")))
     return (alt.Chart(data, title="Articles per outlet")
             .mark_bar()
             .encode(x=alt.X("articles:Q", title="articles", axis=alt.Axis(tickMinStep=1)),
                     y=alt.Y("outlet:N", sort="-x", title=None),
-                    color=_outlet_colour(articles, legend=None),
+                    color=_article_outlet_colour(articles, legend=None),
                     tooltip=["outlet:N", "articles:Q", alt.Tooltip("words:Q", title="words in total")])
             .properties(width=420))
 
@@ -280,7 +295,7 @@ def articles_per_outlet(articles: pd.DataFrame) -> alt.Chart:
 def articles_by_date(articles: pd.DataFrame) -> alt.Chart:
     """Articles per publication date and outlet (articles without a date are counted in the title)."""
     dates = pd.to_datetime(articles["date"].fillna("").astype(str), errors="coerce", format="mixed")
-    frame = pd.DataFrame({"date": dates.dt.strftime("%Y-%m-%d"), "outlet": _outlets(articles)})
+    frame = pd.DataFrame({"date": dates.dt.strftime("%Y-%m-%d"), "outlet": _article_outlets(articles)})
     undated = int(dates.isna().sum())
     data = frame.dropna(subset=["date"]).groupby(["date", "outlet"], as_index=False).size()
     data = data.rename(columns={"size": "articles"})
@@ -289,7 +304,7 @@ def articles_by_date(articles: pd.DataFrame) -> alt.Chart:
             .mark_bar(size=14)
             .encode(x=alt.X("date:T", title="publication date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
                     y=alt.Y("articles:Q", title="articles", axis=alt.Axis(tickMinStep=1)),
-                    color=_outlet_colour(articles, title="outlet"),
+                    color=_article_outlet_colour(articles, title="outlet"),
                     tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "outlet:N", "articles:Q"])
             .properties(width=420, height=200))
 
@@ -299,7 +314,7 @@ def article_lengths(articles: pd.DataFrame, *, max_bars: int = 40) -> alt.Chart:
     data = pd.DataFrame({
         "article_id": articles["article_id"].astype(str),
         "title": articles["title"].fillna("").astype(str).str.slice(0, 120),
-        "outlet": _outlets(articles),
+        "outlet": _article_outlets(articles),
         "words": articles["words"].astype("int64"),
     })
     if len(data) <= max_bars:
@@ -307,7 +322,7 @@ def article_lengths(articles: pd.DataFrame, *, max_bars: int = 40) -> alt.Chart:
                 .mark_bar()
                 .encode(x=alt.X("words:Q", title="words"),
                         y=alt.Y("article_id:N", sort="-x", title=None),
-                        color=_outlet_colour(articles, title="outlet"),
+                        color=_article_outlet_colour(articles, title="outlet"),
                         tooltip=["article_id:N", "title:N", "outlet:N", "words:Q"])
                 .properties(width=420))
     binned = data.assign(bin=(data["words"] // 100) * 100).groupby(["bin", "outlet"], as_index=False).size()
@@ -316,7 +331,7 @@ def article_lengths(articles: pd.DataFrame, *, max_bars: int = 40) -> alt.Chart:
             .mark_bar()
             .encode(x=alt.X("bin:Q", title="words", bin=alt.Bin(binned=True, step=100)),
                     y=alt.Y("articles:Q", stack=True),
-                    color=_outlet_colour(articles, title="outlet"),
+                    color=_article_outlet_colour(articles, title="outlet"),
                     tooltip=[alt.Tooltip("bin:Q", title="from words"), "outlet:N", "articles:Q"])
             .properties(width=420))
 
@@ -395,53 +410,8 @@ def histogram(frame: pd.DataFrame, column: str, *, bins: int = 40, by: str | Non
     return chart_ready(out, max_rows=max_rows, what=f"{column} histogram")
 
 
-# --- tables for large corpora ------------------------------------------------------------------
-
-STATUS_ORDER = {"conflict": 0, "agreed": 1, "single": 2}
-
-
-def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
-                    kinds=None, max_source_columns: int = 8) -> pd.DataFrame:
-    """The figure agreement table for a report.  Up to `max_source_columns` sources: exactly
-    `figures.agreement_table` (one column per source).  More sources: one row per group with a
-    single "stated as" column ("source: how it states it · ..."), since a column per article would
-    make thousands of mostly empty columns; rows ordered conflicts first, then agreements, then
-    single-source figures, most sources first."""
-    from . import figures as _figures
-
-    kinds = _figures.as_kinds(kinds)
-    n_sources = figures["article_id"].nunique() if len(figures) else 0
-    if n_sources <= max_source_columns:
-        return _by_status(_figures.agreement_table(matches, figures, articles, kinds=kinds))
-    base = ["status", "kind", "value", "noun", "n_articles"]
-    m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
-    if len(m) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in base + ["stated as", "note"]})
-    m = m.reset_index(drop=True)
-    ids = m["figure_ids"].astype(str).str.split(";").rename("figure_id")
-    long = ids.explode().reset_index().rename(columns={"index": "group"})
-    f = figures[["figure_id", "article_id", "text", "noun_phrase", "noun"]].assign(
-        source=_figures._sources(figures, articles))
-    long = long.merge(f, on="figure_id", how="inner", sort=False)
-    phrase = long["noun_phrase"].fillna("").astype(str)
-    phrase = phrase.where(phrase != "", long["noun"].fillna("").astype(str))
-    long["stated"] = long["source"] + ": " + (long["text"].fillna("").astype(str) + " " + phrase).str.strip()
-    stated = long.groupby("group", sort=False)["stated"].agg(" · ".join)
-    out = m[base].copy()
-    units = m["unit"].fillna("").astype(str) if "unit" in m.columns else pd.Series("", index=m.index)
-    out["value"] = [_figures.format_figure(v, k, u) for v, k, u in zip(m["value"], m["kind"], units)]
-    out["stated as"] = out.index.map(stated).fillna("")
-    out["note"] = m["note"]
-    return _by_status(out)
-
-
-def _by_status(table: pd.DataFrame) -> pd.DataFrame:
-    """Conflicts first, then agreements, then single-source figures; most sources first."""
-    if table.empty:
-        return table
-    rank = table["status"].map(STATUS_ORDER).fillna(len(STATUS_ORDER))
-    out = table.assign(_rank=rank).sort_values(["_rank", "n_articles"], ascending=[True, False], kind="stable")
-    return out.drop(columns="_rank").reset_index(drop=True)
+# --- tables --------------------------------------------------------------------------------------
+# The figure agreement table is `figures.agreement_table` (newsbook.figure_views): one for every size.
 
 
 def link_methods(mentions: pd.DataFrame, kinds) -> pd.DataFrame:
@@ -470,7 +440,7 @@ def story_timeline_chart(articles: pd.DataFrame, events: pd.DataFrame, *, max_st
     order = events["event"].tolist()[:max_stories]
     labels = dict(zip(events["event"], events["label"]))
     dates = pd.to_datetime(articles["date"].fillna("").astype(str), errors="coerce", format="mixed")
-    frame = pd.DataFrame({"event": articles["event"], "outlet": _outlets(articles),
+    frame = pd.DataFrame({"event": articles["event"], "outlet": _article_outlets(articles),
                           "date": dates.dt.strftime("%Y-%m-%d")})
     shown = frame[frame["event"].isin(order)]
     undated = int(shown["date"].isna().sum())
@@ -486,6 +456,6 @@ def story_timeline_chart(articles: pd.DataFrame, events: pd.DataFrame, *, max_st
             .encode(x=alt.X("date:T", title="publication date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
                     y=alt.Y("story:N", sort=story_order, title=None),
                     size=alt.Size("articles:Q", legend=None),
-                    color=_outlet_colour(articles, title="outlet"),
+                    color=_article_outlet_colour(articles, title="outlet"),
                     tooltip=["story:N", alt.Tooltip("date:T", format="%Y-%m-%d"), "outlet:N", "articles:Q"])
             .properties(width=480))

@@ -118,6 +118,24 @@ def _screenshots(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from . import gold_sets
+
+    try:
+        gold_sets.select(args.names)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    table = gold_sets.evaluate(args.names, gold_dir=Path(args.gold) if args.gold else gold_sets.GOLD_DIR,
+                               cache_dir=None if args.no_cache else CACHE_DIR,
+                               on_skip=lambda message: print(f"warning: {message}", file=sys.stderr))
+    if args.json:
+        print(table.to_json(orient="records", indent=1))
+    else:
+        print(gold_sets.format_table(table))
+    return 0 if not table.empty else 1
+
+
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -207,6 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab", action="store_true",
                    help="also run every notebook in JupyterLab (offline) and screenshot its first chart")
     p.set_defaults(func=_screenshots)
+
+    p = sub.add_parser("evaluate", help="score the extractors (quotes, actors, figures) and the story grouping "
+                                        "against the hand-made gold sets: precision, recall, F1",
+                       description="Annotate each gold set's articles and score the tables against its gold "
+                                   "(tests/gold/*.yaml), and score story grouping (B-cubed) on labelled corpora. "
+                                   "One row per extractor, gold set and measure. Gold sets: "
+                                   "quotes/{seeds,wire,wikinews,ecbplus}, actors/{seeds,wire}, "
+                                   "figures/{seeds,wikinews}, stories/{ecbplus-subset,ecbplus-dev}.")
+    p.add_argument("names", nargs="*", help="gold sets to score, by extractor (quotes), set (seeds) or both "
+                                            "(quotes/seeds); default: all")
+    p.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    p.add_argument("--gold", default=None, metavar="DIR", help="folder of the gold files (default: tests/gold/)")
+    p.add_argument("--no-cache", action="store_true", help="parse every article again")
+    p.set_defaults(func=_evaluate)
     return parser
 
 

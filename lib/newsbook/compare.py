@@ -10,11 +10,12 @@ from . import schema
 # --- quotes (owned by the quotes work) -------------------------------------------------------
 
 
-import functools as _functools
 import math as _math
 import re as _re
 
 from rapidfuzz import fuzz as _fuzz
+
+from . import wordforms as _wordforms
 
 _CONTRACTIONS = (
     (r"\bwon['’]t\b", "will not"), (r"\bcan['’]t\b", "can not"), (r"\bshan['’]t\b", "shall not"),
@@ -39,33 +40,9 @@ def _normalise_quote(text: str) -> str:
     return " ".join(_QUOTE_WORD.findall(text))
 
 
-@_functools.lru_cache(maxsize=1 << 17)  # pure; a corpus' quotes repeat the same words many times
-def _stem(word: str) -> str:
-    """A light stemmer: change/changes/changed/changing -> chang; waited -> wait."""
-    if len(word) <= 3 or word[0].isdigit():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith(("sses", "shes", "ches", "xes", "zes")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
-    elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    return word
-
-
-@_functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    """spaCy's English stop words, imported on first use: `import newsbook` in a notebook kernel
-    that only reads saved tables must not pay for importing spaCy."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+# one stemmer and one stop-word list for every word-by-word comparison (newsbook.wordforms)
+_stem = _wordforms.stem
+_stop_words = _wordforms.stop_words
 
 
 def _content_stems(normalised: str) -> set[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import schema
+from . import schema, wordforms
 from .figure_lexicon import GENERIC_MODIFIERS, MONTHS, PERSON_NOUNS, TIME_UNITS, TOTAL_CUES, _PERSON_SUFFIXES
 from .figure_numbers import _number_word_parts
 from .figure_format import _describe, _fmt
@@ -58,11 +58,7 @@ def _rounding(value: float) -> float:
 
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    w = word.lower()
-    for suf in ("ically", "ical", "ic", "ies", "es", "s", "al", "ian", "ers", "er"):
-        if len(w) - len(suf) >= 4 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
+    return wordforms.derivational_root(word)
 
 
 def _name_modifiers(phrase: str, noun: str) -> set[str]:
@@ -243,7 +239,8 @@ def match_figures(figures: pd.DataFrame) -> pd.DataFrame:
        kind, unit and noun stem, strictly compatible nouns, a content word shared by their sentences
        (the same event: "expelled", "American"), values whose qualifier intervals do not overlap
        ("35" vs "40"; "over 1,000" vs "1,210" does not conflict) and neither set stating the other's
-       value: both become ``conflict`` (an agreed group keeps its status and gets a note).
+       value: both become ``conflict`` (an agreed group keeps its status and gets a note), and each
+       names the other in `conflicts_with` (by its first figure id), which the per-outlet views read.
     3. Arithmetic: two counts of compatible nouns that one article states together (parts) against a
        count of a compatible noun stated anywhere (total): "a + b = total" when they sum exactly, else
        the sum checked against a total with a qualifier ("over", "at least", "about"), or noted as
@@ -436,6 +433,8 @@ def _mark_conflicts(groups: list[dict]) -> None:
                     if x["status"] == "single":
                         x["status"] = "conflict"
                     x["notes"].append("conflicts with " + "; ".join(_describe(m) for m in y["members"][:3]))
+                    # the other group by its first figure's id: which groups clash, not only a note
+                    x.setdefault("conflicts", []).append(y["members"][0]["figure_id"])
 
 
 def _note_arithmetic(groups: list[dict]) -> None:
@@ -527,6 +526,7 @@ def _match_record(g: dict) -> dict:
         "status": g["status"],
         "figure_ids": ";".join(m["figure_id"] for m in g["members"]),
         "note": " | ".join(notes),
+        "conflicts_with": ";".join(g.get("conflicts", ())),
     }
 
 

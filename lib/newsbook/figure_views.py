@@ -1,10 +1,13 @@
-"""The figures tables the notebooks and charts show: figures per source, figure lists, the agreement
-table (and its style), conflicts, values by noun. Presentation only: not part of any cache key."""
+"""The figures tables the notebooks and charts show: figures per outlet, figure lists, the agreement
+table (the one agreement table: one column per outlet, and its style), conflicts, values by noun.
+Sources are outlets, named by `newsbook.outlets`; rows that stay one per figure keep the article id.
+Presentation only: not part of any cache key."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from . import outlets as _outlets
 from .figure_format import _describe, format_figure
 
 
@@ -13,7 +16,7 @@ from .figure_format import _describe, format_figure
 # ------------------------------------------------------------------------------------------------
 
 ALL_KINDS = ("count", "money", "percent", "measure", "fraction", "range", "vote", "vague", "score", "date", "ordinal")
-STATUS_COLOURS = {"conflict": "#f8d0c8", "agreed": "#d5ecd4", "single": ""}
+STATUS_COLOURS = {"conflict": "#f8d0c8", "conflict within outlet": "#fbe3c4", "agreed": "#d5ecd4", "single": ""}
 
 
 def as_kinds(kinds=None) -> tuple[str, ...]:
@@ -28,14 +31,10 @@ def as_kinds(kinds=None) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def _sources(frame: pd.DataFrame, articles: pd.DataFrame | None, column: str = "article_id") -> pd.Series:
-    ids = frame[column].astype(str)
-    if articles is None or len(articles) == 0:
-        return ids
-    outlet = dict(zip(articles["article_id"].astype(str), articles["outlet"].fillna("").astype(str)))
-    # one label per distinct article, then a dict lookup per row (not a Python call per row)
-    labels = {a: f"{outlet[a]} ({a})" if outlet.get(a, "").strip() not in ("", a) else a for a in ids.unique()}
-    return ids.map(labels)
+def _sources(frame: pd.DataFrame, articles: pd.DataFrame | None, column: str = "article_id",
+             per: str = "outlet") -> pd.Series:
+    """Each row's source (`outlets.labels`): its outlet, or "Outlet (article_id)" with per="article"."""
+    return _outlets.labels(frame, articles, column=column, per=per)
 
 
 def _stated(f: pd.Series | dict) -> str:
@@ -55,69 +54,111 @@ def _stated_all(frame: pd.DataFrame) -> list[str]:
 
 def figures_by_source(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                       kinds=None) -> pd.DataFrame:
-    """Figures per source and kind: columns source, kind, figures (for `charts.figures_per_source_chart`)."""
+    """Figures per outlet and kind: columns outlet, kind, figures, articles (the outlet's articles
+    stating them) (for `charts.figures_per_source_chart`)."""
     kinds = as_kinds(kinds)
     f = figures[figures["kind"].isin(kinds)] if len(figures) else figures
     if len(f) == 0:
-        return pd.DataFrame({"source": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
-                             "figures": pd.Series(dtype="int64")})
-    data = f.assign(source=_sources(f, articles)).groupby(["source", "kind"], as_index=False).size()
-    return data.rename(columns={"size": "figures"})
+        return pd.DataFrame({"outlet": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
+                             "figures": pd.Series(dtype="int64"), "articles": pd.Series(dtype="int64")})
+    return f.assign(outlet=_sources(f, articles)).groupby(["outlet", "kind"], as_index=False).agg(
+        figures=("figure_id", "size"), articles=("article_id", "nunique"))
+
+
+figures_by_outlet = figures_by_source
 
 
 def figure_list(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, kinds=None) -> pd.DataFrame:
-    """Each figure with its source, what it states, what it counts and its sentence, in text order."""
+    """Each figure with its outlet and article, what it states, what it counts and its sentence, in
+    text order per article."""
     kinds = as_kinds(kinds)
     f = figures[figures["kind"].isin(kinds)] if len(figures) else figures
-    cols = ["source", "figure", "kind", "noun", "qualifier", "sentence"]
+    cols = ["outlet", "article_id", "figure", "kind", "noun", "qualifier", "sentence"]
     if len(f) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = f.assign(source=_sources(f, articles), figure=_stated_all(f))
+    out = f.assign(outlet=_sources(f, articles), figure=_stated_all(f))
     out = out.sort_values(["article_id", "start"])
     return out[cols].reset_index(drop=True)
 
 
 def agreement_table(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
-                    kinds=None) -> pd.DataFrame:
-    """The `figure_matches` groups of the given kinds with, per source, how that source states the figure
-    (empty if it does not): status, kind, value (as a researcher writes it: `format_figure`), noun,
-    one column per source, note."""
+                    kinds=None, max_outlet_columns: int = 8) -> pd.DataFrame:
+    """The figure agreement table: one row per `figure_matches` group of the given kinds, one column
+    per outlet saying how that outlet states the figure (empty if it does not).
+
+    Columns: [event, when the groups come from several stories,] status (between articles, as
+    `figure_matches` says), outlet_status (between outlets: conflict | conflict within outlet |
+    agreed | single, `outlets.outlet_status`), kind, value (as a researcher writes it:
+    `format_figure`), noun, n_articles, n_outlets, one column per outlet, note.  An outlet's cell is
+    the union of its articles' wordings, with "(N articles)" when several of its articles state it
+    and "(its articles differ)" when its own articles also state a conflicting value.  With more
+    than `max_outlet_columns` outlets, one "stated as" column ("Outlet: wording · ...") replaces the
+    outlet columns (a column per outlet would be thousands of mostly empty columns).  Rows:
+    conflicts between outlets first, then conflicts within one outlet, agreements, single-outlet
+    figures; most outlets first."""
     kinds = as_kinds(kinds)
     m = matches[matches["kind"].isin(kinds)] if len(matches) else matches
-    sources = sorted(set(_sources(figures, articles).tolist())) if len(figures) else []
-    base = ["status", "kind", "value", "noun", "n_articles"]
+    m = m.reset_index(drop=True)
+    names = sorted(set(_sources(figures, articles).tolist())) if len(figures) else []
+    wide = len(names) <= max_outlet_columns
+    with_event = "event" in m.columns and m["event"].nunique() > 1
+    base = (["event"] if with_event else []) + ["status", "outlet_status", "kind", "value", "noun", "n_articles",
+                                                 "n_outlets"]
+    columns = base + ([n if n not in base + ["note"] else f"{n} (outlet)" for n in names] if wide
+                      else ["stated as"]) + ["note"]
     if len(m) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in base + sources + ["note"]})
-    records = m.to_dict("records")
-    # only the grouped figures' rows, as dicts by id (not every figure's)
-    wanted = {fid for r in records for fid in str(r["figure_ids"]).split(";")}
-    picked = figures[figures["figure_id"].isin(wanted)]
-    by_id = dict(zip(picked["figure_id"].tolist(), picked.to_dict("records")))
-    # .tolist(): iterating pandas' Arrow-backed strings one by one is slow
-    label = dict(zip(figures["article_id"].astype(str).tolist(), _sources(figures, articles).tolist()))
-    # built column by column (a dict of lists, in the key order the row dicts had: base, sources,
-    # note) rather than as one dict per row with a key per source: same frame, a third of the time
-    cells = {s: [""] * len(records) for s in sources}
-    for i, r in enumerate(records):
-        for fid in str(r["figure_ids"]).split(";"):
-            f = by_id.get(fid)
-            if f is None:
-                continue
-            col = cells[label[str(f["article_id"])]]
-            shown = f"{f['text']} {f['noun_phrase'] or f['noun']}".strip()
-            col[i] = shown if not col[i] else col[i] + " · " + shown
-    data = {c: [r[c] for r in records] for c in base}
-    data["value"] = [format_figure(r["value"], r["kind"], r.get("unit") or "") for r in records]
-    data.update(cells)
-    data["note"] = [r["note"] for r in records]
-    return pd.DataFrame(data)
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    status = _outlets.outlet_status(m, articles)
+    long = _outlets.figure_outlets(m, figures, articles, status=status)
+    cells = _outlet_cells(m, long)
+    data = {"event": m["event"].tolist()} if with_event else {}
+    data.update({"status": m["status"].tolist(), "outlet_status": status["outlet_status"].tolist(),
+                 "kind": m["kind"].tolist()})
+    units = m["unit"].fillna("").astype(str).tolist() if "unit" in m.columns else [""] * len(m)
+    data["value"] = [format_figure(v, k, u) for v, k, u in zip(m["value"], m["kind"], units)]
+    data.update({"noun": m["noun"].tolist(), "n_articles": m["n_articles"].tolist(),
+                 "n_outlets": status["n_outlets"].tolist()})
+    if wide:
+        for name in names:  # an outlet named like a column ("note") keeps its own column
+            data[name if name not in base + ["note"] else f"{name} (outlet)"] = [row.get(name, "") for row in cells]
+    else:
+        data["stated as"] = [" · ".join(f"{o}: {c}" for o, c in row.items()) for row in cells]
+    data["note"] = m["note"].tolist()
+    return _by_outlet_status(pd.DataFrame(data, columns=columns))
+
+
+def _outlet_cells(matches: pd.DataFrame, long: pd.DataFrame) -> list[dict[str, str]]:
+    """Per group (row of `matches`): outlet -> its cell in the agreement table (`outlets.figure_outlets` rows)."""
+    row_of = {str(ids).split(";")[0]: k for k, ids in enumerate(matches["figure_ids"].tolist())}
+    cells: list[dict[str, str]] = [{} for _ in range(len(matches))]
+    columns = (long[c].tolist() for c in ("group", "outlet", "articles", "stated", "self_conflict"))
+    for group, outlet, articles, stated, self_conflict in zip(*columns):
+        n = articles.count(";") + 1
+        cells[row_of[group]][outlet] = (stated + (f" ({n} articles)" if n >= 2 else "")
+                                        + (" (its articles differ)" if self_conflict else ""))
+    return cells
+
+
+OUTLET_STATUS_ORDER = _outlets.OUTLET_STATUS_ORDER
+
+
+def _by_outlet_status(table: pd.DataFrame) -> pd.DataFrame:
+    """Conflicts between outlets first, then within one outlet, agreements, single-outlet figures;
+    most outlets, then most articles first (stable otherwise)."""
+    if table.empty:
+        return table
+    rank = table["outlet_status"].map(OUTLET_STATUS_ORDER).fillna(len(OUTLET_STATUS_ORDER))
+    out = table.assign(_rank=rank).sort_values(["_rank", "n_outlets", "n_articles"], ascending=[True, False, False],
+                                               kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def style_agreement(table: pd.DataFrame):
-    """`agreement_table` as a pandas Styler with conflicts highlighted (red) and agreements (green).
-    Every cell and column header is HTML-escaped."""
+    """`agreement_table` as a pandas Styler with conflicts between outlets highlighted (red), an
+    outlet's own articles disagreeing (orange) and agreements (green).  Every cell and column header
+    is HTML-escaped."""
     def colour(row):
-        c = STATUS_COLOURS.get(row.get("status", ""), "")
+        c = STATUS_COLOURS.get(row.get("outlet_status", row.get("status", "")), "")
         return [f"background-color: {c}" if c else "" for _ in row]
 
     return (table.style.apply(colour, axis=1)
@@ -128,10 +169,10 @@ def style_agreement(table: pd.DataFrame):
 
 def conflicts(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFrame | None = None, *,
               kinds=None) -> pd.DataFrame:
-    """Conflicting figures, each with its source and the sentence that states it."""
+    """Conflicting figures, each with its outlet, its article and the sentence that states it."""
     kinds = as_kinds(kinds)
     m = matches[(matches["status"] == "conflict") & matches["kind"].isin(kinds)] if len(matches) else matches
-    cols = ["noun", "kind", "value", "source", "figure", "sentence", "note"]
+    cols = ["noun", "kind", "value", "outlet", "article_id", "figure", "sentence", "note"]
     if len(m) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     # .tolist(): iterating pandas' Arrow-backed strings one by one is slow
@@ -148,7 +189,8 @@ def conflicts(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFra
             if f is None:
                 continue
             rows.append({"noun": r["noun"], "kind": r["kind"], "value": r["value"],
-                         "source": label[str(f["article_id"])], "figure": _stated(f),
+                         "outlet": label[str(f["article_id"])], "article_id": str(f["article_id"]),
+                         "figure": _stated(f),
                          "sentence": f["sentence"], "note": r["note"]})
     return pd.DataFrame(rows, columns=cols)
 
@@ -156,13 +198,13 @@ def conflicts(matches: pd.DataFrame, figures: pd.DataFrame, articles: pd.DataFra
 def values_by_noun(figures: pd.DataFrame, articles: pd.DataFrame | None = None, *, kinds=None,
                    top_n: int = 15) -> pd.DataFrame:
     """Counted figures of the `top_n` nouns stated most often (for `charts.figure_values_chart`):
-    noun, value, source, kind, figure, sentence."""
+    noun, value, outlet, kind, figure, sentence."""
     kinds = [k for k in as_kinds(kinds) if k not in ("date", "ordinal")]
     f = figures[figures["kind"].isin(kinds) & figures["noun"].fillna("").ne("")] if len(figures) else figures
-    cols = ["noun", "value", "source", "kind", "figure", "sentence"]
+    cols = ["noun", "value", "outlet", "kind", "figure", "sentence"]
     if len(f) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}).astype({"value": float})
     keep = f["noun"].value_counts().head(top_n).index
     f = f[f["noun"].isin(keep)]
-    out = f.assign(source=_sources(f, articles), figure=_stated_all(f))
+    out = f.assign(outlet=_sources(f, articles), figure=_stated_all(f))
     return out[cols].reset_index(drop=True)

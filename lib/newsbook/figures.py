@@ -25,8 +25,9 @@ A hybrid extractor:
    (``Nord Stream 2``, ``Boeing 737``, ``Channel 4``, ``Section 230``, ``G20``, ``COVID-19``,
    ``Apollo 11``, ``7-Eleven``, ``Formula One``, ``10 Downing Street``, ``No. 10``).
 
-The word lists (currencies, units, scales and vague words, identifier cues, plural lemmas, score
-nouns, generic modifiers, total cues) are data files in ``newsbook/rules/*.yaml``, each kept once.
+Every word list and token shape (currencies, units, scales and vague words, number words, months,
+qualifiers, vote/change/measure cues, counted nouns, identifier cues, number-token regexes) is a
+data file in ``newsbook/rules/*.yaml``, each kept once (``rules/README.md`` lists them).
 No third-party quantity parser is used: quantulum3, price-parser and pint were considered (see
 issue 15's closing note); the news-specific glued forms, vague amounts and name/score/date
 exclusions needed here sit on spaCy's tokens and parse, which those libraries do not see.
@@ -87,7 +88,7 @@ as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or 
 
 Layout (one job per module; this module only re-exports them, so ``figures.X`` keeps working):
 
-- rules: `newsbook.figure_lexicon` (word lists from ``rules/*.yaml``, closed lists, token regexes);
+- rules: `newsbook.figure_lexicon` (loads the word lists and token regexes from ``rules/*.yaml``);
 - extraction, by stage: `newsbook.figure_numbers` (numbers at token level) -> `newsbook.figure_context`
   (currency, unit, qualifier, name, date around a number) -> `newsbook.figure_candidates` (the scan
   and the builders) -> `newsbook.figure_nouns` (what a figure counts) -> `newsbook.figure_extractor`
@@ -120,8 +121,9 @@ from .figure_matching import (MATCHED_KINDS, MAX_CONFLICT_CANDIDATES, MAX_PARTS_
                               UNCOMPARED_NOUNS, _CONTEXT_STOP, _date_key, _name_modifiers, _stem,
                               _total_stated, interval, match_figures, match_records, matched_rows,
                               money_nouns_compatible, noun_class, nouns_compatible)
-from .figure_views import (ALL_KINDS, STATUS_COLOURS, _sources, _stated, agreement_table, as_kinds,
-                           conflicts, figure_list, figures_by_source, style_agreement, values_by_noun)
+from .figure_views import (ALL_KINDS, OUTLET_STATUS_ORDER, STATUS_COLOURS, _sources, _stated, agreement_table, as_kinds,
+                           conflicts, figure_list, figures_by_outlet, figures_by_source, style_agreement,
+                           values_by_noun)
 from .evaluate_figures import COUNTED_KINDS, evaluate, load_gold
 
 

@@ -1,7 +1,8 @@
 """HTML fragments for reports. Article text is untrusted: everything shown of it is escaped here.
 
-The fragments are Jinja2 templates (``templates/fragments/``) rendered with autoescape, so every
-value is text unless newsbook built it as markup (`markupsafe.Markup`).  The annotated text itself
+The fragments are Jinja2 templates (``templates/fragments/``; whole pages such as the index pages in
+``templates/pages/``) rendered with autoescape, so every value is text unless newsbook built it as
+markup (`markupsafe.Markup`).  The annotated text itself
 (`annotate_text`) is assembled in Python, one escaped segment at a time: it is cut into many
 thousands of small pieces on a large corpus, and a template call per piece would cost more than
 the whole view.  A url from an article becomes a link only if it is http(s) (`link`)."""
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 FRAGMENTS_DIR = Path(__file__).resolve().parent / "templates" / "fragments"
+PAGES_DIR = Path(__file__).resolve().parent / "templates" / "pages"  # whole pages: the index pages
 LINK_REL = "noopener noreferrer nofollow"
 
 
@@ -23,13 +25,18 @@ LINK_REL = "noopener noreferrer nofollow"
 def _env():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(loader=FileSystemLoader(str(FRAGMENTS_DIR)), autoescape=True,
+    return Environment(loader=FileSystemLoader([str(FRAGMENTS_DIR), str(PAGES_DIR)]), autoescape=True,
                        undefined=StrictUndefined, keep_trailing_newline=False)
 
 
 def render(template: str, **values) -> Markup:
     """A fragment template rendered with autoescape (values are text unless they are `Markup`)."""
     return Markup(_env().get_template(template).render(**values).strip())
+
+
+def render_page(template: str, **values) -> str:
+    """A whole page from templates/pages/, rendered with autoescape, ending in one newline."""
+    return _env().get_template(template).render(**values).strip() + "\n"
 
 
 def _e(value) -> str:
@@ -161,14 +168,12 @@ def quote_diff_html(a: str, b: str, *, label_a: str = "", label_b: str = "", tit
 
 def quote_pairs_html(matches, articles=None, *, limit: int | None = 50) -> str:
     """Every matched pair (`quote_matches` rows) as a side-by-side diff, best match first; the
-    columns are labelled with the outlet (or title, or id) of each article."""
+    columns are labelled with each article's outlet and id (`outlets.source_labels`)."""
+    from .outlets import source_labels
+
     if matches is None or len(matches) == 0:
         return QuoteDiffView(render("quote_pairs.html.j2", pairs=[], shown=0, total=0))
-    labels = {}
-    if articles is not None and len(articles):
-        for row in articles.itertuples(index=False):
-            name = str(getattr(row, "outlet", "") or "") or str(getattr(row, "title", "") or "") or row.article_id
-            labels[row.article_id] = f"{name} ({row.article_id})" if name != row.article_id else name
+    labels = source_labels(articles, per="article")
     rows = matches.sort_values("similarity", ascending=False, kind="stable")
     total = len(rows)
     if limit is not None and len(rows) > limit:

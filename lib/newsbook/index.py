@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import html
 import json
 from pathlib import Path
 
 from . import __version__
+from markupsafe import Markup
+
 from .files import write_text
+from .html import render_page
 from .render import content_security_policy, template_css
 from .report_parameters import FIRST_NOTEBOOK
 
@@ -48,6 +50,26 @@ def _read_manifest(reports_dir: Path) -> dict:
         return {}
 
 
+def _index_row(name: str, entry: dict, exists: bool) -> dict:
+    """What the index page shows of one report (templates/pages/reports_index.html.j2 escapes it)."""
+    corpus = entry.get("corpus") or {}
+    failure = entry.get("last_failure")
+    shown_failure = failure if failure and failure.get("time", "") >= entry.get("generated", "") else None
+    return {
+        "name": name,
+        "html": entry["html"] if exists and entry.get("html") else "",
+        "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in entry.get("parameters", {}).items()],
+        "corpus": {"path": corpus.get("path", ""), "n_articles": corpus.get("n_articles", 0),
+                   "content_hash": corpus.get("content_hash", ""), "ids": corpus.get("articles", []),
+                   "error": corpus.get("error", "")},
+        "version": entry.get("newsbook_version", ""), "generated": entry.get("generated", ""),
+        "seconds": entry.get("seconds", ""), "charts": entry.get("charts", 0),
+        "failure": shown_failure and {"time": shown_failure["time"], "cell": shown_failure.get("cell", ""),
+                                      "detail": shown_failure.get("detail", ""),
+                                      "executed": shown_failure.get("executed", "")},
+    }
+
+
 def _write_index(reports_dir: Path, manifest: dict) -> Path:
     """index.json (machine-readable) and index.html: every report that exists, with its
     parameters, corpus, newsbook version and time; a failed last run is shown beside it."""
@@ -58,44 +80,7 @@ def _write_index(reports_dir: Path, manifest: dict) -> Path:
     write_text(reports_dir / INDEX_JSON, json.dumps({"newsbook_version": __version__, "updated": _now(),
                                                      "reports": {n: kept[n] for n in order}},
                                                     indent=2, ensure_ascii=False))
-    e = html.escape
-    rows = []
-    for name in order:
-        entry = kept[name]
-        has_html = (reports_dir / f"{name}.html").exists() and entry.get("html")
-        link = f'<a href="{e(entry["html"])}">{e(name)}</a>' if has_html else e(name)
-        params = "<br>".join(f"<code>{e(k)} = {e(json.dumps(v, ensure_ascii=False))}</code>"
-                             for k, v in entry.get("parameters", {}).items()) or "(none)"
-        corpus = entry.get("corpus") or {}
-        ids = corpus.get("articles", [])
-        corpus_cell = (f'{e(corpus.get("path", ""))}<br>{corpus.get("n_articles", 0)} articles, content hash '
-                       f'<code>{e(corpus.get("content_hash", ""))}</code>'
-                       + (f'<details class="nb-ids"{" open" if len(ids) <= 10 else ""}><summary>article ids</summary>{"<br>".join(e(i) for i in ids)}'
-                          "</details>" if ids else "")
-                       + (f'<br><span class="nb-failed">{e(corpus["error"])}</span>' if corpus.get("error") else ""))
-        status = f'{e(entry.get("generated", ""))}<br>{entry.get("seconds", "")} s, {entry.get("charts", 0)} charts' \
-            if has_html else "never rendered"
-        failure = entry.get("last_failure")
-        if failure and failure.get("time", "") >= entry.get("generated", ""):
-            executed = (f' (<a href="{e(failure["executed"])}">executed notebook</a>)'
-                        if failure.get("executed") else "")
-            where = f'in cell {e(failure["cell"])}' if failure.get("cell") else "before any cell ran"
-            status += (f'<br><span class="nb-failed">last run failed {e(failure["time"])} {where}: '
-                       f'{e(failure["detail"])}{executed}; the report shown is the previous good one</span>')
-        rows.append(f"<tr><td>{link}</td><td>{params}</td><td>{corpus_cell}</td>"
-                    f"<td>{e(entry.get('newsbook_version', ''))}</td><td>{status}</td></tr>")
-    page = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy())}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f'<meta name="generator" content="newsbook {e(__version__)}">\n'
-        "<title>newsbook reports</title>\n"
-        f'<style type="text/css">\n{template_css()}\n</style>\n</head>\n'
-        '<body class="nb-report" data-report="index">\n<main>\n<h1>newsbook reports</h1>\n'
-        f"<p>Index updated {e(_now())} by newsbook {e(__version__)}.</p>\n"
-        '<table class="nb-index">\n<thead><tr><th>report</th><th>parameters</th><th>corpus</th>'
-        "<th>newsbook</th><th>rendered</th></tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>\n</main>\n</body>\n</html>\n"
-    )
+    rows = [_index_row(name, kept[name], (reports_dir / f"{name}.html").exists()) for name in order]
+    page = render_page("reports_index.html.j2", rows=rows, version=__version__, updated=_now(),
+                       csp=content_security_policy(), css=Markup(template_css()))
     return write_text(reports_dir / "index.html", page)

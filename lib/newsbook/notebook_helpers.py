@@ -4,7 +4,6 @@ linked CSV), `links` to the other reports, and `quote_matches` at another thresh
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any, Iterable
 from . import config
 from .errors import CorpusError
 from .files import write_text
+from .html import render
 from .interactive_tables import TABLE_CLASS, number_formatters, readable
 from .report_parameters import FIRST_NOTEBOOK
 
@@ -28,9 +28,7 @@ def links(exclude: Iterable[str] = (FIRST_NOTEBOOK,), notebooks_dir: Path | None
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     names = sorted(p.stem for p in notebooks_dir.glob("*.ipynb") if p.stem not in set(exclude)
                    and not p.name.startswith("."))
-    items = "".join(f'<li><a href="{html.escape(n)}.html">{html.escape(n)}</a></li>' for n in names)
-    return _Links(f'<ul class="nb-report-links">{items or "<li>no other reports</li>"}'
-                  '<li><a href="index.html">index of all reports</a></li></ul>')
+    return _Links(str(render("report_links.html.j2", names=names)))
 
 
 # --- notebook helpers: loading annotations, tables of any size, quote matches ------------------
@@ -109,13 +107,7 @@ class Table:
         return readable(self.shown).to_html(index=False, escape=True, border=0, na_rep="", classes=TABLE_CLASS)
 
     def _repr_html_(self) -> str:
-        parts = []
-        if self.note:
-            parts.append(html.escape(self.note))
-        if self.href:
-            parts.append(f'<a href="{html.escape(self.href)}">Download the full table</a> '
-                         f"(CSV, {self.total:,} rows).")
-        note = f'<p class="nb-table-note"><em>{" ".join(parts)}</em></p>' if parts else ""
+        note = str(render("table_note.html.j2", note=self.note or "", href=self.href or "", total=self.total))
         return note + self._table_html()
 
     def __repr__(self) -> str:

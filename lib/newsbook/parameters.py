@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import html
 import math
 import re
 from typing import Any, Iterable
 
 from .errors import ParameterError
+from .html import render
 
 PLAIN_SCALARS = (str, int, float, bool, type(None))
 WARNINGS_KEY = "newsbook_warnings"
@@ -488,9 +488,7 @@ class ParameterNotes:
         return bool(self.warnings)
 
     def html(self) -> str:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-        return (f'<div class="nb-parameter-notes" role="note"><p><strong>Note on the parameters:</strong></p>'
-                f"<ul>{items}</ul></div>")
+        return str(render("parameter_notes.html.j2", warnings=self.warnings))
 
     def _ipython_display_(self) -> None:
         if not self.warnings:

@@ -182,6 +182,8 @@ FIGURE_MATCHES = Table(
         ("figure_ids", "str", "ids of the figures in the group, ';'-separated"),
         ("note", "str", "human-readable explanation (conflicting values, arithmetic relations)"),
         ("event", "str", "the story of the articles (figures are only compared within a story)", ""),
+        ("conflicts_with", "str", "the groups this one conflicts with, each named by its first figure id "
+                                  "(the first of their `figure_ids`), ';'-separated; empty if none", ""),
     ),
 )
 
@@ -265,6 +267,69 @@ SENTENCES = Table(
 SAVED_ONLY: dict[str, Table] = {SENTENCES.name: SENTENCES}
 
 
+# Views the notebooks show (newsbook.outlets, newsbook.figure_views): built from the tables above,
+# never stored; documented here so a researcher reading a report's CSV knows each column.
+OUTLET_VIEWS: dict[str, Table] = {t.name: t for t in (
+    Table("quote_matches_by_outlet",
+          "`outlets.quote_matches_by_outlet`: the `quote_matches` table with each article's outlet beside its id.",
+          _cols(("outlet_a", "str", "the outlet of `article_id_a` (articles.outlet)"),
+                ("outlet_b", "str", "the outlet of `article_id_b`"))),
+    Table("agreement_table",
+          "`figures.agreement_table`: one row per `figure_matches` group, one column per outlet (the figures report).",
+          _cols(("event", "str", "the story (only when the groups come from several stories)"),
+                ("status", "str", "between articles, as `figure_matches.status`"),
+                ("outlet_status", "str", "between outlets: conflict (an outlet states a value another outlet's "
+                                         "conflicts with) | conflict within outlet (only one outlet's own articles "
+                                         "disagree) | agreed (two or more outlets state it) | single (one outlet, in one "
+                                         "or several of its articles)"),
+                ("kind", "str", "figure kind"), ("value", "str", "the value as a researcher writes it"),
+                ("noun", "str", "the counted noun"), ("n_articles", "int", "articles stating it"),
+                ("n_outlets", "int", "outlets stating it"),
+                ("<outlet>", "str", "one column per outlet: how its articles state the figure (their wordings joined "
+                                    "by ' · '), '(N articles)' when several do, '(its articles differ)' when its own "
+                                    "articles also state a conflicting value; empty if it does not state it. With more "
+                                    "than 8 outlets one `stated as` column ('Outlet: wording · ...') replaces them"),
+                ("note", "str", "as `figure_matches.note`"))),
+    Table("figure_outlets",
+          "`outlets.figure_outlets`: one row per figure group and outlet stating it.",
+          _cols(("event", "str", "the story"),
+                ("group", "str", "the group's first figure id (how `figure_matches.conflicts_with` names it)"),
+                ("value", "float", "the group's value"), ("kind", "str", "figure kind"), ("noun", "str", "counted noun"),
+                ("outlet", "str", "the outlet"),
+                ("articles", "str", "ids of the outlet's articles stating it, ';'-separated"),
+                ("figure_ids", "str", "ids of those figures, ';'-separated"),
+                ("stated", "str", "how the outlet writes it: its distinct wordings, ' · '-joined"),
+                ("outlet_status", "str", "the group's status between outlets (see `agreement_table`)"),
+                ("self_conflict", "bool", "the outlet's own articles also state a value conflicting with this one"))),
+    Table("outlet_pairs",
+          "`outlets.outlet_pairs`: per story, each pair of outlets covering it (an outlet paired with itself when it "
+          "has several articles in the story).",
+          _cols(("event", "str", "the story"), ("outlet_a", "str", "outlet (alphabetically first)"),
+                ("outlet_b", "str", "outlet"), ("articles_a", "int", "articles of outlet_a in the story"),
+                ("articles_b", "int", "articles of outlet_b in the story"),
+                ("figures_a", "int", "figure groups outlet_a states in the story"),
+                ("figures_b", "int", "figure groups outlet_b states"),
+                ("figures_agreed", "int", "figure groups both state (with itself: stated by two of its articles)"),
+                ("figure_conflicts", "int", "pairs of conflicting groups, one stated by outlet_a, the other by outlet_b "
+                                            "(with itself: its own articles disagree)"),
+                ("quote_matches", "int", "quote matches between an article of each"),
+                ("quotes_same", "int", "of which the same words"), ("quotes_shortened", "int", "of which shortened"),
+                ("quotes_reworded", "int", "of which reworded"))),
+    Table("voice_share_by_outlet",
+          "`outlets.voice_share_by_outlet`: `quotes.voice_share` summed per story, outlet and speaker.",
+          _cols(("event", "str", "the story"), ("outlet", "str", "the outlet"), ("speaker", "str", "speaker"),
+                ("articles", "int", "the outlet's articles quoting the speaker"), ("quotes", "int", "quotes"),
+                ("words", "int", "quoted words"), ("share", "float", "share of the outlet's quoted words in the story"))),
+    Table("actors_by_outlet",
+          "`outlets.actor_mentions_by_outlet` and `outlets.actor_prominence_by_outlet`: per actor and outlet.",
+          _cols(("actor", "str", "canonical actor"), ("kind", "str", "actor kind"), ("outlet", "str", "the outlet"),
+                ("first_sentence", "int", "prominence only: the earliest sentence any of the outlet's articles first "
+                                          "names the actor in"),
+                ("mentions", "int", "mentions over the outlet's articles"),
+                ("articles", "int", "the outlet's articles naming the actor"))),
+)}
+
+
 def saved_columns(table: str) -> list[str]:
     """The columns of `table` as stored in a saved folder (see SENTENCES)."""
     if table in SAVED_ONLY:
@@ -327,6 +392,14 @@ def as_markdown() -> str:
     lines = ["# newsbook tables", "", __doc__.strip(), ""]
     for t in [*TABLES.values(), *SAVED_ONLY.values()]:
         lines += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.dtype} | {c.doc.replace('|', chr(92) + '|')} |" for c in t.columns]
+        lines.append("")
+    lines += ["## Outlet views", "", "Not stored: what the reports show per outlet, built from the tables above "
+              "(newsbook.outlets). Sources are outlets: an article's outlet is its metadata's or page's, else its "
+              "URL's domain, else its article id (`articles.outlet_source`). The article-level tables keep every "
+              "article id and offset.", ""]
+    for t in OUTLET_VIEWS.values():
+        lines += [f"### `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.dtype} | {c.doc.replace('|', chr(92) + '|')} |" for c in t.columns]
         lines.append("")
     return "\n".join(lines)

@@ -12,14 +12,16 @@ run with the defaults, and two runs with different parameters sit side by side.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from . import __version__, config
 from .files import write_text
+from .html import render_page
 
 STUDIES_INDEX = "index.html"
 # Parameters that say which data a study is, not how it is looked at: not part of a run's name.
@@ -96,26 +98,7 @@ def _study_rows(outputs: Path) -> list[dict]:
 def write_studies_index(outputs: Path, *, css: str = "", csp: str = "") -> Path:
     """outputs/index.html: every study folder under `outputs` that has reports, with its corpus,
     parameters, reports and last update, linking each study's own index."""
-    e = html.escape
-    body = []
-    for row in _study_rows(outputs):
-        params = "<br>".join(f"<code>{e(k)} = {e(json.dumps(v, ensure_ascii=False))}</code>"
-                             for k, v in row["parameters"].items()) or "defaults"
-        body.append(f'<tr><td><a href="{e(row["href"])}">{e(row["folder"])}</a></td>'
-                    f'<td>{e(row["corpus"])}<br>{e(str(row["articles"]))} articles</td><td>{params}</td>'
-                    f'<td>{e(", ".join(row["reports"]))}</td><td>{e(row["updated"])}</td></tr>')
-    page = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        + (f'<meta http-equiv="Content-Security-Policy" content="{e(csp)}">\n' if csp else "")
-        + '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f'<meta name="generator" content="newsbook {e(__version__)}">\n<title>newsbook studies</title>\n'
-        f'<style type="text/css">\n{css}\n</style>\n</head>\n<body class="nb-report" data-report="studies">\n'
-        "<main>\n<h1>newsbook studies</h1>\n"
-        "<p>One folder per study (a corpus, or a name given with <code>--name</code>); a run with other "
-        "parameters sits beside the run with the defaults.</p>\n"
-        '<table class="nb-index">\n<thead><tr><th>study</th><th>corpus</th><th>parameters</th>'
-        "<th>reports</th><th>updated</th></tr></thead>\n<tbody>\n"
-        + "\n".join(body)
-        + "\n</tbody>\n</table>\n</main>\n</body>\n</html>\n"
-    )
+    rows = [{**row, "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in row["parameters"].items()],
+             "articles": str(row["articles"])} for row in _study_rows(outputs)]
+    page = render_page("studies_index.html.j2", rows=rows, version=__version__, csp=csp, css=Markup(css))
     return write_text(Path(outputs) / STUDIES_INDEX, page)
