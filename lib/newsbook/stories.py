@@ -28,8 +28,10 @@ pseudo-outlets and on wire-style test articles; `bench/stories_eval.py` prints t
 
 Incrementality: grouping is cheap next to parsing (well under 10% of it), so a re-run regroups the
 whole corpus; story ids are stable as long as a story's earliest article (date, then id) stays the
-same, since an id is derived from that article. `join_story` places one added article without
-regrouping (the story it is most similar to on average, or a new one).
+same, since an id is derived from that article. `join_story` places an added article without
+regrouping: it is compared only with the articles of its date window (the same blocking as the
+grouping), joins the story it is most similar to on average or starts one; its cost is that of its
+window, not of the corpus. (`annotate` still regroups: a corpus read again may have changed anywhere.)
 """
 
 from __future__ import annotations
@@ -124,8 +126,9 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     ids = articles["article_id"].astype(str).tolist()
     titles = articles["title"].fillna("").astype(str).tolist() if "title" in articles else [""] * len(ids)
     texts = articles["text"].fillna("").astype(str).tolist()
+    outlets = articles["outlet"].fillna("").astype(str).tolist() if "outlet" in articles else [""] * len(ids)
     bags = []
-    for title, text in zip(titles, texts):
+    for title, text, outlet in zip(titles, texts, outlets):
         bag = Counter(_words(text))
         for name in _names(text):  # names tell two stories of the same kind apart, mentions or not
             bag[name] += NAME_EXTRA
@@ -138,6 +141,8 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
         dateline = dateline_date(text)
         if dateline:
             bag["m:" + dateline[:7]] += DATELINE_WEIGHT
+        for word in _words(outlet):  # "(Pacific Wire) -", "told CNN": the outlet's own name in its
+            bag.pop(word, None)      # datelines makes two of its stories alike, not two outlets' one
         bags.append(bag)
     position = {a: i for i, a in enumerate(ids)}
     if mentions is not None and len(mentions):
@@ -791,25 +796,51 @@ def join_story(articles: pd.DataFrame, added: pd.DataFrame, mentions: pd.DataFra
                figures: pd.DataFrame | None = None) -> pd.Series:
     """The story of each `added` article, without regrouping `articles` (which carry their `event`):
     the story it is most similar to on average, if that reaches what a single article needs to join
-    a story (THRESHOLD * STRAGGLER_FACTOR; dates within DATE_WINDOW_DAYS), else a new story of its
-    own. Added articles are placed one by one, in order, so one may join a story another started."""
+    a story (THRESHOLD * STRAGGLER_FACTOR) and the story would still span at most STORY_SPAN_DAYS,
+    else a new story of its own. Only the articles of its date window (within DATE_WINDOW_DAYS of
+    its date; undated ones always) are compared with it, so placing one article costs its window,
+    not the corpus (an undated added article is compared with all). Added articles are placed one
+    by one, in order, so one may join a story another started."""
     base = articles.reset_index(drop=True)
     events = base["event"].astype(str).tolist()
+    days = article_days(base)
+    added_days = article_days(added)
+    sizes = Counter(events)
+    first, last = {}, {}
+    for e, d in zip(events, days.tolist()):
+        if d == d:
+            first[e], last[e] = min(first.get(e, d), d), max(last.get(e, d), d)
     out = {}
     for row in range(len(added)):
-        both = pd.concat([base, added.iloc[[row]]], ignore_index=True)
-        new = len(base)
-        matrix = term_matrix(article_terms(both, mentions, figures))
+        day = added_days[row]
+        window = np.isnan(days) | (np.abs(days - day) <= DATE_WINDOW_DAYS) if day == day else np.ones(len(base), bool)
+        near = np.flatnonzero(window)
+        both = pd.concat([base.iloc[near], added.iloc[[row]]], ignore_index=True)
+        wanted = set(both["article_id"].astype(str))
+        cut = [t[t["article_id"].astype(str).isin(wanted)] if t is not None and len(t) else None
+               for t in (mentions, figures)]
+        matrix = term_matrix(article_terms(both, *cut))
         i, j, sims = similar_pairs(matrix, article_days(both), floor=0.0)
+        new = len(near)
         totals: dict[str, float] = {}
         for other, s in zip(i[j == new].tolist(), sims[j == new].tolist()):
-            totals[events[other]] = totals.get(events[other], 0.0) + s
-        sizes = Counter(events)
-        best = max(sorted(totals), key=lambda e: totals[e] / sizes[e], default=None)
+            story = events[near[other]]
+            totals[story] = totals.get(story, 0.0) + s
+
+        def fits(story: str) -> bool:
+            if day != day or story not in first:
+                return True
+            return max(last[story], day) - min(first[story], day) <= STORY_SPAN_DAYS
+
+        best = max(sorted(e for e in totals if fits(e)), key=lambda e: totals[e] / sizes[e], default=None)
         article_id = str(added["article_id"].iloc[row])
         joins = best is not None and totals[best] / sizes[best] >= THRESHOLD * STRAGGLER_FACTOR
         story = best if joins else "story-" + _digest(article_id)
         out[article_id] = story
-        base = both.assign(event=events + [story])
+        base = pd.concat([base, added.iloc[[row]].assign(event=story)], ignore_index=True)
         events.append(story)
+        days = np.append(days, day)
+        sizes[story] += 1
+        if day == day:
+            first[story], last[story] = min(first.get(story, day), day), max(last.get(story, day), day)
     return pd.Series(out, dtype=object, name="event").rename_axis("article_id")
