@@ -282,9 +282,15 @@ def vocab_articles() -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
 
 def test_outlets_with_their_own_vocabulary_make_one_story_and_two_wildfires_days_apart_two():
     articles, truth, mentions = vocab_articles()
-    found = stories.group_articles(articles, mentions)
-    assert stories.bcubed(truth, found.tolist()) == (1.0, 1.0, 1.0)
-    assert found[[a for a in found.index if a.startswith("fire")]].nunique() == 2
+    for known_actors in (mentions, None):  # with the extractor's actors, and from the text alone
+        found = stories.group_articles(articles, known_actors)
+        assert stories.bcubed(truth, found.tolist()) == (1.0, 1.0, 1.0)
+        assert found[[a for a in found.index if a.startswith("fire")]].nunique() == 2
+
+
+def test_words_common_in_news_at_large_weigh_less_in_a_small_corpus():
+    assert stories.background_share("said") > stories.background_share("fire") > stories.background_share("temecula")
+    assert stories.background_share("#755 diplomat") == stories.background_share("y:2017") == 0.0
 
 
 def test_the_outlets_own_name_is_no_term():

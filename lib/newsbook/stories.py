@@ -11,9 +11,11 @@ How articles are grouped (pure functions of the articles, mentions and figures t
    names from the mentions table, which tell two stories of the same kind apart: two earthquakes
    strike different places), its counted figures ("755 diplomat"), the years it names and the month
    of a dateline in its opening. Weights are sublinear term frequency times the square of an inverse
-   document frequency smoothed with `PRIOR_DOCUMENTS` imaginary documents (so a two-article corpus
-   weighs words nearly evenly and a large one discounts what every story says); a term of one
-   article alone weighs half. Each vector keeps its `TOP_TERMS` heaviest terms, L2-normalised.
+   document frequency smoothed with `PRIOR_DOCUMENTS` imaginary news articles, which hold each word
+   as often as English news at large does (`background_share`, from wordfreq): so a small corpus
+   already discounts "fire", "residents" and "said" (two wildfires of one week are not one story
+   because both burn acres) while a large one discounts what its own stories all say; a term of
+   one article alone weighs half. Each vector keeps its `TOP_TERMS` heaviest terms, L2-normalised.
 2. Candidate pairs come from an inverted index of those terms (terms in more than `MAX_SHARED`
    articles are skipped: they tell no story apart), in blocks with numpy, never all pairs; two
    articles whose dates are both known and more than `DATE_WINDOW_DAYS` apart are never joined.
@@ -72,6 +74,7 @@ STRAGGLER_SIZE = 2  # a group this small joins a story at STRAGGLER_FACTOR times
 STRAGGLER_FACTOR = 0.5
 IDF_POWER = 2.0
 SINGLETON_WEIGHT = 0.5  # weight factor of a term only one article has
+BACKGROUND_ARTICLE_WORDS = 1500  # words of an imaginary article (background_share)
 
 METHOD_METADATA = "metadata"
 METHOD_AUTO = "auto"
@@ -163,6 +166,26 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     return bags
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def background_share(term: str) -> float:
+    """Share of news articles at large expected to hold `term` (from its English word frequency,
+    wordfreq, over an article of BACKGROUND_ARTICLE_WORDS words): the imaginary documents of the
+    idf hold it that often, so a small corpus already knows that "fire" and "residents" are common
+    and "Temecula" is not. 0 for figures, years, months and when wordfreq is not installed."""
+    if term[:1] in "#ym" and term[1:2] == ":" or term.startswith("#"):
+        return 0.0
+    frequency = _word_frequency(term.lstrip("@"))
+    return 1.0 - math.exp(-frequency * BACKGROUND_ARTICLE_WORDS)
+
+
+def _word_frequency(text: str) -> float:
+    try:
+        from wordfreq import word_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency; without it idf is the corpus's alone
+        return 0.0
+    return word_frequency(text, "en")
+
+
 @dataclass
 class TermMatrix:
     """Sparse L2-normalised term vectors as COO arrays (entry -> article, term id, weight)."""
@@ -185,7 +208,8 @@ def term_matrix(bags: list[Counter]) -> TermMatrix:
     term_id = {t: k for k, t in enumerate(vocab)}
     # a term of one article alone is shared with none: it only dilutes that article's similarities,
     # and more so the smaller the corpus, so it weighs less
-    idf = {t: math.log((n + PRIOR_DOCUMENTS) / d) ** IDF_POWER * (SINGLETON_WEIGHT if d == 1 else 1.0)
+    idf = {t: math.log((n + PRIOR_DOCUMENTS) / (d + PRIOR_DOCUMENTS * background_share(t))) ** IDF_POWER
+              * (SINGLETON_WEIGHT if d == 1 else 1.0)
            for t, d in df.items()}
     arts, terms, weights = [], [], []
     for i, bag in enumerate(bags):
