@@ -129,9 +129,8 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     ids = articles["article_id"].astype(str).tolist()
     titles = articles["title"].fillna("").astype(str).tolist() if "title" in articles else [""] * len(ids)
     texts = articles["text"].fillna("").astype(str).tolist()
-    outlets = articles["outlet"].fillna("").astype(str).tolist() if "outlet" in articles else [""] * len(ids)
     bags = []
-    for title, text, outlet in zip(titles, texts, outlets):
+    for title, text in zip(titles, texts):
         bag = Counter(_words(text))
         for name in _names(text):  # names tell two stories of the same kind apart, mentions or not
             bag[name] += NAME_EXTRA
@@ -144,9 +143,13 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
         dateline = dateline_date(text)
         if dateline:
             bag["m:" + dateline[:7]] += DATELINE_WEIGHT
-        for word in _words(outlet):  # "(Pacific Wire) -", "told CNN": the outlet's own name in its
-            bag.pop(word, None)      # datelines makes two of its stories alike, not two outlets' one
         bags.append(bag)
+    if "outlet" in articles:
+        # "(Pacific Wire) -", "told CNN": an outlet's own name in its datelines makes two of its
+        # stories alike, not two outlets' one
+        for bag, outlet in zip(bags, articles["outlet"].fillna("").astype(str).tolist()):
+            for word in _words(outlet):
+                bag.pop(word, None)
     position = {a: i for i, a in enumerate(ids)}
     if mentions is not None and len(mentions):
         for article_id, actor, kind in zip(mentions["article_id"].astype(str).tolist(),
