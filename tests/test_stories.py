@@ -17,6 +17,7 @@ from newsbook.corpus import read_corpus
 DATA = Path(__file__).parent / "data" / "stories"
 WIRE = DATA / "wire" / "articles.jsonl"
 ECBPLUS = DATA / "ecbplus-subset.jsonl"
+VOCAB = DATA / "vocab"
 
 
 def wire_articles() -> tuple[pd.DataFrame, list[str]]:
@@ -271,3 +272,45 @@ def test_the_command_line_takes_the_one_story_option():
 
     assert cli.build_parser().parse_args(["annotate", "seeds", "--one-story"]).one_story is True
     assert cli.build_parser().parse_args(["annotate", "seeds"]).one_story is False
+
+
+def vocab_articles() -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    articles = read_corpus(VOCAB / "articles.jsonl").articles
+    mentions = pd.read_csv(VOCAB / "mentions.csv", dtype=str, keep_default_na=False)
+    return articles, [json.loads(e)["true_story"] for e in articles["extra"]], mentions
+
+
+def test_outlets_with_their_own_vocabulary_make_one_story_and_two_wildfires_days_apart_two():
+    articles, truth, mentions = vocab_articles()
+    for known_actors in (mentions, None):  # with the extractor's actors, and from the text alone
+        found = stories.group_articles(articles, known_actors)
+        assert stories.bcubed(truth, found.tolist()) == (1.0, 1.0, 1.0)
+        assert found[[a for a in found.index if a.startswith("fire")]].nunique() == 2
+
+
+def test_words_common_in_news_at_large_weigh_less_in_a_small_corpus():
+    assert stories.background_share("said") > stories.background_share("fire") > stories.background_share("temecula")
+    assert stories.background_share("#755 diplomat") == stories.background_share("y:2017") == 0.0
+
+
+def test_the_outlets_own_name_is_no_term():
+    articles, _, _ = vocab_articles()
+    bags = stories.article_terms(articles)
+    wire = articles["outlet"].eq("Pacific Wire").tolist()
+    assert any("(Pacific Wire)" in t for t in articles["text"])
+    assert not any("pacific" in bag or "wire" in bag for bag, own in zip(bags, wire) if own)
+
+
+def test_an_added_article_is_compared_only_within_its_date_window():
+    articles, truth, mentions = vocab_articles()
+    known = articles.assign(event=truth)
+    late = articles[articles["article_id"] == "fire-north-2"].assign(article_id="fire-north-late")
+    held = known["article_id"] == "fire-north-2"
+    near = stories.join_story(known[~held], articles[held], mentions)
+    assert near["fire-north-2"] == "fire-north"
+    late = late.assign(date=(pd.Timestamp("2026-07-15") + pd.Timedelta(days=90)).date().isoformat())
+    far = stories.join_story(known[~held], late, mentions)
+    assert far["fire-north-late"].startswith("story-")
+    # two added articles of one new story: the second joins the story the first started
+    both = stories.join_story(known[~held], pd.concat([late, late.assign(article_id="fire-north-late-2")]), mentions)
+    assert both["fire-north-late"] == both["fire-north-late-2"]

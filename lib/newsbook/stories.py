@@ -11,9 +11,11 @@ How articles are grouped (pure functions of the articles, mentions and figures t
    names from the mentions table, which tell two stories of the same kind apart: two earthquakes
    strike different places), its counted figures ("755 diplomat"), the years it names and the month
    of a dateline in its opening. Weights are sublinear term frequency times the square of an inverse
-   document frequency smoothed with `PRIOR_DOCUMENTS` imaginary documents (so a two-article corpus
-   weighs words nearly evenly and a large one discounts what every story says); a term of one
-   article alone weighs half. Each vector keeps its `TOP_TERMS` heaviest terms, L2-normalised.
+   document frequency smoothed with `PRIOR_DOCUMENTS` imaginary news articles, which hold each word
+   as often as English news at large does (`background_share`, from wordfreq): so a small corpus
+   already discounts "fire", "residents" and "said" (two wildfires of one week are not one story
+   because both burn acres) while a large one discounts what its own stories all say; a term of
+   one article alone weighs half. Each vector keeps its `TOP_TERMS` heaviest terms, L2-normalised.
 2. Candidate pairs come from an inverted index of those terms (terms in more than `MAX_SHARED`
    articles are skipped: they tell no story apart), in blocks with numpy, never all pairs; two
    articles whose dates are both known and more than `DATE_WINDOW_DAYS` apart are never joined.
@@ -28,8 +30,10 @@ pseudo-outlets and on wire-style test articles; `bench/stories_eval.py` prints t
 
 Incrementality: grouping is cheap next to parsing (well under 10% of it), so a re-run regroups the
 whole corpus; story ids are stable as long as a story's earliest article (date, then id) stays the
-same, since an id is derived from that article. `join_story` places one added article without
-regrouping (the story it is most similar to on average, or a new one).
+same, since an id is derived from that article. `join_story` places an added article without
+regrouping: it is compared only with the articles of its date window (the same blocking as the
+grouping), joins the story it is most similar to on average or starts one; its cost is that of its
+window, not of the corpus. (`annotate` still regroups: a corpus read again may have changed anywhere.)
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ STRAGGLER_SIZE = 2  # a group this small joins a story at STRAGGLER_FACTOR times
 STRAGGLER_FACTOR = 0.5
 IDF_POWER = 2.0
 SINGLETON_WEIGHT = 0.5  # weight factor of a term only one article has
+BACKGROUND_ARTICLE_WORDS = 1500  # words of an imaginary article (background_share)
 
 METHOD_METADATA = "metadata"
 METHOD_AUTO = "auto"
@@ -165,6 +170,12 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
         if dateline:
             bag["m:" + dateline[:7]] += DATELINE_WEIGHT
         bags.append(bag)
+    if "outlet" in articles:
+        # "(Pacific Wire) -", "told CNN": an outlet's own name in its datelines makes two of its
+        # stories alike, not two outlets' one
+        for bag, outlet in zip(bags, articles["outlet"].fillna("").astype(str).tolist()):
+            for word in _words(outlet):
+                bag.pop(word, None)
     position = {a: i for i, a in enumerate(ids)}
     if mentions is not None and len(mentions):
         for article_id, actor, kind in zip(mentions["article_id"].astype(str).tolist(),
@@ -182,6 +193,26 @@ def article_terms(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
             if i is not None and value == value and value not in (0, 1, 2, 3):
                 bags[i][f"#{value:g} {_fold(noun.lower())}".strip()] += FIGURE_WEIGHT
     return bags
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def background_share(term: str) -> float:
+    """Share of news articles at large expected to hold `term` (from its English word frequency,
+    wordfreq, over an article of BACKGROUND_ARTICLE_WORDS words): the imaginary documents of the
+    idf hold it that often, so a small corpus already knows that "fire" and "residents" are common
+    and "Temecula" is not. 0 for figures, years, months and when wordfreq is not installed."""
+    if term[:1] in "#ym" and term[1:2] == ":" or term.startswith("#"):
+        return 0.0
+    frequency = _word_frequency(term.lstrip("@"))
+    return 1.0 - math.exp(-frequency * BACKGROUND_ARTICLE_WORDS)
+
+
+def _word_frequency(text: str) -> float:
+    try:
+        from wordfreq import word_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency; without it idf is the corpus's alone
+        return 0.0
+    return word_frequency(text, "en")
 
 
 @dataclass
@@ -206,7 +237,8 @@ def term_matrix(bags: list[Counter]) -> TermMatrix:
     term_id = {t: k for k, t in enumerate(vocab)}
     # a term of one article alone is shared with none: it only dilutes that article's similarities,
     # and more so the smaller the corpus, so it weighs less
-    idf = {t: math.log((n + PRIOR_DOCUMENTS) / d) ** IDF_POWER * (SINGLETON_WEIGHT if d == 1 else 1.0)
+    idf = {t: math.log((n + PRIOR_DOCUMENTS) / (d + PRIOR_DOCUMENTS * background_share(t))) ** IDF_POWER
+              * (SINGLETON_WEIGHT if d == 1 else 1.0)
            for t, d in df.items()}
     arts, terms, weights = [], [], []
     for i, bag in enumerate(bags):
@@ -849,25 +881,51 @@ def join_story(articles: pd.DataFrame, added: pd.DataFrame, mentions: pd.DataFra
                figures: pd.DataFrame | None = None) -> pd.Series:
     """The story of each `added` article, without regrouping `articles` (which carry their `event`):
     the story it is most similar to on average, if that reaches what a single article needs to join
-    a story (THRESHOLD * STRAGGLER_FACTOR; dates within DATE_WINDOW_DAYS), else a new story of its
-    own. Added articles are placed one by one, in order, so one may join a story another started."""
+    a story (THRESHOLD * STRAGGLER_FACTOR) and the story would still span at most STORY_SPAN_DAYS,
+    else a new story of its own. Only the articles of its date window (within DATE_WINDOW_DAYS of
+    its date; undated ones always) are compared with it, so placing one article costs its window,
+    not the corpus (an undated added article is compared with all). Added articles are placed one
+    by one, in order, so one may join a story another started."""
     base = articles.reset_index(drop=True)
     events = base["event"].astype(str).tolist()
+    days = article_days(base)
+    added_days = article_days(added)
+    sizes = Counter(events)
+    first, last = {}, {}
+    for e, d in zip(events, days.tolist()):
+        if d == d:
+            first[e], last[e] = min(first.get(e, d), d), max(last.get(e, d), d)
     out = {}
     for row in range(len(added)):
-        both = pd.concat([base, added.iloc[[row]]], ignore_index=True)
-        new = len(base)
-        matrix = term_matrix(article_terms(both, mentions, figures))
+        day = added_days[row]
+        window = np.isnan(days) | (np.abs(days - day) <= DATE_WINDOW_DAYS) if day == day else np.ones(len(base), bool)
+        near = np.flatnonzero(window)
+        both = pd.concat([base.iloc[near], added.iloc[[row]]], ignore_index=True)
+        wanted = set(both["article_id"].astype(str))
+        cut = [t[t["article_id"].astype(str).isin(wanted)] if t is not None and len(t) else None
+               for t in (mentions, figures)]
+        matrix = term_matrix(article_terms(both, *cut))
         i, j, sims = similar_pairs(matrix, article_days(both), floor=0.0)
+        new = len(near)
         totals: dict[str, float] = {}
         for other, s in zip(i[j == new].tolist(), sims[j == new].tolist()):
-            totals[events[other]] = totals.get(events[other], 0.0) + s
-        sizes = Counter(events)
-        best = max(sorted(totals), key=lambda e: totals[e] / sizes[e], default=None)
+            story = events[near[other]]
+            totals[story] = totals.get(story, 0.0) + s
+
+        def fits(story: str) -> bool:
+            if day != day or story not in first:
+                return True
+            return max(last[story], day) - min(first[story], day) <= STORY_SPAN_DAYS
+
+        best = max(sorted(e for e in totals if fits(e)), key=lambda e: totals[e] / sizes[e], default=None)
         article_id = str(added["article_id"].iloc[row])
         joins = best is not None and totals[best] / sizes[best] >= THRESHOLD * STRAGGLER_FACTOR
         story = best if joins else "story-" + _digest(article_id)
         out[article_id] = story
-        base = both.assign(event=events + [story])
+        base = pd.concat([base, added.iloc[[row]].assign(event=story)], ignore_index=True)
         events.append(story)
+        days = np.append(days, day)
+        sizes[story] += 1
+        if day == day:
+            first[story], last[story] = min(first.get(story, day), day), max(last.get(story, day), day)
     return pd.Series(out, dtype=object, name="event").rename_axis("article_id")
