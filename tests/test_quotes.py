@@ -1330,3 +1330,18 @@ def test_speaker_kind_scores_count_a_missed_quote_as_wrong_end_to_end():
     assert (k["person_end_to_end"], k["person_matched"]) == (0.5, 1.0)
     assert (k["named_gold"], k["named_found"]) == (3, 2)
     assert k["named_end_to_end"] == pytest.approx(1 / 3) and k["named_matched"] == 0.5
+
+
+# --- issue 14, third round: patterns from the grown gold (own wire-style sentences) -------------------
+
+
+def test_projections_speak_for_whoever_made_them(nlp):
+    row = only(extract(nlp, 'Senator Ann Lee lost the primary in Ohio, according to projections by the Associated Press.'))
+    assert (row.kind, row.speaker, row.cue) == ("indirect", "Associated Press", "according to")
+    row = only(extract(nlp, 'Projections by CNN and NPR indicated he won the primaries in Colorado and Utah.'))
+    assert row.speaker == "CNN and NPR" and row.medium == "projection"
+
+
+def test_a_summary_speaks_for_its_issuer(nlp):
+    q = extract(nlp, 'A summary released by the Ministry of Justice said the ban would "protect the public."')
+    assert set(q["speaker"]) == {"Ministry of Justice"} and set(q["medium"]) == {"summary"}
