@@ -15,7 +15,8 @@ from spacy.util import filter_spans
 
 from newsbook import actors, schema
 from newsbook.errors import CorrectionsError
-from newsbook.nlp import MODEL_NAME, load_pipeline
+from newsbook.components import load_pipeline
+from newsbook.nlp import MODEL_NAME
 
 GOLD_PATH = Path(__file__).parent / "gold" / "actors_seeds.yaml"
 WIRE_GOLD_PATH = Path(__file__).parent / "gold" / "actors_wire.yaml"
@@ -113,7 +114,7 @@ def raw_spacy_rows() -> list[tuple[str, str, str]]:
 
     from newsbook.corpus import load_corpus
 
-    from newsbook.nlp import register_components
+    from newsbook.components import register_components
 
     register_components()
     raw = spacy.load(MODEL_NAME)

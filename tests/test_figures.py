@@ -20,7 +20,7 @@ GOLD = ROOT / "tests" / "gold" / "figures_seeds.yaml"
 
 @pytest.fixture(scope="module")
 def nlp():
-    from newsbook.nlp import load_pipeline
+    from newsbook.components import load_pipeline
 
     return load_pipeline()
 

@@ -24,7 +24,7 @@ WIKINEWS_GOLD = ROOT / "tests" / "gold" / "figures_wikinews.yaml"
 
 @pytest.fixture(scope="module")
 def nlp():
-    from newsbook.nlp import load_pipeline
+    from newsbook.components import load_pipeline
 
     return load_pipeline()
 

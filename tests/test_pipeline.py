@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import newsbook
-from newsbook import cli, files, pipeline, schema
+from newsbook import cli, extraction, files, pipeline, schema
 from newsbook.config import PROJECT_ROOT
 
 from .conftest import SEED_IDS, SEEDS
@@ -70,14 +70,14 @@ def test_save_and_load_round_trip(seed_annotations, tmp_path):
 
 
 def test_an_article_that_breaks_an_extractor_is_reported_and_the_rest_run(tmp_path, monkeypatch):
-    real = pipeline.extract_article
+    real = extraction.extract_article
 
     def flaky(doc, article):
         if article["article_id"] == SEED_IDS[0]:
             raise RuntimeError("extractor exploded")
         return real(doc, article)
 
-    monkeypatch.setattr(pipeline, "extract_article", flaky)
+    monkeypatch.setattr(extraction, "extract_article", flaky)
     result = newsbook.annotate(SEEDS, cache_dir=None, progress=False)
     assert result.articles["article_id"].tolist() == [SEED_IDS[1]]
     error = result.errors.iloc[0]

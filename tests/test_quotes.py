@@ -22,7 +22,7 @@ if str(ROOT / "lib") not in sys.path:
 
 from newsbook import actors, compare, evaluation, quotes, schema  # noqa: E402
 from newsbook import html as nb_html  # noqa: E402
-from newsbook.nlp import load_pipeline  # noqa: E402
+from newsbook.components import load_pipeline  # noqa: E402
 
 GOLD_PATH = ROOT / "tests" / "gold" / "quotes_seeds.yaml"
 WIRE_PATH = ROOT / "tests" / "gold" / "quotes_wire.yaml"

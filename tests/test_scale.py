@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import newsbook
-from newsbook import charts, cli, engines, pipeline, schema
+from newsbook import charts, cli, engines, extraction, pipeline, schema
 
 from .conftest import SEEDS
 
@@ -112,7 +112,7 @@ def test_dask_results_fill_the_local_cache(corpus, single, tmp_path):
 
 
 def test_a_worker_with_other_code_is_refused(corpus, monkeypatch):
-    monkeypatch.setattr(pipeline, "annotate_chunk",
+    monkeypatch.setattr(extraction, "annotate_chunk",
                         lambda articles, batch_size=32: {"version": "other", "rows": []})
     engine = engines.ProcessEngine(1)
     engine._pool = _InlinePool()
@@ -219,7 +219,7 @@ def test_unchanged_corpus_is_answered_without_reading_or_parsing(tmp_path, monke
         raise AssertionError("the corpus was read again")
 
     monkeypatch.setattr(pipeline, "read_corpus", no_reading)
-    monkeypatch.setattr(pipeline, "iter_annotate", no_reading)
+    monkeypatch.setattr(extraction, "iter_annotate", no_reading)
     again = newsbook.annotate(corpus, cache_dir=cache, progress=False)
     assert (again.cache_hits, again.cache_misses) == (len(EXTRA_ARTICLES), 0)
     assert_same_tables(first, again)

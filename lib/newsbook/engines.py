@@ -1,6 +1,6 @@
 """How the per-article work is executed: in this process, in N local processes, or on a Dask cluster.
 
-Every engine runs the same pure function, ``newsbook.pipeline.annotate_chunk`` (parse a list of
+Every engine runs the same pure function, ``newsbook.extraction.annotate_chunk`` (parse a list of
 article records with spaCy and run the extractors), on the articles the cache does not hold. The
 caller (``newsbook.pipeline.annotate_articles``) consults the cache first, ships only the misses,
 caches what comes back and assembles the corpus-wide tables itself, so every engine writes tables
@@ -64,7 +64,7 @@ class InProcessEngine(Engine):
     name = "in-process"
 
     def run(self, articles, *, batch_size=32):
-        from .pipeline import iter_annotate
+        from .extraction import iter_annotate
 
         yield from iter_annotate(articles, batch_size)
 
@@ -109,7 +109,7 @@ def _warm_worker() -> None:
     import logging as _logging
 
     _logging.getLogger("newsbook").setLevel(_logging.WARNING)
-    from .nlp import load_pipeline
+    from .components import load_pipeline
 
     load_pipeline()
 
@@ -137,7 +137,7 @@ class ProcessEngine(Engine):
 
     def run(self, articles, *, batch_size=32):
         from .nlp import pipeline_version
-        from .pipeline import annotate_chunk
+        from .extraction import annotate_chunk
 
         if not articles:
             return
@@ -240,7 +240,7 @@ class DaskEngine(Engine):
         from distributed import as_completed
 
         from .nlp import pipeline_version
-        from .pipeline import annotate_chunk
+        from .extraction import annotate_chunk
 
         if not articles:
             return

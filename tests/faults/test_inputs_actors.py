@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbook import actors, pipeline
+from newsbook import actor_corrections, actors, pipeline
 from newsbook.errors import CorrectionsError
 
 
@@ -70,7 +70,7 @@ def test_actors_yaml_folder_and_oversize_are_sentences(tmp_path, monkeypatch):
     folder.mkdir(parents=True)
     with pytest.raises(CorrectionsError, match="is a folder, not a file"):
         actors.load_corrections(folder)
-    monkeypatch.setattr(actors, "MAX_CORRECTIONS_BYTES", 100)
+    monkeypatch.setattr(actor_corrections, "MAX_CORRECTIONS_BYTES", 100)
     big = tmp_path / "actors.yaml"
     big.write_text("drop:\n" + "  - Somebody\n" * 20, encoding="utf-8")
     with pytest.raises(CorrectionsError, match="larger than the 100 bytes"):
