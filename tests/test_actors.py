@@ -205,16 +205,6 @@ def test_broadcaster_glued_to_a_surname_is_split(nlp):
     assert set(m.loc[m["actor"] == "Rossiya TV", "text"]) == {"Rossiya TV"}
 
 
-def test_a_surname_glued_to_an_institution_in_a_headline_is_split(nlp):
-    # (issue 14, third round: "Obama White House" was a person, and a speaker beside Ken Salazar)
-    text = ("Obama White House reverses Bush rule on species\n\nPresident Barack Obama signed the order. "
-            "Donald Trump praised the Trump Organization.")
-    m = mentions_of(nlp, text, force={"Obama White House": "PERSON"})
-    kinds = actor_kinds(m)
-    assert kinds["Barack Obama"] == "person" and kinds["White House"] == "organization"
-    assert "Obama White House" not in kinds and kinds["Trump Organization"] == "organization"
-
-
 def test_entity_ruler_marks_outlets_before_the_model(nlp):
     assert "newsbook_actor_ruler" in nlp.pipe_names
     assert nlp.pipe_names.index("newsbook_actor_ruler") < nlp.pipe_names.index("ner")

@@ -177,11 +177,6 @@ def split_glued(doc: Doc, cand: Cand, person_surnames: set[str]) -> list[Cand]:
     if cand.kind == ORG and len(tokens) >= 2 and tokens[-1].text in person_surnames:
         if _has_org_word(tokens[:-1]) and tokens[-1].lower_ not in ORG_WORDS:
             return [replace(cand, end=cand.end - 1), Cand(cand.end - 1, cand.end, {PERSON: 1.0})]
-    # "Obama White House" (a headline): "<Surname> <two or more org words>", the surname a person's
-    # elsewhere in the article, is the person and the organisation ("Trump Organization" stays whole).
-    if len(tokens) >= 3 and tokens[0].text in person_surnames and tokens[0].lower_ not in ORG_WORDS \
-            and _has_org_word(tokens[1:]) and all(t.is_title and t.is_alpha for t in tokens):
-        return [Cand(cand.start, cand.start + 1, {PERSON: 1.0}), Cand(cand.start + 1, cand.end, {ORG: 3.0})]
     return [cand]
 
 
