@@ -1178,14 +1178,17 @@ def test_a_post_sent_from_someones_account_is_theirs(nlp):
 # Floors: both batches, the level reached minus a margin for parser drift.
 
 WIKINEWS_PATH = ROOT / "tests" / "gold" / "quotes_wikinews.yaml"
-WIKINEWS_FLOORS = {"direct_f1": 0.96, "all_f1": 0.90, "speaker_named": 0.90}
+# Third round (issue 14): 6 political articles added (`articles_politics`, 73 attributions, annotated
+# before the extractor ran on them). All 38 before its fixes: .972 / .914 / .900; after: .972 / .922 / .933.
+WIKINEWS_FLOORS = {"direct_f1": 0.96, "all_f1": 0.90, "speaker_named": 0.91}
+WIKINEWS_BATCHES = ("articles", "articles_heldout", "articles_politics")
 
 
 @pytest.fixture(scope="module")
 def wikinews(tmp_path_factory):
     import newsbook
 
-    gold = evaluation.load_dev_gold(WIKINEWS_PATH)
+    gold = evaluation.load_dev_gold(WIKINEWS_PATH, WIKINEWS_BATCHES)
     folder = evaluation.write_dev_corpus(gold, tmp_path_factory.mktemp("wikinews"))
     ann = newsbook.annotate(folder, cache_dir=None, progress=False)
     return gold, ann.articles, ann.quotes
@@ -1279,15 +1282,19 @@ ECBPLUS_PATH = ROOT / "tests" / "gold" / "quotes_ecbplus.yaml"
 # a little below what the extractor reaches (direct F1 .969, all F1 .922, person speakers end to end
 # .865 / over found quotes .924, named speakers with groups .875 / .930)
 ECBPLUS_FLOORS = {"direct_f1": 0.95, "all_f1": 0.90}
-ECBPLUS_SPEAKER_FLOORS = {"person_end_to_end": 0.84, "person_matched": 0.90,
-                          "named_end_to_end": 0.85, "named_matched": 0.91}
+ECBPLUS_SPEAKER_FLOORS = {"person_end_to_end": 0.88, "person_matched": 0.93,
+                          "named_end_to_end": 0.87, "named_matched": 0.92}
+# Third round (issue 14): `articles_2` (13 articles) and `articles_3` (4, scored unseen once) added. All 35
+# articles before its fixes: direct F1 .969, all F1 .927, person end to end .853 / matched .919, named
+# .827 / .889; after: .973 / .935, person .902 / .956, named .899 / .950 (articles_3 alone: unchanged).
+ECBPLUS_BATCHES = ("articles", "articles_2", "articles_3")
 
 
 @pytest.fixture(scope="module")
 def ecbplus(tmp_path_factory):
     import newsbook
 
-    gold = evaluation.load_dev_gold(ECBPLUS_PATH)
+    gold = evaluation.load_dev_gold(ECBPLUS_PATH, ECBPLUS_BATCHES)
     folder = evaluation.write_dev_corpus(gold, tmp_path_factory.mktemp("ecbplus"))
     ann = newsbook.annotate(folder, cache_dir=None, progress=False)  # one corpus: story linking applies
     return gold, ann.articles, ann.quotes
@@ -1305,7 +1312,8 @@ def test_ecbplus_three_outlet_news_against_gold(ecbplus):
 
 def test_ecbplus_stories_are_the_gold_stories(ecbplus):
     _, articles, _ = ecbplus
-    raw = yaml.safe_load(ECBPLUS_PATH.read_text(encoding="utf-8"))["articles"]
+    batches = yaml.safe_load(ECBPLUS_PATH.read_text(encoding="utf-8")).values()
+    raw = {a: v for batch in batches if isinstance(batch, dict) for a, v in batch.items()}
     by_gold = {}
     for row in articles.itertuples():
         by_gold.setdefault(raw[row.article_id]["event"], set()).add(row.event)
@@ -1326,3 +1334,164 @@ def test_speaker_kind_scores_count_a_missed_quote_as_wrong_end_to_end():
     assert (k["person_end_to_end"], k["person_matched"]) == (0.5, 1.0)
     assert (k["named_gold"], k["named_found"]) == (3, 2)
     assert k["named_end_to_end"] == pytest.approx(1 / 3) and k["named_matched"] == 0.5
+
+
+# --- issue 14, third round: patterns from the grown gold (own wire-style sentences) -------------------
+
+
+def test_projections_speak_for_whoever_made_them(nlp):
+    row = only(extract(nlp, 'Senator Ann Lee lost the primary in Ohio, according to projections by the Associated Press.'))
+    assert (row.kind, row.speaker, row.cue) == ("indirect", "Associated Press", "according to")
+    row = only(extract(nlp, 'Projections by CNN and NPR indicated he won the primaries in Colorado and Utah.'))
+    assert row.speaker == "CNN and NPR" and row.medium == "projection"
+
+
+def test_a_summary_speaks_for_its_issuer(nlp):
+    q = extract(nlp, 'A summary released by the Ministry of Justice said the ban would "protect the public."')
+    assert set(q["speaker"]) == {"Ministry of Justice"} and set(q["medium"]) == {"summary"}
+
+
+def test_title_with_the_name_in_apposition(nlp):
+    q = extract(nlp, 'The Vice President, Mike Pence, said on Friday the country was "in the midst of a crisis."')
+    assert set(q["speaker"]) == {"Mike Pence"} and len(q) == 2
+
+
+def test_title_to_an_organisation_then_the_name(nlp):
+    row = only(extract(nlp, 'Former US Ambassador to the United Nations Nikki Haley wrote on Twitter, '
+                            '"Leaving them to die is a big mistake."'))
+    assert row.speaker == "Nikki Haley"
+
+
+@pytest.mark.parametrize("text, name", [
+    ('"This is the kind of crime the law was made for," said Dist. Atty. Steve Cooley.', "Steve Cooley"),
+    ('"We will appeal," said Asst. Atty. Gen. Mary Lane.', "Mary Lane"),
+])
+def test_abbreviated_titles_in_a_row(nlp, text, name):
+    assert only(extract(nlp, text)).speaker == name
+
+
+def test_plural_and_indefinite_roles_are_new_unnamed_sources(nlp):
+    q = extract(nlp, 'Obama said he had instructed Interior and Commerce Department officials to review the Bush '
+                     'rules. Officials said the move is unlikely to trigger broad use of the act. An Interior official '
+                     'said the review would take a year.')
+    assert list(q["speaker"]) == ["Obama", "Officials", "Interior official"]
+
+
+def test_they_goes_on_with_the_unnamed_source_before(nlp):
+    q = extract(nlp, 'Deputies identified the suspect as Jose Ortega, 27. Deputies said that Ortega is a gang member. '
+                     'They said he is known by the nickname "Sepy."')
+    assert set(indirect(q)["speaker"]) == {"Deputies"}
+
+
+def test_they_after_joint_speakers_named_in_apposition(nlp):
+    q = extract(nlp, 'In a statement, the commerce secretary, Gary Locke, and the interior secretary, Ken Salazar, '
+                     'agreed. After a review ordered by the president, they said they had reached a conclusion.')
+    assert list(q["speaker"]) == ["Gary Locke and Ken Salazar"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('President Barack Obama signed the order in March. The Obama administration said on Tuesday it was '
+     'overturning the rule.', "Obama administration"),
+    ('Joe Biden will not attend. The Biden campaign said the debate was "a stunt."', "Biden campaign"),
+])
+def test_an_administration_or_campaign_speaks_as_itself(nlp, text, speaker):
+    assert set(extract(nlp, text)["speaker"]) == {speaker}
+
+
+def test_the_paper_is_the_newspaper_the_story_introduced(nlp):
+    q = extract(nlp, 'Greeks marched again on Friday. Centre-left daily Eleftherotypia warned young Greeks would rise '
+                     'up. "If nothing is done, the anger will sweep everything away," the paper said.')
+    assert set(q["speaker"]) == {"Eleftherotypia"}
+
+
+def test_he_is_not_a_plural_nationality(nlp):
+    q = extract(nlp, 'Strauss-Kahn warned the crisis could spread. But Greeks must also understand that without '
+                     'these measures, "the situation would be far worse," he said.')
+    assert set(direct(q)["speaker"]) == {"Strauss-Kahn"}
+
+
+def test_a_person_introduced_first_and_named_in_the_next_paragraph(nlp):
+    q = extract(nlp, 'The victim\'s nephew said she had just got out of a car when it "came out of nowhere".\n\n'
+                     '"Her forehead hit the headlight," said Manpreet Singh.')
+    assert set(q["speaker"]) == {"Manpreet Singh"}
+    q = extract(nlp, 'Reporters spoke to one man who says he called 911 after he heard a crash.\n\n'
+                     '"I saw a woman lying down," said Tom Reilly, a witness.')
+    assert set(q["speaker"]) == {"Tom Reilly"}
+
+
+@pytest.mark.parametrize("second", [
+    '"They were arrested an hour later," said Police Chief John Smith.',  # a title: somebody else
+    '"My client is innocent," said John Smith, a lawyer for the family.',  # another role
+    '"We will rebuild," Cole said.',  # named before
+])
+def test_an_unnamed_witness_stays_unnamed(nlp, second):
+    q = extract(nlp, f'Mayor Ann Cole visited the scene. A witness said she saw two men running.\n\n{second}')
+    assert indirect(q)["speaker"].tolist() == ["witness"]
+
+
+def test_quotes_opening_the_story_belong_to_whom_the_next_paragraph_opens_with(nlp):
+    q = extract(nlp, '"She is not a loose cannon.\n\nShe is a hard worker."\n\n'
+                     'Kenneth Dorsey says the woman accused of the shooting is a good person.')
+    assert set(q["speaker"]) == {"Kenneth Dorsey"} and len(direct(q)) == 2
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('Senator Lindsey Graham spoke on Fox News, "This is going to lead to a big win for our enemies."',
+     "Lindsey Graham"),
+    ('Trump, also on Twitter, defended his decision, "The U.S. has done far more than anyone expected."', "Trump"),
+])
+def test_a_whole_sentence_quoted_after_a_clause_and_a_comma(nlp, text, speaker):
+    assert only(extract(nlp, text)).speaker == speaker
+
+
+def test_speaking_to_somebody_reports_no_clause(nlp):
+    q = extract(nlp, 'Deputies searched for the gunman, who surprised Deputy Jerry Ortiz as he spoke to a woman '
+                     'in the doorway.')
+    assert q.empty
+
+
+def test_said_with_the_clause_parsed_as_its_object(nlp):
+    row = only(extract(nlp, 'Police said two women and one man, between 30 and 40 years old, working for a bank '
+                            'branch choked on smoke after protesters broke the windows.'))
+    assert row.speaker == "Police" and row.quote.startswith("two women") and row.quote.endswith("the windows")
+
+
+def test_a_clause_the_quote_fills_but_for_its_subject_is_reported_speech_too(nlp):
+    q = extract(nlp, 'Senator Ann Lee said she was "proud to endorse Joe Biden as president."')
+    assert only(indirect(q)).quote == 'she was "proud to endorse Joe Biden as president."'
+    assert only(direct(q)).quote == "proud to endorse Joe Biden as president."
+
+
+def test_single_quoted_headline_keeps_a_quotation_running_over_paragraphs():
+    text = ("Minister Calls Deaths 'Murder'\n\nProtests went on.\n\n\"We'll be on the streets every day!\n\n"
+            "You never win unless you fight,\" said Costas Doganis.")
+    got = [text[s.start:s.end] for s in quotes.find_quote_spans(text)]
+    assert got == ["Murder", "We'll be on the streets every day!", "You never win unless you fight"]
+
+
+def test_name_after_said_and_a_title_the_parser_missed(nlp):
+    row = only(extract(nlp, '"It is an honor to welcome her back," said ABC Entertainment Group prexy Paul Lee.'))
+    assert row.speaker == "Paul Lee"
+
+
+@pytest.mark.parametrize("text", ["The D.A.'s office said the suspect would be charged.",
+                                  "The suspect will be charged, the DA's office said."])
+def test_an_abbreviated_office_is_spelt_out(nlp, text):
+    assert only(extract(nlp, text)).speaker == "District Attorney's office"
+
+
+def test_two_titles_of_one_person_are_not_joint_speakers(nlp):
+    q = extract(nlp, 'Jonathan Cope, founder and managing partner of the clinic, said there were 30 unfilled posts.')
+    assert list(q["speaker"]) == ["Jonathan Cope"]
+
+
+def test_a_title_quoted_after_a_comma_is_no_speech(nlp):
+    q = extract(nlp, 'Some films focus on refugees, such as the contribution of Finnish filmmaker Aki Kaurismaki, '
+                     '"The Other Side of Hope."')
+    assert q.empty or set(q["speaker"]) == {""}
+
+
+def test_an_unnamed_source_is_not_the_next_person_named_with_an_affiliation(nlp):
+    q = extract(nlp, 'One resident told a local station, "We\'re used to it."\n\n'
+                     'John Geiger of the Geological Survey told the press, "We have had hundreds of small quakes."')
+    assert list(q["speaker"]) == ["One resident", "John Geiger"]

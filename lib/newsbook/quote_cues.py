@@ -5,6 +5,7 @@ extractor stage that finds the reporting verb, colon or adjacent sentence a quot
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 from .nlp import doc_tokens
 from .quote_words import (
     ADJACENT_ONLY_VERBS, ADJACENT_SPAN, CHARACTERISING_VERBS, CUE_WINDOW, DOCUMENT_NOUNS, MEDIUM_NOUNS,
-    PLATFORMS, SPEECH_VERBS, UTTERANCE_NOUNS, _MEDIUM_PREPS,
+    PLATFORMS, SPEECH_VERBS, UTTERANCE_NOUNS, _MEDIUM_PREPS, _WORD,
 )
 from .quote_spans import QuoteSpan, _opening
 from .quote_actors import _sent_index
@@ -218,6 +219,35 @@ class _CueFinder:
             return False
         before = self.text[:_opening(q.span)].rstrip()
         return before.endswith(":")
+
+    def _comma_intro(self, q: _Quote) -> bool:
+        """'Senator Lindsey Graham spoke on Fox News, "This is ..."': a whole sentence quoted after a
+        clause and a comma, as after a colon."""
+        if q.span.open_mark < 0 or not self.text[:q.span.open_mark].rstrip().endswith(","):
+            return False
+        content = self.text[q.span.start:q.span.end]
+        words = _WORD.findall(content)
+        return content[:1].isupper() and len(words) >= 4 and not _title_case(words) \
+            and bool(re.search(r"[.!?]['’\"”]?\s*$", content)) \
+            and self.para_of(q.span.start) == self.para_of(self.text.rfind(",", 0, q.span.open_mark))
+
+    def _comma_cue(self, q: _Quote) -> Attribution:
+        """The speaker of a sentence quoted after a clause and a comma: the subject of the clause's
+        verb when it is a speech verb or an actor ('Mick Jagger also reacted on Twitter, "..."'),
+        not a thing ('The relationship was effectively, "..."')."""
+        comma = self.text.rfind(",", 0, _opening(q.span))
+        ci, _ = _token_range(self.doc, comma, comma + 1)
+        if ci == 0:
+            return Attribution()
+        verb = self.doc[ci - 1]
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.head.i < ci:
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or self.in_quote[verb.i]:
+            return Attribution()
+        att = self._attribution_of_cue(verb, "colon")
+        if not att.found or not (self.speakers._is_speech_verb(verb) or att.kind in ("person", "organization", "group")):
+            return Attribution()
+        return att
 
     def _colon_cue(self, q: _Quote) -> Attribution:
         """'Putin continued: "..."', 'As the newspaper reported last week: "..."',

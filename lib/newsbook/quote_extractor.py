@@ -20,12 +20,14 @@ from .quote_cues import Attribution, _CueFinder, _Quote, _title_case, _token_ran
 from .quote_speakers import _Speakers
 from .quote_reported import _ReportedClauses
 from .quote_settle import _Settling
+from .quote_introduced import _IntroducedSpeakers
 
 
-class _Extractor(_CueFinder, _ReportedClauses, _Settling):
+class _Extractor(_CueFinder, _ReportedClauses, _Settling, _IntroducedSpeakers):
     """One article's quote extraction. Its stages are the mixins `_CueFinder` (quote_cues),
-    `_ReportedClauses` (quote_reported) and `_Settling` (quote_settle), which share the state set up
-    here (doc, spans, sentences, paragraphs, dateline, speakers); `run` drives them."""
+    `_ReportedClauses` (quote_reported), `_Settling` (quote_settle) and `_IntroducedSpeakers`
+    (quote_introduced), which share the state set up here (doc, spans, sentences, paragraphs,
+    dateline, speakers); `run` drives them."""
 
     def __init__(self, doc: Doc, mentions: list[tuple], article_id: str):
         self.doc = doc
@@ -148,6 +150,7 @@ class _Extractor(_CueFinder, _ReportedClauses, _Settling):
         rows = [self._row(q.span.start, q.span.end, q.att, "direct") for q in kept]
         rows += self._indirect_rows(events, kept)
         rows.sort(key=lambda r: (r["start"], r["kind"]))
+        self._name_introduced_speakers(rows)
         for n, r in enumerate(rows, 1):
             r["quote_id"] = f"{self.article_id}:q{n}"
         return rows

@@ -11,7 +11,8 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 from .nlp import doc_tokens, token_flags
 from .quote_words import (
     CHARACTERISING_VERBS, CONTENT_NOUNS, DOCUMENT_NOUNS, EVIDENCE_VERBS, INDIRECT_VERBS, MEDIUM_NOUNS,
-    RESEARCH_NOUNS, SPEAKER_ACTS, SPEECH_VERBS, _EVENT_LEMMAS, _SAY_VERBS, _is_according, _is_event_lemma,
+    RELATIVE_PRONOUNS, RESEARCH_NOUNS, SPEAKER_ACTS, SPEECH_VERBS, _EVENT_LEMMAS, _SAY_VERBS, _is_according,
+    _is_event_lemma,
 )
 from .quote_actors import _sent_index
 from .quote_cues import _cue_lemma, _is_verbish, _marked
@@ -79,6 +80,9 @@ class _ReportedClauses:
         if own:
             c = own[0]
             return self._trim(self._clause_start(tok, c), self._content_end(tok, c))
+        glued = self._clause_parsed_as_object(tok)
+        if glued is not None:
+            return glued
         if tok.dep_ == "conj" and tok.i > tok.head.i:
             return self._postposed_conj(tok)
         if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in tok.children) \
@@ -107,6 +111,26 @@ class _ReportedClauses:
                     j -= 1
                 return self._trim(i, j)
         return None
+
+    def _clause_parsed_as_object(self, tok: Token) -> tuple[int, int] | None:
+        """'Police said two women and one man, between 30 and 40, choked on smoke': the parser took
+        the clause's subject for the object of "said" and hung its verb on it. "Say" takes no such
+        object: from the object to the verb's clause is what was said."""
+        if tok.lemma_.lower() not in ("say", "report", "add"):
+            return None
+        obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+        if obj is None or obj.left_edge.i != tok.i + 1 or obj.lemma_.lower() in CONTENT_NOUNS:
+            return None
+        # a finite verb below "said" with no subject of its own (nor a relative pronoun)
+        verb = next((t for t in doc_tokens(self.doc)[obj.i + 1:tok.sent.end]
+                     if t.dep_ in ("acl", "relcl", "advcl") and t.tag_ in ("VBD", "VBZ", "VBP")
+                     and tok in t.ancestors and not self.in_quote[t.i]
+                     and not any(k.dep_ in ("nsubj", "nsubjpass", "mark") or k.lower_ in RELATIVE_PRONOUNS
+                                 or k.tag_ in ("WDT", "WP", "WRB") for k in t.children)), None)
+        if verb is None:
+            return None
+        end = max(verb.right_edge.i, obj.right_edge.i) + 1
+        return self._trim(obj.left_edge.i, end)
 
     def _clauses_of(self, tok: Token) -> list[Token]:
         """Heads of the clauses a speech verb reports, in order of preference."""

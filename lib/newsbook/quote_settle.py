@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .nlp import doc_tokens, sentence_columns
 from .quote_words import (
-    FIRST_PERSON, IMPERSONAL_VERBS, _LABEL_PATTERNS, _SCARE_MAX_WORDS, _TERM_MAX_WORDS, _WORD,
+    FIRST_PERSON, IMPERSONAL_VERBS, _LABEL_PATTERNS, _SCARE_MAX_WORDS, _TERM_MAX_WORDS, _WORD, _spell_out_office,
 )
 from .quote_cues import Attribution, _Quote, _is_passive, _is_verbish, _title_case, _token_range
 
@@ -32,7 +32,9 @@ class _Settling:
             i, j = ev["content"]
             start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
             end = self._close_inner_quote(start, end, kept)
-            if self._quoted_share(start, end, kept) < 0.8:
+            if self._quoted_share(start, end, kept) < 0.8 or self._words_outside(start, end, kept):
+                # (a clause the speaker's words fill but for its subject - 'she was "proud to ..."' -
+                # is reported speech with a quote in it: both rows)
                 rows.append(self._row(start, end, att, "indirect"))
         return rows
 
@@ -57,6 +59,10 @@ class _Settling:
             q.att = self._attribution_of_cue(cue, "syntax")
         if not q.att.found and self._colon_intro(q):
             att = self._colon_cue(q)
+            if att.found:
+                q.att = att
+        elif not q.att.found and self._comma_intro(q):
+            att = self._comma_cue(q)
             if att.found:
                 q.att = att
         if not q.att.found:
@@ -223,6 +229,19 @@ class _Settling:
         a = q.span.open_mark if q.span.open_mark >= 0 else q.span.start
         return self.text[p_start:a].strip() == ""
 
+    def _words_outside(self, start: int, end: int, quotes: list[_Quote]) -> bool:
+        """Whether the clause opens with words of the writer's before a quotation inside it
+        ('she was "proud to ..."'), not inside a quotation ('Theoretically," he said, "there ...')."""
+        first = None
+        for q in quotes:
+            a = q.span.open_mark if q.span.open_mark >= 0 else q.span.start
+            b = (q.span.close_mark + 1) if q.span.close_mark >= 0 else q.span.end
+            if a <= start < b:
+                return False
+            if start < a < end:
+                first = a if first is None else min(first, a)
+        return first is not None and bool(_WORD.search(self.text[start:first]))
+
     def _quoted_share(self, start: int, end: int, quotes: list[_Quote]) -> float:
         if end <= start:
             return 0.0
@@ -238,7 +257,7 @@ class _Settling:
         row = {
             "article_id": self.article_id,
             "quote_id": "",
-            "speaker": att.speaker,
+            "speaker": _spell_out_office(att.speaker),
             "speaker_text": att.speaker_text,
             "speaker_start": att.speaker_start,
             "speaker_end": att.speaker_end,

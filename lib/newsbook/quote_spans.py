@@ -255,8 +255,12 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     singles = _single_quote_spans(text, spans, paragraphs)
     # British style nests double marks in single ones ('He called it "routine", she said.'): a
     # double-quoted stretch inside a single-quoted quotation is part of it
+    # (the first paragraph of a quotation running on has no closing mark: it is nested only when
+    # it opens inside the single-quoted stretch)
     spans = [d for d in spans if not any(s.open_mark < d.open_mark and d.close_mark < s.close_mark
-                                         and d.open_mark >= 0 and s.close_mark >= 0 for s in singles)]
+                                         and d.open_mark >= 0 and s.close_mark >= 0
+                                         and (d.close_mark >= 0 or not d.continues or d.open_mark < s.close_mark)
+                                         for s in singles)]
     spans.extend(singles)
     spans.sort(key=lambda s: s.start)
     return spans

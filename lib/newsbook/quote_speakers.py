@@ -16,12 +16,42 @@ from .nlp import doc_text, doc_tokens
 from .quote_words import (
     DOCUMENT_NOUNS, FIRST_PERSON, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLATFORMS, PLURAL_PRONOUNS,
     QUANTIFIERS, RELATIVE_PRONOUNS, RESEARCH_NOUNS, ROLE_NOUNS, SPEECH_VERBS, TEAM_NOUNS, THING_PRONOUNS,
-    _COUNT_WORDS, _ISSUING_VERBS, _TITLE_ABBREVIATIONS,
+    _ABBREVIATED_TITLE, _COUNT_WORDS, _ISSUING_VERBS, _TITLE_ABBREVIATIONS, ENTOURAGE_NOUNS, NEWSPAPER_NOUNS,
 )
 from .quote_actors import (
     _Actors, _Ref, _actor_gender, _clean_name, _sent_index, _sent_starts, _trimmed_right_edge,
 )
 from .quote_cues import Attribution, _is_passive, _is_verbish
+
+
+def _joint_holder(tok: Token | None) -> Token | None:
+    """The token the 'and' of joint speakers hangs on: `tok` itself ("Germany and France said"),
+    or its apposition ("the commerce secretary, Gary Locke, and the interior secretary, ...")."""
+    if tok is None:
+        return None
+    if any(c.dep_ == "cc" and c.lower_ == "and" for c in tok.children) and any(c.dep_ == "conj" for c in tok.children):
+        return tok
+    for t in (c for c in tok.children if c.dep_ == "appos"):
+        # (not "Jonathan Cope, founder and managing partner": the second title names nobody)
+        if any(c.dep_ == "cc" and c.lower_ == "and" for c in t.children) and any(
+                c.dep_ == "conj" and (c.pos_ == "PROPN" or any(k.dep_ == "appos" and k.pos_ == "PROPN" for k in c.children))
+                for c in t.children):
+            return t
+    return None
+
+
+def _plural_name(doc: Doc, ref: _Ref) -> bool:
+    """A one-word actor written as a plural ('Greeks', 'Democrats'): no 'he' or 'she'."""
+    i, j = ref.tokens
+    return j - i == 1 and len(ref.actor.split()) == 1 and doc[i].tag_ in ("NNS", "NNPS")
+
+
+def _new_referent(tok: Token) -> bool:
+    """A plural ("officials said", "Deputies said") or indefinite ("an Interior official said")
+    description brings in a new, unnamed source: it is nobody named before."""
+    if tok.tag_ in ("NNS", "NNPS"):
+        return True
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children)
 
 
 class _SpeakerNames:
@@ -63,13 +93,14 @@ class _SpeakerNames:
         """Attribution (speaker fields only) for a speaker token; joint speakers ("Germany and
         France said") are joined with " and ", as a document's issuers are."""
         att = self._name_one(tok)
-        if tok is None or not att.found or not any(c.dep_ == "cc" and c.lower_ == "and" for c in tok.children):
+        holder = _joint_holder(tok)
+        if holder is None or not att.found:
             return att
         names, last = [att.speaker], tok
-        for c in tok.children:
+        for c in holder.children:
             if c.dep_ == "conj":
                 sub = self._name_one(c)
-                if not sub.found:
+                if not sub.found or (holder is not tok and sub.kind != "person"):
                     return att
                 names.append(sub.speaker)
                 last = c
@@ -86,6 +117,8 @@ class _SpeakerNames:
             return Attribution()
         doc = self.doc
         low = tok.lower_
+        if low in PLURAL_PRONOUNS and self._plural_source(tok) is not None:
+            return self._they(tok)
         if low in PERSON_PRONOUNS or low in THING_PRONOUNS or low in PLURAL_PRONOUNS:
             ref = self.resolve_pronoun(tok)
             att = Attribution(speaker_text=tok.text, speaker_start=tok.idx, speaker_end=tok.idx + len(tok))
@@ -119,6 +152,11 @@ class _SpeakerNames:
                 sub = self.name(earlier)
                 att.speaker, att.kind = sub.speaker, sub.kind
                 return att
+            if not issuers and tok.lemma_.lower() in NEWSPAPER_NOUNS:
+                outlet = self._described_outlet(tok)
+                if outlet is not None:  # "Centre-left daily Eleftherotypia warned ... , the paper said"
+                    att.speaker, att.kind = outlet.actor, "organization"
+                    return att
             if not issuers and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
                 # "The proclamation said" with no issuer named: the one who issued it is the actor
                 # the story opens with ("President X declared a national emergency")
@@ -151,7 +189,8 @@ class _SpeakerNames:
             return att
         # A person in apposition names the speaker, even when the parser hung the apposition on a
         # nested noun ("the chairman of the European Commission, Jean-Claude Juncker, warned").
-        if tok.pos_ == "NOUN":
+        if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and not tok.ent_type_ and tok.lemma_.lower() in ROLE_NOUNS):
+            # ("The Vice President, Mike Pence, said": the tagger takes the capitalised title for a name)
             for t in tok.subtree:
                 if t.dep_ == "appos" and not any(a.dep_ in ("relcl", "acl") for a in t.ancestors
                                                  if a.i in range(tok.i, t.i)):
@@ -176,6 +215,11 @@ class _SpeakerNames:
         if ref is not None and ref.kind != "person" and not (ref.tokens[0] <= tok.i < ref.tokens[1]) \
                 and not (tok.pos_ == "PROPN" and tok.ent_type_):
             ref = None  # (a capitalised common noun, "The Russian defence Ministry", is no name)
+        if ref is not None and ref.kind == "person" and not (ref.tokens[0] <= tok.i < ref.tokens[1]) \
+                and tok.lemma_.lower() in ENTOURAGE_NOUNS:
+            # "the Obama administration said": the administration speaks, not the president
+            att.speaker, att.kind = _clean_name(re.sub(r"^(?:the|The)\s+", "", att.speaker_text)), "organization"
+            return att
         if ref is not None:
             att.speaker, att.kind = ref.actor, ref.kind
             if ref.kind == "person" and ref.tokens[0] >= i and ref.tokens[1] <= j:
@@ -188,16 +232,18 @@ class _SpeakerNames:
                 att.speaker, att.kind = full, "person"
                 return att
         if tok.lemma_.lower() in ROLE_NOUNS:
-            # "President of Ukraine Volodymyr Zelenskyy said": the name ends the title's of-phrase
+            # "President of Ukraine Volodymyr Zelenskyy said", "Ambassador to the UN Nikki Haley
+            # wrote": the name ends the title's of- (to-) phrase, even where the tagger took it for
+            # part of the organisation's name
             for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ == "of":
+                if c.dep_ == "prep" and c.lower_ in ("of", "to"):
                     for p in c.children:
-                        named = self.actors.covering(p.idx, p.idx + len(p), kinds={"person"}) \
-                            if p.dep_ == "pobj" and p.pos_ == "PROPN" else None
+                        named = self._person_named_at(p) if p.dep_ == "pobj" and p.pos_ == "PROPN" else None
                         if named is not None:
                             return Attribution(named.actor, doc_text(doc)[named.start:named.end], named.start,
                                                named.end, kind="person")
-        if tok.lemma_.lower() in ROLE_NOUNS or any(t.lemma_.lower() in ROLE_NOUNS for t in span):
+        if (tok.lemma_.lower() in ROLE_NOUNS or any(t.lemma_.lower() in ROLE_NOUNS for t in span)) \
+                and not _new_referent(tok):
             ref = self._role_person(tok)
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
@@ -213,6 +259,54 @@ class _SpeakerNames:
         # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
+
+    def _they(self, tok: Token) -> Attribution:
+        """'Deputies said X. They said Y', 'A and B agreed. They said Y': the same source goes on
+        speaking."""
+        att = self.name(self._plural_source(tok))
+        att.speaker_text, att.speaker_start, att.speaker_end = tok.text, tok.idx, tok.idx + len(tok)
+        return att
+
+    def _plural_source(self, tok: Token) -> Token | None:
+        """For 'they said': the unnamed plural source ('Deputies', 'officials') that spoke last, when
+        the latest saying in this or the two sentences before has one for its subject."""
+        sent_i = _sent_index(self.doc, tok.i)
+        for back in range(0, 3):
+            si = sent_i - back
+            if si < 0:
+                break
+            start, end = _sent_starts(self.doc)[si], tok.i if back == 0 else (
+                _sent_starts(self.doc)[si + 1] if si + 1 < len(_sent_starts(self.doc)) else len(self.doc))
+            subjects = [t for t in doc_tokens(self.doc)[start:end]
+                        if t.dep_ == "nsubj" and self._is_speech_verb(t.head) and not self.in_quote[t.i]]
+            if subjects:
+                last = subjects[-1]
+                plural_noun = last.tag_ in ("NNS", "NNPS") and not last.ent_type_ and last.lower_ not in PLURAL_PRONOUNS
+                return last if plural_noun or _joint_holder(last) is not None else None
+        return None
+
+    def _person_named_at(self, tok: Token) -> _Ref | None:
+        """The person whose name covers `tok`, or an actor of another kind whose name opens with a
+        given name ("Nikki Haley" split off "the United Nations Nikki Haley")."""
+        named = self.actors.covering(tok.idx, tok.idx + len(tok), kinds={"person"})
+        if named is not None:
+            return named
+        ref = self.actors.covering(tok.idx, tok.idx + len(tok))
+        if ref is not None and len(ref.actor.split()) >= 2 and _actor_gender(ref.actor):
+            return ref
+        return None
+
+    def _described_outlet(self, tok: Token) -> _Ref | None:
+        """For 'the paper said': the latest actor the article introduced as a newspaper ('the daily
+        Kathimerini', 'the Athens newspaper Ta Nea', 'Le Monde, a French daily')."""
+        for ref in reversed(self.actors.refs):
+            if ref.start >= tok.idx:
+                continue
+            i, j = ref.tokens
+            near = doc_tokens(self.doc)[max(0, i - 3):min(len(self.doc), j + 4)]
+            if any(t.lower_ in NEWSPAPER_NOUNS and not (i <= t.i < j) for t in near):
+                return ref
+        return None
 
     def _counted_people(self, tok: Token, span) -> list[str]:
         """'the two men said', 'the three ministers said': the last two (three) people the article
@@ -245,11 +339,17 @@ class _SpeakerNames:
         if word not in _TITLE_ABBREVIATIONS and last.lemma_.lower() not in ROLE_NOUNS:
             return None
         text = doc_text(self.doc)
-        gap_end = span.end_char
-        while gap_end < len(text) and text[gap_end] in ". \t":
-            gap_end += 1
-        if gap_end - span.end_char > 3:
-            return None
+        pos = span.end_char
+        for _ in range(4):  # "Dist. Atty. Steve Cooley", "Asst. Atty. Gen. Mary Lane": titles in a row
+            gap_end = pos
+            while gap_end < len(text) and text[gap_end] in ". \t":
+                gap_end += 1
+            if gap_end - pos > 3:
+                return None
+            nxt = _ABBREVIATED_TITLE.match(text, gap_end)
+            if nxt is None or nxt.group(1).lower() not in _TITLE_ABBREVIATIONS:
+                break
+            pos = nxt.end(1)
         return self.actors.covering(gap_end, gap_end + 1, kinds={"person"})
 
 
@@ -452,7 +552,9 @@ class _Antecedents:
                 break
             cands = [r for r in self._refs_in_sentence(si, kinds, before=tok.i if back == 0 else None)]
             if low in PERSON_PRONOUNS:  # 'she' after two women and a man: gender agrees
-                cands = [r for r in cands if _actor_gender(r.actor) in {PERSON_PRONOUNS[low], ""}]
+                # (and number: 'he' is not 'Greeks' or 'the Smiths')
+                cands = [r for r in cands if _actor_gender(r.actor) in {PERSON_PRONOUNS[low], ""}
+                         and not _plural_name(doc, r)]
             if not cands:
                 continue
             subjects = [r for r in cands if r.subject]
@@ -576,7 +678,21 @@ class _Speakers(_SpeakerNames, _Antecedents):
             j -= 1
         if j >= 0 and doc[j].pos_ == "PROPN" and not self.in_quote[j] and not self.dateline[j]:
             return doc[j]
-        return self._name_before_comma(cue)
+        return self._name_before_comma(cue) or self._name_after_inverted(cue)
+
+    def _name_after_inverted(self, cue: Token) -> Token | None:
+        """'"...," said ABC Entertainment Group prexy Paul Lee.': after a quotation the parser found
+        no subject in the title before the name; the person named within the next words is it."""
+        doc = self.doc
+        if cue.i == 0 or not (self.in_quote[cue.i - 1] or doc[cue.i - 1].text in (",", "”", '"')):
+            return None
+        for k in range(cue.i + 1, min(cue.i + 8, cue.sent.end)):
+            if self.in_quote[k] or doc[k].text in (".", ";", ":"):
+                return None
+            ref = self.actors.covering(doc[k].idx, doc[k].idx + len(doc[k]), kinds={"person"})
+            if ref is not None:
+                return doc[ref.tokens[1] - 1]
+        return None
 
     def _name_before_comma(self, cue: Token) -> Token | None:
         """'..., the president of the league, Jamel Msallem, said': the parser hung the name on

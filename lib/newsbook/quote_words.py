@@ -32,6 +32,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
 DOCUMENT_NOUNS = rules.words("document_nouns")
 _TITLE_ABBREVIATIONS = frozenset(line.split(" = ")[0].rstrip(".") for line in rules.words("title_abbreviations"))
+_ABBREVIATED_TITLE = re.compile(r"([A-Za-z]+)\.")  # another abbreviated title after one
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
 _ISSUING_VERBS = rules.words("issuing_verbs")
 #: Verbs by which research reports a result, when a study or a report is their subject.
@@ -76,6 +77,36 @@ _ORG_WORDS = rules.words("org_words")
 
 #: Heads of definite descriptions that stand for an organisation named before ("the company").
 ORG_NOUNS = rules.words("org_nouns")
+#: Heads of the organisation around a person that speaks as itself ("the Obama administration said").
+ENTOURAGE_NOUNS = rules.words("entourage_nouns")
+#: Words that introduce a newspaper ("the daily Kathimerini"): "the paper said" is that paper.
+NEWSPAPER_NOUNS = rules.words("newspaper_nouns")
+#: Nouns that introduce a private person before the article names them ("the victim's nephew said").
+INTRODUCED_NOUNS = rules.words("introduced_nouns")
+#: Verbs that may stand between a quotation and the name of its speaker ('"...," said Ann Lee').
+_NAMING_VERBS = frozenset("said says told tells added adds explained recalled".split())
+
+
+def _office_abbreviations() -> list[tuple[re.Pattern, str]]:
+    """rules/office_abbreviations.txt as (pattern, full form): 'DA' matches D.A., D. A. and DA."""
+    out = []
+    for line in (rules.FOLDER / "office_abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if " = " in line:
+            abbr, full = (s.strip() for s in line.split(" = ", 1))
+            letters = r"\.?\s?".join(map(re.escape, abbr))
+            out.append((re.compile(r"(?<![\w.])" + letters + r"\.?(?![\w])"), full))
+    return out
+
+
+_OFFICE_ABBREVIATIONS = _office_abbreviations()
+
+
+def _spell_out_office(name: str) -> str:
+    """A speaker name with an abbreviated office written out ("D. A" -> "District Attorney")."""
+    for pattern, full in _OFFICE_ABBREVIATIONS:
+        name = pattern.sub(full, name)
+    return name
 TEAM_NOUNS = rules.words("team_nouns")
 #: Heads of definite descriptions that stand for a person named before ("the striker").
 PERSON_NOUNS = rules.words("person_nouns")

@@ -91,6 +91,8 @@ Layout (this module only re-exports; each stage is its own module):
 - `quote_speakers`: the speaker of a cue, its name, pronoun/role/definite-description antecedents.
 - `quote_reported`: reported speech and the extent of its clause (step 4).
 - `quote_settle`: terms, scare quotes, echoes, inherited cues, the rows (steps 2, 5).
+- `quote_introduced`: speakers named only after their words ("the victim's nephew said ..." then
+  '"...," said Manpreet Singh'), quotes opening a story before its speaker is named.
 - `quote_extractor`: `_Extractor` runs those stages per article (and tells titles from quotes);
   `extract_quotes`, `quote_rows`.
 - `quote_corrections`: the researcher's quotes.yaml.  `quote_views`: the tables notebooks show.
