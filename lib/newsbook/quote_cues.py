@@ -17,7 +17,7 @@ from .quote_words import (
     PLATFORMS, SPEECH_VERBS, UTTERANCE_NOUNS, _MEDIUM_PREPS,
 )
 from .quote_spans import QuoteSpan, _opening
-from .quote_actors import _sent_index
+from .actor_persons import _sent_index
 
 
 @dataclass
