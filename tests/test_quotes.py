@@ -3,26 +3,23 @@
 Most tests are wire-style sentences written for these tests (not from the seeds); the seed gold
 (tests/gold/quotes_seeds.yaml) and the wire-style dev set (tests/gold/quotes_wire.yaml, 100 short
 articles) are scored for recall, precision, speaker and cue accuracy.
-Run `python tests/test_quotes.py` to print the dev-set and seed scores."""
+Run `PYTHONPATH=lib python -m tests.test_quotes` to print the dev-set and seed scores."""
 
 from __future__ import annotations
 
 import logging
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "lib") not in sys.path:
-    sys.path.insert(0, str(ROOT / "lib"))
+from newsbook import actors, compare, evaluation, quotes, schema
+from newsbook import html as nb_html
+from newsbook.components import load_pipeline
 
-from newsbook import actors, compare, evaluation, quotes, schema  # noqa: E402
-from newsbook import html as nb_html  # noqa: E402
-from newsbook.components import load_pipeline  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_PATH = ROOT / "tests" / "gold" / "quotes_seeds.yaml"
 WIRE_PATH = ROOT / "tests" / "gold" / "quotes_wire.yaml"
