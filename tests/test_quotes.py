@@ -206,6 +206,11 @@ def test_double_marks_nested_in_a_single_quoted_quotation_stay_inside_it():
     ("Washington (CNN) — The", "The"),
     ("The Pentagon said", "The Pentagon said"),
     ("US - China talks", "US - China talks"),
+    ("ST. LOUIS (AP) — The", "The"),
+    ("SAN JOSE, Costa Rica (AFP) - Rain", "Rain"),
+    ("NEW DELHI: The court", "The court"),
+    ("ON DEADLINE: Live updates", "ON DEADLINE: Live updates"),
+    ("A FIRE - BOMB attack", "A FIRE - BOMB attack"),
 ])
 def test_dateline_end(text, body):
     assert text[quotes.dateline_end(text):] == body

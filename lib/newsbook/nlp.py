@@ -30,7 +30,7 @@ FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_cont
                           "figure_nouns.py", "figure_extractor.py")
 QUOTE_EXTRACTION_CODE = ("quote_words.py", "quote_spans.py", "quote_cues.py", "quote_speakers.py",
                          "quote_reported.py", "quote_settle.py", "quote_extractor.py")
-CACHED_CODE = ("nlp.py", "components.py", *ACTOR_EXTRACTION_CODE, *QUOTE_EXTRACTION_CODE, *FIGURE_EXTRACTION_CODE, "extraction.py", "rules/__init__.py",
+CACHED_CODE = ("nlp.py", "components.py", "dateline.py", *ACTOR_EXTRACTION_CODE, *QUOTE_EXTRACTION_CODE, *FIGURE_EXTRACTION_CODE, "extraction.py", "rules/__init__.py",
                "schema.py", "corpus.py")
 
 

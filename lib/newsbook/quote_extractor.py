@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .nlp import doc_text, doc_tokens, empty_table, table_from_rows
 from .quote_words import STRONG_TITLE_CUE_WORDS, TITLE_CUE_WORDS, TITLE_NOUNS, _WORD
-from .quote_spans import QuoteSpan, _paragraphs, block_quote_spans, dateline_end, find_quote_spans
+from .dateline import dateline_end
+from .quote_spans import QuoteSpan, _paragraphs, block_quote_spans, find_quote_spans
 from .actor_persons import Persons, _sent_index, _sent_starts, persons_of
 from .quote_cues import Attribution, _CueFinder, _Quote, _title_case, _token_range
 from .quote_speakers import _Speakers

@@ -85,7 +85,7 @@ rules/speech_verbs.txt).
 Layout (this module only re-exports; each stage is its own module):
 
 - `quote_words`: the vocabulary (word lists from rules/, verb classes, window sizes).
-- `quote_spans`: quotation marks -> `QuoteSpan`s (step 1), datelines, block quotations.
+- `quote_spans`: quotation marks -> `QuoteSpan`s (step 1), block quotations (datelines: `dateline`).
 - `actor_persons` (the actors stage's, kept on the Doc as ``doc._.persons``): the article's mentions
   and parser entities as references a speaker resolves to.
 - `quote_cues`: `Attribution`, media, and the cue finder (step 3: governing/nearby verb, colon...).
@@ -111,8 +111,9 @@ from .quote_words import (  # noqa: F401
     TITLE_WORDS, UTTERANCE_NOUNS,
 )
 from .quote_spans import (  # noqa: F401
-    MAX_RUN_PARAGRAPHS, QuoteSpan, block_quote_spans, dateline_end, find_quote_spans,
+    MAX_RUN_PARAGRAPHS, QuoteSpan, block_quote_spans, find_quote_spans,
 )
+from .dateline import dateline_end  # noqa: F401
 from .actor_persons import (  # noqa: F401
     Persons, _Actors, persons_of,
 )
