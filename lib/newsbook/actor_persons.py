@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
     from spacy.tokens import Doc, Span, Token
 
 from .nlp import doc_cache, doc_ents, doc_tokens, token_flags
+from .actor_lexicon import clean_name
 from .quote_words import ROLE_NOUNS, SPEECH_VERBS, _ORG_WORDS, _ROLE_OR_TITLE_WORDS, _is_propn
 
 # --- actors: mentions, entities and names -----------------------------------------------------
@@ -48,12 +49,14 @@ _KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organizati
                   "LOC": "place", "FAC": "place", "WORK_OF_ART": "organization"}
 
 
+_BRACKET_AT_END = re.compile(r"\s*\([^)]*\)?\s*$")  # "Department of Justice (DoJ"
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and the same names come back for every speaker
 def _clean_name(name: str) -> str:
-    name = re.sub(r"[’']s?$", "", name.strip())
-    name = re.sub(r"^(?:the|The)\s+", "", name)
-    name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Department of Justice (DoJ"
-    return name.strip(" ,.;:")
+    """A speaker's name: the actors' `clean_name`, also without the abbreviation or aside in
+    brackets a speaker phrase or an entity may end with."""
+    return clean_name(_BRACKET_AT_END.sub("", clean_name(name)))
 
 
 def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
