@@ -50,13 +50,14 @@ _KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organizati
 
 
 _BRACKET_AT_END = re.compile(r"\s*\([^)]*\)?\s*$")  # "Department of Justice (DoJ"
+_POSSESSIVE_END = re.compile(r"[’']s?$")  # "Lee's"; and the "'s" of "let's say" is no name at all
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and the same names come back for every speaker
 def _clean_name(name: str) -> str:
     """A speaker's name: the actors' `clean_name`, also without the abbreviation or aside in
     brackets a speaker phrase or an entity may end with."""
-    return clean_name(_BRACKET_AT_END.sub("", clean_name(name)))
+    return clean_name(_BRACKET_AT_END.sub("", _POSSESSIVE_END.sub("", name.strip())))
 
 
 def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
