@@ -249,6 +249,10 @@ def test_dateline_agency_drops_its_spelled_out_name(nlp):
     ("PARIS — The strike spread.", "PARIS", ""),
     ("London (CNN) — The strike spread.", "London", "CNN"),
     ("Jane Smith — who ran the club — left.", None, ""),
+    ("ST. LOUIS (AP) — The team won.", "ST. LOUIS", "AP"),
+    ("N.Y. (AP) — The team won.", "N.Y.", "AP"),
+    ("NEW DELHI: The court ruled.", None, ""),  # a dateline, but a kicker has the same shape:
+    ("REPORT: Talks stall", None, ""),  # it ends the paragraph's opening and names no place
     ("The prime minister has said the plan - costly as it is - will go ahead.", None, ""),
 ])
 def test_dateline_shapes(text, place, agency):

@@ -48,9 +48,23 @@ def test_the_doc_carries_the_rows_the_extractor_functions_give(nlp):
 def test_the_quotes_component_reads_the_actors_components_mentions(nlp, monkeypatch):
     seen = []
     real = components.quote_rows
-    monkeypatch.setattr(components, "quote_rows", lambda doc, mentions, **kw: seen.append(mentions) or real(doc, mentions, **kw))
+    monkeypatch.setattr(components, "quote_rows",
+                        lambda doc, mentions, **kw: seen.append((mentions, kw["persons"])) or real(doc, mentions, **kw))
     doc = nlp(extraction.article_doc(nlp, _article("f1", FEATURE)))
-    assert seen == [doc._.mentions]
+    assert len(seen) == 1
+    assert seen[0][0] is doc._.mentions and seen[0][1] is doc._.persons
+
+
+def test_the_actors_component_says_who_is_in_the_text(nlp):
+    doc = nlp(extraction.article_doc(nlp, _article("w2", WIRE)))
+    persons = doc._.persons
+    assert persons is not None and persons.from_table
+    names = {r.actor for r in persons.refs if r.kind == "person"}
+    assert "Maria Lopez" in names
+    # the quotes stage sees them without the quoted words, and the same rows as computing them itself
+    view = persons.for_quotes(doc, [False] * len(doc))
+    assert {r.actor for r in view.refs} >= names
+    assert quotes.quote_rows(doc, doc._.mentions, article_id="w2") == doc._.quotes
 
 
 def test_a_doc_without_article_metadata_is_extracted_anonymously(nlp):

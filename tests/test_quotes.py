@@ -3,26 +3,23 @@
 Most tests are wire-style sentences written for these tests (not from the seeds); the seed gold
 (tests/gold/quotes_seeds.yaml) and the wire-style dev set (tests/gold/quotes_wire.yaml, 100 short
 articles) are scored for recall, precision, speaker and cue accuracy.
-Run `python tests/test_quotes.py` to print the dev-set and seed scores."""
+Run `PYTHONPATH=lib python -m tests.test_quotes` to print the dev-set and seed scores."""
 
 from __future__ import annotations
 
 import logging
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "lib") not in sys.path:
-    sys.path.insert(0, str(ROOT / "lib"))
+from newsbook import actors, compare, evaluation, quotes, schema
+from newsbook import html as nb_html
+from newsbook.components import load_pipeline
 
-from newsbook import actors, compare, evaluation, quotes, schema  # noqa: E402
-from newsbook import html as nb_html  # noqa: E402
-from newsbook.components import load_pipeline  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_PATH = ROOT / "tests" / "gold" / "quotes_seeds.yaml"
 WIRE_PATH = ROOT / "tests" / "gold" / "quotes_wire.yaml"
@@ -209,6 +206,11 @@ def test_double_marks_nested_in_a_single_quoted_quotation_stay_inside_it():
     ("Washington (CNN) — The", "The"),
     ("The Pentagon said", "The Pentagon said"),
     ("US - China talks", "US - China talks"),
+    ("ST. LOUIS (AP) — The", "The"),
+    ("SAN JOSE, Costa Rica (AFP) - Rain", "Rain"),
+    ("NEW DELHI: The court", "The court"),
+    ("ON DEADLINE: Live updates", "ON DEADLINE: Live updates"),
+    ("A FIRE - BOMB attack", "A FIRE - BOMB attack"),
 ])
 def test_dateline_end(text, body):
     assert text[quotes.dateline_end(text):] == body

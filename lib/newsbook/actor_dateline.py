@@ -1,9 +1,9 @@
 """What an article says about its own source, which is not an actor: the byline's author, the outlet,
-and the wire dateline ('WASHINGTON (Reuters) -': a place, and the agency that filed the story)."""
+and the wire dateline ('WASHINGTON (Reuters) -': a place, and the agency that filed the story; found
+by newsbook.dateline)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
 import string
 from typing import TYPE_CHECKING
@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
     from spacy.tokens import Doc
 
 from .actor_lexicon import Cand, PERSON, PLACE, name_key
+from .dateline import Dateline
 from .actor_linking import initials
 
 
@@ -42,37 +43,6 @@ def is_metadata(name: str, kind: str, authors: set[str], outlets: set[str]) -> b
     if key in outlets or key.replace(" ", "") in outlets:
         return True
     return len(name.split()) >= 2 and bool(initials(name) & outlets)
-
-
-# A wire story opens with where it was filed and, in brackets, the agency that filed it:
-# "WASHINGTON (Reuters) -", "MANCHESTER, England (AP) —", "LONDON, March 3 (Reuters) -", "PARIS —".
-DATELINE = re.compile(
-    r"\s*(?P<place>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
-    r"(?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})?"  # region: ", England", ", Ill."
-    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"  # date: ", March 3"
-    r"(?:\s*\((?P<agency>[A-Z][^()\d\n]{0,40})\))?"
-    r"\s*(?:--?|—|–)\s")
-
-
-@dataclass(frozen=True)
-class Dateline:
-    place: tuple[int, int] | None = None  # character span of the filing place
-    agency: tuple[int, int] | None = None  # character span of the agency in brackets
-
-    def agency_name(self, text: str) -> str:
-        return text[self.agency[0]:self.agency[1]] if self.agency else ""
-
-
-def find_dateline(text: str) -> Dateline:
-    """The dateline at the start of a story. The place must be in capitals unless an agency in
-    brackets follows it ("London (CNN) —"): a capitalised name and a dash alone may open a sentence."""
-    match = DATELINE.match(text)
-    if not match:
-        return Dateline()
-    place, agency = match.group("place"), match.group("agency")
-    if not (agency or (place.replace(" ", "").isupper() and sum(c.isalpha() for c in place) >= 3)):
-        return Dateline()
-    return Dateline(match.span("place"), match.span("agency") if agency else None)
 
 
 def apply_dateline(doc: Doc, cands: list[Cand], line: Dateline) -> list[Cand]:

@@ -19,7 +19,8 @@ from .actor_candidates import (
     merge_of_phrases, merge_place_prefixes, platform_is_organisation, plural_place_is_organisation,
     split_glued, split_parenthesis, strip_title, trim, untagged_candidates, vote_from_context)
 from .actor_linking import join_organisations, link_names, propagate, settle_kinds
-from .actor_dateline import apply_dateline, find_dateline, is_metadata, metadata_names
+from .actor_dateline import apply_dateline, is_metadata, metadata_names
+from .dateline import find_dateline
 
 
 def find_candidates(doc: Doc) -> list[Cand]:

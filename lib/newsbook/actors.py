@@ -37,7 +37,8 @@ The code lives in one module per stage (each says what it owns): `actor_lexicon`
 lists, the candidate mention), `actor_roles` (titles and role phrases), `actor_candidates` (entity
 and untagged candidates, trimming, splitting, filters, kinds from context), `actor_linking` (one
 name per actor within an article), `actor_dateline` (byline, outlet and dateline: the article's own
-sources), `actor_extract` (the per-article `mentions` rows), `actor_corrections` (actors.yaml),
+sources; the dateline itself is found by `dateline`, which the quotes stage shares), `actor_persons`
+(who is in the text as references a quote's speaker can be, kept on the Doc for the quotes stage), `actor_extract` (the per-article `mentions` rows), `actor_corrections` (actors.yaml),
 `actor_corpus` (names across the corpus, the `actors` table) and `actor_views` (notebook tables).
 This module re-exports their public names, so `from newsbook import actors` keeps working.
 """
@@ -60,8 +61,8 @@ from .actor_linking import (
     ACRONYM_GLUE, _is_short_form, given_name_gender, honorific_gender, initials, is_acronym_of, is_blend_of,
     join_organisations, link_names, middle_name_variants, name_core, person_full_names, propagate,
     settle_kinds, surname_links, surname_of)
-from .actor_dateline import (
-    DATELINE, Dateline, apply_dateline, find_dateline, is_metadata, metadata_names)
+from .actor_dateline import apply_dateline, is_metadata, metadata_names
+from .dateline import DATELINE, Dateline, find_dateline
 from .actor_extract import extract_mentions, find_candidates, mention_rows
 from .actor_corrections import (
     CORRECTIONS_HELP, Corrections, KIND_NAMES, MAX_CORRECTIONS_BYTES, MAX_CORRECTIONS_VALUES, SECTIONS,

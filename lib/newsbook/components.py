@@ -6,7 +6,8 @@
 - ``newsbook_actor_ruler`` (an ``entity_ruler`` before "ner"): "<Name> TV/News/Times" is an
   organisation (patterns in `actor_candidates.ruler_patterns`);
 - the three extractors, after the model, each a ``@Language.factory``:
-  ``newsbook_actors`` writes ``doc._.mentions``, ``newsbook_quotes`` reads them and writes
+  ``newsbook_actors`` writes ``doc._.mentions`` and the person references a quote's speaker can
+  resolve to, ``doc._.persons`` (`actor_persons.Persons`); ``newsbook_quotes`` reads both and writes
   ``doc._.quotes``, ``newsbook_figures`` writes ``doc._.figures`` (lists of row dicts of the
   `mentions`, `quotes` and `figures` tables, see docs/schema.md).
 
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .actor_candidates import ruler_patterns
 from .actor_extract import mention_rows
+from .actor_persons import persons_of
 from .figure_extractor import figure_rows
 from .quote_extractor import quote_rows
 from .nlp import MODEL_NAME, forget, known_text
@@ -37,7 +39,7 @@ if TYPE_CHECKING:  # spaCy is imported where a pipeline is loaded, not by `impor
 
 EXTRACTORS = ("newsbook_actors", "newsbook_quotes", "newsbook_figures")
 # The Doc extensions newsbook writes; None until the component that owns one has run.
-DOC_EXTENSIONS = ("article", "mentions", "quotes", "figures", "newsbook_error")
+DOC_EXTENSIONS = ("article", "mentions", "persons", "quotes", "figures", "newsbook_error")
 NO_ARTICLE = {"article_id": "", "byline": "", "outlet": ""}
 
 
@@ -81,22 +83,24 @@ class Extractor:
 
 
 class ActorsComponent(Extractor):
-    """Mentions of actors (`actor_extract.mention_rows`) -> ``doc._.mentions``."""
+    """Mentions of actors (`actor_extract.mention_rows`) -> ``doc._.mentions``, and who is in the
+    text as references a speaker can be (`actor_persons.persons_of`) -> ``doc._.persons``."""
 
     def extract(self, doc, article):
         if "text" in article:  # spares joining the tokens again for doc.text
             known_text(doc, article["text"])
         doc._.mentions = mention_rows(doc, article_id=article["article_id"], byline=article["byline"],
                                       outlet=article["outlet"])
+        doc._.persons = persons_of(doc, doc._.mentions)
 
 
 class QuotesComponent(Extractor):
-    """Quotes attributed to the actors the actors component found -> ``doc._.quotes``."""
+    """Quotes attributed to the actors and persons the actors component found -> ``doc._.quotes``."""
 
     def extract(self, doc, article):
-        if doc._.mentions is None:
+        if doc._.mentions is None or doc._.persons is None:
             raise RuntimeError(f"{self.name} runs after newsbook_actors, which did not run on this Doc")
-        doc._.quotes = quote_rows(doc, doc._.mentions, article_id=article["article_id"])
+        doc._.quotes = quote_rows(doc, doc._.mentions, article_id=article["article_id"], persons=doc._.persons)
 
 
 class FiguresComponent(Extractor):

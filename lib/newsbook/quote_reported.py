@@ -14,7 +14,7 @@ from .quote_words import (
     RELATIVE_PRONOUNS, RESEARCH_NOUNS, SPEAKER_ACTS, SPEECH_VERBS, _EVENT_LEMMAS, _SAY_VERBS, _is_according,
     _is_event_lemma,
 )
-from .quote_actors import _sent_index
+from .actor_persons import _sent_index
 from .quote_cues import _cue_lemma, _is_verbish, _marked
 
 

@@ -1,6 +1,6 @@
 """Quotation spans in raw text: paired double marks (straight and curly), multi-paragraph runs,
-stray marks, single-mark quotations, block quotations after "He wrote:", wire datelines and
-paragraphs (`find_quote_spans`, `QuoteSpan`)."""
+stray marks, single-mark quotations, block quotations after "He wrote:", and paragraphs
+(`find_quote_spans`, `QuoteSpan`). Datelines are newsbook.dateline's."""
 
 from __future__ import annotations
 
@@ -78,25 +78,6 @@ def block_quote_spans(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
 def _opening(span: QuoteSpan) -> int:
     """Where a quotation opens: its mark, or its first character when it has none (a block)."""
     return span.open_mark if span.open_mark >= 0 else span.start
-
-
-# A wire dateline opening a paragraph ("WASHINGTON (Reuters) - ", "LONDON, Feb 4 (Reuters) - ",
-# "SACRAMENTO, Calif. (AP) — ", "KABUL — ", "Washington (CNN) — "). It is no part of the story's
-# sentences: the parser makes the place a second subject ("LONDON — Arteta insisted ...") and it
-# would otherwise open the first reported clause.
-_DATELINE = re.compile(
-    r"(?:[A-Z][A-Z.'’\-]+[A-Z](?:[ /][A-Z][A-Z.'’\-]*){0,3}"  # a place in capitals (3+ letters)
-    r"(?:,\s*[A-Z][A-Za-z.]{1,12}(?:\s+\d{1,2})?){0,2}"  # ", Calif.", ", Feb 4"
-    r"\s*(?:\([A-Za-z][^()\n]{0,30}\))?\s*(?:[-—–]{1,2}|:)"  # "(Reuters) -"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:,\s*[A-Z][A-Za-z.]{1,12}(?:\s+\d{1,2})?){0,2}"
-    r"\s*\([A-Za-z][^()\n]{0,30}\)\s*[-—–]{1,2})"  # a Title-case place needs its agency
-    r"[ \t]+(?=\S)")
-
-
-def dateline_end(text: str, start: int = 0) -> int:
-    """End offset of the dateline opening the paragraph at `start`, or `start` if there is none."""
-    m = _DATELINE.match(text, start)
-    return m.end() if m else start
 
 
 def _direction(text: str, i: int) -> str:

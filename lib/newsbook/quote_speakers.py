@@ -18,9 +18,7 @@ from .quote_words import (
     QUANTIFIERS, RELATIVE_PRONOUNS, RESEARCH_NOUNS, ROLE_NOUNS, SPEECH_VERBS, TEAM_NOUNS, THING_PRONOUNS,
     _ABBREVIATED_TITLE, _COUNT_WORDS, _ISSUING_VERBS, _TITLE_ABBREVIATIONS, ENTOURAGE_NOUNS, NEWSPAPER_NOUNS,
 )
-from .quote_actors import (
-    _Actors, _Ref, _actor_gender, _clean_name, _sent_index, _sent_starts, _trimmed_right_edge,
-)
+from .actor_persons import _Actors, _Ref, _actor_gender, _clean_name, _sent_index, _sent_starts
 from .quote_cues import Attribution, _is_passive, _is_verbish
 
 
@@ -52,6 +50,16 @@ def _new_referent(tok: Token) -> bool:
     if tok.tag_ in ("NNS", "NNPS"):
         return True
     return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children)
+
+
+def _trimmed_right_edge(tok: Token) -> int:
+    """Right edge of `tok`'s phrase without relative clauses, participles and appositions."""
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis"):
+            break
+        right = max(right, _trimmed_right_edge(c))
+    return right
 
 
 class _SpeakerNames:

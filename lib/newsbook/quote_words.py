@@ -73,7 +73,7 @@ ROLE_NOUNS = rules.words("role_nouns")
 TITLE_NOUNS = rules.words("title_nouns")
 TITLE_CUE_WORDS = rules.words("title_cue_words")
 STRONG_TITLE_CUE_WORDS = rules.words("strong_title_cue_words")
-_ORG_WORDS = rules.words("org_words")
+_ORG_WORDS = rules.words("non_person_name_words")  # no person's name holds one
 
 #: Heads of definite descriptions that stand for an organisation named before ("the company").
 ORG_NOUNS = rules.words("org_nouns")

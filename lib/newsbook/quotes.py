@@ -85,8 +85,9 @@ rules/speech_verbs.txt).
 Layout (this module only re-exports; each stage is its own module):
 
 - `quote_words`: the vocabulary (word lists from rules/, verb classes, window sizes).
-- `quote_spans`: quotation marks -> `QuoteSpan`s (step 1), datelines, block quotations.
-- `quote_actors`: the article's mentions and parser entities as references a speaker resolves to.
+- `quote_spans`: quotation marks -> `QuoteSpan`s (step 1), block quotations (datelines: `dateline`).
+- `actor_persons` (the actors stage's, kept on the Doc as ``doc._.persons``): the article's mentions
+  and parser entities as references a speaker resolves to.
 - `quote_cues`: `Attribution`, media, and the cue finder (step 3: governing/nearby verb, colon...).
 - `quote_speakers`: the speaker of a cue, its name, pronoun/role/definite-description antecedents.
 - `quote_reported`: reported speech and the extent of its clause (step 4).
@@ -112,10 +113,11 @@ from .quote_words import (  # noqa: F401
     TITLE_WORDS, UTTERANCE_NOUNS,
 )
 from .quote_spans import (  # noqa: F401
-    MAX_RUN_PARAGRAPHS, QuoteSpan, block_quote_spans, dateline_end, find_quote_spans,
+    MAX_RUN_PARAGRAPHS, QuoteSpan, block_quote_spans, find_quote_spans,
 )
-from .quote_actors import (  # noqa: F401
-    _Actors,
+from .dateline import dateline_end  # noqa: F401
+from .actor_persons import (  # noqa: F401
+    Persons, _Actors, persons_of,
 )
 from .quote_cues import (  # noqa: F401
     Attribution, medium_of,

@@ -1,9 +1,13 @@
-"""The actors a quote can be attributed to: the article's mentions (from `actors`) and parser
-entities as references (`_Ref`, `_Actors`), and the name-chain and sentence helpers on tokens."""
+"""Who is in the text, as references a quote's speaker can resolve to: the article's mentions (from
+the actors extractor) and the parser's entities (`Persons`, computed once per article by the actors
+component and kept as ``doc._.persons``), the full names and surnames the model missed (`_Actors`, the
+view the quotes stage asks for with its quotation marks), and the name-chain and sentence helpers on
+tokens they use."""
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -13,6 +17,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
     from spacy.tokens import Doc, Span, Token
 
 from .nlp import doc_cache, doc_ents, doc_tokens, token_flags
+from .actor_lexicon import clean_name
 from .quote_words import ROLE_NOUNS, SPEECH_VERBS, _ORG_WORDS, _ROLE_OR_TITLE_WORDS, _is_propn
 
 # --- actors: mentions, entities and names -----------------------------------------------------
@@ -44,12 +49,15 @@ _KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "NORP": "organizati
                   "LOC": "place", "FAC": "place", "WORK_OF_ART": "organization"}
 
 
+_BRACKET_AT_END = re.compile(r"\s*\([^)]*\)?\s*$")  # "Department of Justice (DoJ"
+_POSSESSIVE_END = re.compile(r"[’']s?$")  # "Lee's"; and the "'s" of "let's say" is no name at all
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and the same names come back for every speaker
 def _clean_name(name: str) -> str:
-    name = re.sub(r"[’']s?$", "", name.strip())
-    name = re.sub(r"^(?:the|The)\s+", "", name)
-    name = re.sub(r"\s*\([^)]*\)?\s*$", "", name)  # "Department of Justice (DoJ"
-    return name.strip(" ,.;:")
+    """A speaker's name: the actors' `clean_name`, also without the abbreviation or aside in
+    brackets a speaker phrase or an entity may end with."""
+    return clean_name(_BRACKET_AT_END.sub("", _POSSESSIVE_END.sub("", name.strip())))
 
 
 def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
@@ -80,28 +88,29 @@ def _looks_like_person(span) -> bool:
     return head.dep_ == "appos" or any(t.lemma_.lower() in ROLE_NOUNS for t in near)
 
 
-class _Actors:
-    """Mentions of actors in one article: from the actors table when it has any, else from the
-    parser's entities with a small article-local canonicalisation (surname -> full name)."""
+class Persons:
+    """The person (and other speaker) references of one article, computed once by the actors
+    component (``doc._.persons``): the article's mentions when it has any, else the parser's
+    entities with a small article-local canonicalisation (surname -> full name), plus the entities
+    the mentions missed, named after the mentions' persons where a surname matches.
 
-    def __init__(self, doc: Doc, mentions: list[tuple] | None, in_quote: list[bool],
-                 dateline: list[bool] | None = None):
-        self.doc = doc
+    What depends on the quotation marks (names inside a quotation are nobody's mention as a speaker,
+    and promote no one) is applied by `for_quotes`, given the quotes stage's mask."""
+
+    def __init__(self, doc: Doc, mentions: list[tuple] | None):
         self.refs: list[_Ref] = []
         self.from_table = bool(mentions)
         self._surnames: dict[str, str] = {}
-        self._persons_full: list[str] = []
         ents = _entity_kinds(doc)
         for ent, kind, name in ents:
             if kind == "person":
                 parts = name.split()
                 if len(parts) >= 2:
-                    self._persons_full.append(name)
                     self._surnames.setdefault(parts[-1].lower(), name)
                     if len(name) > len(self._surnames[parts[-1].lower()]):
                         self._surnames[parts[-1].lower()] = name
-        self.entity_refs = [self._ref_from_span(ent.start_char, ent.end_char, self._ent_name(name, kind), kind,
-                                                tokens=(ent.start, ent.end))
+        self.entity_refs = [_ref_from_span(doc, ent.start_char, ent.end_char, self._ent_name(name, kind), kind,
+                                           tokens=(ent.start, ent.end))
                             for ent, kind, name in ents]
         self.entity_refs = [r for r in self.entity_refs if r is not None]
         # Surnames the model labelled as something else ("Trump" as ORG): persons too.
@@ -112,14 +121,14 @@ class _Actors:
                     ref.kind, ref.actor = "person", self._surnames[last]
                 elif self._surnames:
                     # "Vesti TV Putin": an entity ending in a known person's surname.
-                    toks = self.doc[ref.tokens[0]:ref.tokens[1]]
+                    toks = doc[ref.tokens[0]:ref.tokens[1]]
                     if len(toks) > 1 and toks[-1].lower_ in self._surnames and toks[-1].pos_ == "PROPN":
                         i = toks[-1].i
                         ref.start, ref.end, ref.tokens = toks[-1].idx, toks[-1].idx + len(toks[-1]), (i, i + 1)
                         ref.kind, ref.actor = "person", self._surnames[toks[-1].lower_]
         if self.from_table:
             for start, end, actor, kind in mentions:
-                ref = self._ref_from_span(int(start), int(end), str(actor), str(kind))
+                ref = _ref_from_span(doc, int(start), int(end), str(actor), str(kind))
                 if ref is not None:
                     self.refs.append(ref)
             # What the table missed, from the parser's entities, named after the table's persons
@@ -142,6 +151,46 @@ class _Actors:
             self._surnames.update(table_surnames)
         else:
             self.refs = list(self.entity_refs)
+
+    def _ent_name(self, name: str, kind: str) -> str:
+        """The speaker name for an entity's cleaned text: a person's surname gives the full name."""
+        if kind == "person":
+            last = name.split()[-1].lower() if name else ""
+            return self._surnames.get(last, name)
+        return name
+
+    def for_quotes(self, doc: Doc, in_quote: list[bool], dateline: list[bool] | None = None) -> _Actors:
+        """The references a speaker can be, given which tokens are quoted and which open a dateline."""
+        return _Actors(doc, self, in_quote, dateline)
+
+
+def persons_of(doc: Doc, mentions: list[dict]) -> Persons:
+    """The article's `Persons`, given its mention rows (dicts with start, end, actor and kind)."""
+    return Persons(doc, [(int(m["start"]), int(m["end"]), str(m["actor"]), str(m["kind"])) for m in mentions])
+
+
+def _ref_from_span(doc: Doc, start: int, end: int, actor: str, kind: str,
+                   tokens: tuple[int, int] | None = None) -> _Ref | None:
+    where = _span_facts(doc, start, end, tokens)
+    if where is None:
+        return None
+    tokens, subject, sent = where
+    return _Ref(start, end, actor, kind, tokens, subject, sent)
+
+
+class _Actors:
+    """The references a speaker can be in one article as the quotes stage sees it: the article's
+    `Persons` (copied: promotions relabel references), plus the full names the model missed that
+    the text shows to be persons and the known surnames it did not tag, outside quotations and
+    datelines."""
+
+    def __init__(self, doc: Doc, persons: Persons, in_quote: list[bool], dateline: list[bool] | None = None):
+        self.doc = doc
+        self.from_table = persons.from_table
+        copies = {id(r): dataclasses.replace(r) for r in persons.refs + persons.entity_refs}
+        self.refs = [copies[id(r)] for r in persons.refs]
+        self.entity_refs = [copies[id(r)] for r in persons.entity_refs]
+        self._surnames = dict(persons._surnames)
         dateline = dateline or [False] * len(doc)
         self._promote_missed_persons(in_quote, dateline)
         # A known person's surname the parser did not tag ("Bianchi disagreed.").
@@ -190,20 +239,8 @@ class _Actors:
                 if r.kind != "person" and self.doc[r.tokens[0]:r.tokens[1]].text == head.text:
                     r.kind, r.actor = "person", name
 
-    def _ent_name(self, name: str, kind: str) -> str:
-        """The speaker name for an entity's cleaned text: a person's surname gives the full name."""
-        if kind == "person":
-            last = name.split()[-1].lower() if name else ""
-            return self._surnames.get(last, name)
-        return name
-
-    def _ref_from_span(self, start: int, end: int, actor: str, kind: str,
-                       tokens: tuple[int, int] | None = None) -> _Ref | None:
-        where = _span_facts(self.doc, start, end, tokens)
-        if where is None:
-            return None
-        tokens, subject, sent = where
-        return _Ref(start, end, actor, kind, tokens, subject, sent)
+    def _ref_from_span(self, start: int, end: int, actor: str, kind: str) -> _Ref | None:
+        return _ref_from_span(self.doc, start, end, actor, kind)
 
     def covering(self, start: int, end: int, *, kinds=None, prefer: Token | None = None) -> _Ref | None:
         """The mention (or entity) overlapping [start, end): the one holding the head `prefer`, else
@@ -320,16 +357,6 @@ def _is_subjectish(tok: Token) -> bool:
             continue
         return False
     return False
-
-
-def _trimmed_right_edge(tok: Token) -> int:
-    """Right edge of `tok`'s phrase without relative clauses, participles and appositions."""
-    right = tok.i
-    for c in tok.rights:
-        if c.dep_ in ("relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis"):
-            break
-        right = max(right, _trimmed_right_edge(c))
-    return right
 
 
 def _sent_starts(doc: Doc) -> list[int]:
