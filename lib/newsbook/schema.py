@@ -121,6 +121,11 @@ QUOTES = Table(
         ("end", "int", "end offset of the quote content"),
         ("words", "int", "words in the quote"),
         *_SENTENCE_COLUMNS,
+        ("speaker_role", "str", "the role phrase the article left as the speaker ('Texas governor', from 'the "
+                                "Texas governor said') when `speaker` was named from the story; empty otherwise", ""),
+        ("speaker_source", "str", "story: `speaker` is the one person another article of the same story "
+                                  "(`articles.event`) introduced with that title ('Texas Gov. Greg Abbott'); "
+                                  "empty: the article itself names the speaker (or nobody)", ""),
     ),
 )
 
