@@ -162,7 +162,8 @@ def name_roles_from_story(quotes: pd.DataFrame, mentions: pd.DataFrame, story_of
         return story_of.get(article_id) or f"article:{article_id}"
 
     holders: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    titled = person_titles(mentions)
+    wanted = {story(out.at[i, "article_id"]) for i in roles}  # only the stories with a role to name
+    titled = person_titles(mentions[mentions["article_id"].map(story).isin(wanted)])
     for a, actor, q, t in zip(titled["article_id"], titled["actor"], titled["qualifier"], titled["title"]):
         holders[story(a)][actor].add((q, t))
     for i, role in roles.items():
