@@ -34,6 +34,9 @@ ARTICLES = [
     ("site-g", "Site C", "river-deal", "The two states failed to agree on the Red River on Thursday.\n\n"
      "\"We agreed on nothing,\" the governor said after the talks.\n\n"
      "\"We will be back next month,\" the Oklahoma governor said."),
+    # story 5, one article: the only holder of the title is introduced after the role phrase
+    ("wire-h", "Wire A", "envoy", "\"The talks will go on,\" the diplomat said on Monday.\n\n"
+     "The envoy took over from Algerian diplomat Lakhdar Brahimi, who resigned in May."),
 ]
 
 
@@ -73,6 +76,10 @@ def test_two_holders_in_the_story_leave_the_role_unresolved(quotes):
     assert _said(quotes, "site-g", "agreed on nothing")["speaker_source"] == ""
     row = _said(quotes, "site-g", "back next month")
     assert row["speaker"] == "Kevin Stitt" and row["speaker_role"] == "Oklahoma governor"
+
+
+def test_in_its_own_article_a_holder_introduced_later_is_not_the_speaker(quotes):
+    assert _said(quotes, "wire-h", "talks will go on")["speaker"] != "Lakhdar Brahimi"
 
 
 def test_title_phrases():

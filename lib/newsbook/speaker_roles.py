@@ -2,6 +2,8 @@
 ties to a name ("the Texas governor said") takes the one person another article of the same story
 introduced with that title ("Texas Gov. Greg Abbott"). Runs on the assembled tables (after the
 per-article cache), never across stories, and never guesses: two persons who fit leave the role.
+In the quote's own article only a person introduced before the role phrase counts (as a reader
+would read it); in the story's other articles, any.
 
 The titles are read from the text around each person mention (`mentions.sentence`): a title right
 before the name ('Texas Gov. Greg Abbott') or in apposition after it ('Abbott, the Texas governor,').
@@ -95,7 +97,7 @@ def title_after(suffix: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
 
 
 def person_titles(mentions: pd.DataFrame) -> pd.DataFrame:
-    """One row per titled person mention: article_id, actor, qualifier, title."""
+    """One row per titled person mention: article_id, actor, start, qualifier, title."""
     people = mentions[mentions["kind"] == "person"]
     rows = []
     for a, actor, s, e, sentence, ss in zip(people["article_id"], people["actor"], people["start"], people["end"],
@@ -103,8 +105,8 @@ def person_titles(mentions: pd.DataFrame) -> pd.DataFrame:
         sentence = sentence if isinstance(sentence, str) else ""
         for role in (title_before(sentence[: s - ss]), title_after(sentence[e - ss:])):
             if role is not None:
-                rows.append((a, actor, role[0], role[1]))
-    return pd.DataFrame(rows, columns=["article_id", "actor", "qualifier", "title"])
+                rows.append((a, actor, int(s), role[0], role[1]))
+    return pd.DataFrame(rows, columns=["article_id", "actor", "start", "qualifier", "title"])
 
 
 def fits(role: tuple, holder: tuple) -> bool:
@@ -161,13 +163,19 @@ def name_roles_from_story(quotes: pd.DataFrame, mentions: pd.DataFrame, story_of
     def story(article_id: str) -> str:
         return story_of.get(article_id) or f"article:{article_id}"
 
-    holders: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     wanted = {story(out.at[i, "article_id"]) for i in roles}  # only the stories with a role to name
     titled = person_titles(mentions[mentions["article_id"].map(story).isin(wanted)])
-    for a, actor, q, t in zip(titled["article_id"], titled["actor"], titled["qualifier"], titled["title"]):
-        holders[story(a)][actor].add((q, t))
+    by_story: dict[str, list[tuple]] = defaultdict(list)
+    for a, actor, start, q, t in zip(titled["article_id"], titled["actor"], titled["start"],
+                                     titled["qualifier"], titled["title"]):
+        by_story[story(a)].append((a, start, actor, (q, t)))
     for i, role in roles.items():
-        name = story_holder(role, holders.get(story(out.at[i, "article_id"]), {}))
+        article, at = out.at[i, "article_id"], out.at[i, "speaker_start"]
+        holders: dict[str, set] = defaultdict(set)
+        for a, start, actor, title in by_story.get(story(article), []):
+            if a != article or start < at:  # in its own article, only a person introduced before it
+                holders[actor].add(title)
+        name = story_holder(role, holders)
         if name:
             out.at[i, "speaker_role"] = out.at[i, "speaker"]
             out.at[i, "speaker"] = name
