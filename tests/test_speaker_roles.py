@@ -37,6 +37,9 @@ ARTICLES = [
     # story 5, one article: the only holder of the title is introduced after the role phrase
     ("wire-h", "Wire A", "envoy", "\"The talks will go on,\" the diplomat said on Monday.\n\n"
      "The envoy took over from Algerian diplomat Lakhdar Brahimi, who resigned in May."),
+    # story 6, one article: a qualified role is specific enough for a holder named after it
+    ("wire-i", "Wire A", "ro-crisis", "\"The country is in a political crisis,\" Romania's president said "
+     "on Sunday.\n\nRomanian President Klaus Iohannis has limited powers under the constitution."),
 ]
 
 
@@ -80,6 +83,11 @@ def test_two_holders_in_the_story_leave_the_role_unresolved(quotes):
 
 def test_in_its_own_article_a_holder_introduced_later_is_not_the_speaker(quotes):
     assert _said(quotes, "wire-h", "talks will go on")["speaker"] != "Lakhdar Brahimi"
+
+
+def test_in_its_own_article_a_qualified_role_may_be_named_later(quotes):
+    row = _said(quotes, "wire-i", "political crisis")
+    assert row["speaker"] == "Klaus Iohannis" and row["speaker_role"] == "Romania's president"
 
 
 def test_title_phrases():

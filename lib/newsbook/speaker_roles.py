@@ -2,8 +2,9 @@
 ties to a name ("the Texas governor said") takes the one person another article of the same story
 introduced with that title ("Texas Gov. Greg Abbott"). Runs on the assembled tables (after the
 per-article cache), never across stories, and never guesses: two persons who fit leave the role.
-In the quote's own article only a person introduced before the role phrase counts (as a reader
-would read it); in the story's other articles, any.
+In the quote's own article a bare role ('the diplomat') is only a person introduced before it (as
+a reader would read it), a qualified one ("Romania's president") any; in the story's other
+articles, any.
 
 The titles are read from the text around each person mention (`mentions.sentence`): a title right
 before the name ('Texas Gov. Greg Abbott') or in apposition after it ('Abbott, the Texas governor,').
@@ -173,7 +174,9 @@ def name_roles_from_story(quotes: pd.DataFrame, mentions: pd.DataFrame, story_of
         article, at = out.at[i, "article_id"], out.at[i, "speaker_start"]
         holders: dict[str, set] = defaultdict(set)
         for a, start, actor, title in by_story.get(story(article), []):
-            if a != article or start < at:  # in its own article, only a person introduced before it
+            # in its own article a bare role ('the diplomat said') is only a person introduced before
+            # it; a qualified one ("Romania's president") is specific enough to be named later on
+            if a != article or start < at or role[0]:
                 holders[actor].add(title)
         name = story_holder(role, holders)
         if name:
