@@ -12,6 +12,7 @@ before the name ('Texas Gov. Greg Abbott') or in apposition after it ('Abbott, t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -21,7 +22,7 @@ from . import rules
 from .actor_lexicon import DETERMINERS, TITLE_HEADS, TITLE_MODIFIERS
 from .actor_roles import _same_place
 
-STORY = "story"  # quotes.speaker_source: the name came from another article of the story
+STORY = "story"  # quotes.speaker_source: the name came from the story, not the role phrase itself
 
 # punctuation that ends a title phrase ('AUSTIN, Texas (AP) — Texas Gov. Greg Abbott'); a full
 # stop inside one sentence ends an abbreviation ('Gov.'), no phrase
@@ -29,6 +30,7 @@ _PHRASE_BREAK = re.compile(r"[,;:()\[\]—–\"“”‘’«»!?]|\s-\s")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
+@functools.lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, str]:
     """'gov.' -> 'governor', 'gov' -> 'governor' (rules/title_abbreviations.txt)."""
     return dict(line.split(" = ") for line in rules.words("title_abbreviations"))
@@ -46,7 +48,7 @@ def parse_role(phrase: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
     ('governor',)); "Russia's foreign minister" -> ({'russia'}, ('foreign', 'minister')); 'governor
     of Texas' -> ({'texas'}, ('governor',)). None unless the phrase ends in a title head (before any
     'of' phrase) and every other word is a title word or a capitalised qualifier: 'a spokesman for
-    the company' and 'the state's governor' are no titles of one person."""
+    the company' and 'the embattled governor' are no titles of one person."""
     words = phrase.split()
     if "of" in words:
         at = words.index("of")
