@@ -238,14 +238,15 @@ def table_from_rows(table: str, rows: list[dict]) -> pd.DataFrame:
     """`schema.conform(table, pd.DataFrame(rows))` for a non-empty list of row dicts, built column by
     column with the schema's dtypes: conforming many small frames cost more than the extraction."""
     spec = schema.TABLES[table]
-    missing = [c for c in spec.column_names if not any(c in row for row in rows)]
+    # (a column with a default, e.g. one filled at corpus level, may be absent from every row)
+    missing = [c.name for c in spec.columns if c.default is None and not any(c.name in row for row in rows)]
     if missing:
         raise ValueError(f"table {table!r} lacks columns {missing}")
     # one index shared by the frame and its string Series spares pandas aligning them
     index = pd.RangeIndex(len(rows))
     columns = {}
     for col in spec.columns:
-        values = [row.get(col.name) for row in rows]
+        values = [row.get(col.name, col.default) for row in rows]
         if col.dtype == "int":
             columns[col.name] = np.asarray(values, dtype=np.int64)
         elif col.dtype == "float":

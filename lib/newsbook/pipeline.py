@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-from . import actors, compare, quotes, schema, stories
+from . import actors, compare, quotes, schema, speaker_roles, stories
 from . import cache as cache_store
 from .config import CACHE_DIR, resolve_path
 from .corpus import CorpusRead, read_corpus
@@ -588,16 +588,19 @@ def assemble(
     groups = articles.set_index("article_id")["event"].fillna("").astype(str) if "event" in articles.columns else None
     mentions, aliases, applied = actors.resolve_corpus(mentions, corrections_path, groups=groups)
     quote_table = map_speakers(quote_table, aliases)
-    if quote_corrections_path is not None:  # the researcher's quotes.yaml
-        quote_table, quote_applied = quotes.apply_quote_corrections(
-            quote_table, quotes.load_quote_corrections(quote_corrections_path))
-        applied = list(applied) + quote_applied
-    actor_table = actors.actors_table(mentions, quote_table)
     articles = stories.resolve_outlets(articles)
     corrections = stories.read_corrections(story_corrections)
     article_event, methods, story_applied = stories.assign_stories(
         articles, mentions, figure_table, one_story=one_story, corrections=corrections)
     articles = articles.assign(event=articles["article_id"].astype(str).map(article_event).fillna("").tolist())
+    # a role left unnamed in its article ('the Texas governor') takes the one title holder of its story
+    quote_table = speaker_roles.name_roles_from_story(
+        quote_table, mentions, dict(zip(articles["article_id"].astype(str), articles["event"])))
+    if quote_corrections_path is not None:  # the researcher's quotes.yaml (after: the researcher decides)
+        quote_table, quote_applied = quotes.apply_quote_corrections(
+            quote_table, quotes.load_quote_corrections(quote_corrections_path))
+        applied = list(applied) + quote_applied
+    actor_table = actors.actors_table(mentions, quote_table)
     events = stories.article_events(articles)
     return Annotations(
         articles=schema.conform("articles", articles),

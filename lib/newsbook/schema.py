@@ -121,6 +121,12 @@ QUOTES = Table(
         ("end", "int", "end offset of the quote content"),
         ("words", "int", "words in the quote"),
         *_SENTENCE_COLUMNS,
+        ("speaker_role", "str", "the role phrase the article left as the speaker ('Texas governor', from 'the "
+                                "Texas governor said') when `speaker` was named from the story; empty otherwise", ""),
+        ("speaker_source", "str", "story: `speaker` is the one person of the quote's story (`articles.event`: "
+                                  "another outlet's article, or its own) introduced with that title ('Texas Gov. "
+                                  "Greg Abbott'), never a guess between two; empty: the quote's own attribution "
+                                  "(or nobody)", ""),
     ),
 )
 
