@@ -201,8 +201,7 @@ def _words_before(doc: Doc, start: int, n: int = 3) -> list[str]:
 
 def _title_of(word: str) -> str:
     """A title word in its full form ('sen.' -> 'senator'), '' for a word that is no title."""
-    abbreviations = dict(line.split(" = ") for line in rules.words("title_abbreviations"))
-    word = abbreviations.get(word, word)
+    word = rules.mapping("title_abbreviations").get(word, word)
     return word if word in TITLE_HEADS or word in HONORIFICS else ""
 
 
@@ -263,7 +262,7 @@ def _first_words(full: dict[str, list[str]]) -> dict[str, list[str]]:
 
 @functools.lru_cache(maxsize=1)  # asked for every person's name; a pure function of the rule file
 def _nicknames() -> dict[str, str]:
-    return dict(line.split(" = ") for line in rules.words("nicknames"))
+    return rules.mapping("nicknames")
 
 
 def name_core(name: str) -> tuple[str, str, str]:

@@ -31,7 +31,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 
 #: Head nouns of documents and publications that "say" something on behalf of an issuer.
 DOCUMENT_NOUNS = rules.words("document_nouns")
-_TITLE_ABBREVIATIONS = frozenset(line.split(" = ")[0].rstrip(".") for line in rules.words("title_abbreviations"))
+_TITLE_ABBREVIATIONS = frozenset(short.rstrip(".") for short in rules.mapping("title_abbreviations"))
 _ABBREVIATED_TITLE = re.compile(r"([A-Za-z]+)\.")  # another abbreviated title after one
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
 _ISSUING_VERBS = rules.words("issuing_verbs")

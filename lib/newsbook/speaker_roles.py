@@ -33,7 +33,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 @functools.lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, str]:
     """'gov.' -> 'governor', 'gov' -> 'governor' (rules/title_abbreviations.txt)."""
-    return dict(line.split(" = ") for line in rules.words("title_abbreviations"))
+    return rules.mapping("title_abbreviations")
 
 
 def _title_word(word: str) -> str:

@@ -22,3 +22,9 @@ def words(name: str) -> frozenset[str]:
         if entry:
             out.add(entry)
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=None)
+def mapping(name: str) -> dict[str, str]:
+    """rules/<name>.txt read as `key = value` lines (lower-cased, like `words`): `gov. = governor`."""
+    return dict(entry.split(" = ", 1) for entry in words(name))
