@@ -49,6 +49,7 @@ GOLD_SETS = (
     GoldSet("quotes", "ecbplus", "quotes_ecbplus.yaml", IN_GOLD),
     GoldSet("actors", "seeds", "actors_seeds.yaml"),
     GoldSet("actors", "wire", "actors_wire.yaml", IN_GOLD),
+    GoldSet("actors", "wikinews", "actors_wikinews.yaml", IN_GOLD),
     GoldSet("figures", "seeds", "figures_seeds.yaml"),
     GoldSet("figures", "wikinews", "figures_wikinews.yaml", "tests/data/wikinews_figures.jsonl"),
     GoldSet("stories", "ecbplus-subset", "tests/data/stories/ecbplus-subset.jsonl"),
