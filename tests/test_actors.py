@@ -786,6 +786,22 @@ def test_groups_may_be_a_series_and_acronyms_still_join_across_stories(nlp):
     assert set(m["actor"]) == {"European Central Bank"}
 
 
+def test_a_one_word_short_form_joins_an_organisation_of_its_own_story_only():
+    mentions = pd.DataFrame([
+        {"article_id": a, "actor": n, "kind": "organization", "text": n, "start": 0, "end": len(n),
+         "sentence": n, "sentence_index": 0, "sentence_start": 0, "sentence_end": len(n), "how": "name"}
+        for a, n in [("c1", "United States Supreme Court"), ("c2", "Court"), ("k1", "Court"),
+                     ("k2", "Kenosha County"), ("e1", "European Central Bank"), ("k2", "ECB")]])
+    groups = {"c1": "census", "c2": "census", "k1": "kenosha", "k2": "kenosha", "e1": "rates"}
+    _, aliases, _ = actors.resolve_corpus(mentions, None, groups=groups)
+    actor_of = dict(zip(zip(aliases["article_id"], aliases["local"]), aliases["actor"]))
+    assert actor_of[("c2", "Court")] == "United States Supreme Court"  # the court of its story
+    assert actor_of[("k1", "Court")] == "Court"  # never the court of an unrelated story
+    assert actor_of[("k2", "ECB")] == "European Central Bank"  # an acronym names one bank anywhere
+    _, aliases, _ = actors.resolve_corpus(mentions, None)  # no stories: the corpus is one
+    assert set(aliases.loc[aliases["local"] == "Court", "actor"]) == {"United States Supreme Court"}
+
+
 # --- chambers, platforms and headlines are not what they seem (issue 14) ------------------------------
 
 
