@@ -916,9 +916,13 @@ def test_bare_surnames_tagged_org_do_not_outvote_the_full_name():
     from newsbook.actor_lexicon import Cand
     from newsbook.actor_linking import settle_kinds
 
-    full = Cand(0, 2, {actors.PERSON: 2.0}, name="Dale Brockhurst")
-    bare = [Cand(10 * k, 10 * k + 1, {actors.ORG: 0.5}, how="surname", name="Dale Brockhurst") for k in range(1, 10)]
+    full = Cand(0, 2, {actors.PERSON: 2.0}, name="Kyle Brockhurst")
+    bare = [Cand(10 * k, 10 * k + 1, {actors.ORG: 0.5}, how="surname", name="Kyle Brockhurst") for k in range(1, 10)]
     assert {c.kind for c in settle_kinds([full] + bare)} == {actors.PERSON}
+    # no given name: nothing says the model's one PERSON tag is right and its nine ORG tags wrong
+    full = Cand(0, 2, {actors.PERSON: 2.0}, name="Dublin Tesco")
+    bare = [Cand(10 * k, 10 * k + 1, {actors.ORG: 0.5}, how="surname", name="Dublin Tesco") for k in range(1, 10)]
+    assert {c.kind for c in settle_kinds([full] + bare)} == {actors.ORG}
 
 
 def _voted(nlp, text, start, end, votes):
@@ -933,6 +937,8 @@ def test_a_given_name_or_a_who_clause_makes_a_person_of_an_org_tag(nlp):
     assert _voted(nlp, "Supporters rallied for Viktar Babarin, who was arrested in May.", 3, 5,
                   {actors.ORG: 1.0}) == actors.PERSON
     assert _voted(nlp, "Al Jazeera declined to comment.", 0, 2, {actors.ORG: 1.0}) == actors.ORG
+    assert _voted(nlp, "Douglas County will vote again.", 0, 2, {actors.PLACE: 1.0}) == actors.PLACE
+    assert _voted(nlp, "The Wildcats, who lost on Friday, play again.", 1, 2, {actors.ORG: 1.0}) == actors.ORG
     assert _voted(nlp, "Crews from Rapid Response, which was founded in May, arrived.", 2, 4,
                   {actors.ORG: 1.0}) == actors.ORG
 

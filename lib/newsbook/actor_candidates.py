@@ -337,8 +337,8 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
         return replace(cand, role=role).vote(PERSON, 3.0)
     if len(tokens) == 1 and _qualifies_a_job(doc, cand.end):
         return cand.vote(ORG, 1.5)
-    if _followed_by_who(doc, cand.end) or _starts_with_a_given_name(tokens):
-        return cand.vote(PERSON, 2.0)
+    if (len(tokens) >= 2 and _followed_by_who(doc, cand.end)) or _starts_with_a_given_name(tokens):
+        return cand.vote(PERSON, 2.0)  # (a lone name with 'who' may be a team: 'the Wildcats, who')
     return cand
 
 
@@ -350,12 +350,26 @@ def _followed_by_who(doc: Doc, end: int) -> bool:
 
 def _starts_with_a_given_name(tokens) -> bool:
     """'Kyle Rittenhouse', 'Jacqueline De León': two or three capitalised words opening with a given
-    name (rules/given_names_*.txt) are a person; the model often tags an unfamiliar surname ORG."""
+    name (rules/given_names_*.txt) are a person; the model often tags an unfamiliar surname ORG.
+    Not when the last word is a common English word: 'Douglas County', 'Christian Democratic Appeal',
+    'Gerald Schoenfeld Theater' (a surname such as Heard or Brown loses only this vote)."""
     if not 2 <= len(tokens) <= 3 or not all(t.is_alpha and t.text[0].isupper() for t in tokens):
         return False
     first = tokens[0].lower_
     return (first in rules.words("given_names_male") or first in rules.words("given_names_female")) \
-        and first not in rules.words("name_particles")
+        and first not in rules.words("name_particles") and not is_common_word(tokens[-1].lower_)
+
+
+COMMON_WORD_ZIPF = 4.0  # wordfreq's Zipf frequency from which a word is everyday English ("county": 5.2)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def is_common_word(word: str) -> bool:
+    """Whether `word` is an everyday English word (wordfreq), as names of places and institutions
+    end ('County', 'Center') and few surnames do."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
 
 
 def _in_apposition_to_a_role(doc: Doc, cand: Cand) -> bool:
