@@ -959,3 +959,9 @@ def test_tribes_and_carriers_are_organisations(nlp):
     m = actors.extract_mentions(nlp("The Crow Tribe and the Blackfeet Nation joined the lawsuit, a spokesman "
                                     "for Kestrel Air said."), article_id="a")
     assert {("Crow Tribe", actors.ORG), ("Blackfeet Nation", actors.ORG)} <= set(zip(m["actor"], m["kind"]))
+
+
+def test_time_zones_and_clergy_titles_are_no_actors(nlp):
+    m = actors.extract_mentions(nlp("The rally started around 18:00 local time (1500 UTC), police said. The plan was "
+                                    "criticised by archbishop Monsenor Jorge Eduardo Scheinig."), article_id="a")
+    assert set(m["actor"]) == {"Jorge Eduardo Scheinig"}

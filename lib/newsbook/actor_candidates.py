@@ -300,6 +300,14 @@ def is_common_acronym(doc: Doc, cand: Cand) -> bool:
     return tokens[cand.start - 1].lower_ in {"a", "an"} and tokens[cand.start].dep_ not in {"compound", "amod", "nmod"}
 
 
+def is_clock_word(doc: Doc, cand: Cand) -> bool:
+    """'18:00 local time (1500 UTC)': a time zone after a clock time (calendar.yaml's time markers) is
+    no organisation."""
+    from .figure_lexicon import TIME_MARKERS
+
+    return cand.end - cand.start == 1 and doc_tokens(doc)[cand.start].lower_ in TIME_MARKERS
+
+
 PARTY_AND_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
 
 
@@ -495,6 +503,11 @@ def merge_of_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
 _NAME_PREPOSITIONS = {"of", "for", "and", "in", "at", "on", "to", "from"}
 
 
+def _free_name_word(token: Token) -> bool:
+    """A capitalised word no entity holds ('Oversight'), not a stop word ('The')."""
+    return token.is_title and token.is_alpha and not token.is_stop and token.ent_iob_ == "O"
+
+
 def merge_and_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """'House Oversight and Reform Committee', 'Energy and Commerce Committee': capitalised words,
     'and', and a name ending in an organisation word are one organisation the model cut at 'and'.
@@ -512,8 +525,7 @@ def merge_and_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
             out.append(c)
             continue
         start = k
-        while start > 0 and tokens[start - 1].is_title and tokens[start - 1].is_alpha and not tokens[start - 1].is_stop \
-                and tokens[start - 1].ent_iob_ == "O" and start - 1 not in absorbed:
+        while start > 0 and _free_name_word(tokens[start - 1]) and start - 1 not in absorbed:
             start -= 1
         if start == k or (start > 0 and tokens[start - 1].lower_ in _NAME_PREPOSITIONS):
             out.append(c)  # no free capitalised word before 'and', or it ends another name ('Union of Montana')
