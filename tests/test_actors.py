@@ -786,6 +786,22 @@ def test_groups_may_be_a_series_and_acronyms_still_join_across_stories(nlp):
     assert set(m["actor"]) == {"European Central Bank"}
 
 
+def test_a_one_word_short_form_joins_an_organisation_of_its_own_story_only():
+    mentions = pd.DataFrame([
+        {"article_id": a, "actor": n, "kind": "organization", "text": n, "start": 0, "end": len(n),
+         "sentence": n, "sentence_index": 0, "sentence_start": 0, "sentence_end": len(n), "how": "name"}
+        for a, n in [("c1", "United States Supreme Court"), ("c2", "Court"), ("k1", "Court"),
+                     ("k2", "Kenosha County"), ("e1", "European Central Bank"), ("k2", "ECB")]])
+    groups = {"c1": "census", "c2": "census", "k1": "kenosha", "k2": "kenosha", "e1": "rates"}
+    _, aliases, _ = actors.resolve_corpus(mentions, None, groups=groups)
+    actor_of = dict(zip(zip(aliases["article_id"], aliases["local"]), aliases["actor"]))
+    assert actor_of[("c2", "Court")] == "United States Supreme Court"  # the court of its story
+    assert actor_of[("k1", "Court")] == "Court"  # never the court of an unrelated story
+    assert actor_of[("k2", "ECB")] == "European Central Bank"  # an acronym names one bank anywhere
+    _, aliases, _ = actors.resolve_corpus(mentions, None)  # no stories: the corpus is one
+    assert set(aliases.loc[aliases["local"] == "Court", "actor"]) == {"United States Supreme Court"}
+
+
 # --- chambers, platforms and headlines are not what they seem (issue 14) ------------------------------
 
 
@@ -874,3 +890,78 @@ def test_a_name_in_apposition_to_a_job_is_a_person_whatever_the_tagger_said(nlp)
     kinds = actor_kinds(m)
     assert kinds.get("Yanis Varoufakis") == "person" and kinds.get("University of Athens") == "organization"
     assert set(m[m["kind"] == "person"]["actor"]) == {"Yanis Varoufakis"}
+
+
+# --- actors on real news (issue 14, fourth round: tests/gold/actors_wikinews.yaml) ---------------------
+
+WIKINEWS_GOLD_PATH = Path(__file__).parent / "gold" / "actors_wikinews.yaml"
+# first run of the 10 hand-annotated Wikinews articles: P .784 R .832; after the rules below .838 / .881
+WIKINEWS_FLOORS = {"precision": 0.80, "recall": 0.85}
+
+
+def test_wikinews_actors_against_gold(nlp):
+    gold = evaluate_actors.load_gold(WIKINEWS_GOLD_PATH)
+    import tempfile
+
+    import newsbook
+
+    folder = evaluate_actors.write_dev_corpus(gold, tempfile.mkdtemp())
+    table = newsbook.annotate(folder, cache_dir=None, progress=False).actors
+    s = evaluate_actors.score_table(table, gold)
+    for metric, floor in WIKINEWS_FLOORS.items():
+        assert s[metric] >= floor, (metric, s[metric], s["splits"], s["non_actors"])
+
+
+def test_bare_surnames_tagged_org_do_not_outvote_the_full_name():
+    from newsbook.actor_lexicon import Cand
+    from newsbook.actor_linking import settle_kinds
+
+    full = Cand(0, 2, {actors.PERSON: 2.0}, name="Kyle Brockhurst")
+    bare = [Cand(10 * k, 10 * k + 1, {actors.ORG: 0.5}, how="surname", name="Kyle Brockhurst") for k in range(1, 10)]
+    assert {c.kind for c in settle_kinds([full] + bare)} == {actors.PERSON}
+    # no given name: nothing says the model's one PERSON tag is right and its nine ORG tags wrong
+    full = Cand(0, 2, {actors.PERSON: 2.0}, name="Dublin Tesco")
+    bare = [Cand(10 * k, 10 * k + 1, {actors.ORG: 0.5}, how="surname", name="Dublin Tesco") for k in range(1, 10)]
+    assert {c.kind for c in settle_kinds([full] + bare)} == {actors.ORG}
+
+
+def _voted(nlp, text, start, end, votes):
+    from newsbook.actor_lexicon import Cand
+    from newsbook.actor_candidates import vote_from_context
+
+    return vote_from_context(nlp(text), Cand(start, end, votes)).kind
+
+
+def test_a_given_name_or_a_who_clause_makes_a_person_of_an_org_tag(nlp):
+    assert _voted(nlp, "Jacqueline Moreau said the law was unfair.", 0, 2, {actors.ORG: 1.0}) == actors.PERSON
+    assert _voted(nlp, "Supporters rallied for Viktar Babarin, who was arrested in May.", 3, 5,
+                  {actors.ORG: 1.0}) == actors.PERSON
+    assert _voted(nlp, "Al Jazeera declined to comment.", 0, 2, {actors.ORG: 1.0}) == actors.ORG
+    assert _voted(nlp, "Douglas County will vote again.", 0, 2, {actors.PLACE: 1.0}) == actors.PLACE
+    assert _voted(nlp, "The Wildcats, who lost on Friday, play again.", 1, 2, {actors.ORG: 1.0}) == actors.ORG
+    assert _voted(nlp, "Crews from Rapid Response, which was founded in May, arrived.", 2, 4,
+                  {actors.ORG: 1.0}) == actors.ORG
+
+
+def test_a_committee_cut_at_and_is_one_organisation(nlp):
+    from newsbook.actor_lexicon import Cand
+    from newsbook.actor_candidates import merge_and_phrases
+
+    doc = nlp("The House Oversight and Reform Committee voted on Tuesday.")
+    merged = merge_and_phrases(doc, [Cand(1, 2, {actors.ORG: 1.0}), Cand(4, 6, {actors.ORG: 1.0})])
+    assert [(c.start, c.end) for c in merged] == [(1, 6)]
+    doc = nlp("Shares of Ford and General Motors fell.")
+    cands = [Cand(2, 3, {actors.ORG: 1.0}), Cand(4, 6, {actors.ORG: 1.0})]
+    assert [(c.start, c.end) for c in merge_and_phrases(doc, cands)] == [(2, 3), (4, 6)]
+
+
+def test_tribes_and_carriers_are_organisations(nlp):
+    m = actors.extract_mentions(nlp("The Crow Tribe and the Blackfeet Nation joined the lawsuit, a spokesman "
+                                    "for Kestrel Air said."), article_id="a")
+    assert {("Crow Tribe", actors.ORG), ("Blackfeet Nation", actors.ORG)} <= set(zip(m["actor"], m["kind"]))
+
+
+def test_time_zones_and_clergy_titles_are_no_actors(nlp):
+    m = actors.extract_mentions(nlp("The rally started around 18:00 local time (1500 UTC), police said. The plan was "
+                                    "criticised by archbishop Monsenor Jorge Eduardo Scheinig."), article_id="a")
+    assert set(m["actor"]) == {"Jorge Eduardo Scheinig"}

@@ -73,3 +73,22 @@ def test_stories_are_scored_with_b_cubed_on_a_labelled_corpus():
     assert s["true_stories"] >= 2 and 0 < s["f1"] <= 1
     with pytest.raises(ValueError, match="event"):
         gold_sets.story_scores(read_corpus(PROJECT_ROOT / "seeds").articles)
+
+
+def test_speakers_are_scored_by_kind_where_the_gold_gives_it():
+    import pandas as pd
+
+    gold = {"quotes": {"a": [{"kind": "direct", "speaker": "Ann Lee", "speaker_kind": "person", "text": "We won"},
+                             {"kind": "direct", "speaker": "Ann Lee", "speaker_kind": "person", "text": "We lost"},
+                             {"kind": "direct", "speaker": "Democrats", "speaker_kind": "group", "text": "No"}]}}
+    quotes = pd.DataFrame([
+        {"article_id": "a", "quote_id": "a:q1", "kind": "direct", "quote": "We won", "speaker": "Ann Lee", "cue": "say"},
+        {"article_id": "a", "quote_id": "a:q2", "kind": "direct", "quote": "No", "speaker": "Bo Lee", "cue": "say"}])
+    ann = type("Annotations", (), {"quotes": quotes, "articles": pd.DataFrame({"article_id": ["a"]})})()
+    gs = gold_sets.select(["quotes/ecbplus"])[0]
+    rows = {r["measure"]: r for r in gold_sets.speaker_kind_rows(gs, gold, ann)}
+    assert rows["person speakers end to end"]["recall"] == 0.5  # the missed quote counts as wrong
+    assert rows["named speakers incl. groups"]["recall"] == pytest.approx(1 / 3)
+    assert "over the quotes found 0.500" in rows["named speakers incl. groups"]["detail"]
+    no_kinds = {"quotes": {"a": [{k: v for k, v in q.items() if k != "speaker_kind"} for q in gold["quotes"]["a"]]}}
+    assert gold_sets.speaker_kind_rows(gs, no_kinds, ann) == []

@@ -300,6 +300,14 @@ def is_common_acronym(doc: Doc, cand: Cand) -> bool:
     return tokens[cand.start - 1].lower_ in {"a", "an"} and tokens[cand.start].dep_ not in {"compound", "amod", "nmod"}
 
 
+def is_clock_word(doc: Doc, cand: Cand) -> bool:
+    """'18:00 local time (1500 UTC)': a time zone after a clock time (calendar.yaml's time markers) is
+    no organisation."""
+    from .figure_lexicon import TIME_MARKERS
+
+    return cand.end - cand.start == 1 and doc_tokens(doc)[cand.start].lower_ in TIME_MARKERS
+
+
 PARTY_AND_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
 
 
@@ -337,7 +345,39 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
         return replace(cand, role=role).vote(PERSON, 3.0)
     if len(tokens) == 1 and _qualifies_a_job(doc, cand.end):
         return cand.vote(ORG, 1.5)
+    if (len(tokens) >= 2 and _followed_by_who(doc, cand.end)) or _starts_with_a_given_name(tokens):
+        return cand.vote(PERSON, 2.0)  # (a lone name with 'who' may be a team: 'the Wildcats, who')
     return cand
+
+
+def _followed_by_who(doc: Doc, end: int) -> bool:
+    """'the campaign of Viktar Babaryka, who was arrested': an organisation would be 'which'."""
+    tokens = doc_tokens(doc)
+    return end + 1 < len(tokens) and tokens[end].text == "," and tokens[end + 1].lower_ == "who"
+
+
+def _starts_with_a_given_name(tokens) -> bool:
+    """'Kyle Rittenhouse', 'Jacqueline De León': two or three capitalised words opening with a given
+    name (rules/given_names_*.txt) are a person; the model often tags an unfamiliar surname ORG.
+    Not when the last word is a common English word: 'Douglas County', 'Christian Democratic Appeal',
+    'Gerald Schoenfeld Theater' (a surname such as Heard or Brown loses only this vote)."""
+    if not 2 <= len(tokens) <= 3 or not all(t.is_alpha and t.text[0].isupper() for t in tokens):
+        return False
+    first = tokens[0].lower_
+    return (first in rules.words("given_names_male") or first in rules.words("given_names_female")) \
+        and first not in rules.words("name_particles") and not is_common_word(tokens[-1].lower_)
+
+
+COMMON_WORD_ZIPF = 4.0  # wordfreq's Zipf frequency from which a word is everyday English ("county": 5.2)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def is_common_word(word: str) -> bool:
+    """Whether `word` is an everyday English word (wordfreq), as names of places and institutions
+    end ('County', 'Center') and few surnames do."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
 
 
 def _in_apposition_to_a_role(doc: Doc, cand: Cand) -> bool:
@@ -457,6 +497,46 @@ def merge_of_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
             out[-1] = replace(prev, end=c.end).vote(ORG, 1.0)
         else:
             out.append(c)
+    return out
+
+
+_NAME_PREPOSITIONS = {"of", "for", "and", "in", "at", "on", "to", "from"}
+
+
+def _free_name_word(token: Token) -> bool:
+    """A capitalised word no entity holds ('Oversight'), not a stop word ('The')."""
+    return token.is_title and token.is_alpha and not token.is_stop and token.ent_iob_ == "O"
+
+
+def merge_and_phrases(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """'House Oversight and Reform Committee', 'Energy and Commerce Committee': capitalised words,
+    'and', and a name ending in an organisation word are one organisation the model cut at 'and'.
+    Not when the words before 'and' are a name of their own kind ('Ford and General Motors',
+    'Kenya and the World Bank'): only words no entity holds, or an organisation the merged name
+    starts with ('House'), are taken in."""
+    tokens = doc_tokens(doc)
+    by_end = {c.end: c for c in cands}
+    absorbed: set[int] = {i for c in cands for i in range(c.start, c.end)}
+    out: list[Cand] = []
+    for c in sorted(cands, key=lambda c: c.start):
+        k = c.start - 1
+        if not (c.kind == ORG and k >= 2 and tokens[k].lower_ == "and" and _has_org_word(tokens[c.end - 1:c.end])
+                and not _has_org_word(tokens[c.start:c.end - 1])):
+            out.append(c)
+            continue
+        start = k
+        while start > 0 and _free_name_word(tokens[start - 1]) and start - 1 not in absorbed:
+            start -= 1
+        if start == k or (start > 0 and tokens[start - 1].lower_ in _NAME_PREPOSITIONS):
+            out.append(c)  # no free capitalised word before 'and', or it ends another name ('Union of Montana')
+            continue
+        before = by_end.get(start)
+        if before is not None and before.kind == ORG and before.end - before.start == 1 and _has_org_word(
+                tokens[before.start:before.end]):
+            start = before.start  # 'House' + 'Oversight and Reform Committee'
+            out = [o for o in out if o is not before]
+        absorbed.update(range(start, c.end))
+        out.append(replace(c, start=start).vote(ORG, 1.0))
     return out
 
 

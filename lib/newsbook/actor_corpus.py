@@ -131,12 +131,14 @@ class _OrgIndex:
                 found |= self.by_initials.get(s, set())
         return found
 
-    def fits(self, short: str) -> list[str]:
-        """The organisations an organisation name fits as an acronym or short form (in no particular order). A name
+    def fits(self, short: str, *, short_forms: bool = True) -> list[str]:
+        """The organisations an organisation name fits as an acronym or short form (in no particular order),
+        acronyms only when not `short_forms`. A name
         ending with `short`'s words has `short` among its words, so it is never its acronym; and
         _is_short_form holds only for such names: each candidate needs one test only."""
         n_words = len(short.split())
-        fits = {n for n in self.by_suffix.get(tuple(short.split()), ()) if _is_short_form(short, n)}
+        fits = ({n for n in self.by_suffix.get(tuple(short.split()), ()) if _is_short_form(short, n)}
+                if short_forms else set())
         fits |= {n for n in self.acronym_candidates(short) if is_acronym_of(short, n)}
         return [n for n in fits if n != short and len(n.split()) > n_words]
 
@@ -176,10 +178,18 @@ def corpus_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame | None = 
     # the loop's outcome does not depend on its order: each step reads only the tables built above
     for name in names - set(mapping):
         if kinds[name] == ORG:
-            fits = orgs.fits(name)
+            fits = orgs.fits(name, short_forms=link_surnames or not is_generic_short_form(name))
             if len(fits) == 1:
                 mapping[name] = fits[0]
     return {n: _follow(mapping, n) for n in names}
+
+
+def is_generic_short_form(name: str) -> bool:
+    """'Court', 'the Committee', 'Ministry': one word that is not an acronym. It names the court of
+    the story it stands in, so it is joined to a longer name only within that story, like a surname
+    ("Supreme Court" or "ECB" name one organisation wherever they stand)."""
+    words = name.split()
+    return len(words) == 1 and sum(c.isupper() for c in name) < 2
 
 
 def scoped_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame, groups) -> dict[tuple[str, str], str]:
@@ -206,10 +216,26 @@ def scoped_canonical(local: pd.DataFrame, local_mentions: pd.DataFrame, groups) 
             continue  # the article's own linking already joined its surnames
         names = {n for _, n in part}
         links = surname_links({n for n in names if base[n] == n}, kinds, locative, base)
+        links.update(_story_short_forms({n for n in names if base[n] == n}, {base[n] for n in names}, kinds))
         for a, n in part:
             if base[n] in links:
                 out[(a, n)] = links[base[n]]
     return out
+
+
+def _story_short_forms(unlinked: set[str], story_names: set[str], kinds: dict[str, str]) -> dict[str, str]:
+    """Generic one-word short forms ('Court') of a story joined to the one organisation of that
+    story they fit ('Supreme Court')."""
+    shorts = [n for n in unlinked if kinds.get(n) == ORG and is_generic_short_form(n)]
+    if not shorts:
+        return {}
+    orgs = _OrgIndex(sorted(n for n in story_names if kinds.get(n) == ORG))
+    links = {}
+    for name in shorts:
+        fits = orgs.fits(name)
+        if len(fits) == 1:
+            links[name] = fits[0]
+    return links
 
 
 def actors_table(mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
