@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Annotate each gold set's articles and score the tables against its gold "
                                    "(tests/gold/*.yaml), and score story grouping (B-cubed) on labelled corpora. "
                                    "One row per extractor, gold set and measure. Gold sets: "
-                                   "quotes/{seeds,wire,wikinews,ecbplus}, actors/{seeds,wire}, "
+                                   "quotes/{seeds,wire,wikinews,ecbplus}, actors/{seeds,wire,wikinews}, "
                                    "figures/{seeds,wikinews}, stories/{ecbplus-subset,ecbplus-dev}.")
     p.add_argument("names", nargs="*", help="gold sets to score, by extractor (quotes), set (seeds) or both "
                                             "(quotes/seeds); default: all")
