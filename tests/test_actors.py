@@ -895,7 +895,8 @@ def test_a_name_in_apposition_to_a_job_is_a_person_whatever_the_tagger_said(nlp)
 # --- actors on real news (issue 14, fourth round: tests/gold/actors_wikinews.yaml) ---------------------
 
 WIKINEWS_GOLD_PATH = Path(__file__).parent / "gold" / "actors_wikinews.yaml"
-# first run of the 10 hand-annotated Wikinews articles: P .784 R .832; after the rules below .838 / .881
+# first run of the 10 hand-annotated Wikinews articles: P .784 R .832; after the rules below .853 / .881.
+# Then 6 more articles annotated and scored once, unseen: P .820 R .909 (all 16: .824 / .883).
 WIKINEWS_FLOORS = {"precision": 0.80, "recall": 0.85}
 
 
