@@ -4,7 +4,6 @@ words for kinds of people) and voted to a kind from their context; groups ('the 
 
 from __future__ import annotations
 
-from dataclasses import replace
 import functools
 import re
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 from . import rules
 from .nlp import doc_cache, doc_ents, doc_tokens, span_text, token_flags
 from .actor_lexicon import (
-    Cand, DETERMINERS, GROUP, LABEL_KIND, LEGAL_FORMS, MEDIA_WORDS, ORG, ORG_WORDS, PERSON, PLACE, POSSESSIVES,
+    Cand, replace, DETERMINERS, GROUP, LABEL_KIND, LEGAL_FORMS, MEDIA_WORDS, ORG, ORG_WORDS, PERSON, PLACE, POSSESSIVES,
     QUOTE_MARKS, TITLE_HEADS, TITLE_MODIFIERS, WORK_NOUNS, _is_capital_acronym, _is_title_head, _is_title_word,
     clean_name)
 from .actor_roles import role_after, role_before
