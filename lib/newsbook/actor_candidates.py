@@ -32,7 +32,16 @@ def ruler_patterns() -> list[dict]:
 
 
 def _span_name(doc: Doc, cand: Cand) -> str:
-    return clean_name(span_text(doc, cand.start, cand.end))
+    """The cleaned text of a candidate's tokens, once per token range and Doc (linking asks for
+    every candidate's name three times)."""
+    names = doc_cache(doc).get("newsbook_span_names")
+    if names is None:
+        names = doc_cache(doc)["newsbook_span_names"] = {}
+    key = (cand.start, cand.end)
+    name = names.get(key)
+    if name is None:
+        name = names[key] = clean_name(span_text(doc, cand.start, cand.end))
+    return name
 
 
 def _has_org_word(tokens) -> bool:

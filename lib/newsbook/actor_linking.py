@@ -79,26 +79,31 @@ def _spells(letters: str, words: list[str], min_chunk: int) -> bool:
 
 def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Every further occurrence of a found name is a mention (the model misses repeats)."""
+    from spacy.attrs import ORTH
+
+    # names compared as tuples of the tokens' spelling ids (the Doc's ORTH array): no Token is
+    # built for the many candidates and name-like words that match nothing
+    orth_array = doc.to_array(ORTH)
+    orths = orth_array.tolist()
+    tokens = doc_tokens(doc)
     taken = {i for c in cands for i in range(c.start, c.end)}
-    sources: dict[tuple[str, ...], Cand] = {}
+    sources: dict[tuple[int, ...], Cand] = {}
     for c in cands:
-        words = tuple(t.text for t in doc_tokens(doc)[c.start:c.end])
-        if c.how in {"name", "alias"} and any(len(w) >= 3 or w.isupper() for w in words):
-            sources.setdefault(words, c)
-    by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        if c.how in {"name", "alias"}:
+            key = tuple(orths[c.start:c.end])
+            if key not in sources and any(len(t.text) >= 3 or t.text.isupper() for t in tokens[c.start:c.end]):
+                sources[key] = c
+    by_first: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for words in sorted(sources, key=len, reverse=True):
         by_first[words[0]].append(words)
     added = []
-    tokens = doc_tokens(doc)
-    from spacy.attrs import ORTH
-
-    # the tokens spelt like some name's first word, found in the Doc's array of spellings
-    first_words = np.fromiter((doc.vocab.strings[w] for w in by_first), dtype=np.uint64, count=len(by_first))
-    starts = np.flatnonzero(np.isin(doc.to_array(ORTH), first_words)).tolist()
-    for token in (tokens[i] for i in starts):
-        for words in by_first.get(token.text, ()):
-            i, n = token.i, len(words)
-            if any(j in taken for j in range(i, i + n)) or tuple(t.text for t in tokens[i:i + n]) != words:
+    # the tokens spelt like some name's first word
+    first_words = np.fromiter(by_first, dtype=np.uint64, count=len(by_first))
+    starts = np.flatnonzero(np.isin(orth_array, first_words)).tolist()
+    for i in starts:
+        for words in by_first.get(orths[i], ()):
+            n = len(words)
+            if any(j in taken for j in range(i, i + n)) or tuple(orths[i:i + n]) != words:
                 continue
             if not _stands_alone(doc, i, n):
                 continue

@@ -128,7 +128,7 @@ class Persons:
                     ref.kind, ref.actor = "person", self._surnames[last]
                 elif self._surnames:
                     # "Vesti TV Putin": an entity ending in a known person's surname.
-                    toks = doc[ref.tokens[0]:ref.tokens[1]]
+                    toks = doc_tokens(doc)[ref.tokens[0]:ref.tokens[1]]  # (no Span to build)
                     if len(toks) > 1 and toks[-1].lower_ in self._surnames and toks[-1].pos_ == "PROPN":
                         i = toks[-1].i
                         ref.start, ref.end, ref.tokens = toks[-1].idx, toks[-1].idx + len(toks[-1]), (i, i + 1)
