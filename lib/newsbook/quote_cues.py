@@ -38,6 +38,13 @@ class Attribution:
         return bool(self.speaker)
 
 
+def _copy_attribution(att: Attribution) -> Attribution:
+    """`dataclasses.replace(att)` without its per-call field introspection."""
+    new = object.__new__(Attribution)
+    new.__dict__.update(att.__dict__)
+    return new
+
+
 def medium_of(cue: Token) -> str:
     """The medium a cue verb names: a platform ('said on Twitter', 'wrote on X', 'speaking via
     Twitter', 'tweeted' itself) or a document or channel noun ('said in a statement', 'told a press
@@ -295,7 +302,15 @@ class _CueFinder:
         return None
 
     def _attribution_of_cue(self, cue: Token, how: str) -> Attribution:
-        att = self.speakers.name(self.speakers.speaker_token(cue))
+        # The speaker of a cue is asked again by later passes (a quote's own cue is often a speech
+        # event's too): named once per cue and set of speakers, a copy handed out each time,
+        # since callers fill in the rest of their Attribution.
+        named_cues = self.__dict__.setdefault("_named_cues", {})
+        key = (id(self.speakers), cue.i)
+        named = named_cues.get(key)
+        if named is None or named[0] is not self.speakers:
+            named = named_cues[key] = (self.speakers, self.speakers.name(self.speakers.speaker_token(cue)))
+        att = _copy_attribution(named[1])
         att.cue, att.how, att.cue_token = _cue_lemma(cue), how, cue.i
         att.medium = att.medium or medium_of(cue)
         return att
