@@ -375,6 +375,7 @@ def _is_short_form(short: str, name: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and join_organisations asks it for every pair of names
 def _is_local_short_form(short: str, name: str) -> bool:
     """Within one article also the name's first words ('Samsung' of 'Samsung Electronics', 'Live
     Nation' of 'Live Nation Entertainment'), a clipped first word ('Met' of 'Metropolitan Museum of

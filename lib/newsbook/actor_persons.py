@@ -333,9 +333,13 @@ def _span_facts(doc: Doc, start: int, end: int,
 
 
 def _propn_tokens(doc: Doc) -> list[Token]:
-    """The proper nouns of the Doc, in order."""
-    tokens = doc_tokens(doc)
-    return [tokens[i] for i, propn in enumerate(token_flags(doc, "POS", _is_propn)) if propn]
+    """The proper nouns of the Doc, in order, once per Doc (do not change the list)."""
+    propns = doc_cache(doc).get("newsbook_propn_tokens")
+    if propns is None:
+        tokens = doc_tokens(doc)
+        propns = [tokens[i] for i, propn in enumerate(token_flags(doc, "POS", _is_propn)) if propn]
+        doc_cache(doc)["newsbook_propn_tokens"] = propns
+    return propns
 
 
 def _name_chains(doc: Doc) -> list[tuple[Token, tuple[int, int]]]:

@@ -182,12 +182,11 @@ def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
             where, values = pd.factorize(doc.to_array(getattr(attrs, attr)))
             found = cache[distinct_key] = (values.tolist(), where)
         values, where = found
-        distinct = []
-        for value in values:
-            flag = memo.get(value)
-            if flag is None:
-                flag = memo[value] = bool(predicate(strings[value] if value else ""))
-            distinct.append(flag)
+        distinct = [memo.get(value) for value in values]  # (most values are known from earlier Docs)
+        if None in distinct:
+            for k, value in enumerate(values):
+                if distinct[k] is None:
+                    distinct[k] = memo[value] = bool(predicate(strings[value] if value else ""))
         flags = cache[key] = np.asarray(distinct, dtype=bool)[where].tolist()
     return flags
 
