@@ -174,13 +174,13 @@ def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
         if len(memo) > 200_000:
             memo.clear()
         strings = doc.vocab.strings
-        # each distinct value once (shared by the predicates on one attribute), then spread back
-        # over the tokens; pandas' hashing factorize is about twice as fast as np.unique's sort
+        # each distinct value once (np.unique, shared by the predicates on one attribute), then
+        # spread back over the tokens
         distinct_key = ("newsbook_distinct", attr)
         found = cache.get(distinct_key)
         if found is None:
-            where, values = pd.factorize(doc.to_array(getattr(attrs, attr)))
-            found = cache[distinct_key] = (values.tolist(), where)
+            values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
+            found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
         values, where = found
         distinct = [memo.get(value) for value in values]  # (most values are known from earlier Docs)
         if None in distinct:
