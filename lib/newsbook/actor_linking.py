@@ -39,17 +39,25 @@ def is_acronym_of(short: str, name: str) -> bool:
     'FDA' of 'U.S. Food and Drug Administration' and 'CDC' of 'Centers for Disease Control and
     Prevention' (one word at either end left out) and 'KEMRI' of 'Kenya Medical Research Institute'
     (a word's first letters)."""
-    letters = re.sub(r"[^\w]", "", short).lower()
-    if len(short.split()) != 1 or short in name.split() or len(short) > 10 or len(name.split()) < 2:
+    if not _may_be_acronym(short) or short in name.split() or len(name.split()) < 2:
         return False
-    if sum(c.isupper() for c in short) < 2:
-        return False
+    letters = _NON_WORD.sub("", short).lower()
     words = _acronym_words(name)
     content = [i for i, w in enumerate(words) if w not in ACRONYM_GLUE]
     variants = [words]
     if len(content) >= 3:  # an acronym often leaves out a leading country or a trailing word
         variants += [words[content[0] + 1:], words[:content[-1]]]
     return any(_spells(letters, v, 1) for v in variants)
+
+
+_NON_WORD = re.compile(r"[^\w]")
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_be_acronym(short: str) -> bool:
+    """One word of at most ten characters with two capitals or more: the checks on the acronym
+    alone, which rule out most names before any pair of names is compared."""
+    return len(short.split()) == 1 and len(short) <= 10 and sum(c.isupper() for c in short) >= 2
 
 
 @functools.lru_cache(maxsize=65536)
@@ -59,8 +67,9 @@ def is_blend_of(short: str, name: str) -> bool:
     return len(short) >= 4 and len(words) >= 2 and short.isalpha() and _spells(short.lower(), words, 2)
 
 
-def _acronym_words(name: str) -> list[str]:
-    return [w for w in (re.sub(r"[^\w]", "", w).lower() for w in name.replace("-", " ").split()) if w]
+@functools.lru_cache(maxsize=65536)  # pure; asked for every pair of names (do not change the tuple)
+def _acronym_words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in (_NON_WORD.sub("", w).lower() for w in name.replace("-", " ").split()) if w)
 
 
 def _spells(letters: str, words: list[str], min_chunk: int) -> bool:
@@ -346,8 +355,9 @@ def join_organisations(cands: list[Cand]) -> list[Cand]:
         fits = fits_of.get((c.name, is_org, lone))
         if fits is None:
             n_words = len(c.name.split())
+            acronym = _may_be_acronym(c.name)  # (else is_acronym_of is False for every name)
             fits = [n for n, n_size in org_sizes.items() if n != c.name and n_size > n_words
-                    and (is_acronym_of(c.name, n) or (is_org and _is_local_short_form(c.name, n))
+                    and ((acronym and is_acronym_of(c.name, n)) or (is_org and _is_local_short_form(c.name, n))
                          or (lone and n.split()[0] == c.name))]
             fits_of[(c.name, is_org, lone)] = fits
         if (c.kind == ORG or capitals or lone) and c.how != "role" and len(fits) == 1:
