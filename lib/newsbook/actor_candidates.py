@@ -80,20 +80,18 @@ def untagged_candidates(doc: Doc) -> list[Cand]:
     tokens = doc_tokens(doc)
     proper = token_flags(doc, "TAG", _is_proper_noun_tag)  # what _untagged_proper asks first
     out, i = [], 0
-    while i < len(doc):
-        if not proper[i] or not _untagged_proper(tokens[i]):
-            i += 1  # no run starts here (a place is allowed only after the run's first word)
-            continue
+    # a run starts only at a proper noun (found in the flags, not by a Python loop over every token)
+    for start in [k for k, flag in enumerate(proper) if flag]:
+        if start < i or not _untagged_proper(tokens[start]):
+            continue  # inside the last run, or no run starts here (a place only after the first word)
+        i = start
         named = _after_org_noun(doc, i)  # 'the charity Cancer Research UK': a country may end the name
-        j = i
-        while j < len(doc) and _untagged_proper(tokens[j], allow_place=named and j > i):
+        j = i + 1  # (tokens[i] passed the test above)
+        while j < len(tokens) and _untagged_proper(tokens[j], allow_place=named):
             j += 1
-        if j > i:
-            if (j - i >= 2 and tokens[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j) or named:
-                out.append(Cand(i, j, {ORG: 1.0}))
-            i = j
-        else:
-            i += 1
+        if (j - i >= 2 and tokens[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j) or named:
+            out.append(Cand(i, j, {ORG: 1.0}))
+        i = j
     return out
 
 
