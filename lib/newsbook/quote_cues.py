@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
 
-from .nlp import doc_tokens
+from .nlp import doc_tokens, token_heads, token_ids
 from .quote_words import (
     ADJACENT_ONLY_VERBS, ADJACENT_SPAN, CHARACTERISING_VERBS, CUE_WINDOW, DOCUMENT_NOUNS, MEDIUM_NOUNS,
     PLATFORMS, SPEECH_VERBS, UTTERANCE_NOUNS, _MEDIUM_PREPS, _WORD,
@@ -153,22 +153,27 @@ class _CueFinder:
         """A cue verb that governs the quotation in the parse (walking up from the quote's
         attachment points, outside the quote)."""
         i, j = q.tokens
+        doc = self.doc
+        tokens, heads, deps = doc_tokens(doc), token_heads(doc), token_ids(doc, "DEP")
+        strings = doc.vocab.strings
+        naming = {strings[d] for d in ("nsubj", "nsubjpass", "agent", "poss")}
+        root = strings["ROOT"]
         best = None
-        for t in doc_tokens(self.doc)[i:j]:
+        for t in range(i, min(j, len(tokens))):  # (walked on token indices: no Token per step)
             h = t
             for depth in range(7):
-                if h.head.i == h.i:
+                if heads[h] == h:
                     break
-                below, h = h, h.head
-                if i <= h.i < j:
+                below, h = h, heads[h]
+                if i <= h < j:
                     break  # attached inside the quote
-                if h.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+                if deps[h] in naming:
                     break  # the quote is part of a speaker's name ('Residents of the "safe zone" say')
-                if self._is_cue(h, governing=True) and self._characterises(h, below):
+                if self._is_cue(tokens[h], governing=True) and self._characterises(tokens[h], tokens[below]):
                     if best is None or depth < best[0]:
-                        best = (depth, h)
+                        best = (depth, tokens[h])
                     break
-                if h.dep_ in ("ROOT",):
+                if deps[h] == root:
                     break
         return best[1] if best else None
 
