@@ -51,23 +51,25 @@ def _has_org_word(tokens) -> bool:
 def entity_candidates(doc: Doc) -> list[Cand]:
     """Candidates from spaCy's entities, with the model's label as a first vote."""
     cands = []
+    tokens = doc_tokens(doc)  # (an entity's tokens sliced from the list, not built again by the Span)
     for ent in doc_ents(doc):
         kind = LABEL_KIND.get(ent.label_)
-        if kind is None and _titled_name(ent):
+        if kind is None and 3 <= len(ent) <= 4 and _titled_name(tokens[ent.start:ent.end]):
             kind = PERSON  # 'Councilwoman Rita Owusu' read as a work of art: the title says who
         if kind is None:
             continue
         weight = 1.0
-        if kind == ORG and len(ent) == 1 and not _has_org_word(ent):
+        if kind == ORG and len(ent) == 1 and not _has_org_word(tokens[ent.start:ent.end]):
             weight = 0.5  # a lone capitalised word tagged ORG is the small model's usual surname error
-        if kind == PERSON and len([t for t in ent if t.is_alpha]) >= 2:
+        if kind == PERSON and len([t for t in tokens[ent.start:ent.end] if t.is_alpha]) >= 2:
             weight = 2.0  # a first name plus surname is strong evidence of a person
         cands.append(Cand(ent.start, ent.end, {kind: weight}))
     return cands
 
 
 def _titled_name(ent) -> bool:
-    """A title word then two or three Title-case words and nothing else ('Councilwoman Rita Owusu')."""
+    """A title word then two or three Title-case words and nothing else ('Councilwoman Rita Owusu');
+    `ent`: the entity's tokens."""
     words = list(ent)
     return (3 <= len(words) <= 4 and words[0].is_title and _is_title_word(words[0])
             and all(t.is_title and t.is_alpha and not _is_title_word(t) for t in words[1:]))
