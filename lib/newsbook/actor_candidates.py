@@ -4,7 +4,6 @@ words for kinds of people) and voted to a kind from their context; groups ('the 
 
 from __future__ import annotations
 
-from dataclasses import replace
 import functools
 import re
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 from . import rules
 from .nlp import doc_cache, doc_ents, doc_tokens, span_text, token_flags
 from .actor_lexicon import (
-    Cand, DETERMINERS, GROUP, LABEL_KIND, LEGAL_FORMS, MEDIA_WORDS, ORG, ORG_WORDS, PERSON, PLACE, POSSESSIVES,
+    Cand, replace, DETERMINERS, GROUP, LABEL_KIND, LEGAL_FORMS, MEDIA_WORDS, ORG, ORG_WORDS, PERSON, PLACE, POSSESSIVES,
     QUOTE_MARKS, TITLE_HEADS, TITLE_MODIFIERS, WORK_NOUNS, _is_capital_acronym, _is_title_head, _is_title_word,
     clean_name)
 from .actor_roles import role_after, role_before
@@ -33,7 +32,16 @@ def ruler_patterns() -> list[dict]:
 
 
 def _span_name(doc: Doc, cand: Cand) -> str:
-    return clean_name(span_text(doc, cand.start, cand.end))
+    """The cleaned text of a candidate's tokens, once per token range and Doc (linking asks for
+    every candidate's name three times)."""
+    names = doc_cache(doc).get("newsbook_span_names")
+    if names is None:
+        names = doc_cache(doc)["newsbook_span_names"] = {}
+    key = (cand.start, cand.end)
+    name = names.get(key)
+    if name is None:
+        name = names[key] = clean_name(span_text(doc, cand.start, cand.end))
+    return name
 
 
 def _has_org_word(tokens) -> bool:
@@ -43,23 +51,25 @@ def _has_org_word(tokens) -> bool:
 def entity_candidates(doc: Doc) -> list[Cand]:
     """Candidates from spaCy's entities, with the model's label as a first vote."""
     cands = []
+    tokens = doc_tokens(doc)  # (an entity's tokens sliced from the list, not built again by the Span)
     for ent in doc_ents(doc):
         kind = LABEL_KIND.get(ent.label_)
-        if kind is None and _titled_name(ent):
+        if kind is None and 3 <= len(ent) <= 4 and _titled_name(tokens[ent.start:ent.end]):
             kind = PERSON  # 'Councilwoman Rita Owusu' read as a work of art: the title says who
         if kind is None:
             continue
         weight = 1.0
-        if kind == ORG and len(ent) == 1 and not _has_org_word(ent):
+        if kind == ORG and len(ent) == 1 and not _has_org_word(tokens[ent.start:ent.end]):
             weight = 0.5  # a lone capitalised word tagged ORG is the small model's usual surname error
-        if kind == PERSON and len([t for t in ent if t.is_alpha]) >= 2:
+        if kind == PERSON and len([t for t in tokens[ent.start:ent.end] if t.is_alpha]) >= 2:
             weight = 2.0  # a first name plus surname is strong evidence of a person
         cands.append(Cand(ent.start, ent.end, {kind: weight}))
     return cands
 
 
 def _titled_name(ent) -> bool:
-    """A title word then two or three Title-case words and nothing else ('Councilwoman Rita Owusu')."""
+    """A title word then two or three Title-case words and nothing else ('Councilwoman Rita Owusu');
+    `ent`: the entity's tokens."""
     words = list(ent)
     return (3 <= len(words) <= 4 and words[0].is_title and _is_title_word(words[0])
             and all(t.is_title and t.is_alpha and not _is_title_word(t) for t in words[1:]))
@@ -72,20 +82,18 @@ def untagged_candidates(doc: Doc) -> list[Cand]:
     tokens = doc_tokens(doc)
     proper = token_flags(doc, "TAG", _is_proper_noun_tag)  # what _untagged_proper asks first
     out, i = [], 0
-    while i < len(doc):
-        if not proper[i] or not _untagged_proper(tokens[i]):
-            i += 1  # no run starts here (a place is allowed only after the run's first word)
-            continue
+    # a run starts only at a proper noun (found in the flags, not by a Python loop over every token)
+    for start in [k for k, flag in enumerate(proper) if flag]:
+        if start < i or not _untagged_proper(tokens[start]):
+            continue  # inside the last run, or no run starts here (a place only after the first word)
+        i = start
         named = _after_org_noun(doc, i)  # 'the charity Cancer Research UK': a country may end the name
-        j = i
-        while j < len(doc) and _untagged_proper(tokens[j], allow_place=named and j > i):
+        j = i + 1  # (tokens[i] passed the test above)
+        while j < len(tokens) and _untagged_proper(tokens[j], allow_place=named):
             j += 1
-        if j > i:
-            if (j - i >= 2 and tokens[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j) or named:
-                out.append(Cand(i, j, {ORG: 1.0}))
-            i = j
-        else:
-            i += 1
+        if (j - i >= 2 and tokens[j - 1].lower_ in ORG_WORDS) or _qualifies_a_job(doc, j) or named:
+            out.append(Cand(i, j, {ORG: 1.0}))
+        i = j
     return out
 
 

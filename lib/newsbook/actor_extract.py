@@ -34,15 +34,26 @@ def find_candidates(doc: Doc) -> list[Cand]:
             cands += [strip_title(doc, piece) for piece in pieces if piece is not None]
     cands = merge_and_phrases(doc, merge_of_phrases(doc, merge_place_prefixes(doc, cands)))
     cands = apply_dateline(doc, cands, find_dateline(doc_text(doc)))
-    drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym,
-            is_party_and_state, is_not_a_name, is_clock_word)
     cands = [platform_is_organisation(doc, vote_from_context(doc, plural_place_is_organisation(doc, c)))
-             for c in cands if not any(rule(doc, c) for rule in drop)]
+             for c in cands if not _dropped(doc, c)]
     cands = propagate(doc, cands)
     groups = group_candidates(doc, cands)
     # "House Democrats": the chamber word is part of the group's name, no mention of its own
     cands = [c for c in cands if not any(g.start <= c.start and c.end <= g.end for g in groups)]
     return sorted(cands + groups, key=lambda c: c.start)
+
+
+_DROP = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym, is_party_and_state,
+         is_not_a_name, is_clock_word)
+
+
+def _dropped(doc: Doc, cand: Cand) -> bool:
+    """Whether one of the _DROP rules, asked in order, rules the candidate out (a loop, not any()
+    over a generator: it runs for every candidate)."""
+    for rule in _DROP:
+        if rule(doc, cand):
+            return True
+    return False
 
 
 def extract_mentions(doc: Doc, *, article_id: str, byline: str = "", outlet: str = "") -> pd.DataFrame:

@@ -4,8 +4,7 @@ middle initials, honorifics and given-name gender must agree), and the settled k
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import replace
+from collections import defaultdict
 import functools
 import re
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 from . import rules
 from .nlp import doc_tokens
 from .actor_lexicon import (
-    Cand, GROUP, HONORIFICS, KIND_RANK, ORG, ORG_WORDS, PERSON, PLACE, TITLE_HEADS, TITLE_MODIFIERS, _follow,
+    Cand, replace, GROUP, HONORIFICS, KIND_RANK, ORG, ORG_WORDS, PERSON, PLACE, TITLE_HEADS, TITLE_MODIFIERS, _follow,
     _is_capital_acronym, _is_title_word, preferred_forms)
 from .actor_candidates import _has_org_word, _span_name
 
@@ -40,17 +39,25 @@ def is_acronym_of(short: str, name: str) -> bool:
     'FDA' of 'U.S. Food and Drug Administration' and 'CDC' of 'Centers for Disease Control and
     Prevention' (one word at either end left out) and 'KEMRI' of 'Kenya Medical Research Institute'
     (a word's first letters)."""
-    letters = re.sub(r"[^\w]", "", short).lower()
-    if len(short.split()) != 1 or short in name.split() or len(short) > 10 or len(name.split()) < 2:
+    if not _may_be_acronym(short) or short in name.split() or len(name.split()) < 2:
         return False
-    if sum(c.isupper() for c in short) < 2:
-        return False
+    letters = _NON_WORD.sub("", short).lower()
     words = _acronym_words(name)
     content = [i for i, w in enumerate(words) if w not in ACRONYM_GLUE]
     variants = [words]
     if len(content) >= 3:  # an acronym often leaves out a leading country or a trailing word
         variants += [words[content[0] + 1:], words[:content[-1]]]
     return any(_spells(letters, v, 1) for v in variants)
+
+
+_NON_WORD = re.compile(r"[^\w]")
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_be_acronym(short: str) -> bool:
+    """One word of at most ten characters with two capitals or more: the checks on the acronym
+    alone, which rule out most names before any pair of names is compared."""
+    return len(short.split()) == 1 and len(short) <= 10 and sum(c.isupper() for c in short) >= 2
 
 
 @functools.lru_cache(maxsize=65536)
@@ -60,8 +67,9 @@ def is_blend_of(short: str, name: str) -> bool:
     return len(short) >= 4 and len(words) >= 2 and short.isalpha() and _spells(short.lower(), words, 2)
 
 
-def _acronym_words(name: str) -> list[str]:
-    return [w for w in (re.sub(r"[^\w]", "", w).lower() for w in name.replace("-", " ").split()) if w]
+@functools.lru_cache(maxsize=65536)  # pure; asked for every pair of names (do not change the tuple)
+def _acronym_words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in (_NON_WORD.sub("", w).lower() for w in name.replace("-", " ").split()) if w)
 
 
 def _spells(letters: str, words: list[str], min_chunk: int) -> bool:
@@ -80,26 +88,31 @@ def _spells(letters: str, words: list[str], min_chunk: int) -> bool:
 
 def propagate(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Every further occurrence of a found name is a mention (the model misses repeats)."""
+    from spacy.attrs import ORTH
+
+    # names compared as tuples of the tokens' spelling ids (the Doc's ORTH array): no Token is
+    # built for the many candidates and name-like words that match nothing
+    orth_array = doc.to_array(ORTH)
+    orths = orth_array.tolist()
+    tokens = doc_tokens(doc)
     taken = {i for c in cands for i in range(c.start, c.end)}
-    sources: dict[tuple[str, ...], Cand] = {}
+    sources: dict[tuple[int, ...], Cand] = {}
     for c in cands:
-        words = tuple(t.text for t in doc_tokens(doc)[c.start:c.end])
-        if c.how in {"name", "alias"} and any(len(w) >= 3 or w.isupper() for w in words):
-            sources.setdefault(words, c)
-    by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        if c.how in {"name", "alias"}:
+            key = tuple(orths[c.start:c.end])
+            if key not in sources and any(len(t.text) >= 3 or t.text.isupper() for t in tokens[c.start:c.end]):
+                sources[key] = c
+    by_first: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for words in sorted(sources, key=len, reverse=True):
         by_first[words[0]].append(words)
     added = []
-    tokens = doc_tokens(doc)
-    from spacy.attrs import ORTH
-
-    # the tokens spelt like some name's first word, found in the Doc's array of spellings
-    first_words = np.fromiter((doc.vocab.strings[w] for w in by_first), dtype=np.uint64, count=len(by_first))
-    starts = np.flatnonzero(np.isin(doc.to_array(ORTH), first_words)).tolist()
-    for token in (tokens[i] for i in starts):
-        for words in by_first.get(token.text, ()):
-            i, n = token.i, len(words)
-            if any(j in taken for j in range(i, i + n)) or tuple(t.text for t in tokens[i:i + n]) != words:
+    # the tokens spelt like some name's first word
+    first_words = np.fromiter(by_first, dtype=np.uint64, count=len(by_first))
+    starts = np.flatnonzero(np.isin(orth_array, first_words)).tolist()
+    for i in starts:
+        for words in by_first.get(orths[i], ()):
+            n = len(words)
+            if any(j in taken for j in range(i, i + n)) or tuple(orths[i:i + n]) != words:
                 continue
             if not _stands_alone(doc, i, n):
                 continue
@@ -342,8 +355,9 @@ def join_organisations(cands: list[Cand]) -> list[Cand]:
         fits = fits_of.get((c.name, is_org, lone))
         if fits is None:
             n_words = len(c.name.split())
+            acronym = _may_be_acronym(c.name)  # (else is_acronym_of is False for every name)
             fits = [n for n, n_size in org_sizes.items() if n != c.name and n_size > n_words
-                    and (is_acronym_of(c.name, n) or (is_org and _is_local_short_form(c.name, n))
+                    and ((acronym and is_acronym_of(c.name, n)) or (is_org and _is_local_short_form(c.name, n))
                          or (lone and n.split()[0] == c.name))]
             fits_of[(c.name, is_org, lone)] = fits
         if (c.kind == ORG or capitals or lone) and c.how != "role" and len(fits) == 1:
@@ -371,6 +385,7 @@ def _is_short_form(short: str, name: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and join_organisations asks it for every pair of names
 def _is_local_short_form(short: str, name: str) -> bool:
     """Within one article also the name's first words ('Samsung' of 'Samsung Electronics', 'Live
     Nation' of 'Live Nation Entertainment'), a clipped first word ('Met' of 'Metropolitan Museum of
@@ -395,12 +410,16 @@ def settle_kinds(cands: list[Cand]) -> list[Cand]:
     the model tags a bare surname ORG or a place far more often than it mistakes a full name, so nine
     'Rittenhouse' tagged ORG do not outvote one 'Kyle Rittenhouse' tagged PERSON (while 'Tesco' still
     outvotes a 'Dublin Tesco' the model took for a person)."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for c in cands:
-        if c.how == "alias" or (c.how == "surname" and given_name_gender(c.name.split()[0])):
-            votes[c.name].update({k: w * SHORT_FORM_VOTE for k, w in c.votes.items()})
-        else:
-            votes[c.name].update(c.votes)
-        votes[c.name][c.kind] += 0.0
+    votes: dict[str, dict[str, float]] = {}
+    for c in cands:  # (plain dicts: a Counter's update cost more than the rest of this stage)
+        summed = votes.get(c.name)
+        if summed is None:
+            summed = votes[c.name] = {}
+        share = SHORT_FORM_VOTE if c.how == "alias" or (
+            c.how == "surname" and given_name_gender(c.name.split()[0])) else 1.0
+        for kind, weight in c.votes.items():
+            summed[kind] = weight * share + summed.get(kind, 0)
+        kind = c.kind
+        summed[kind] = summed.get(kind, 0) + 0.0
     kinds = {name: max(v, key=lambda k: (v[k], -KIND_RANK[k])) for name, v in votes.items()}
     return [replace(c, votes={kinds[c.name]: 1.0}) for c in cands]

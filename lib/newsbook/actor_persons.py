@@ -7,7 +7,6 @@ tokens they use."""
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Span, Token
 
-from .nlp import doc_cache, doc_ents, doc_tokens, token_flags
+from .nlp import doc_cache, doc_ents, doc_tokens, sentence_token_starts, span_text, token_flags
 from .actor_lexicon import clean_name
 from .quote_words import ROLE_NOUNS, SPEECH_VERBS, _ORG_WORDS, _ROLE_OR_TITLE_WORDS, _is_propn
 
@@ -34,6 +33,14 @@ class _Ref:
     tokens: tuple[int, int]  # token range [i, j)
     subject: bool = False
     sent: int = 0
+
+
+def _copy(ref: _Ref) -> _Ref:
+    """`dataclasses.replace(ref)` (a _Ref has no __post_init__), without its per-call field
+    introspection: each quotes pass copies every reference of the article."""
+    new = object.__new__(_Ref)
+    new.__dict__.update(ref.__dict__)
+    return new
 
 
 @functools.lru_cache(maxsize=65536)
@@ -121,7 +128,7 @@ class Persons:
                     ref.kind, ref.actor = "person", self._surnames[last]
                 elif self._surnames:
                     # "Vesti TV Putin": an entity ending in a known person's surname.
-                    toks = doc[ref.tokens[0]:ref.tokens[1]]
+                    toks = doc_tokens(doc)[ref.tokens[0]:ref.tokens[1]]  # (no Span to build)
                     if len(toks) > 1 and toks[-1].lower_ in self._surnames and toks[-1].pos_ == "PROPN":
                         i = toks[-1].i
                         ref.start, ref.end, ref.tokens = toks[-1].idx, toks[-1].idx + len(toks[-1]), (i, i + 1)
@@ -187,7 +194,7 @@ class _Actors:
     def __init__(self, doc: Doc, persons: Persons, in_quote: list[bool], dateline: list[bool] | None = None):
         self.doc = doc
         self.from_table = persons.from_table
-        copies = {id(r): dataclasses.replace(r) for r in persons.refs + persons.entity_refs}
+        copies = {id(r): _copy(r) for r in persons.refs + persons.entity_refs}
         self.refs = [copies[id(r)] for r in persons.refs]
         self.entity_refs = [copies[id(r)] for r in persons.entity_refs]
         self._surnames = dict(persons._surnames)
@@ -215,19 +222,22 @@ class _Actors:
         tagged a work of art; "Elon Musk said", untagged), or stands in apposition to a title
         ("the Conservative leader, Kemi Badenoch", tagged a place). An organisation or a place
         that merely speaks ("South Korea said") stays what it is."""
-        for head, span in _name_chains(self.doc):
+        doc, tokens = self.doc, doc_tokens(self.doc)
+        for head, span in _name_chains(doc):
             if in_quote[head.i] or dateline[span[0]]:
                 continue
-            labels = {t.ent_type_ for t in self.doc[span[0]:span[1]]}
             speaks = head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in SPEECH_VERBS
             titled = _titled(head)
+            if not (titled or speaks):
+                continue  # (most chains: their entity labels need not be read)
+            labels = {t.ent_type_ for t in tokens[span[0]:span[1]]}
             if not (titled or (speaks and labels <= {"", "WORK_OF_ART", "PRODUCT", "LAW", "EVENT", "FAC"})):
                 continue
             overlapping = [r for r in self.refs if r.tokens[0] < span[1] and span[0] < r.tokens[1]]
             if any(r.kind == "person" for r in overlapping) or "ORG" in labels:
                 continue
-            name = self.doc[span[0]:span[1]].text
-            ref = self._ref_from_span(self.doc[span[0]].idx, head.idx + len(head), name, "person")
+            name = span_text(doc, span[0], span[1])
+            ref = self._ref_from_span(tokens[span[0]].idx, head.idx + len(head), name, "person")
             if ref is None:
                 continue
             self.refs = [r for r in self.refs if r not in overlapping] + [ref]
@@ -236,7 +246,7 @@ class _Actors:
             self._surnames[head.lower_] = name
             # the surname alone, elsewhere taken for a place or a work, is this person too
             for r in self.refs + self.entity_refs:
-                if r.kind != "person" and self.doc[r.tokens[0]:r.tokens[1]].text == head.text:
+                if r.kind != "person" and span_text(doc, r.tokens[0], r.tokens[1]) == head.text:
                     r.kind, r.actor = "person", name
 
     def _ref_from_span(self, start: int, end: int, actor: str, kind: str) -> _Ref | None:
@@ -323,9 +333,13 @@ def _span_facts(doc: Doc, start: int, end: int,
 
 
 def _propn_tokens(doc: Doc) -> list[Token]:
-    """The proper nouns of the Doc, in order."""
-    tokens = doc_tokens(doc)
-    return [tokens[i] for i, propn in enumerate(token_flags(doc, "POS", _is_propn)) if propn]
+    """The proper nouns of the Doc, in order, once per Doc (do not change the list)."""
+    propns = doc_cache(doc).get("newsbook_propn_tokens")
+    if propns is None:
+        tokens = doc_tokens(doc)
+        propns = [tokens[i] for i, propn in enumerate(token_flags(doc, "POS", _is_propn)) if propn]
+        doc_cache(doc)["newsbook_propn_tokens"] = propns
+    return propns
 
 
 def _name_chains(doc: Doc) -> list[tuple[Token, tuple[int, int]]]:
@@ -361,11 +375,7 @@ def _is_subjectish(tok: Token) -> bool:
 
 def _sent_starts(doc: Doc) -> list[int]:
     """The first token index of every sentence, once per Doc."""
-    starts = doc_cache(doc).get("newsbook_quote_sent_starts")
-    if starts is None:
-        starts = [s.start for s in doc.sents]
-        doc_cache(doc)["newsbook_quote_sent_starts"] = starts
-    return starts
+    return sentence_token_starts(doc)  # (the sentences every extractor shares, built once)
 
 
 def _sent_index(doc: Doc, token_i: int) -> int:

@@ -182,14 +182,37 @@ def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
             values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
             found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
         values, where = found
-        distinct = []
-        for value in values:
-            flag = memo.get(value)
-            if flag is None:
-                flag = memo[value] = bool(predicate(strings[value] if value else ""))
-            distinct.append(flag)
+        distinct = [memo.get(value) for value in values]  # (most values are known from earlier Docs)
+        if None in distinct:
+            for k, value in enumerate(values):
+                if distinct[k] is None:
+                    distinct[k] = memo[value] = bool(predicate(strings[value] if value else ""))
         flags = cache[key] = np.asarray(distinct, dtype=bool)[where].tolist()
     return flags
+
+
+def token_heads(doc: Doc) -> list[int]:
+    """`[t.head.i for t in doc]`, once per Doc, from the Doc's array of head offsets: walking up
+    the parse on indices builds no Token per step."""
+    heads = doc_cache(doc).get("newsbook_heads")
+    if heads is None:
+        from spacy.attrs import HEAD
+
+        offsets = doc.to_array(HEAD).astype(np.int64)  # (stored as unsigned: negative offsets wrap)
+        heads = doc_cache(doc)["newsbook_heads"] = (offsets + np.arange(len(offsets))).tolist()
+    return heads
+
+
+def token_ids(doc: Doc, attr: str) -> list[int]:
+    """The string ids of one attribute ("DEP", "LOWER", ...) of every token, once per Doc: compare
+    them with `doc.vocab.strings[word]` instead of building each Token's string."""
+    key = ("newsbook_ids", attr)
+    ids = doc_cache(doc).get(key)
+    if ids is None:
+        from spacy import attrs
+
+        ids = doc_cache(doc)[key] = doc.to_array(getattr(attrs, attr)).tolist()
+    return ids
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
 
-from .nlp import doc_tokens
+from .nlp import doc_tokens, token_heads, token_ids
 from .quote_words import (
     ADJACENT_ONLY_VERBS, ADJACENT_SPAN, CHARACTERISING_VERBS, CUE_WINDOW, DOCUMENT_NOUNS, MEDIUM_NOUNS,
     PLATFORMS, SPEECH_VERBS, UTTERANCE_NOUNS, _MEDIUM_PREPS, _WORD,
@@ -36,6 +36,13 @@ class Attribution:
     @property
     def found(self) -> bool:
         return bool(self.speaker)
+
+
+def _copy_attribution(att: Attribution) -> Attribution:
+    """`dataclasses.replace(att)` without its per-call field introspection."""
+    new = object.__new__(Attribution)
+    new.__dict__.update(att.__dict__)
+    return new
 
 
 def medium_of(cue: Token) -> str:
@@ -146,22 +153,27 @@ class _CueFinder:
         """A cue verb that governs the quotation in the parse (walking up from the quote's
         attachment points, outside the quote)."""
         i, j = q.tokens
+        doc = self.doc
+        tokens, heads, deps = doc_tokens(doc), token_heads(doc), token_ids(doc, "DEP")
+        strings = doc.vocab.strings
+        naming = {strings[d] for d in ("nsubj", "nsubjpass", "agent", "poss")}
+        root = strings["ROOT"]
         best = None
-        for t in doc_tokens(self.doc)[i:j]:
+        for t in range(i, min(j, len(tokens))):  # (walked on token indices: no Token per step)
             h = t
             for depth in range(7):
-                if h.head.i == h.i:
+                if heads[h] == h:
                     break
-                below, h = h, h.head
-                if i <= h.i < j:
+                below, h = h, heads[h]
+                if i <= h < j:
                     break  # attached inside the quote
-                if h.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+                if deps[h] in naming:
                     break  # the quote is part of a speaker's name ('Residents of the "safe zone" say')
-                if self._is_cue(h, governing=True) and self._characterises(h, below):
+                if self._is_cue(tokens[h], governing=True) and self._characterises(tokens[h], tokens[below]):
                     if best is None or depth < best[0]:
-                        best = (depth, h)
+                        best = (depth, tokens[h])
                     break
-                if h.dep_ in ("ROOT",):
+                if deps[h] == root:
                     break
         return best[1] if best else None
 
@@ -295,7 +307,15 @@ class _CueFinder:
         return None
 
     def _attribution_of_cue(self, cue: Token, how: str) -> Attribution:
-        att = self.speakers.name(self.speakers.speaker_token(cue))
+        # The speaker of a cue is asked again by later passes (a quote's own cue is often a speech
+        # event's too): named once per cue and set of speakers, a copy handed out each time,
+        # since callers fill in the rest of their Attribution.
+        named_cues = self.__dict__.setdefault("_named_cues", {})
+        key = (id(self.speakers), cue.i)
+        named = named_cues.get(key)
+        if named is None or named[0] is not self.speakers:
+            named = named_cues[key] = (self.speakers, self.speakers.name(self.speakers.speaker_token(cue)))
+        att = _copy_attribution(named[1])
         att.cue, att.how, att.cue_token = _cue_lemma(cue), how, cue.i
         att.medium = att.medium or medium_of(cue)
         return att

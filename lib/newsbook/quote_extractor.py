@@ -12,7 +12,7 @@ import pandas as pd
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc
 
-from .nlp import doc_text, doc_tokens, empty_table, table_from_rows
+from .nlp import doc_text, doc_tokens, empty_table, sentences, table_from_rows
 from .quote_words import STRONG_TITLE_CUE_WORDS, TITLE_CUE_WORDS, TITLE_NOUNS, _WORD
 from .dateline import dateline_end
 from .quote_spans import QuoteSpan, _paragraphs, block_quote_spans, find_quote_spans
@@ -40,7 +40,7 @@ class _Extractor(_CueFinder, _ReportedClauses, _Settling, _IntroducedSpeakers):
         self.in_quote = [False] * len(doc)
         self._mark_quotes(self.spans)
         self.sent_starts = _sent_starts(doc)
-        self.sents = list(doc.sents)
+        self.sents = list(sentences(doc))
         self.paragraphs = _paragraphs(self.text)
         self._para_starts = [s for s, _ in self.paragraphs]
         self.dateline = self._dateline_mask()
