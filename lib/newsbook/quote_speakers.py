@@ -132,6 +132,10 @@ class _SpeakerNames:
             att = Attribution(speaker_text=tok.text, speaker_start=tok.idx, speaker_end=tok.idx + len(tok))
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
+            elif low in PERSON_PRONOUNS:
+                holder = self._role_subject_above(tok)
+                if holder is not None:  # "The Greek prime minister denounced what he called ..."
+                    return self._name_one(holder)  # (the role phrase: the story may name it)
             return att
         if low in FIRST_PERSON or low == "you":
             # (an interviewer's "you said" names nobody the article has named)
@@ -267,6 +271,23 @@ class _SpeakerNames:
         # An unnamed source: the phrase itself ("US intelligence agencies", "a spokesman").
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
+
+    def _role_subject_above(self, tok: Token) -> Token | None:
+        """For a 'he' / 'she' no earlier name stands for: the subject of a verb the pronoun's clause
+        hangs on, when it comes before the pronoun and is one person described by a role ('The
+        Greek prime minister has denounced what he called ...', 'the mayor said she would ...')."""
+        verb = tok.head
+        for _ in range(4):
+            if verb.head.i == verb.i:
+                break
+            verb = verb.head
+            subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+            if subj is not None:
+                if subj.tag_ == "NN" and subj.lemma_.lower() in ROLE_NOUNS | PERSON_NOUNS and not _new_referent(subj) \
+                        and not self.in_quote[subj.i]:
+                    return subj
+                return None
+        return None
 
     def _they(self, tok: Token) -> Attribution:
         """'Deputies said X. They said Y', 'A and B agreed. They said Y': the same source goes on
