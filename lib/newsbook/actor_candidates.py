@@ -330,6 +330,8 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
         return cand.vote(ORG, 2.0)
     if len(tokens) == 1 and _before_its_region(doc, cand.end):
         return cand.vote(PLACE, 4.0)
+    if len(tokens) == 1 and cand.kind == PERSON and _people_of_a_nation(doc, tokens[0]):
+        return cand.vote(GROUP, 3.0)
     if _in_apposition_to_a_role(doc, cand):
         return cand.vote(PERSON, 3.0)
     role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
@@ -388,6 +390,32 @@ def _reports_news(doc: Doc, cand: Cand) -> bool:
     if not (token.dep_ == "nsubj" or by_agent) or verb.lemma_ not in MEDIA_VERBS:
         return False
     return not _written_as_place(doc, token.text)
+
+
+def _people_of_a_nation(doc: Doc, token: Token) -> bool:
+    """'Greeks' tagged a person where the article also writes 'Greek' as a nationality: a plural of a
+    nationality word (NORP) the article uses elsewhere is its people, a group (not a known surname)."""
+    if not _plural(token) or _is_surname(doc, token):
+        return False
+    word = token.lower_
+    return any(t.ent_type_ == "NORP" and t.i != token.i and word in (t.lower_ + "s", t.lower_ + "es")
+               for t in doc_tokens(doc))
+
+
+def is_kind_modifier(doc: Doc, cand: Cand) -> bool:
+    """'a Sikh tradition', 'an Amish farm': a lone word tagged a person that modifies a common noun
+    after 'a'/'an' says what kind of thing it is, and names nobody (a known surname aside)."""
+    if cand.end - cand.start != 1 or cand.kind != PERSON:
+        return False
+    return names_a_kind(doc, doc_tokens(doc)[cand.start])
+
+
+def names_a_kind(doc: Doc, token: Token) -> bool:
+    """`is_kind_modifier` for one token (the quotes stage asks it of the parser's entities)."""
+    head = token.head
+    return (token.dep_ in ("compound", "amod") and head.pos_ == "NOUN" and head.i == token.i + 1
+            and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children)
+            and not _is_surname(doc, token))
 
 
 def _is_surname(doc: Doc, token: Token) -> bool:

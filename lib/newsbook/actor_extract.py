@@ -15,7 +15,8 @@ from .actor_lexicon import Cand, PERSON
 from .actor_roles import resolve_roles
 from .actor_candidates import (
     _without_overlaps, cut_headline, entity_candidates, extend_name, group_candidates, is_common_acronym,
-    is_group_noun, is_not_a_name, is_party_and_state, is_title_fragment, is_title_only, is_work_title,
+    is_group_noun, is_kind_modifier, is_not_a_name, is_party_and_state, is_title_fragment, is_title_only,
+    is_work_title,
     merge_of_phrases, merge_place_prefixes, platform_is_organisation, plural_place_is_organisation,
     split_glued, split_parenthesis, strip_title, trim, untagged_candidates, vote_from_context)
 from .actor_linking import join_organisations, link_names, propagate, settle_kinds
@@ -35,7 +36,7 @@ def find_candidates(doc: Doc) -> list[Cand]:
     cands = merge_of_phrases(doc, merge_place_prefixes(doc, cands))
     cands = apply_dateline(doc, cands, find_dateline(doc_text(doc)))
     drop = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym,
-            is_party_and_state, is_not_a_name)
+            is_party_and_state, is_not_a_name, is_kind_modifier)
     cands = [platform_is_organisation(doc, vote_from_context(doc, plural_place_is_organisation(doc, c)))
              for c in cands if not any(rule(doc, c) for rule in drop)]
     cands = propagate(doc, cands)

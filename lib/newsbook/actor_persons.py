@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .nlp import doc_cache, doc_ents, doc_tokens, token_flags
 from .actor_lexicon import clean_name
+from .actor_candidates import names_a_kind
 from .quote_words import ROLE_NOUNS, SPEECH_VERBS, _ORG_WORDS, _ROLE_OR_TITLE_WORDS, _is_propn
 
 # --- actors: mentions, entities and names -----------------------------------------------------
@@ -74,6 +75,8 @@ def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
                 # ("Calls Bank Workers' Riot Deaths 'Murder'": a quotation mark opening a word
                 # inside the entity is a headline's quote run into the name, no one's name)
                 continue
+            if kind == "person" and len(ent) == 1 and names_a_kind(doc, ent[0]):
+                continue  # "a Sikh tradition": the word says what kind of tradition, names no one
             if kind == "organization" and ent.label_ == "ORG" and _looks_like_person(ent):
                 kind = "person"
             cached.append((ent, kind, _clean_name(ent.text)))

@@ -43,10 +43,33 @@ class _ReportedClauses:
                 continue
             if tok.lemma_.lower() == "point" and _cue_lemma(tok) != "point out":
                 continue
-            content = self._complement(tok)
+            content = self._without_speaker_title(self._complement(tok), tok)
             att = self._attribution_of_cue(tok, "indirect")
             events.append({"cue": tok, "att": att, "content": content})
         return events
+
+    def _without_speaker_title(self, content: tuple[int, int] | None, cue: Token) -> tuple[int, int] | None:
+        """'S, Troy police Lt. Gerry Scherlinck said.': the parser took the title before the name for
+        the end of the reported clause; the clause ends at the comma before it. Only when the clause
+        runs up to the name right before the verb and what follows its last comma is nothing but
+        nouns and names."""
+        if content is None:
+            return None
+        i, j = content
+        doc = self.doc
+        if j > cue.i:
+            return content
+        between = doc_tokens(doc)[j:cue.i]
+        if not between or not all(t.pos_ == "PROPN" or t.is_punct for t in between) \
+                or not any(t.pos_ == "PROPN" for t in between):
+            return content
+        comma = next((k for k in range(j - 1, i, -1) if doc[k].text == ","), None)
+        if comma is None or j - comma > 6:
+            return content
+        tail = doc_tokens(doc)[comma + 1:j]
+        if not all(t.pos_ in ("PROPN", "NOUN") or t.text == "." for t in tail):
+            return content
+        return self._trim(i, comma)
 
     def _asks_whether(self, tok: Token) -> bool:
         """An indirect question is reported speech: 'Lawmakers asked the governor whether rates
@@ -155,7 +178,9 @@ class _ReportedClauses:
         if self.in_quote[clause.i]:
             return False
         lo, hi = (clause.right_edge.i + 1, cue.i) if clause.i < cue.i else (cue.i + 1, clause.left_edge.i)
-        return any(self.in_quote[k] for k in range(lo, hi))
+        # (the closing mark of a quotation the clause ends with is no quotation between: 'Greeks must
+        # understand that without these measures, "the situation would be worse," he said.')
+        return any(self.in_quote[k] and not self.doc[k].is_punct for k in range(lo, hi))
 
     def _clause_start(self, cue: Token, clause: Token) -> int:
         """First token of a reported clause. Without "that", a date or medium right after the

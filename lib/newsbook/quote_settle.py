@@ -255,6 +255,10 @@ class _Settling:
         or the speaker of the previous paragraph's last sentence."""
         first = q.sents[0]
         para = self.para_of(q.span.start)
+        if q.span.continued and previous is not None and previous.span.continues and previous.att.found:
+            # the next paragraph of one quotation: the same speaker, whoever else the sentence names
+            # ('X said nothing, Pickell said, describing him as "subdued.\n\nVery, very subdued".')
+            return previous.att
         # another attributed quote in the same sentence
         for si in self._quote_sentences(q):
             att = self.sentence_speech.get(si)

@@ -347,6 +347,9 @@ class _SpeakerNames:
         if not any(t.lower_ == "the" for t in span):
             return []
         sent_i = _sent_index(self.doc, tok.i)
+        joint = self._joint_people(tok, n)
+        if joint:  # "the commerce secretary, Gary Locke, and the interior secretary, Ken Salazar, agreed"
+            return joint
         names: list[str] = []
         for back in range(0, 4):
             si = sent_i - back
@@ -359,6 +362,20 @@ class _SpeakerNames:
             if len(names) >= n:
                 break
         return names[-n:] if len(names) >= n else []
+
+    def _joint_people(self, tok: Token, n: int) -> list[str]:
+        """For 'the two men said': the latest subject before `tok` (within three sentences) that joins
+        exactly `n` people ('A and B agreed'), however many other people were named in between."""
+        sent_i = _sent_index(self.doc, tok.i)
+        lo = _sent_starts(self.doc)[max(0, sent_i - 3)]
+        for t in reversed(doc_tokens(self.doc)[lo:tok.i]):
+            if t.dep_ not in ("nsubj", "nsubjpass") or self.in_quote[t.i] or _joint_holder(t) is None:
+                continue
+            att = self.name(t)
+            names = att.speaker.split(" and ") if att.kind == "person" else []
+            if len(names) == n:
+                return names
+        return []
 
     def _name_after_title(self, span) -> _Ref | None:
         """'according to Troy police Lt. Gerry Scherlinck': the parser ends the phrase at the
