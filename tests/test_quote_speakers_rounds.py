@@ -137,3 +137,37 @@ def test_a_nationality_plural_is_a_group_and_a_kind_word_no_person(nlp):
     kinds = dict(zip(m["text"], m["kind"]))
     assert kinds.get("Greeks") == "group"
     assert "Sikh" not in kinds
+
+
+def test_a_quotation_opening_its_own_sentence_is_no_part_of_the_clause_before(nlp):
+    # scraped copy: the paragraph break lost ('headscarf.-'), the parser runs the sentences together
+    text = ('She also cancelled a meeting with the grand mufti after refusing to wear a headscarf.- '
+            '"Going there showed she could look presidential," says Paul Moreau, a fellow at the institute.')
+    out = extract(nlp, text)
+    assert list(out["kind"]) == ["direct"]
+
+
+def test_a_news_agency_named_with_a_title_word_is_an_organisation_and_the_agency_speaks_for_it(nlp):
+    text = ("A strong earthquake hit the south of the country on Sunday, the official TASR news agency said.\n\n"
+            "The quake damaged a bridge near the town, TASR reported.\n\n"
+            "The news agency also reported that two schools were closed.")
+    doc = nlp(text)
+    m = actors.extract_mentions(doc, article_id="t")
+    assert set(m[m["text"] == "TASR"]["kind"]) == {"organization"}
+    out = quotes.extract_quotes(doc, m, article_id="t")
+    row = out[out["quote"].str.startswith("two schools")].iloc[0]
+    assert row["speaker"] == "TASR"
+
+
+def test_a_name_written_as_a_place_is_no_person(nlp):
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    doc = nlp("Rescue teams reached the port of Port Adara on Monday. Two helicopters flew the injured to the "
+              "hospital in Port Adara, where doctors treated 40 people.\n\nThe mayor, Lena Adara, thanked the teams.")
+    slips = [Span(doc, t.i, t.i + 2, "PERSON") for t in doc if t.text == "Port" and doc[t.i + 1].text == "Adara"]
+    doc.ents = filter_spans(slips + list(doc.ents))
+    m = actors.extract_mentions(doc, article_id="t")
+    kinds = {(r.text, r.kind) for r in m.itertuples()}
+    assert ("Port Adara", "person") not in kinds and ("Port Adara", "place") in kinds
+    assert ("Lena Adara", "person") in kinds

@@ -3,6 +3,7 @@ findings and "according to", and where the reported clause starts and ends (`_Re
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
@@ -15,6 +16,8 @@ from .quote_words import (
     _is_event_lemma,
 )
 from .actor_persons import _sent_index
+
+_SENTENCE_END = re.compile(r"[.!?:;][-–—]?$")  # a token that ends a sentence ('headscarf.-')
 from .quote_cues import _cue_lemma, _is_verbish, _marked
 
 
@@ -178,9 +181,24 @@ class _ReportedClauses:
         if self.in_quote[clause.i]:
             return False
         lo, hi = (clause.right_edge.i + 1, cue.i) if clause.i < cue.i else (cue.i + 1, clause.left_edge.i)
-        # (the closing mark of a quotation the clause ends with is no quotation between: 'Greeks must
-        # understand that without these measures, "the situation would be worse," he said.')
-        return any(self.in_quote[k] and not self.doc[k].is_punct for k in range(lo, hi))
+        if any(self.in_quote[k] and not self.doc[k].is_punct for k in range(lo, hi)):
+            return True
+        if clause.i < cue.i and any(self.in_quote[k] for k in range(lo, hi)):
+            # only the closing mark of a quotation the clause ends with stands between: no quotation
+            # between when the clause goes on into it in lower case ('Greeks must understand that
+            # without these measures, "the situation would be worse," he said.'); one opening with a
+            # capital is a sentence of its own the parser ran into the words before it ('... a
+            # headscarf.- "Going there showed ...," says X', 'READ MORE: ... "The depth of ...," X said')
+            k = clause.right_edge.i
+            while k > clause.left_edge.i and self.in_quote[k - 1]:
+                k -= 1
+            first = next((t for t in doc_tokens(self.doc)[k:clause.right_edge.i + 1] if t.is_alpha), None)
+            start = clause.left_edge.i
+            # (nor a clause holding other quoted words, or opening right after a mark: broken marks)
+            opened_by_mark = start > 0 and self.doc[start - 1].is_quote
+            return k <= start or first is None or not first.text[:1].islower() or opened_by_mark \
+                or any(self.in_quote[t] for t in range(start, k)) or bool(_SENTENCE_END.search(self.doc[k - 1].text))
+        return False
 
     def _clause_start(self, cue: Token, clause: Token) -> int:
         """First token of a reported clause. Without "that", a date or medium right after the
