@@ -171,3 +171,11 @@ def test_a_name_written_as_a_place_is_no_person(nlp):
     kinds = {(r.text, r.kind) for r in m.itertuples()}
     assert ("Port Adara", "person") not in kinds and ("Port Adara", "place") in kinds
     assert ("Lena Adara", "person") in kinds
+
+
+def test_one_of_the_groups_named_in_apposition_is_that_group(nlp):
+    text = ("Several unions backed the strike. One of these unions, the Public Sector Workers Federation, "
+            "said it would walk out again next week.")
+    out = extract(nlp, text)
+    row = out[out["kind"] == "indirect"].iloc[0]
+    assert row["speaker"] == "Public Sector Workers Federation"

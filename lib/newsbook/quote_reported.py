@@ -17,7 +17,8 @@ from .quote_words import (
 )
 from .actor_persons import _sent_index
 
-_SENTENCE_END = re.compile(r"[.!?:;][-–—]?$")  # a token that ends a sentence ('headscarf.-')
+_SENTENCE_END = re.compile(r"[.!?:;][-–—]*$")  # text that ends a sentence ('headscarf.-')
+_OPENING_MARKS = '"“'
 from .quote_cues import _cue_lemma, _is_verbish, _marked
 
 
@@ -192,12 +193,15 @@ class _ReportedClauses:
             k = clause.right_edge.i
             while k > clause.left_edge.i and self.in_quote[k - 1]:
                 k -= 1
-            first = next((t for t in doc_tokens(self.doc)[k:clause.right_edge.i + 1] if t.is_alpha), None)
             start = clause.left_edge.i
+            last = self.doc[clause.right_edge.i]
+            words = self.text[self.doc[start].idx:last.idx + len(last)]
+            mark = max(words.rfind(c) for c in _OPENING_MARKS)
+            after = re.search(r"[^\W\d_]", words[mark + 1:]) if mark >= 0 else None
             # (nor a clause holding other quoted words, or opening right after a mark: broken marks)
             opened_by_mark = start > 0 and self.doc[start - 1].is_quote
-            return k <= start or first is None or not first.text[:1].islower() or opened_by_mark \
-                or any(self.in_quote[t] for t in range(start, k)) or bool(_SENTENCE_END.search(self.doc[k - 1].text))
+            return mark <= 0 or after is None or not after.group().islower() or opened_by_mark \
+                or any(self.in_quote[t] for t in range(start, k)) or bool(_SENTENCE_END.search(words[:mark].rstrip()))
         return False
 
     def _clause_start(self, cue: Token, clause: Token) -> int:

@@ -233,7 +233,8 @@ class _Settling:
             return False
         p0, p1 = self.paragraphs[0]
         head = self.text[p0:p1].strip().rstrip("\"'”’)] ")
-        return bool(head) and len(_WORD.findall(head)) <= 20 and not re.search(r"[.!?…:;]$", head)
+        # (one phrase: a standfirst of sentences, '... the word 'apartheid'. By', is no headline)
+        return bool(head) and len(_WORD.findall(head)) <= 20 and not re.search(r"[.!?…:;]$|[.!?]['’\"”]?\s", head)
 
     def _echo(self, q: _Quote, quotes: list[_Quote]) -> _Quote | None:
         phrase = " ".join(_WORD.findall(self.text[q.span.start:q.span.end].lower()))

@@ -141,6 +141,10 @@ class _SpeakerNames:
             # (an interviewer's "you said" names nobody the article has named)
             return Attribution()
         if low in QUANTIFIERS or tok.like_num:
+            named = self._named_in_apposition(tok)
+            if named is not None:  # "One of these groups, the Syrian Democratic Forces (SDF), said"
+                return Attribution(named.actor, doc_text(doc)[named.start:named.end], named.start, named.end,
+                                   kind=named.kind)
             return self._member_of(tok)
         i, j = self.noun_phrase(tok)
         span = doc[i:j]
@@ -287,6 +291,15 @@ class _SpeakerNames:
                         and not self.in_quote[subj.i]:
                     return subj
                 return None
+        return None
+
+    def _named_in_apposition(self, tok: Token) -> _Ref | None:
+        """The actor an apposition of `tok` names ('One of these groups, the Syrian Democratic Forces,')."""
+        for c in tok.children:
+            if c.dep_ == "appos" and c.i > tok.i:
+                ref = self.actors.covering(c.idx, c.idx + len(c), prefer=c)
+                if ref is not None and ref.kind in ("person", "organization", "group"):
+                    return ref
         return None
 
     def _they(self, tok: Token) -> Attribution:
