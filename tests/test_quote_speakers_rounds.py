@@ -179,3 +179,12 @@ def test_one_of_the_groups_named_in_apposition_is_that_group(nlp):
     out = extract(nlp, text)
     row = out[out["kind"] == "indirect"].iloc[0]
     assert row["speaker"] == "Public Sector Workers Federation"
+
+
+def test_a_name_with_a_title_on_both_sides_holds_both(nlp):
+    # "Col." is one token now: the rank before the name must not hide the role after it
+    doc = nlp('"We are still assessing the reports," said Col. Dana Brooks, a spokesman for Joint Task Force Seven. '
+              "The spokesman noted that the strikes had stopped.")
+    m = actors.extract_mentions(doc, article_id="t")
+    roles = m[m["how"] == "role"]
+    assert list(roles["actor"]) == ["Dana Brooks"]
