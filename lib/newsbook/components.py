@@ -2,7 +2,9 @@
 
 `load_pipeline` is the one place components are added by name. Besides the model's own, they are:
 
-- ``newsbook_paragraph_boundaries`` (before the parser): a blank line always ends a sentence;
+- ``newsbook_paragraph_boundaries`` (before the parser): a blank line always ends a sentence, an
+  abbreviated title before a name never does (the tokenizer keeps "Lt.", "Sgt." whole, as it keeps
+  "Gov.": rules/title_abbreviations.txt);
 - ``newsbook_actor_ruler`` (an ``entity_ruler`` before "ner"): "<Name> TV/News/Times" is an
   organisation (patterns in `actor_candidates.ruler_patterns`);
 - the three extractors, after the model, each a ``@Language.factory``:
