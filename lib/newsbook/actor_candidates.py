@@ -16,7 +16,7 @@ from .nlp import doc_cache, doc_ents, doc_tokens, span_text, token_flags
 from .actor_lexicon import (
     Cand, replace, DETERMINERS, GROUP, LABEL_KIND, LEGAL_FORMS, MEDIA_WORDS, ORG, ORG_WORDS, PERSON, PLACE, POSSESSIVES,
     QUOTE_MARKS, TITLE_HEADS, TITLE_MODIFIERS, WORK_NOUNS, _is_capital_acronym, _is_title_head, _is_title_word,
-    clean_name)
+    clean_name, given_name_gender)
 from .actor_roles import role_after, role_before
 
 
@@ -340,12 +340,16 @@ def vote_from_context(doc: Doc, cand: Cand) -> Cand:
     tokens = doc_tokens(doc)[cand.start:cand.end]
     if _has_org_word(tokens):
         return cand.vote(ORG, 3.0)
-    if _after_org_noun(doc, cand.start):
+    if _after_org_noun(doc, cand.start) or _names_an_org_noun(doc, cand):
         return cand.vote(ORG, 3.0)
     if _reports_news(doc, cand):
         return cand.vote(ORG, 2.0)
     if len(tokens) == 1 and _before_its_region(doc, cand.end):
         return cand.vote(PLACE, 4.0)
+    if len(tokens) == 1 and cand.kind == PERSON and _people_of_a_nation(doc, tokens[0]):
+        return cand.vote(GROUP, 3.0)
+    if cand.kind == PERSON and _written_as_a_place_name(doc, cand):
+        return cand.vote(PLACE, 3.0)
     if _in_apposition_to_a_role(doc, cand):
         return cand.vote(PERSON, 3.0)
     role = role_before(doc, cand.start, cand.end) or role_after(doc, cand.end)
@@ -423,6 +427,50 @@ def _after_org_noun(doc: Doc, start: int) -> bool:
     return before.is_lower and before.tag_ == "NN" and before.lower_ in ORG_NOUNS
 
 
+PLACE_NOUNS = rules.words("place_kind_nouns")  # rules/place_kind_nouns.txt
+
+
+def _written_as_a_place_name(doc: Doc, cand: Cand) -> bool:
+    """'the port of Bandar Abbas' ... 'the hospital in Bandar Abbas': a name the model took for a person
+    that the article writes, somewhere, as the of-phrase of a kind of place or right after a place
+    preposition (not as a possessor: 'in Trump's view') is a place. Never a name introduced with a
+    title ('Mayor X') or a full name of a known given name."""
+    tokens = doc_tokens(doc)
+    words = [t.text for t in tokens[cand.start:cand.end]]
+    if role_before(doc, cand.start, cand.end) is not None or _known_given_name(words[0]) \
+            or (len(words) == 1 and _is_surname(doc, tokens[cand.start])):
+        return False
+    n = len(words)
+    for i in range(1, len(tokens) - n + 1):
+        if [t.text for t in tokens[i:i + n]] != words:
+            continue
+        after = tokens[i + n] if i + n < len(tokens) else None
+        if after is not None and (after.tag_ == "POS" or after.text[:1].isupper()):
+            continue  # ('in Trump's view', 'confidence in Garda Commissioner X': a longer name)
+        before = tokens[i - 1]
+        if before.lower_ in ("in", "near", "outside"):  # (not 'at': 'shouted at Iohannis')
+            return True
+        if before.lower_ == "of" and i >= 2 and tokens[i - 2].lower_ in PLACE_NOUNS:
+            return True
+    return False
+
+
+def _known_given_name(word: str) -> bool:
+    return bool(given_name_gender(word))
+
+
+def _names_an_org_noun(doc: Doc, cand: Cand) -> bool:
+    """'the official IRNA news agency', 'the state-run Xinhua agency': a lone name modifying a kind of
+    organisation (rules/org_kind_nouns.txt) within the next two words names that organisation, whatever
+    title word ('official') stands before it."""
+    if cand.end - cand.start != 1:
+        return False
+    token = doc_tokens(doc)[cand.start]
+    head = token.head
+    return (token.dep_ in ("compound", "amod", "nmod") and 0 < head.i - token.i <= 2 and head.tag_ == "NN"
+            and head.is_lower and head.lower_ in ORG_NOUNS)
+
+
 def _reports_news(doc: Doc, cand: Cand) -> bool:
     """'..., Bloomberg reported.': a lone name that reports or publishes, tagged a place or a person,
     is a news organisation. Not a country: a place the article also writes as one ('in Ukraine',
@@ -436,6 +484,32 @@ def _reports_news(doc: Doc, cand: Cand) -> bool:
     if not (token.dep_ == "nsubj" or by_agent) or verb.lemma_ not in MEDIA_VERBS:
         return False
     return not _written_as_place(doc, token.text)
+
+
+def _people_of_a_nation(doc: Doc, token: Token) -> bool:
+    """'Greeks' tagged a person where the article also writes 'Greek' as a nationality: a plural of a
+    nationality word (NORP) the article uses elsewhere is its people, a group (not a known surname)."""
+    if not _plural(token) or _is_surname(doc, token):
+        return False
+    word = token.lower_
+    return any(t.ent_type_ == "NORP" and t.i != token.i and word in (t.lower_ + "s", t.lower_ + "es")
+               for t in doc_tokens(doc))
+
+
+def is_kind_modifier(doc: Doc, cand: Cand) -> bool:
+    """'a Sikh tradition', 'an Amish farm': a lone word tagged a person that modifies a common noun
+    after 'a'/'an' says what kind of thing it is, and names nobody (a known surname aside)."""
+    if cand.end - cand.start != 1 or cand.kind != PERSON:
+        return False
+    return names_a_kind(doc, doc_tokens(doc)[cand.start])
+
+
+def names_a_kind(doc: Doc, token: Token) -> bool:
+    """`is_kind_modifier` for one token (the quotes stage asks it of the parser's entities)."""
+    head = token.head
+    return (token.dep_ in ("compound", "amod") and head.pos_ == "NOUN" and head.i == token.i + 1
+            and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children)
+            and not _is_surname(doc, token))
 
 
 def _is_surname(doc: Doc, token: Token) -> bool:

@@ -15,8 +15,9 @@ from .actor_lexicon import Cand, PERSON
 from .actor_roles import resolve_roles
 from .actor_candidates import (
     _without_overlaps, cut_headline, entity_candidates, extend_name, group_candidates, is_clock_word, is_common_acronym,
-    is_group_noun, is_not_a_name, is_party_and_state, is_title_fragment, is_title_only, is_work_title,
-    merge_and_phrases, merge_of_phrases, merge_place_prefixes, platform_is_organisation, plural_place_is_organisation,
+    is_group_noun, is_kind_modifier, is_not_a_name, is_party_and_state, is_title_fragment, is_title_only,
+    is_work_title, merge_and_phrases, merge_of_phrases, merge_place_prefixes, platform_is_organisation,
+    plural_place_is_organisation,
     split_glued, split_parenthesis, strip_title, trim, untagged_candidates, vote_from_context)
 from .actor_linking import join_organisations, link_names, propagate, settle_kinds
 from .actor_dateline import apply_dateline, is_metadata, metadata_names
@@ -44,7 +45,7 @@ def find_candidates(doc: Doc) -> list[Cand]:
 
 
 _DROP = (is_work_title, is_title_fragment, is_group_noun, is_title_only, is_common_acronym, is_party_and_state,
-         is_not_a_name, is_clock_word)
+         is_not_a_name, is_clock_word, is_kind_modifier)
 
 
 def _dropped(doc: Doc, cand: Cand) -> bool:

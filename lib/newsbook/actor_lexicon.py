@@ -139,3 +139,11 @@ def _follow(mapping: dict[str, str], name: str) -> str:
         name = mapping[name]
         seen.add(name)
     return name
+
+
+def given_name_gender(word: str) -> str:
+    """'f' or 'm' for a given name listed in rules/given_names_*.txt, '' otherwise (agrees with both)."""
+    low = word.lower()
+    if low in rules.words("given_names_female"):
+        return "f"
+    return "m" if low in rules.words("given_names_male") else ""

@@ -20,6 +20,7 @@ from .actor_lexicon import (
     Cand, replace, GROUP, HONORIFICS, KIND_RANK, ORG, ORG_WORDS, PERSON, PLACE, TITLE_HEADS, TITLE_MODIFIERS, _follow,
     _is_capital_acronym, _is_title_word, preferred_forms)
 from .actor_candidates import _has_org_word, _span_name
+from .actor_lexicon import given_name_gender  # noqa: F401 - linking's gender agreement; the actors facade exports it
 
 
 def initials(name: str) -> set[str]:
@@ -186,13 +187,6 @@ def link_names(doc: Doc, cands: list[Cand]) -> list[Cand]:
             out.append(replace(c, name=name))
     return out
 
-
-def given_name_gender(word: str) -> str:
-    """'f' or 'm' for a given name listed in rules/given_names_*.txt, '' otherwise (agrees with both)."""
-    low = word.lower()
-    if low in rules.words("given_names_female"):
-        return "f"
-    return "m" if low in rules.words("given_names_male") else ""
 
 
 def _words_before(doc: Doc, start: int, n: int = 3) -> list[str]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .nlp import doc_cache, doc_ents, doc_tokens, sentence_token_starts, span_text, token_flags
 from .actor_lexicon import clean_name
+from .actor_candidates import names_a_kind
 from .quote_words import ROLE_NOUNS, SPEECH_VERBS, _ORG_WORDS, _ROLE_OR_TITLE_WORDS, _is_propn
 
 # --- actors: mentions, entities and names -----------------------------------------------------
@@ -46,7 +47,7 @@ def _copy(ref: _Ref) -> _Ref:
 @functools.lru_cache(maxsize=65536)
 def _actor_gender(name: str) -> str:
     """'f' / 'm' when a full name's given name says so (rules/given_names_*.txt), else ''."""
-    from .actor_linking import given_name_gender
+    from .actor_lexicon import given_name_gender
 
     words = name.split()
     return given_name_gender(words[0]) if len(words) >= 2 else ""
@@ -67,6 +68,9 @@ def _clean_name(name: str) -> str:
     return clean_name(_BRACKET_AT_END.sub("", _POSSESSIVE_END.sub("", name.strip())))
 
 
+_QUOTE_OPENS_WORD = re.compile(r"\s['‘\"“]\w")  # "Riot Deaths 'Murder": a quote opened inside the entity
+
+
 def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
     """(entity, speaker kind, cleaned name) of the entities that can speak, once per Doc."""
     cached = doc_cache(doc).get("newsbook_quote_entities")
@@ -74,8 +78,12 @@ def _entity_kinds(doc: Doc) -> list[tuple[Span, str, str]]:
         cached = []
         for ent in doc_ents(doc):
             kind = _KIND_OF_LABEL.get(ent.label_)
-            if kind is None:
+            if kind is None or _QUOTE_OPENS_WORD.search(ent.text):
+                # ("Calls Bank Workers' Riot Deaths 'Murder'": a quotation mark opening a word
+                # inside the entity is a headline's quote run into the name, no one's name)
                 continue
+            if kind == "person" and len(ent) == 1 and names_a_kind(doc, ent[0]):
+                continue  # "a Sikh tradition": the word says what kind of tradition, names no one
             if kind == "organization" and ent.label_ == "ORG" and _looks_like_person(ent):
                 kind = "person"
             cached.append((ent, kind, _clean_name(ent.text)))

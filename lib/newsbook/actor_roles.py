@@ -157,6 +157,12 @@ def resolve_roles(doc: Doc, cands: list[Cand]) -> list[Cand]:
     holders = [(c.start, c.name, c.role[0], c.role[1]) for c in cands if c.role is not None and c.kind == PERSON]
     if not holders:
         return []
+    # a name with a title on both sides ('Col. Joseph Scrocca, a spokesman for ...') holds both
+    for c in cands:
+        if c.role is not None and c.kind == PERSON:
+            after = role_after(doc, c.end)
+            if after is not None and after != c.role:
+                holders.append((c.start, c.name, after[0], after[1]))
     taken = {i for c in cands for i in range(c.start, c.end)}
     out = []
     for start, end, qualifier, title in role_phrases(doc):

@@ -2,7 +2,9 @@
 
 `load_pipeline` is the one place components are added by name. Besides the model's own, they are:
 
-- ``newsbook_paragraph_boundaries`` (before the parser): a blank line always ends a sentence;
+- ``newsbook_paragraph_boundaries`` (before the parser): a blank line always ends a sentence, an
+  abbreviated title before a name never does (the tokenizer keeps "Lt.", "Sgt." whole, as it keeps
+  "Gov.": rules/title_abbreviations.txt);
 - ``newsbook_actor_ruler`` (an ``entity_ruler`` before "ner"): "<Name> TV/News/Times" is an
   organisation (patterns in `actor_candidates.ruler_patterns`);
 - the three extractors, after the model, each a ``@Language.factory``:
@@ -45,11 +47,24 @@ NO_ARTICLE = {"article_id": "", "byline": "", "outlet": ""}
 
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A blank line always ends a sentence: the parser otherwise runs headlines and
-    paragraphs together."""
+    paragraphs together. An abbreviated title before a name never does ('..., Troy police Lt. Gerry
+    Scherlinck said.': the parser otherwise ends the sentence at 'Lt.' and the name says nothing)."""
+    titles = _title_abbreviations()
     for token in doc[:-1]:
         if token.is_space and token.text.count("\n") >= 2:
             doc[token.i + 1].is_sent_start = True
+        elif token.lower_ in titles and doc[token.i + 1].text[:1].isupper() \
+                and doc[token.i + 1].text.rstrip(".").isalpha():  # ("Asst. Atty. Gen. Mary Lane")
+            doc[token.i + 1].is_sent_start = False
     return doc
+
+
+@functools.lru_cache(maxsize=1)
+def _title_abbreviations() -> frozenset[str]:
+    """The abbreviated titles written with a full stop ('lt.', 'gov.'), rules/title_abbreviations.txt."""
+    from . import rules
+
+    return frozenset(k for k in rules.mapping("title_abbreviations") if k.endswith("."))
 
 
 def article_of(doc: Doc) -> dict:
@@ -134,6 +149,10 @@ def load_pipeline(model: str = MODEL_NAME) -> Language:
 
     register_components()
     nlp = spacy.load(model)
+    for title in _title_abbreviations():  # "Lt." one token, as the tokenizer keeps "Gov." and "Sen."
+        form = title[:1].upper() + title[1:]
+        if len(nlp.tokenizer(form)) > 1:
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     nlp.add_pipe("newsbook_paragraph_boundaries", before="parser")
     if "ner" in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", name="newsbook_actor_ruler", before="ner")

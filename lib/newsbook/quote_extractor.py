@@ -137,7 +137,7 @@ class _Extractor(_CueFinder, _ReportedClauses, _Settling, _IntroducedSpeakers):
         previous: _Quote | None = None
         for q in live:
             self._settle(q, previous, live)
-            if q.keep:
+            if q.keep and not self._in_headline(q):  # (a headline's speaker speaks on in no paragraph)
                 previous = q
         kept = [q for q in live if q.keep]
         # pass 3: the paragraphs of one quotation whose attribution comes at its end ('"A.\n\nB,"
@@ -152,6 +152,7 @@ class _Extractor(_CueFinder, _ReportedClauses, _Settling, _IntroducedSpeakers):
         rows += self._indirect_rows(events, kept)
         rows.sort(key=lambda r: (r["start"], r["kind"]))
         self._name_introduced_speakers(rows)
+        self._headline_speakers(rows)
         for n, r in enumerate(rows, 1):
             r["quote_id"] = f"{self.article_id}:q{n}"
         return rows

@@ -3,6 +3,7 @@ findings and "according to", and where the reported clause starts and ends (`_Re
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
@@ -15,6 +16,9 @@ from .quote_words import (
     _is_event_lemma,
 )
 from .actor_persons import _sent_index
+
+_SENTENCE_END = re.compile(r"[.!?:;][-–—]*$")  # text that ends a sentence ('headscarf.-')
+_OPENING_MARKS = '"“'
 from .quote_cues import _cue_lemma, _is_verbish, _marked
 
 
@@ -43,10 +47,33 @@ class _ReportedClauses:
                 continue
             if tok.lemma_.lower() == "point" and _cue_lemma(tok) != "point out":
                 continue
-            content = self._complement(tok)
+            content = self._without_speaker_title(self._complement(tok), tok)
             att = self._attribution_of_cue(tok, "indirect")
             events.append({"cue": tok, "att": att, "content": content})
         return events
+
+    def _without_speaker_title(self, content: tuple[int, int] | None, cue: Token) -> tuple[int, int] | None:
+        """'S, Troy police Lt. Gerry Scherlinck said.': the parser took the title before the name for
+        the end of the reported clause; the clause ends at the comma before it. Only when the clause
+        runs up to the name right before the verb and what follows its last comma is nothing but
+        nouns and names."""
+        if content is None:
+            return None
+        i, j = content
+        doc = self.doc
+        if j > cue.i:
+            return content
+        between = doc_tokens(doc)[j:cue.i]
+        if not between or not all(t.pos_ == "PROPN" or t.is_punct for t in between) \
+                or not any(t.pos_ == "PROPN" for t in between):
+            return content
+        comma = next((k for k in range(j - 1, i, -1) if doc[k].text == ","), None)
+        if comma is None or j - comma > 6:
+            return content
+        tail = doc_tokens(doc)[comma + 1:j]
+        if not all(t.pos_ in ("PROPN", "NOUN") or t.text == "." for t in tail):
+            return content
+        return self._trim(i, comma)
 
     def _asks_whether(self, tok: Token) -> bool:
         """An indirect question is reported speech: 'Lawmakers asked the governor whether rates
@@ -155,7 +182,27 @@ class _ReportedClauses:
         if self.in_quote[clause.i]:
             return False
         lo, hi = (clause.right_edge.i + 1, cue.i) if clause.i < cue.i else (cue.i + 1, clause.left_edge.i)
-        return any(self.in_quote[k] for k in range(lo, hi))
+        if any(self.in_quote[k] and not self.doc[k].is_punct for k in range(lo, hi)):
+            return True
+        if clause.i < cue.i and any(self.in_quote[k] for k in range(lo, hi)):
+            # only the closing mark of a quotation the clause ends with stands between: no quotation
+            # between when the clause goes on into it in lower case ('Greeks must understand that
+            # without these measures, "the situation would be worse," he said.'); one opening with a
+            # capital is a sentence of its own the parser ran into the words before it ('... a
+            # headscarf.- "Going there showed ...," says X', 'READ MORE: ... "The depth of ...," X said')
+            k = clause.right_edge.i
+            while k > clause.left_edge.i and self.in_quote[k - 1]:
+                k -= 1
+            start = clause.left_edge.i
+            last = self.doc[clause.right_edge.i]
+            words = self.text[self.doc[start].idx:last.idx + len(last)]
+            mark = max(words.rfind(c) for c in _OPENING_MARKS)
+            after = re.search(r"[^\W\d_]", words[mark + 1:]) if mark >= 0 else None
+            # (nor a clause holding other quoted words, or opening right after a mark: broken marks)
+            opened_by_mark = start > 0 and self.doc[start - 1].is_quote
+            return mark <= 0 or after is None or not after.group().islower() or opened_by_mark \
+                or any(self.in_quote[t] for t in range(start, k)) or bool(_SENTENCE_END.search(words[:mark].rstrip()))
+        return False
 
     def _clause_start(self, cue: Token, clause: Token) -> int:
         """First token of a reported clause. Without "that", a date or medium right after the

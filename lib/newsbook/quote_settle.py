@@ -115,7 +115,9 @@ class _Settling:
         text = self.text
         words = _WORD.findall(text[q.span.start:q.span.end])
         own_cue = q.att.cue_token >= 0 and q.att.how in ("syntax", "colon", "nearby", "label")
-        short = len(words) <= _SCARE_MAX_WORDS
+        # (a paragraph of a quotation running over paragraphs is speech however short: 'She's very
+        # spiritual.' closing three paragraphs of one speaker's words is no scare quote)
+        short = len(words) <= _SCARE_MAX_WORDS and not (q.span.continues or q.span.continued)
         # 'the company's "voluntary" scheme ..., staff say': a determiner outside the marks makes
         # a short phrase the writer's noun; a reporting verb elsewhere in the sentence, or a
         # speaker of the sentence, does not make it anybody's words.
@@ -135,7 +137,7 @@ class _Settling:
         elif short and self._so_called(q):
             q.keep, q.reason = False, "scare"
         elif short and not own_cue and q.att.how != "context":
-            echo = self._echo(q, live)
+            echo = self._echo(q, live) or self._headline_echo(q, live)
             if echo is not None:
                 q.att = Attribution(echo.att.speaker, echo.att.speaker_text, echo.att.speaker_start,
                                     echo.att.speaker_end, "", "echo", -1, echo.att.kind)
@@ -185,6 +187,55 @@ class _Settling:
                            q.span.open_mark if q.span.open_mark >= 0 else q.span.start].lower()
         return bool(re.search(r"so[- ]called\s*$", before))
 
+    def _in_headline(self, q: _Quote) -> bool:
+        """The quote stands in the article's first paragraph and that paragraph is a headline: at
+        most 20 words, no full stop, question or exclamation mark at its end."""
+        return self._in_headline_at(q.span.start)
+
+    def _headline_echo(self, q: _Quote, quotes: list[_Quote]) -> _Quote | None:
+        """A headline quotes the story's words ('Co-Worker Calls Alleged Shooter: "Very Spiritual"',
+        "PM Calls Riot Deaths 'Murder'"): the first later quotation holding the same words, with a
+        speaker, says whose words they are (not the headline's own subject: a headline names the
+        speaker by role, or not at all)."""
+        if not self._in_headline(q):
+            return None
+        phrase = " ".join(_WORD.findall(self.text[q.span.start:q.span.end].lower()))
+        if not phrase:
+            return None
+        for other in quotes:
+            if other.span.start <= q.span.end or not other.keep or not other.att.found or other is q \
+                    or self._in_headline(other):
+                continue
+            words = " ".join(_WORD.findall(self.text[other.span.start:other.span.end].lower()))
+            if re.search(rf"\b{re.escape(phrase)}\b", words):
+                return other
+        return None
+
+    def _headline_speakers(self, rows: list[dict]) -> None:
+        """A headline's quotation is the words of whoever says them in the story: its rows take the
+        speaker of the first later direct quote holding the same words (the headline's own subject,
+        'Co-Worker Calls ...', is a role or a parse of a headline, not a name)."""
+        if not rows or not self._in_headline_at(rows[0]["start"]):
+            return
+        body = [r for r in rows if r["kind"] == "direct" and r["speaker"] and not self._in_headline_at(r["start"])]
+        for r in rows:
+            if r["kind"] != "direct" or not self._in_headline_at(r["start"]):
+                continue
+            phrase = " ".join(_WORD.findall(r["quote"].lower()))
+            echo = next((b for b in body if phrase and re.search(rf"\b{re.escape(phrase)}\b",
+                                                                 " ".join(_WORD.findall(b["quote"].lower())))), None)
+            if echo is not None:
+                for field in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
+                    r[field] = echo[field]
+
+    def _in_headline_at(self, pos: int) -> bool:
+        if not self.paragraphs or self.para_of(pos) != 0:
+            return False
+        p0, p1 = self.paragraphs[0]
+        head = self.text[p0:p1].strip().rstrip("\"'”’)] ")
+        # (one phrase: a standfirst of sentences, '... the word 'apartheid'. By', is no headline)
+        return bool(head) and len(_WORD.findall(head)) <= 20 and not re.search(r"[.!?…:;]$|[.!?]['’\"”]?\s", head)
+
     def _echo(self, q: _Quote, quotes: list[_Quote]) -> _Quote | None:
         phrase = " ".join(_WORD.findall(self.text[q.span.start:q.span.end].lower()))
         if not phrase:
@@ -205,6 +256,10 @@ class _Settling:
         or the speaker of the previous paragraph's last sentence."""
         first = q.sents[0]
         para = self.para_of(q.span.start)
+        if q.span.continued and previous is not None and previous.span.continues and previous.att.found:
+            # the next paragraph of one quotation: the same speaker, whoever else the sentence names
+            # ('X said nothing, Pickell said, describing him as "subdued.\n\nVery, very subdued".')
+            return previous.att
         # another attributed quote in the same sentence
         for si in self._quote_sentences(q):
             att = self.sentence_speech.get(si)
@@ -215,7 +270,8 @@ class _Settling:
             p_start = self.sents[prev_si].start_char
             same_para = self.para_of(p_start) == para
             prev_para = self.para_of(p_start) == para - 1
-            if prev_si in self.sentence_speech and (same_para or (prev_para and self._starts_paragraph(q))):
+            if prev_si in self.sentence_speech and (same_para or (prev_para and self._starts_paragraph(q))) \
+                    and not self._in_headline_at(p_start):  # (the headline's speaker goes on nowhere)
                 return self.sentence_speech[prev_si]
         if previous is not None and (previous.att.found or previous.att.speaker_text):
             ppara = self.para_of(previous.span.start)

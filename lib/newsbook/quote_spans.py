@@ -135,6 +135,23 @@ def _run_segments(text: str, paragraphs, first: int, last: int, open_mark: int, 
     return out
 
 
+_SPEAKER_WORDS = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|we|we're|we've|we'll|my|our|us|me|you|your)\b", re.I)
+
+
+def _unclosed_run_end(text: str, paragraphs, first: int, open_mark: int) -> int:
+    """The last paragraph of a quotation whose opening mark is the article's last and never closed
+    ('"Tell your audience to keep the families in your prayers ...' then three short paragraphs of
+    'I' and 'we' to the end): the closing mark was lost, the speaker's words run to the end. Only
+    when no attribution follows the mark and every later paragraph (at most MAX_RUN_PARAGRAPHS)
+    speaks in the first or second person; else `first` (the quotation ends with its paragraph)."""
+    rest = paragraphs[first + 1:]
+    if not rest or len(rest) > MAX_RUN_PARAGRAPHS or _ATTRIBUTION_AFTER.search(text, open_mark + 1, paragraphs[first][1]):
+        return first
+    if not all(_SPEAKER_WORDS.search(text[p0:p1]) and not _ATTRIBUTION_AFTER.search(text, p0, p1) for p0, p1 in rest):
+        return first
+    return first + len(rest)
+
+
 def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
     """Every quoted stretch of `text`, in order. Never gives up on unbalanced marks: the stray
     mark is logged and the quotation is closed at its paragraph's edge."""
@@ -228,8 +245,13 @@ def find_quote_spans(text: str, *, article_id: str = "") -> list[QuoteSpan]:
             else:
                 open_pos = pos
     if open_pos is not None:
-        close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to the "
-                                              "end of its paragraph"))
+        last = _unclosed_run_end(text, paragraphs, para_of(open_pos), open_pos)
+        if last > para_of(open_pos):
+            warn(open_pos, "opening mark never closed; the article ends in the speaker's words")
+            spans.extend(_run_segments(text, paragraphs, para_of(open_pos), last, open_pos, -1, open_continued, False))
+        else:
+            close_at_paragraph_end(open_pos, warn(open_pos, "opening mark never closed; quote taken to the "
+                                                  "end of its paragraph"))
     if warned[0] > MAX_MARK_WARNINGS:
         log.warning("%s%d more unbalanced quotation marks not shown", f"article {article_id}: " if article_id else "",
                     warned[0] - MAX_MARK_WARNINGS)

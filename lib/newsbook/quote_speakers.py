@@ -132,11 +132,19 @@ class _SpeakerNames:
             att = Attribution(speaker_text=tok.text, speaker_start=tok.idx, speaker_end=tok.idx + len(tok))
             if ref is not None:
                 att.speaker, att.kind = ref.actor, ref.kind
+            elif low in PERSON_PRONOUNS:
+                holder = self._role_subject_above(tok)
+                if holder is not None:  # "The Greek prime minister denounced what he called ..."
+                    return self._name_one(holder)  # (the role phrase: the story may name it)
             return att
         if low in FIRST_PERSON or low == "you":
             # (an interviewer's "you said" names nobody the article has named)
             return Attribution()
         if low in QUANTIFIERS or tok.like_num:
+            named = self._named_in_apposition(tok)
+            if named is not None:  # "One of these groups, the Syrian Democratic Forces (SDF), said"
+                return Attribution(named.actor, doc_text(doc)[named.start:named.end], named.start, named.end,
+                                   kind=named.kind)
             return self._member_of(tok)
         i, j = self.noun_phrase(tok)
         span = doc[i:j]
@@ -172,25 +180,8 @@ class _SpeakerNames:
                 if ref is not None:
                     att.speaker, att.kind = ref.actor, ref.kind
                     return att
-            if issuers:
-                names, kinds = [], []
-                for itok in issuers:
-                    if itok.lower_ in ("their", "its", "his", "her"):  # "their filing"
-                        ref = self._earlier_subject(itok, {"person", "organization"})
-                        sub = Attribution(ref.actor if ref else "", kind=ref.kind if ref else "")
-                    else:
-                        sub = self._name_one(itok)  # (conjuncts are issuers of their own)
-                    if sub.speaker and sub.speaker not in names:
-                        names.append(sub.speaker)
-                        kinds.append(sub.kind)
-                if names:
-                    att.speaker = " and ".join(names)
-                    att.kind = kinds[0] if len(set(kinds)) == 1 else "organization"
-                    i2 = min([i] + [t.left_edge.i for t in issuers])
-                    j2 = max([j] + [t.right_edge.i + 1 for t in issuers])
-                    att.speaker_start, att.speaker_end = doc[i2].idx, doc[j2 - 1].idx + len(doc[j2 - 1])
-                    att.speaker_text = doc_text(doc)[att.speaker_start:att.speaker_end]
-                    return att
+            if issuers and self._issued_by(att, issuers, i, j):
+                return att
         if tok.tag_ == "NNS" and tok.lemma_.lower() in DOCUMENT_NOUNS | RESEARCH_NOUNS and not self._issuers(tok):
             # "Recent polls show", "Documents show": evidence nobody in particular issued, no voice
             att.medium = tok.lemma_.lower()
@@ -268,6 +259,56 @@ class _SpeakerNames:
         att.speaker = _clean_name(re.sub(r"^(?:a|an|the|The|A|An)\s+", "", att.speaker_text))
         return att
 
+    def _issued_by(self, att: Attribution, issuers: list, i: int, j: int) -> bool:
+        """A document's issuers (tokens) named as its speaker onto `att`, the span stretched over
+        them; False when none of them names anyone."""
+        doc = self.doc
+        names, kinds = [], []
+        for itok in issuers:
+            if itok.lower_ in ("their", "its", "his", "her"):  # "their filing"
+                ref = self._earlier_subject(itok, {"person", "organization"})
+                sub = Attribution(ref.actor if ref else "", kind=ref.kind if ref else "")
+            else:
+                sub = self._name_one(itok)  # (conjuncts are issuers of their own)
+            if sub.speaker and sub.speaker not in names:
+                names.append(sub.speaker)
+                kinds.append(sub.kind)
+        if not names:
+            return False
+        att.speaker = " and ".join(names)
+        att.kind = kinds[0] if len(set(kinds)) == 1 else "organization"
+        i2 = min([i] + [t.left_edge.i for t in issuers])
+        j2 = max([j] + [t.right_edge.i + 1 for t in issuers])
+        att.speaker_start, att.speaker_end = doc[i2].idx, doc[j2 - 1].idx + len(doc[j2 - 1])
+        att.speaker_text = doc_text(doc)[att.speaker_start:att.speaker_end]
+        return True
+
+    def _role_subject_above(self, tok: Token) -> Token | None:
+        """For a 'he' / 'she' no earlier name stands for: the subject of a verb the pronoun's clause
+        hangs on, when it comes before the pronoun and is one person described by a role ('The
+        Greek prime minister has denounced what he called ...', 'the mayor said she would ...')."""
+        verb = tok.head
+        for _ in range(4):
+            if verb.head.i == verb.i:
+                break
+            verb = verb.head
+            subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+            if subj is not None:
+                if subj.tag_ == "NN" and subj.lemma_.lower() in ROLE_NOUNS | PERSON_NOUNS and not _new_referent(subj) \
+                        and not self.in_quote[subj.i]:
+                    return subj
+                return None
+        return None
+
+    def _named_in_apposition(self, tok: Token) -> _Ref | None:
+        """The actor an apposition of `tok` names ('One of these groups, the Syrian Democratic Forces,')."""
+        for c in tok.children:
+            if c.dep_ == "appos" and c.i > tok.i:
+                ref = self.actors.covering(c.idx, c.idx + len(c), prefer=c)
+                if ref is not None and ref.kind in ("person", "organization", "group"):
+                    return ref
+        return None
+
     def _they(self, tok: Token) -> Attribution:
         """'Deputies said X. They said Y', 'A and B agreed. They said Y': the same source goes on
         speaking."""
@@ -326,6 +367,9 @@ class _SpeakerNames:
         if not any(t.lower_ == "the" for t in span):
             return []
         sent_i = _sent_index(self.doc, tok.i)
+        joint = self._joint_people(tok, n)
+        if joint:  # "the commerce secretary, Gary Locke, and the interior secretary, Ken Salazar, agreed"
+            return joint
         names: list[str] = []
         for back in range(0, 4):
             si = sent_i - back
@@ -338,6 +382,20 @@ class _SpeakerNames:
             if len(names) >= n:
                 break
         return names[-n:] if len(names) >= n else []
+
+    def _joint_people(self, tok: Token, n: int) -> list[str]:
+        """For 'the two men said': the latest subject before `tok` (within three sentences) that joins
+        exactly `n` people ('A and B agreed'), however many other people were named in between."""
+        sent_i = _sent_index(self.doc, tok.i)
+        lo = _sent_starts(self.doc)[max(0, sent_i - 3)]
+        for t in reversed(doc_tokens(self.doc)[lo:tok.i]):
+            if t.dep_ not in ("nsubj", "nsubjpass") or self.in_quote[t.i] or _joint_holder(t) is None:
+                continue
+            att = self.name(t)
+            names = att.speaker.split(" and ") if att.kind == "person" else []
+            if len(names) == n:
+                return names
+        return []
 
     def _name_after_title(self, span) -> _Ref | None:
         """'according to Troy police Lt. Gerry Scherlinck': the parser ends the phrase at the
