@@ -13,10 +13,11 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .figure_lexicon import (ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS, COMPOUND_UNITS, CURRENCY_NATIONALITIES,
                              CURRENCY_PREFIX, CURRENCY_WORDS, IDENT_NOUNS, LEVEL_NOUNS, MEASURE_UNITS,
-                             MONTHS, NAME_ENTS, POST_QUALIFIERS, STREET_WORDS, TIME_MARKERS, TIME_UNITS,
+                             MONTHS, NAME_ENTS, STREET_WORDS, TIME_MARKERS, TIME_UNITS,
                              VOTE_NOUNS, VOTE_VERBS, WEEKDAYS, _CLOCK_RE, _DASHES, _QUAL_PATTERNS,
                              _YEAR_RANGE_RE)
 from .figure_numbers import _Num
+from .figure_patterns import POST_PATTERNS, qualifier_matches
 from .nlp import doc_cache, doc_tokens, sentence_of_token, token_flags
 
 
@@ -183,51 +184,31 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
     return None
 
 
-# each qualifier's word sequence -> its places in _QUAL_PATTERNS (tried in that order) and meanings
-_QUAL_BY_WORDS: dict[tuple, list[tuple[int, str]]] = {}
-for _place, (_words, _norm) in enumerate(_QUAL_PATTERNS):
-    _QUAL_BY_WORDS.setdefault(_words, []).append((_place, _norm))
-del _place, _words, _norm
-
-
 def _qualifier_before(doc: Doc, i: int, sent_start: int):
-    """(normalised qualifier, start index of the qualifier words) before token i."""
-    tokens = doc_tokens(doc)
-    words = [tokens[k].lower_ for k in range(max(sent_start, i - 5), i)]
-    # the patterns equal to the last L words, for each length L, in the order of _QUAL_PATTERNS
-    found = sorted(hit for L in range(1, len(words) + 1)
-                   for hit in _QUAL_BY_WORDS.get(tuple(words[len(words) - L:]), ()))
-    for place, norm in found:
-        pattern = _QUAL_PATTERNS[place][0]
-        L = len(pattern)
-        first = tokens[i - L]
-        # "some" as a determiner of a noun ("some of the 300") is not a qualifier
-        if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
-            continue
-        if pattern == ("just",) or pattern == ("only",):
-            return "exactly", i - L
-        return norm, i - L
+    """(normalised qualifier, its first token) of the longest qualifier phrase ending right before
+    token i within its sentence (and the five tokens before i), or (None, i)."""
+    lo = max(sent_start, i - 5)
+    for place, start in qualifier_matches(doc).before.get(i, ()):
+        if start >= lo:
+            return _QUAL_PATTERNS[place][1], start
     return None, i
 
 
 def _qualifier_after(doc: Doc, j: int):
-    n = len(doc)
-    tokens = doc_tokens(doc)
-    heads = {}  # the L words from j, for each pattern length L, built once
-    for pattern, norm in POST_QUALIFIERS.items():
-        L = len(pattern)
-        if j + L <= n and L not in heads:
-            heads[L] = tuple(t.lower_ for t in tokens[j:j + L])
-        if j + L <= n and heads[L] == pattern:
-            if pattern == ("plus",) and not (doc[j - 1].whitespace_ == "" or doc[j].text in _DASHES):
-                # "$5 plus interest" -> not a qualifier; "50-plus" / "50 plus" ambiguous
-                if j + 1 < n and doc[j + 1].pos_ in ("NOUN", "PROPN", "DET"):
-                    continue
-            return norm, j + L
-    # "50-plus", "20-odd"
-    if j + 1 < n and doc[j].text in _DASHES and doc[j + 1].lower_ in ("plus", "odd") and \
-            doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
-        return ("over" if doc[j + 1].lower_ == "plus" else "about"), j + 2
+    """(normalised qualifier, end) of a qualifier phrase starting at token j ("or more", "50-plus"),
+    or (None, j)."""
+    matches = qualifier_matches(doc)
+    for place, end in matches.after.get(j, ()):
+        words, norm = POST_PATTERNS[place]
+        # "$5 plus interest" is arithmetic, not a qualifier: "plus" apart from the number before a
+        # noun; a context the pattern cannot see (the number's own spacing), so checked here
+        if words == ("plus",) and not (doc[j - 1].whitespace_ == "" or doc[j].text in _DASHES) and \
+                j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN", "DET"):
+            continue
+        return norm, end
+    glued = matches.glued.get(j)
+    if glued is not None and doc[j - 1].whitespace_ == "":  # the dash touches the number: "50-plus"
+        return glued
     return None, j
 
 

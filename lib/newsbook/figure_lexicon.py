@@ -61,6 +61,11 @@ _QUAL_PATTERNS = sorted(
 )
 POST_QUALIFIERS: dict[tuple[str, ...], str] = {tuple(phrase.split()): norm
                                                for phrase, norm in _rules("qualifiers")["after"].items()}
+# one-word qualifiers before a number that count only as its modifier (these dependency labels)
+MODIFIER_ONLY_QUALIFIERS: frozenset[str] = frozenset(_rules("qualifiers")["modifier_only"])
+MODIFIER_DEPS: tuple[str, ...] = tuple(_rules("qualifiers")["modifier_deps"])
+# one-word qualifiers after a number that may be glued to it with a dash ("50-plus")
+GLUED_POST_QUALIFIERS: tuple[str, ...] = tuple(_rules("qualifiers")["glued_after"])
 
 # --- cues around a number (figure_cues.yaml) ----------------------------------------------------
 VOTE_NOUNS: set[str] = set(_rules("figure_cues")["vote_nouns"])

