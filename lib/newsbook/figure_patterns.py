@@ -1,6 +1,6 @@
 """The figures stage's token patterns as spaCy matchers: the qualifier phrases of
-rules/qualifiers.yaml ("more than 40", "300 or so", "50-plus") become `PhraseMatcher` and `Matcher`
-patterns, built once per vocabulary, run once per Doc, and their matches are indexed by token, so
+rules/qualifiers.yaml ("more than 40", "300 or so", "50-plus") become `PhraseMatcher` patterns,
+built once per vocabulary, run once per Doc, and their matches are indexed by token, so
 that "which qualifier ends right before token i?" is a dictionary look-up, not a loop over words."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .figure_lexicon import (GLUED_POST_QUALIFIERS, MODIFIER_DEPS, MODIFIER_ONLY_QUALIFIERS, POST_QUALIFIERS,
                              _DASHES, _QUAL_PATTERNS)
-from .nlp import doc_cache
+from .nlp import doc_cache, doc_tokens
 
 # the phrases written after a number, in the rule file's order (tried in that order)
 POST_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(POST_QUALIFIERS.items())
@@ -30,31 +30,30 @@ class QualifierMatches(NamedTuple):
 
 
 @functools.lru_cache(maxsize=4)
-def _matchers(vocab: Vocab):
-    """(PhraseMatcher, Matcher, match id -> (side, place or qualifier)) for the qualifier rules."""
-    from spacy.matcher import Matcher, PhraseMatcher
+def _matcher(vocab: Vocab):
+    """(PhraseMatcher on LOWER, match id -> (side, place or qualifier)) for the qualifier rules.
+    A PhraseMatcher, not a Matcher: on a 600-token article the Matcher costs ten times as much
+    (it builds a Token object per position), so the two conditions beyond the words themselves —
+    a dependency label (`modifier_only`) and a dash glued on both sides (`glued_after`) — are
+    checked on the few matches, from the same rule file."""
+    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
     phrases = PhraseMatcher(vocab, attr="LOWER")
-    tokens = Matcher(vocab)
     meaning: dict[int, tuple[str, object]] = {}
 
-    def key(name: str, side: str, what) -> str:
+    def add(name: str, side: str, what, sequences) -> None:
         meaning[vocab.strings.add(name)] = (side, what)
-        return name
+        phrases.add(name, [Doc(vocab, words=list(words)) for words in sequences])
 
     for place, (words, _) in enumerate(_QUAL_PATTERNS):
-        name = key(f"newsbook_qualifier_before_{place}", "before", place)
-        if len(words) == 1 and words[0] in MODIFIER_ONLY_QUALIFIERS:
-            tokens.add(name, [[{"LOWER": words[0], "DEP": {"IN": list(MODIFIER_DEPS)}}]])
-        else:
-            phrases.add(name, [Doc(vocab, words=list(words))])
+        add(f"newsbook_qualifier_before_{place}", "before", place, [words])
     for place, (words, _) in enumerate(POST_PATTERNS):
-        phrases.add(key(f"newsbook_qualifier_after_{place}", "after", place), [Doc(vocab, words=list(words))])
+        add(f"newsbook_qualifier_after_{place}", "after", place, [words])
     for word in GLUED_POST_QUALIFIERS:
-        name = key(f"newsbook_qualifier_glued_{word}", "glued", POST_QUALIFIERS[(word,)])
-        tokens.add(name, [[{"TEXT": {"IN": sorted(_DASHES)}, "SPACY": False}, {"LOWER": word}]])
-    return phrases, tokens, meaning
+        add(f"newsbook_qualifier_glued_{word}", "glued", POST_QUALIFIERS[(word,)],
+            [(dash, word) for dash in sorted(_DASHES)])
+    return phrases, meaning
 
 
 def qualifier_matches(doc: Doc) -> QualifierMatches:
@@ -62,17 +61,21 @@ def qualifier_matches(doc: Doc) -> QualifierMatches:
     cache = doc_cache(doc)
     found = cache.get("newsbook_qualifier_matches")
     if found is None:
-        phrases, tokens, meaning = _matchers(doc.vocab)
+        phrases, meaning = _matcher(doc.vocab)
+        tokens = doc_tokens(doc)
         before: dict[int, list[tuple[int, int]]] = {}
         after: dict[int, list[tuple[int, int]]] = {}
         glued: dict[int, tuple[str, int]] = {}
-        for match_id, start, end in [*phrases(doc), *tokens(doc)]:
+        for match_id, start, end in phrases(doc):
             side, what = meaning[match_id]
             if side == "before":
+                words = _QUAL_PATTERNS[what][0]
+                if len(words) == 1 and words[0] in MODIFIER_ONLY_QUALIFIERS and tokens[start].dep_ not in MODIFIER_DEPS:
+                    continue  # "some of the 300": not the number's modifier
                 before.setdefault(end, []).append((what, start))
             elif side == "after":
                 after.setdefault(start, []).append((what, end))
-            else:
+            elif tokens[start].whitespace_ == "":  # "50-plus", not "50 - plus"
                 glued[start] = (what, end)
         for hits in (*before.values(), *after.values()):
             hits.sort()
