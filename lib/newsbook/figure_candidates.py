@@ -13,8 +13,8 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .figure_lexicon import (ABOUT_SIGNS, CHANGE_VERBS, CURRENCY_PREFIX, FRACTION_DENOMS, MEASURE_UNITS,
                              MONTHS, NAME_ENTS, ONE_IDIOM_NOUNS, ORDINAL_WORDS, PERSON_NOUNS, PRONOUN_DETS,
-                             RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TIME_UNITS, VOTE_NOUNS, VOTE_VERBS,
-                             _DASHES, _GLUED_RE)
+                             RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TENS_WORDS, TIME_UNITS, UNITS_WORDS,
+                             VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, _DASHES, _GLUED_RE)
 from .figure_numbers import _Fig, _Num, _may_start_number, _parse_number
 from .figure_context import (_currency_after, _currency_before, _date_span, _in_name, _is_title_case,
                              _magnitude_before, _month_at, _name_word_before, _percent_after,
@@ -36,18 +36,36 @@ def _may_start_figure(text: str, lower: str) -> bool:
             or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
 
 
-def _possible_starts(doc: Doc) -> list[bool]:
-    """For each token, whether a figure may start there: not whitespace, not punctuation (a currency
-    sign, '#' or a dash aside), and `_may_start_figure`. All of it depends on the word's spelling
-    alone, so it is decided once per distinct spelling (`token_flags`), not once per token."""
-    return token_flags(doc, "ORTH", _may_start_at)
+def _possible_starts(doc: Doc) -> list[int]:
+    """The token indices, ascending, where a figure may start (`_may_start_at`). It depends on the
+    word's spelling alone, so it is decided once per distinct spelling (`token_flags`), not once
+    per token."""
+    return [k for k, may in enumerate(token_flags(doc, "ORTH", _may_start_at)) if may]
 
 
 def _may_start_at(text: str) -> bool:
+    """Not whitespace, not punctuation (a currency sign, '#' or a dash aside), and
+    `_may_start_figure`; most words of an article are new to the process and fail the first test,
+    which is cheap: only a word with a digit or one of `_start_words` can pass."""
+    if not (text.lower() in _START_WORDS or _DIGIT.search(text)):
+        return False
     from spacy.lang.lex_attrs import is_punct  # what spaCy's lexemes hold as `is_punct`
 
     return not (text.isspace() or is_punct(text) and text not in _SIGN_PUNCT) \
         and _may_start_figure(text, text.lower())
+
+
+def _start_words() -> frozenset[str]:
+    """Every lower-case word without a digit that `_may_start_figure` accepts: the range and fraction
+    openers, currency prefixes, and the words `figure_numbers._number_word_parts` reads."""
+    hyphenated = {f"{tens}-{unit}" for tens in TENS_WORDS for unit, value in UNITS_WORDS.items() if value < 10} | \
+        {f"{tens}-{nth}" for tens in TENS_WORDS for nth, value in ORDINAL_WORDS.items() if value < 10}
+    return frozenset({"a", "an", "one", "half", "between", "from", "several", "few", "dozen", *CURRENCY_PREFIX,
+                      *VAGUE_PLURALS, *UNITS_WORDS, *TENS_WORDS, *SCALE_WORDS, *ORDINAL_WORDS, *hyphenated})
+
+
+_START_WORDS = _start_words()
+_DIGIT = re.compile(r"\d")  # every number shape of number_shapes.yaml has one
 
 
 _SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")
@@ -68,10 +86,12 @@ def _scan(doc: Doc) -> list[_Fig]:
 
     tokens = doc_tokens(doc)
     starts = _possible_starts(doc)
-    while i < n:
-        if not starts[i]:
-            i += 1  # what every branch below would conclude, decided once per distinct word
-            continue
+    p = 0
+    while True:
+        p = bisect.bisect_left(starts, i, p)  # at any other token every branch below finds nothing
+        if p == len(starts):
+            break
+        i = starts[p]
         tok = tokens[i]
         sent_start, title_case = sent_info(i)
         lw = tok.lower_

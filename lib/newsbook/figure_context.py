@@ -30,14 +30,14 @@ def _is_title_case(sent) -> bool:
     """A headline or sub-head in Title Case ("Putin Orders 755 US Diplomats To Leave"): capitals there
     say nothing about names. Decided on the words (alphabetic, over three letters): 80% of them
     capitalised, and 70% of those outside an entity."""
-    counts = _title_case_counts(sent.doc)
     start, end = sent.start, sent.end
-    words, upper, plain, plain_upper = (c[end] - c[start] for c in counts)
-    if words < 3:
-        return False
-    ratio = upper / words
-    plain_ratio = plain_upper / plain if plain else 0.0
-    return ratio >= 0.8 and plain_ratio >= 0.7
+    decided = doc_cache(sent.doc).setdefault("newsbook_title_case", {})  # asked per candidate
+    found = decided.get((start, end))
+    if found is None:
+        words, upper, plain, plain_upper = (c[end] - c[start] for c in _title_case_counts(sent.doc))
+        found = decided[start, end] = words >= 3 and upper / words >= 0.8 and \
+            (plain_upper / plain if plain else 0.0) >= 0.7
+    return found
 
 
 def _title_case_counts(doc: Doc) -> tuple:
@@ -474,5 +474,5 @@ def _magnitude_before(doc: Doc, i: int) -> bool:
         k -= 1
     if k >= 0 and doc[k].lower_ == "magnitude":
         return True
-    after = [t.lower_ for t in doc[i + 1:i + 5]]
+    after = [t.lower_ for t in doc_tokens(doc)[i + 1:i + 5]]
     return after[:1] == ["on"] and "richter" in after
