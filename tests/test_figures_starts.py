@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 from newsbook import figure_lexicon as L
-from newsbook.figure_candidates import _START_WORDS, _may_start_figure
+from newsbook.figure_numbers import _START_WORDS, _may_start_figure
 
 
 def _words() -> set[str]:
@@ -26,7 +26,7 @@ def test_every_word_a_figure_may_start_at_passes_the_first_test():
 
 
 def test_the_first_test_keeps_numbers_and_drops_plain_words():
-    from newsbook.figure_candidates import _may_start_at
+    from newsbook.figure_numbers import _may_start_at
 
     assert all(_may_start_at(w) for w in ["300", "US$4bn", "twenty-five", "Half", "between", "$", "1990s"])
     assert not any(_may_start_at(w) for w in ["council", "Tuesday", ",", "\n\n", "Reuters"])

@@ -8,6 +8,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
 
@@ -15,12 +17,12 @@ from .figure_lexicon import (ABOUT_SIGNS, CHANGE_VERBS, CURRENCY_PREFIX, FRACTIO
                              MONTHS, NAME_ENTS, ONE_IDIOM_NOUNS, ORDINAL_WORDS, PERSON_NOUNS, PRONOUN_DETS,
                              RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TENS_WORDS, TIME_UNITS, UNITS_WORDS,
                              VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, _DASHES, _GLUED_RE)
-from .figure_numbers import _Fig, _Num, _may_start_number, _parse_number
+from .figure_numbers import _START, _Fig, _Num, _parse_number, _spelling_codes
 from .figure_context import (_currency_after, _currency_before, _date_span, _in_name, _is_title_case,
                              _magnitude_before, _month_at, _name_word_before, _percent_after,
                              _qualifier_after, _qualifier_before, _score_verb_near, _sentence_start,
                              _unit_after, _year_like)
-from .nlp import doc_tokens, sentence_of_token, sentence_token_starts, sentences, token_flags
+from .nlp import doc_tokens, sentence_of_token, sentence_token_starts, sentences
 
 
 # ------------------------------------------------------------------------------------------------
@@ -28,47 +30,10 @@ from .nlp import doc_tokens, sentence_of_token, sentence_token_starts, sentences
 # ------------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=65536)
-def _may_start_figure(text: str, lower: str) -> bool:
-    """Whether any branch of _scan can find a figure at a token with this text: a fraction
-    ('a third', 'half'), a range ('between', 'from'), a currency, a number or a glued pair."""
-    return (lower in ("a", "an", "one", "half", "between", "from") or lower in CURRENCY_PREFIX
-            or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
-
-
 def _possible_starts(doc: Doc) -> list[int]:
-    """The token indices, ascending, where a figure may start (`_may_start_at`). It depends on the
-    word's spelling alone, so it is decided once per distinct spelling (`token_flags`), not once
-    per token."""
-    return [k for k, may in enumerate(token_flags(doc, "ORTH", _may_start_at)) if may]
-
-
-def _may_start_at(text: str) -> bool:
-    """Not whitespace, not punctuation (a currency sign, '#' or a dash aside), and
-    `_may_start_figure`; most words of an article are new to the process and fail the first test,
-    which is cheap: only a word with a digit or one of `_start_words` can pass."""
-    if not (text.lower() in _START_WORDS or _DIGIT.search(text)):
-        return False
-    from spacy.lang.lex_attrs import is_punct  # what spaCy's lexemes hold as `is_punct`
-
-    return not (text.isspace() or is_punct(text) and text not in _SIGN_PUNCT) \
-        and _may_start_figure(text, text.lower())
-
-
-def _start_words() -> frozenset[str]:
-    """Every lower-case word without a digit that `_may_start_figure` accepts: the range and fraction
-    openers, currency prefixes, and the words `figure_numbers._number_word_parts` reads."""
-    hyphenated = {f"{tens}-{unit}" for tens in TENS_WORDS for unit, value in UNITS_WORDS.items() if value < 10} | \
-        {f"{tens}-{nth}" for tens in TENS_WORDS for nth, value in ORDINAL_WORDS.items() if value < 10}
-    return frozenset({"a", "an", "one", "half", "between", "from", "several", "few", "dozen", *CURRENCY_PREFIX,
-                      *VAGUE_PLURALS, *UNITS_WORDS, *TENS_WORDS, *SCALE_WORDS, *ORDINAL_WORDS, *hyphenated})
-
-
-_START_WORDS = _start_words()
-_DIGIT = re.compile(r"\d")  # every number shape of number_shapes.yaml has one
-
-
-_SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")
+    """The token indices, ascending, where a figure may start (`figure_numbers._may_start_at`, read
+    from the Doc's spelling codes)."""
+    return np.flatnonzero(_spelling_codes(doc) & _START).tolist()
 
 
 def _scan(doc: Doc) -> list[_Fig]:

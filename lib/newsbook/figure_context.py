@@ -16,9 +16,9 @@ from .figure_lexicon import (ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS, COMPOUND_UN
                              MONTHS, NAME_ENTS, STREET_WORDS, TIME_MARKERS, TIME_UNITS,
                              VOTE_NOUNS, VOTE_VERBS, WEEKDAYS, _CLOCK_RE, _DASHES, _QUAL_PATTERNS,
                              _YEAR_RANGE_RE)
-from .figure_numbers import _Num
+from .figure_numbers import _CAPITALISED, _Num, _spelling_codes
 from .figure_patterns import POST_PATTERNS, qualifier_matches
-from .nlp import doc_cache, doc_tokens, sentence_of_token, token_flags
+from .nlp import doc_cache, doc_tokens, sentence_of_token
 
 
 # ------------------------------------------------------------------------------------------------
@@ -51,15 +51,11 @@ def _title_case_counts(doc: Doc) -> tuple:
 
         array = doc.to_array([IS_ALPHA, LENGTH, ENT_TYPE])
         word = (array[:, 0] != 0) & (array[:, 1] > 3)
-        upper = word & np.asarray(token_flags(doc, "ORTH", _capitalised), dtype=bool)
+        upper = word & ((_spelling_codes(doc) & _CAPITALISED) != 0)
         plain = word & (array[:, 2] == 0)
         counts = cache["newsbook_title_case_counts"] = tuple(
             [0] + np.cumsum(flags, dtype=np.int64).tolist() for flags in (word, upper, plain, upper & plain))
     return counts
-
-
-def _capitalised(text: str) -> bool:
-    return text[:1].isupper()
 
 
 def _sentence_start(tok: Token) -> bool:
