@@ -4,7 +4,6 @@ glued pairs, fractions, ordinals, word ranges, ranges and votes, qualifiers atta
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -15,8 +14,8 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .figure_lexicon import (ABOUT_SIGNS, CHANGE_VERBS, CURRENCY_PREFIX, FRACTION_DENOMS, MEASURE_UNITS,
                              MONTHS, NAME_ENTS, ONE_IDIOM_NOUNS, ORDINAL_WORDS, PERSON_NOUNS, PRONOUN_DETS,
-                             RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TENS_WORDS, TIME_UNITS, UNITS_WORDS,
-                             VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, _DASHES, _GLUED_RE)
+                             RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TIME_UNITS, VOTE_NOUNS, VOTE_VERBS,
+                             _DASHES, _GLUED_RE)
 from .figure_numbers import _START, _Fig, _Num, _parse_number, _spelling_codes
 from .figure_context import (_currency_after, _currency_before, _date_span, _in_name, _is_title_case,
                              _magnitude_before, _month_at, _name_word_before, _percent_after,
