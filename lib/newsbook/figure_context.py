@@ -465,10 +465,11 @@ def _is_count_not_year(doc: Doc, num: _Num) -> bool:
 
 def _magnitude_before(doc: Doc, i: int) -> bool:
     """'magnitude' (or 'magnitude of') right before the number at i, or 'on the Richter scale' after it."""
+    tokens = doc_tokens(doc)  # asked of every number: no Span, no list
     k = i - 1
-    if k >= 0 and doc[k].lower_ == "of":
+    if k >= 0 and tokens[k].lower_ == "of":
         k -= 1
-    if k >= 0 and doc[k].lower_ == "magnitude":
+    if k >= 0 and tokens[k].lower_ == "magnitude":
         return True
-    after = [t.lower_ for t in doc_tokens(doc)[i + 1:i + 5]]
-    return after[:1] == ["on"] and "richter" in after
+    return i + 1 < len(tokens) and tokens[i + 1].lower_ == "on" and \
+        any(t.lower_ == "richter" for t in tokens[i + 2:i + 5])
