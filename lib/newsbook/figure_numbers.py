@@ -1,5 +1,7 @@
-"""Numbers at token level: digits, multipliers, spelled-out numbers (`_parse_number`), and the two
-records the extractor builds from them (`_Num`, a parsed number; `_Fig`, a figure being built)."""
+"""Numbers at token level: digits, multipliers, spelled-out numbers (`_parse_number`), the two
+records the extractor builds from them (`_Num`, a parsed number; `_Fig`, a figure being built), and
+what each token's spelling says, read once per Doc (`_spelling_codes`: may a figure start here, is
+it capitalised, is it a numeral)."""
 
 from __future__ import annotations
 
