@@ -8,7 +8,7 @@ import pytest
 from newsbook import figures as F
 from newsbook.figure_context import _qualifier_after, _qualifier_before
 from newsbook.figure_lexicon import _QUAL_PATTERNS, GLUED_POST_QUALIFIERS, MODIFIER_ONLY_QUALIFIERS, POST_QUALIFIERS
-from newsbook.figure_patterns import qualifier_matches
+from newsbook.figure_patterns import pattern_matches
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_some_qualifies_only_as_the_numbers_modifier(nlp):
     doc = nlp("Some of the 300 workers went home.")
     i = [t.text for t in doc].index("300")
     assert _qualifier_before(doc, 1, 0) == (None, 1)
-    assert qualifier_matches(doc).before.get(1) is None  # "Some" heads "of the 300": no match
+    assert pattern_matches(doc).before.get(1) is None  # "Some" heads "of the 300": no match
     assert _qualifier_before(doc, i, 0) == (None, i)
 
 
@@ -75,3 +75,24 @@ def test_qualifier_phrases_are_lower_case():
     # they are matched on the tokens' lower-case forms: a capital in the file would never match
     assert [w for words, _ in _QUAL_PATTERNS for w in words if w != w.lower()] == []
     assert [w for words in POST_QUALIFIERS for w in words if w != w.lower()] == []
+
+
+@pytest.mark.parametrize("sentence, number", [
+    ("A 34-year-old driver was arrested at the scene.", "34"),
+    ("The 71 year old senator announced his retirement.", "71"),
+    ("Police said the victim, a 19-years-old student, was unharmed.", "19"),
+])
+def test_an_age_after_a_number_is_matched_by_pattern(nlp, sentence, number):
+    rows = [r for r in F.figures_in_text(sentence, nlp) if r["start"] == sentence.index(number)]
+    assert rows and rows[0]["unit"] == "year" and rows[0]["noun"] == "age", rows
+
+
+def test_age_words_come_from_the_rule_file(nlp):
+    from newsbook.figure_lexicon import AGE_OLD, AGE_YEARS
+
+    assert "years" in AGE_YEARS and "old" in AGE_OLD
+    doc = nlp("The 40-year-old and the 40 years old.")
+    ages = pattern_matches(doc).age
+    # "-year-old" is matched from its dash and from "year" (a compound's noun is read from either)
+    assert sorted((doc[s].text, doc[e - 1].text) for s, e in ages.items()) == \
+        [("-", "old"), ("year", "old"), ("years", "old")]

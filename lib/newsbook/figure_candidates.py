@@ -17,6 +17,7 @@ from .figure_lexicon import (ABOUT_SIGNS, CHANGE_VERBS, CURRENCY_PREFIX, FRACTIO
                              RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TIME_UNITS, VOTE_NOUNS, VOTE_VERBS,
                              _DASHES, _GLUED_RE)
 from .figure_numbers import _START, _Fig, _Num, _parse_number, _spelling_codes
+from .figure_patterns import pattern_matches
 from .figure_context import (_currency_after, _currency_before, _date_span, _in_name, _is_title_case,
                              _magnitude_before, _month_at, _name_word_before, _percent_after,
                              _qualifier_after, _qualifier_before, _score_verb_near, _sentence_start,
@@ -419,17 +420,7 @@ def _singular(tok: Token) -> str:
 
 def _age_after(doc: Doc, j: int):
     """'year-old' after the number at j ("20-year-old", "20 year old"): end index, or None."""
-    n = len(doc)
-    k = j
-    if k < n and doc[k].text in _DASHES:
-        k += 1
-    if k < n and doc[k].lower_ in ("year", "years", "yr"):
-        k += 1
-        if k < n and doc[k].text in _DASHES:
-            k += 1
-        if k < n and doc[k].lower_ in ("old", "olds"):
-            return k + 1
-    return None
+    return pattern_matches(doc).age.get(j)
 
 
 def _is_age_apposition(doc: Doc, num: _Num) -> bool:

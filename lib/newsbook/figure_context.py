@@ -17,7 +17,7 @@ from .figure_lexicon import (ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS, COMPOUND_UN
                              VOTE_NOUNS, VOTE_VERBS, WEEKDAYS, _CLOCK_RE, _DASHES, _QUAL_PATTERNS,
                              _YEAR_RANGE_RE)
 from .figure_numbers import _CAPITALISED, _Num, _spelling_codes
-from .figure_patterns import POST_PATTERNS, qualifier_matches
+from .figure_patterns import POST_PATTERNS, pattern_matches
 from .nlp import doc_cache, doc_tokens, sentence_of_token
 
 
@@ -184,7 +184,7 @@ def _qualifier_before(doc: Doc, i: int, sent_start: int):
     """(normalised qualifier, its first token) of the longest qualifier phrase ending right before
     token i within its sentence (and the five tokens before i), or (None, i)."""
     lo = max(sent_start, i - 5)
-    for place, start in qualifier_matches(doc).before.get(i, ()):
+    for place, start in pattern_matches(doc).before.get(i, ()):
         if start >= lo:
             return _QUAL_PATTERNS[place][1], start
     return None, i
@@ -193,7 +193,7 @@ def _qualifier_before(doc: Doc, i: int, sent_start: int):
 def _qualifier_after(doc: Doc, j: int):
     """(normalised qualifier, end) of a qualifier phrase starting at token j ("or more", "50-plus"),
     or (None, j)."""
-    matches = qualifier_matches(doc)
+    matches = pattern_matches(doc)
     for place, end in matches.after.get(j, ()):
         words, norm = POST_PATTERNS[place]
         # "$5 plus interest" is arithmetic, not a qualifier: "plus" apart from the number before a

@@ -38,6 +38,9 @@ CURRENCY_NATIONALITIES: dict[str, str] = dict(_rules("currencies")["nationalitie
 MEASURE_UNITS: dict[str, str] = dict(_rules("units")["measure"])
 TIME_UNITS: dict[str, str] = dict(_rules("units")["time"])
 COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
+# an age after a number: "20-year-old" (a dash allowed before each word)
+AGE_YEARS: tuple[str, ...] = tuple(_rules("units")["age_years"])
+AGE_OLD: tuple[str, ...] = tuple(_rules("units")["age_old"])
 
 # --- numbers written as words (number_words.yaml) ----------------------------------------------
 UNITS_WORDS: dict[str, int] = dict(_rules("number_words")["cardinals"])
