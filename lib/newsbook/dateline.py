@@ -5,27 +5,45 @@ filed from and, in brackets, the agency that filed it ("WASHINGTON (Reuters) - "
 The actors stage reads the article's opening dateline for its place (a place, whatever the model says)
 and its agency (the story's source, not an actor); the quotes stage reads where each paragraph's
 dateline ends (it is no part of the story's sentences: the parser makes the place a second subject,
-"LONDON — Arteta insisted ...", and it would otherwise open the first reported clause)."""
+"LONDON — Arteta insisted ...", and it would otherwise open the first reported clause).
+
+The pattern is data: its pieces live in rules/dateline.yaml (a character pattern over the first line,
+so a regular expression rather than a spaCy token pattern); this module puts them together."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_REGION = r"(?:,\s*[A-Z][A-Za-z.]{1,12}(?: [A-Z][A-Za-z.]{1,12}){0,2}(?:\s+\d{1,2})?){0,2}"  # ", Costa Rica", ", Feb 4"
-# a place's first word in capitals: 3+ characters ("WASHINGTON", "PORT-AU-PRINCE") or an abbreviation
-# ("ST. LOUIS", "N.Y."); "ON DEADLINE:" or "A FIRE - BOMB attack" open no dateline
-_CAPITALS = r"(?:[A-Z][A-Z.'’\-]+[A-Z]|[A-Z][A-Z]?\.(?:[A-Z]\.)*)"
-_AGENCY = r"\((?P<{}>[A-Za-z][^()\n]{{0,40}})\)"  # "(Reuters)"
-# A place in capitals ("ST. LOUIS", 3+ letters unless its agency follows: "N.Y. (AP)") may stand
-# alone before the dash; a Title-case place needs its agency in brackets: a capitalised name and a
-# dash alone may open a sentence ("Jane Smith — who ran the club — left").
-DATELINE = re.compile(
-    r"[ \t]*(?:(?P<place>" + _CAPITALS + r"(?:[ /][A-Z][A-Z.'’\-]*){0,3})" + _REGION
-    + r"\s*(?:" + _AGENCY.format("agency") + r")?\s*(?:[-—–]{1,2}|(?P<colon>:))"
-    + r"|(?P<titled_place>[A-Z][a-z.'’\-]+(?: [A-Z][a-z.'’\-]+){0,3})" + _REGION
-    + r"\s*" + _AGENCY.format("titled_agency") + r"\s*[-—–]{1,2})"
-    r"[ \t]+(?=\S)")
+
+def _rules() -> dict:
+    """rules/dateline.yaml: the pieces of the dateline pattern."""
+    from importlib import resources
+
+    import yaml
+
+    return yaml.safe_load(resources.files("newsbook").joinpath("rules", "dateline.yaml").read_text("utf-8"))
+
+
+def _pattern(rules: dict) -> re.Pattern:
+    """The dateline pattern, put together from the pieces in rules/dateline.yaml (see its comment)."""
+    region = f"(?:{rules['region']}){{0,2}}"
+    dash = f"[{rules['dashes']}]{{1,2}}"
+
+    def agency(group: str) -> str:
+        return rf"\((?P<{group}>{rules['agency']})\)"
+
+    capitals = f"(?P<place>(?:{rules['capitals']})(?:{rules['capitals_more']}){{0,3}})"
+    titled = f"(?P<titled_place>{rules['titled_word']}(?: {rules['titled_word']}){{0,3}})"
+    return re.compile(
+        rf"[ \t]*(?:{capitals}{region}\s*(?:{agency('agency')})?\s*(?:{dash}|(?P<colon>:))"
+        rf"|{titled}{region}\s*{agency('titled_agency')}\s*{dash})"
+        r"[ \t]+(?=\S)")
+
+
+_RULES = _rules()
+DATELINE = _pattern(_RULES)
+_MIN_PLACE_LETTERS: int = _RULES["min_place_letters"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +62,7 @@ def find_dateline(text: str, start: int = 0) -> Dateline:
     agency: a headline's kicker has the same shape ("REPORT: ", "MUST SEE: ", "NCAA: ")."""
     match = DATELINE.match(text, start)
     if not match or (match.group("place") and not match.group("agency")
-                     and sum(c.isalpha() for c in match.group("place")) < 3):  # "US - China talks"
+                     and sum(c.isalpha() for c in match.group("place")) < _MIN_PLACE_LETTERS):  # "US - China talks"
         return Dateline(end=start)
     if match.group("colon"):
         return Dateline(end=match.end())

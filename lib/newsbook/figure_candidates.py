@@ -4,9 +4,10 @@ glued pairs, fractions, ordinals, word ranges, ranges and votes, qualifiers atta
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaCy
     from spacy.tokens import Doc, Token
@@ -15,12 +16,13 @@ from .figure_lexicon import (ABOUT_SIGNS, CHANGE_VERBS, CURRENCY_PREFIX, FRACTIO
                              MONTHS, NAME_ENTS, ONE_IDIOM_NOUNS, ORDINAL_WORDS, PERSON_NOUNS, PRONOUN_DETS,
                              RELATIVE_TIME, SCALE_WORDS, SUFFIX_SCALES, TIME_UNITS, VOTE_NOUNS, VOTE_VERBS,
                              _DASHES, _GLUED_RE)
-from .figure_numbers import _Fig, _Num, _may_start_number, _parse_number
+from .figure_numbers import _START, _Fig, _Num, _parse_number, _spelling_codes
+from .figure_patterns import pattern_matches
 from .figure_context import (_currency_after, _currency_before, _date_span, _in_name, _is_title_case,
                              _magnitude_before, _month_at, _name_word_before, _percent_after,
                              _qualifier_after, _qualifier_before, _score_verb_near, _sentence_start,
                              _unit_after, _year_like)
-from .nlp import doc_tokens, sentence_of_token, sentence_token_starts, sentences, token_flags
+from .nlp import doc_tokens, sentence_of_token, sentence_token_starts, sentences
 
 
 # ------------------------------------------------------------------------------------------------
@@ -28,29 +30,10 @@ from .nlp import doc_tokens, sentence_of_token, sentence_token_starts, sentences
 # ------------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=65536)
-def _may_start_figure(text: str, lower: str) -> bool:
-    """Whether any branch of _scan can find a figure at a token with this text: a fraction
-    ('a third', 'half'), a range ('between', 'from'), a currency, a number or a glued pair."""
-    return (lower in ("a", "an", "one", "half", "between", "from") or lower in CURRENCY_PREFIX
-            or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
-
-
-def _possible_starts(doc: Doc) -> list[bool]:
-    """For each token, whether a figure may start there: not whitespace, not punctuation (a currency
-    sign, '#' or a dash aside), and `_may_start_figure`. All of it depends on the word's spelling
-    alone, so it is decided once per distinct spelling (`token_flags`), not once per token."""
-    return token_flags(doc, "ORTH", _may_start_at)
-
-
-def _may_start_at(text: str) -> bool:
-    from spacy.lang.lex_attrs import is_punct  # what spaCy's lexemes hold as `is_punct`
-
-    return not (text.isspace() or is_punct(text) and text not in _SIGN_PUNCT) \
-        and _may_start_figure(text, text.lower())
-
-
-_SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")
+def _possible_starts(doc: Doc) -> list[int]:
+    """The token indices, ascending, where a figure may start (`figure_numbers._may_start_at`, read
+    from the Doc's spelling codes)."""
+    return np.flatnonzero(_spelling_codes(doc) & _START).tolist()
 
 
 def _scan(doc: Doc) -> list[_Fig]:
@@ -68,10 +51,12 @@ def _scan(doc: Doc) -> list[_Fig]:
 
     tokens = doc_tokens(doc)
     starts = _possible_starts(doc)
-    while i < n:
-        if not starts[i]:
-            i += 1  # what every branch below would conclude, decided once per distinct word
-            continue
+    p = 0
+    while True:
+        p = bisect.bisect_left(starts, i, p)  # at any other token every branch below finds nothing
+        if p == len(starts):
+            break
+        i = starts[p]
         tok = tokens[i]
         sent_start, title_case = sent_info(i)
         lw = tok.lower_
@@ -435,17 +420,7 @@ def _singular(tok: Token) -> str:
 
 def _age_after(doc: Doc, j: int):
     """'year-old' after the number at j ("20-year-old", "20 year old"): end index, or None."""
-    n = len(doc)
-    k = j
-    if k < n and doc[k].text in _DASHES:
-        k += 1
-    if k < n and doc[k].lower_ in ("year", "years", "yr"):
-        k += 1
-        if k < n and doc[k].text in _DASHES:
-            k += 1
-        if k < n and doc[k].lower_ in ("old", "olds"):
-            return k + 1
-    return None
+    return pattern_matches(doc).age.get(j)
 
 
 def _is_age_apposition(doc: Doc, num: _Num) -> bool:

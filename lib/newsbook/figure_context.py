@@ -13,11 +13,12 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .figure_lexicon import (ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS, COMPOUND_UNITS, CURRENCY_NATIONALITIES,
                              CURRENCY_PREFIX, CURRENCY_WORDS, IDENT_NOUNS, LEVEL_NOUNS, MEASURE_UNITS,
-                             MONTHS, NAME_ENTS, POST_QUALIFIERS, STREET_WORDS, TIME_MARKERS, TIME_UNITS,
+                             MONTHS, NAME_ENTS, STREET_WORDS, TIME_MARKERS, TIME_UNITS,
                              VOTE_NOUNS, VOTE_VERBS, WEEKDAYS, _CLOCK_RE, _DASHES, _QUAL_PATTERNS,
                              _YEAR_RANGE_RE)
-from .figure_numbers import _Num
-from .nlp import doc_cache, doc_tokens, sentence_of_token, token_flags
+from .figure_numbers import _CAPITALISED, _Num, _spelling_codes
+from .figure_patterns import POST_PATTERNS, pattern_matches
+from .nlp import doc_cache, doc_tokens, sentence_of_token
 
 
 # ------------------------------------------------------------------------------------------------
@@ -29,14 +30,14 @@ def _is_title_case(sent) -> bool:
     """A headline or sub-head in Title Case ("Putin Orders 755 US Diplomats To Leave"): capitals there
     say nothing about names. Decided on the words (alphabetic, over three letters): 80% of them
     capitalised, and 70% of those outside an entity."""
-    counts = _title_case_counts(sent.doc)
     start, end = sent.start, sent.end
-    words, upper, plain, plain_upper = (c[end] - c[start] for c in counts)
-    if words < 3:
-        return False
-    ratio = upper / words
-    plain_ratio = plain_upper / plain if plain else 0.0
-    return ratio >= 0.8 and plain_ratio >= 0.7
+    decided = doc_cache(sent.doc).setdefault("newsbook_title_case", {})  # asked per candidate
+    found = decided.get((start, end))
+    if found is None:
+        words, upper, plain, plain_upper = (c[end] - c[start] for c in _title_case_counts(sent.doc))
+        found = decided[start, end] = words >= 3 and upper / words >= 0.8 and \
+            (plain_upper / plain if plain else 0.0) >= 0.7
+    return found
 
 
 def _title_case_counts(doc: Doc) -> tuple:
@@ -50,15 +51,11 @@ def _title_case_counts(doc: Doc) -> tuple:
 
         array = doc.to_array([IS_ALPHA, LENGTH, ENT_TYPE])
         word = (array[:, 0] != 0) & (array[:, 1] > 3)
-        upper = word & np.asarray(token_flags(doc, "ORTH", _capitalised), dtype=bool)
+        upper = word & ((_spelling_codes(doc) & _CAPITALISED) != 0)
         plain = word & (array[:, 2] == 0)
         counts = cache["newsbook_title_case_counts"] = tuple(
             [0] + np.cumsum(flags, dtype=np.int64).tolist() for flags in (word, upper, plain, upper & plain))
     return counts
-
-
-def _capitalised(text: str) -> bool:
-    return text[:1].isupper()
 
 
 def _sentence_start(tok: Token) -> bool:
@@ -183,51 +180,31 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
     return None
 
 
-# each qualifier's word sequence -> its places in _QUAL_PATTERNS (tried in that order) and meanings
-_QUAL_BY_WORDS: dict[tuple, list[tuple[int, str]]] = {}
-for _place, (_words, _norm) in enumerate(_QUAL_PATTERNS):
-    _QUAL_BY_WORDS.setdefault(_words, []).append((_place, _norm))
-del _place, _words, _norm
-
-
 def _qualifier_before(doc: Doc, i: int, sent_start: int):
-    """(normalised qualifier, start index of the qualifier words) before token i."""
-    tokens = doc_tokens(doc)
-    words = [tokens[k].lower_ for k in range(max(sent_start, i - 5), i)]
-    # the patterns equal to the last L words, for each length L, in the order of _QUAL_PATTERNS
-    found = sorted(hit for L in range(1, len(words) + 1)
-                   for hit in _QUAL_BY_WORDS.get(tuple(words[len(words) - L:]), ()))
-    for place, norm in found:
-        pattern = _QUAL_PATTERNS[place][0]
-        L = len(pattern)
-        first = tokens[i - L]
-        # "some" as a determiner of a noun ("some of the 300") is not a qualifier
-        if pattern == ("some",) and first.dep_ not in ("quantmod", "advmod", "det", "nummod", "amod"):
-            continue
-        if pattern == ("just",) or pattern == ("only",):
-            return "exactly", i - L
-        return norm, i - L
+    """(normalised qualifier, its first token) of the longest qualifier phrase ending right before
+    token i within its sentence (and the five tokens before i), or (None, i)."""
+    lo = max(sent_start, i - 5)
+    for place, start in pattern_matches(doc).before.get(i, ()):
+        if start >= lo:
+            return _QUAL_PATTERNS[place][1], start
     return None, i
 
 
 def _qualifier_after(doc: Doc, j: int):
-    n = len(doc)
-    tokens = doc_tokens(doc)
-    heads = {}  # the L words from j, for each pattern length L, built once
-    for pattern, norm in POST_QUALIFIERS.items():
-        L = len(pattern)
-        if j + L <= n and L not in heads:
-            heads[L] = tuple(t.lower_ for t in tokens[j:j + L])
-        if j + L <= n and heads[L] == pattern:
-            if pattern == ("plus",) and not (doc[j - 1].whitespace_ == "" or doc[j].text in _DASHES):
-                # "$5 plus interest" -> not a qualifier; "50-plus" / "50 plus" ambiguous
-                if j + 1 < n and doc[j + 1].pos_ in ("NOUN", "PROPN", "DET"):
-                    continue
-            return norm, j + L
-    # "50-plus", "20-odd"
-    if j + 1 < n and doc[j].text in _DASHES and doc[j + 1].lower_ in ("plus", "odd") and \
-            doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
-        return ("over" if doc[j + 1].lower_ == "plus" else "about"), j + 2
+    """(normalised qualifier, end) of a qualifier phrase starting at token j ("or more", "50-plus"),
+    or (None, j)."""
+    matches = pattern_matches(doc)
+    for place, end in matches.after.get(j, ()):
+        words, norm = POST_PATTERNS[place]
+        # "$5 plus interest" is arithmetic, not a qualifier: "plus" apart from the number before a
+        # noun; a context the pattern cannot see (the number's own spacing), so checked here
+        if words == ("plus",) and not (doc[j - 1].whitespace_ == "" or doc[j].text in _DASHES) and \
+                j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN", "DET"):
+            continue
+        return norm, end
+    glued = matches.glued.get(j)
+    if glued is not None and doc[j - 1].whitespace_ == "":  # the dash touches the number: "50-plus"
+        return glued
     return None, j
 
 
@@ -488,10 +465,11 @@ def _is_count_not_year(doc: Doc, num: _Num) -> bool:
 
 def _magnitude_before(doc: Doc, i: int) -> bool:
     """'magnitude' (or 'magnitude of') right before the number at i, or 'on the Richter scale' after it."""
+    tokens = doc_tokens(doc)  # asked of every number: no Span, no list
     k = i - 1
-    if k >= 0 and doc[k].lower_ == "of":
+    if k >= 0 and tokens[k].lower_ == "of":
         k -= 1
-    if k >= 0 and doc[k].lower_ == "magnitude":
+    if k >= 0 and tokens[k].lower_ == "magnitude":
         return True
-    after = [t.lower_ for t in doc[i + 1:i + 5]]
-    return after[:1] == ["on"] and "richter" in after
+    return i + 1 < len(tokens) and tokens[i + 1].lower_ == "on" and \
+        any(t.lower_ == "richter" for t in tokens[i + 2:i + 5])

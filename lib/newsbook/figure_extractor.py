@@ -5,7 +5,6 @@ scores, vague amounts and names repeated settled) and the `figures` table rows (
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,11 +13,11 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
     from spacy.tokens import Doc
 
 from .figure_lexicon import SCORE_NOUNS, VAGUE_PLURALS
-from .figure_numbers import _Fig
+from .figure_numbers import _NUMERAL, _Fig, _spelling_codes
 from .figure_context import _is_title_case, _name_word_before
 from .figure_candidates import _scan
 from .figure_nouns import _assign_noun, _span_top
-from .nlp import doc_text, doc_tokens, empty_table, sentence_columns, sentence_of_token, table_from_rows, token_flags
+from .nlp import doc_text, doc_tokens, empty_table, sentence_columns, sentence_of_token, table_from_rows
 
 
 def find_figures(doc: Doc) -> list[dict]:
@@ -71,19 +70,10 @@ def find_figures(doc: Doc) -> list[dict]:
 def _name_numbers(doc: Doc) -> set[str]:
     """Numbers the article writes after a name ("Boeing 707", "Area 51", "Article 50")."""
     tokens = doc_tokens(doc)
-    numerals = token_flags(doc, "ORTH", _is_numeral)  # the few tokens worth a look
+    numerals = (_spelling_codes(doc) & _NUMERAL).nonzero()[0].tolist()  # "707", "1990s": the few worth a look
     # "Boeing 747s" names the 747 too; "Putin Orders 755 US Diplomats" is a headline, not a name
-    return {t.text[:-1] if t.text.endswith("s") else t.text for t in (tokens[i] for i in range(1, len(tokens))
-                                                                      if numerals[i])
+    return {t.text[:-1] if t.text.endswith("s") else t.text for t in (tokens[i] for i in numerals if i >= 1)
             if _name_word_before(tokens[t.i - 1]) and not _is_title_case(sentence_of_token(doc, t.i))}
-
-
-_NUMERAL = re.compile(r"\d+s?")
-
-
-def _is_numeral(text: str) -> bool:
-    """"707", "1990s": what a name may carry as its number."""
-    return _NUMERAL.fullmatch(text) is not None
 
 
 def _names_again(doc: Doc, fig: _Fig, named: set[str]) -> bool:

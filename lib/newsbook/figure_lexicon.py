@@ -38,6 +38,9 @@ CURRENCY_NATIONALITIES: dict[str, str] = dict(_rules("currencies")["nationalitie
 MEASURE_UNITS: dict[str, str] = dict(_rules("units")["measure"])
 TIME_UNITS: dict[str, str] = dict(_rules("units")["time"])
 COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
+# an age after a number: "20-year-old" (a dash allowed before each word)
+AGE_YEARS: tuple[str, ...] = tuple(_rules("units")["age_years"])
+AGE_OLD: tuple[str, ...] = tuple(_rules("units")["age_old"])
 
 # --- numbers written as words (number_words.yaml) ----------------------------------------------
 UNITS_WORDS: dict[str, int] = dict(_rules("number_words")["cardinals"])
@@ -61,6 +64,11 @@ _QUAL_PATTERNS = sorted(
 )
 POST_QUALIFIERS: dict[tuple[str, ...], str] = {tuple(phrase.split()): norm
                                                for phrase, norm in _rules("qualifiers")["after"].items()}
+# one-word qualifiers before a number that count only as its modifier (these dependency labels)
+MODIFIER_ONLY_QUALIFIERS: frozenset[str] = frozenset(_rules("qualifiers")["modifier_only"])
+MODIFIER_DEPS: tuple[str, ...] = tuple(_rules("qualifiers")["modifier_deps"])
+# one-word qualifiers after a number that may be glued to it with a dash ("50-plus")
+GLUED_POST_QUALIFIERS: tuple[str, ...] = tuple(_rules("qualifiers")["glued_after"])
 
 # --- cues around a number (figure_cues.yaml) ----------------------------------------------------
 VOTE_NOUNS: set[str] = set(_rules("figure_cues")["vote_nouns"])

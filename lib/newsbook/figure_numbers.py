@@ -1,5 +1,7 @@
-"""Numbers at token level: digits, multipliers, spelled-out numbers (`_parse_number`), and the two
-records the extractor builds from them (`_Num`, a parsed number; `_Fig`, a figure being built)."""
+"""Numbers at token level: digits, multipliers, spelled-out numbers (`_parse_number`), the two
+records the extractor builds from them (`_Num`, a parsed number; `_Fig`, a figure being built), and
+what each token's spelling says, read once per Doc (`_spelling_codes`: may a figure start here, is
+it capitalised, is it a numeral)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
 
 from .figure_lexicon import (ABOUT_SIGNS, CURRENCY_PREFIX, MEASURE_UNITS, ORDINAL_WORDS, SCALE_WORDS,
                              SUFFIX_SCALES, TENS_WORDS, TIME_UNITS, UNITS_WORDS, VAGUE_PLURALS, _CLOCK_RE,
-                             _DASHES, _DECADE_RE, _NUM_RE)
-from .nlp import doc_tokens
+                             _DASHES, _DECADE_RE, _GLUED_RE, _NUM_RE)
+from .nlp import doc_tokens, token_codes
 
 
 # ------------------------------------------------------------------------------------------------
@@ -322,3 +324,61 @@ def _words_number(tokens: list[Token], n: int, i: int):
             num.scaled = True
             num.end = j + 1
     return num
+
+
+# ------------------------------------------------------------------------------------------------
+# What a token's spelling says, once per Doc
+# ------------------------------------------------------------------------------------------------
+
+# bits of `_spelling_codes`: a figure may start at the token, it is capitalised, it is a numeral
+_START, _CAPITALISED, _NUMERAL = 1, 2, 4
+
+
+def _spelling_codes(doc: Doc):
+    """For each token, the `_spelling` bits of its text (a numpy array), decided once per distinct
+    spelling and read from the Doc's attribute arrays without building a Token."""
+    return token_codes(doc, "ORTH", _spelling)
+
+
+def _spelling(text: str) -> int:
+    return (_START if _may_start_at(text) else 0) | (_CAPITALISED if text[:1].isupper() else 0) | \
+        (_NUMERAL if _NUMERAL_RE.fullmatch(text) else 0)
+
+
+_NUMERAL_RE = re.compile(r"\d+s?")  # "707", "1990s": what a name may carry as its number
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_start_figure(text: str, lower: str) -> bool:
+    """Whether any branch of _scan can find a figure at a token with this text: a fraction
+    ('a third', 'half'), a range ('between', 'from'), a currency, a number or a glued pair."""
+    return (lower in ("a", "an", "one", "half", "between", "from") or lower in CURRENCY_PREFIX
+            or _may_start_number(text, lower) or _GLUED_RE.match(text) is not None)
+
+
+def _may_start_at(text: str) -> bool:
+    """Not whitespace, not punctuation (a currency sign, '#' or a dash aside), and
+    `_may_start_figure`; most words of an article are new to the process and fail the first test,
+    which is cheap: only a word with a digit or one of `_start_words` can pass."""
+    if not (text.lower() in _START_WORDS or _DIGIT.search(text)):
+        return False
+    from spacy.lang.lex_attrs import is_punct  # what spaCy's lexemes hold as `is_punct`
+
+    return not (text.isspace() or is_punct(text) and text not in _SIGN_PUNCT) \
+        and _may_start_figure(text, text.lower())
+
+
+def _start_words() -> frozenset[str]:
+    """Every lower-case word without a digit that `_may_start_figure` accepts: the range and fraction
+    openers, currency prefixes, and the words `figure_numbers._number_word_parts` reads."""
+    hyphenated = {f"{tens}-{unit}" for tens in TENS_WORDS for unit, value in UNITS_WORDS.items() if value < 10} | \
+        {f"{tens}-{nth}" for tens in TENS_WORDS for nth, value in ORDINAL_WORDS.items() if value < 10}
+    return frozenset({"a", "an", "one", "half", "between", "from", "several", "few", "dozen", *CURRENCY_PREFIX,
+                      *VAGUE_PLURALS, *UNITS_WORDS, *TENS_WORDS, *SCALE_WORDS, *ORDINAL_WORDS, *hyphenated})
+
+
+_START_WORDS = _start_words()
+_DIGIT = re.compile(r"\d")  # every number shape of number_shapes.yaml has one
+
+
+_SIGN_PUNCT = ("$", "£", "€", "¥", "₹", "₽", "#", "-", "−", "–")

