@@ -441,8 +441,8 @@ def _written_as_a_place_name(doc: Doc, cand: Cand) -> bool:
             or (len(words) == 1 and _is_surname(doc, tokens[cand.start])):
         return False
     n = len(words)
-    for i in range(1, len(tokens) - n + 1):
-        if [t.text for t in tokens[i:i + n]] != words:
+    for i in _positions_of(doc).get(words[0], ()):
+        if i < 1 or i + n > len(tokens) or [t.text for t in tokens[i:i + n]] != words:
             continue
         after = tokens[i + n] if i + n < len(tokens) else None
         if after is not None and (after.tag_ == "POS" or after.text[:1].isupper()):
@@ -453,6 +453,17 @@ def _written_as_a_place_name(doc: Doc, cand: Cand) -> bool:
         if before.lower_ == "of" and i >= 2 and tokens[i - 2].lower_ in PLACE_NOUNS:
             return True
     return False
+
+
+def _positions_of(doc: Doc) -> dict[str, list[int]]:
+    """Token indices of each spelling in the Doc, once per Doc (asked for every person candidate)."""
+    positions = doc_cache(doc).get("newsbook_positions_of")
+    if positions is None:
+        positions = {}
+        for i, t in enumerate(doc_tokens(doc)):
+            positions.setdefault(t.text, []).append(i)
+        doc_cache(doc)["newsbook_positions_of"] = positions
+    return positions
 
 
 def _known_given_name(word: str) -> bool:
