@@ -231,6 +231,12 @@ class _Settling:
     def _in_headline_at(self, pos: int) -> bool:
         if not self.paragraphs or self.para_of(pos) != 0:
             return False
+        first = getattr(self, "_first_is_headline", None)
+        if first is None:  # (asked for every quote: the first paragraph is read once)
+            first = self._first_is_headline = self._first_paragraph_is_headline()
+        return first
+
+    def _first_paragraph_is_headline(self) -> bool:
         p0, p1 = self.paragraphs[0]
         head = self.text[p0:p1].strip().rstrip("\"'”’)] ")
         # (one phrase: a standfirst of sentences, '... the word 'apartheid'. By', is no headline)
