@@ -89,8 +89,8 @@ as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or 
 Layout (one job per module; this module only re-exports them, so ``figures.X`` keeps working):
 
 - rules: `newsbook.figure_lexicon` (loads the word lists and token regexes from ``rules/*.yaml``),
-  `newsbook.figure_patterns` (the qualifier and age phrases as spaCy PhraseMatcher patterns, run
-  once per Doc);
+  `newsbook.figure_patterns` (the qualifier, age, percent, currency and unit phrases as spaCy
+  PhraseMatcher patterns, run once per Doc);
 - extraction, by stage: `newsbook.figure_numbers` (numbers at token level) -> `newsbook.figure_context`
   (currency, unit, qualifier, name, date around a number) -> `newsbook.figure_candidates` (the scan
   and the builders) -> `newsbook.figure_nouns` (what a figure counts) -> `newsbook.figure_extractor`
