@@ -80,6 +80,9 @@ MODIFIER_ONLY_QUALIFIERS: frozenset[str] = frozenset(_rules("qualifiers")["modif
 MODIFIER_DEPS: tuple[str, ...] = tuple(_rules("qualifiers")["modifier_deps"])
 # one-word qualifiers after a number that may be glued to it with a dash ("50-plus")
 GLUED_POST_QUALIFIERS: tuple[str, ...] = tuple(_rules("qualifiers")["glued_after"])
+# phrases before a scale word ("a few thousand"), and those that count only where no other does ("some a")
+SCALE_QUALIFIERS: dict[str, str] = dict(_rules("qualifiers")["before_scale"])
+FALLBACK_QUALIFIERS: dict[str, str] = dict(_rules("qualifiers")["fallback_before"])
 
 # --- cues around a number (figure_cues.yaml) ----------------------------------------------------
 VOTE_NOUNS: set[str] = set(_rules("figure_cues")["vote_nouns"])

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # annotations only: reading saved tables must not import spaC
     from spacy.vocab import Vocab
 
 from .figure_lexicon import (AGE_OLD, AGE_YEARS, AREA_PREFIXES, CURRENCY_PHRASES, DASHED_UNITS, DEGREE_UNITS,
-                             GLUED_POST_QUALIFIERS, MEASURE_UNITS, MODIFIER_DEPS, MODIFIER_ONLY_QUALIFIERS,
+                             FALLBACK_QUALIFIERS, GLUED_POST_QUALIFIERS, SCALE_QUALIFIERS, MEASURE_UNITS, MODIFIER_DEPS, MODIFIER_ONLY_QUALIFIERS,
                              PER_WORDS, PERCENT_AFTER_NUMERAL, PERCENT_WORDS, POST_QUALIFIERS, TIME_UNITS, _DASHES,
                              _QUAL_PATTERNS)
 from .nlp import doc_cache, doc_tokens
@@ -39,6 +39,9 @@ class PatternMatches(NamedTuple):
     currency: dict[int, tuple[str, int]]  # "Hong Kong dollars", "pounds sterling"
     unit: dict[int, tuple[str, int]]  # "square km", "light-year", "degrees Celsius"
     per_time: dict[int, tuple[str, int]]  # "per hour", "a day": the time unit after a unit of measure
+    # token after the phrase -> (normalised qualifier, first token); the longest phrase wins
+    scale_before: dict[int, tuple[str, int]]  # "several", "a few" (before "hundred")
+    fallback_before: dict[int, tuple[str, int]]  # "some a"
 
 
 def _split(phrases: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
@@ -101,12 +104,20 @@ def _matcher(vocab: Vocab):
                                                if u == unit] for unit in dict.fromkeys(TIME_UNITS.values())})):
         for value, sequences in grouped.items():
             add(f"newsbook_{side}_{value}", side, value, sequences)
+    for side, grouped in (("scale_before", _split(SCALE_QUALIFIERS)), ("fallback_before", _split(FALLBACK_QUALIFIERS))):
+        for value, sequences in grouped.items():
+            add(f"newsbook_qualifier_{side}_{value}", side, value, sequences)
     return phrases, meaning
 
 
 def _keep_longest(found: dict[int, tuple[str, int]], start: int, value: str, end: int) -> None:
     if start not in found or found[start][1] < end:
         found[start] = (value, end)
+
+
+def _keep_longest_before(found: dict[int, tuple[str, int]], start: int, value: str, end: int) -> None:
+    if end not in found or found[end][1] > start:
+        found[end] = (value, start)
 
 
 def pattern_matches(doc: Doc) -> PatternMatches:
@@ -121,6 +132,7 @@ def pattern_matches(doc: Doc) -> PatternMatches:
         glued: dict[int, tuple[str, int]] = {}
         age: dict[int, int] = {}
         by_side: dict[str, dict[int, tuple[str, int]]] = {"percent": {}, "currency": {}, "unit": {}, "per_time": {}}
+        by_end: dict[str, dict[int, tuple[str, int]]] = {"scale_before": {}, "fallback_before": {}}
         for match_id, start, end in phrases(doc):
             side, what = meaning[match_id]
             if side == "before":
@@ -134,6 +146,8 @@ def pattern_matches(doc: Doc) -> PatternMatches:
                 age[start] = end
             elif side in by_side:
                 _keep_longest(by_side[side], start, what, end)
+            elif side in by_end:
+                _keep_longest_before(by_end[side], start, what, end)
             elif side == "percent_numeral":
                 # "24 pc": only written in lower case right after a numeral ("PC", "a pc" are computers)
                 if start > 0 and tokens[start].text == tokens[start].lower_ and tokens[start - 1].like_num:
@@ -142,5 +156,5 @@ def pattern_matches(doc: Doc) -> PatternMatches:
                 glued[start] = (what, end)
         for hits in (*before.values(), *after.values()):
             hits.sort()
-        found = cache["newsbook_pattern_matches"] = PatternMatches(before, after, glued, age, **by_side)
+        found = cache["newsbook_pattern_matches"] = PatternMatches(before, after, glued, age, **by_side, **by_end)
     return found

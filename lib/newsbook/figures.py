@@ -115,6 +115,8 @@ from .figure_lexicon import (ABOUT_SIGNS, ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS
                              PRONOUN_DETS, QUALIFIERS, RELATIVE_TIME, SCALE_WORDS, SCORE_NOUNS, STREET_WORDS,
                              SUFFIX_SCALES, TENS_WORDS, TIME_MARKERS, TIME_UNITS, TOLL_NOUNS, TOTAL_CUES,
                              UNITS_WORDS, VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, WEEKDAYS)
+from .figure_lexicon import (AREA_PREFIXES, CURRENCY_PHRASES, DASHED_UNITS, DEGREE_UNITS, FALLBACK_QUALIFIERS,
+                             PER_WORDS, PERCENT_AFTER_NUMERAL, PERCENT_WORDS, SCALE_QUALIFIERS)
 from .figure_numbers import _parse_number
 from .figure_patterns import POST_PATTERNS, PatternMatches, pattern_matches
 from .figure_nouns import SCORE_VERBS
