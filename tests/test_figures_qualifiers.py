@@ -96,3 +96,23 @@ def test_age_words_come_from_the_rule_file(nlp):
     # "-year-old" is matched from its dash and from "year" (a compound's noun is read from either)
     assert sorted((doc[s].text, doc[e - 1].text) for s, e in ages.items()) == \
         [("-", "old"), ("year", "old"), ("years", "old")]
+
+
+@pytest.mark.parametrize("sentence, number, qualifier", [
+    ("Several hundred residents were evacuated on Monday.", "hundred", "several"),
+    ("The deal is worth a few million euros, analysts said.", "million", "several"),
+])
+def test_several_before_a_scale_word(nlp, sentence, number, qualifier):
+    assert _qualifier(nlp, sentence, number) == qualifier
+
+
+def test_scale_and_fallback_phrases_come_from_the_rule_file(nlp):
+    from newsbook.figure_lexicon import FALLBACK_QUALIFIERS, SCALE_QUALIFIERS
+
+    assert SCALE_QUALIFIERS["a few"] == "several" and FALLBACK_QUALIFIERS["some a"] == "about"
+    doc = nlp("Officials said a few thousand and some a dozen more.")
+    words = [t.text for t in doc]
+    matches = pattern_matches(doc)
+    assert matches.scale_before[words.index("thousand")] == ("several", words.index("a"))
+    dozen = words.index("dozen")
+    assert matches.fallback_before[dozen] == ("about", dozen - 2)  # "some a" ends right before "dozen"

@@ -721,13 +721,13 @@ def _attach_qualifier(doc: Doc, fig: _Fig, sent_start: int) -> None:
     q, _ = _qualifier_before(doc, k_q, sent_start)
     if fig.vague and q is None:
         q = "several" if doc[fig.start].lower_ in ("several", "few") else "over"
-    if q is None and k_q >= 2 and doc[k_q - 1].lower_ in ("a", "an") and doc[k_q - 2].lower_ in ("some",):
-        q = "about"
+    matches = pattern_matches(doc)
+    if q is None and k_q in matches.fallback_before:  # "some a dozen"
+        q = matches.fallback_before[k_q][0]
     # "several hundred", "a few thousand"
-    if fig.kind in ("count", "money", "measure") and fig.start > 0 and doc[fig.start - 1].lower_ in ("several",) \
-            or fig.start > 1 and doc[fig.start - 2].lower_ == "a" and doc[fig.start - 1].lower_ == "few":
-        if doc[fig.start].lower_ in SCALE_WORDS:
-            q = "several"
+    if fig.kind in ("count", "money", "measure") and fig.start in matches.scale_before and \
+            doc[fig.start].lower_ in SCALE_WORDS:
+        q = matches.scale_before[fig.start][0]
     post, _ = _qualifier_after(doc, fig.end)
     if post is not None:
         q = post if q in (None, "exactly") else q

@@ -96,14 +96,10 @@ def _currency_after(doc: Doc, j: int):
     n = len(doc)
     if j >= n:
         return None
+    phrase = pattern_matches(doc).currency.get(j)  # "Hong Kong dollars", "pounds sterling"
+    if phrase is not None:
+        return phrase
     w = doc[j].lower_
-    if w in ("us", "u.s.", "american", "hong", "australian", "canadian", "new") and j + 1 < n:
-        w2 = doc[j + 1].lower_
-        if w2 in ("dollar", "dollars"):
-            return "USD" if w in ("us", "u.s.", "american") else {
-                "australian": "AUD", "canadian": "CAD", "hong": "HKD", "new": "NZD"}.get(w, "USD"), j + 2
-        if w == "hong" and w2 == "kong" and j + 2 < n and doc[j + 2].lower_ in ("dollar", "dollars"):
-            return "HKD", j + 3
     if doc[j].text[:1].isupper() and doc[j].ent_type_ in ("NORP", "GPE", "MONEY") and j + 1 < n and \
             doc[j + 1].lower_ in CURRENCY_WORDS and doc[j + 1].lower_ not in ("won", "rand", "real", "cent", "cents"):
         # "6.5 billion Swiss francs", "40 Australian dollars"
@@ -114,8 +110,6 @@ def _currency_after(doc: Doc, j: int):
         if w in ("rand", "won", "real") and doc[j].pos_ != "NOUN":
             return None
         return CURRENCY_WORDS[w], j + 1
-    if w in ("pounds", "pound") and j + 1 < n and doc[j + 1].lower_ == "sterling":
-        return "GBP", j + 2
     if w == "p" and doc[j - 1].whitespace_ == "":
         return "penny", j + 1
     if w in CURRENCY_PREFIX and len(w) == 3 and doc[j].text.isupper():
@@ -124,24 +118,8 @@ def _currency_after(doc: Doc, j: int):
 
 
 def _percent_after(doc: Doc, j: int):
-    """(unit, end) of a percent sign/word at token j, or None."""
-    n = len(doc)
-    if j >= n:
-        return None
-    w = doc[j].lower_
-    if w == "%":
-        return "%", j + 1
-    if w in ("percent", "pct", "pct.") or doc[j].text == "pc" and doc[j - 1].like_num:
-        return "%", j + 1  # "24 pc" (British papers) as well
-    if w == "per" and j + 1 < n and doc[j + 1].lower_ in ("cent", "cent."):
-        return "%", j + 2
-    if w == "percentage" and j + 1 < n and doc[j + 1].lower_ in ("point", "points", "pts"):
-        return "percentage point", j + 2
-    if w in ("basis",) and j + 1 < n and doc[j + 1].lower_ in ("point", "points"):
-        return "basis point", j + 2
-    if w in ("bp", "bps"):
-        return "basis point", j + 1
-    return None
+    """(unit, end) of a percent sign/word at token j ("%", "per cent", "percentage points", "bp"), or None."""
+    return pattern_matches(doc).percent.get(j)
 
 
 def _unit_after(doc: Doc, j: int, allow_time=True):
@@ -149,12 +127,12 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
     n = len(doc)
     if j >= n:
         return None
+    matches = pattern_matches(doc)
+    phrase = matches.unit.get(j)  # "square km", "light-year", "degrees Celsius"
+    if phrase is not None:
+        return (*phrase, False)
     t = doc[j]
     w = t.lower_
-    if w in ("square", "sq", "sq.", "cubic") and j + 1 < n and doc[j + 1].lower_ in MEASURE_UNITS:
-        return f"{'square' if w.startswith('sq') else w} {MEASURE_UNITS[doc[j + 1].lower_]}", j + 2, False
-    if w == "light" and j + 2 < n and doc[j + 1].text in _DASHES and doc[j + 2].lower_ in ("year", "years"):
-        return "light-year", j + 3, False
     if allow_time and w in TIME_UNITS:
         return TIME_UNITS[w], j + 1, True
     if w in MEASURE_UNITS:
@@ -164,19 +142,14 @@ def _unit_after(doc: Doc, j: int, allow_time=True):
             return None  # "5 m" is rarely metres in news; "5m" attached is handled apart
         if w in ("point", "points") and j + 1 < n and doc[j + 1].lower_ == "of":
             return None  # "two points of view"
-        if w in ("degree", "degrees"):
-            if j + 1 < n and doc[j + 1].lower_ in ("celsius", "fahrenheit", "c", "f"):
-                return MEASURE_UNITS.get(doc[j + 1].lower_, "degree"), j + 2, False
         unit = MEASURE_UNITS[w]
         end = j + 1
-        # "barrels per day", "km per hour", "miles an hour"
-        if end + 1 < n and doc[end].lower_ in ("per", "a", "an", "each") and doc[end + 1].lower_ in TIME_UNITS:
-            unit = f"{unit} per {TIME_UNITS[doc[end + 1].lower_]}"
+        per = matches.per_time.get(end)  # "barrels per day", "km per hour", "miles an hour"
+        if per is not None:
+            unit = f"{unit} per {per[0]}"
             unit = COMPOUND_UNITS.get(unit, unit)  # "miles per hour" -> mph
-            end += 2
+            end = per[1]
         return unit, end, False
-    if w == "°" and j + 1 < n and doc[j + 1].lower_ in ("c", "f"):
-        return "°" + doc[j + 1].text.upper(), j + 2, False
     return None
 
 

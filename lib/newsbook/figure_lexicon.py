@@ -35,12 +35,23 @@ VAGUE_PLURALS: dict[str, float] = _numbers(_rules("scales")["vague"])
 CURRENCY_PREFIX: dict[str, str] = dict(_rules("currencies")["prefix"])
 CURRENCY_WORDS: dict[str, str] = dict(_rules("currencies")["words"])
 CURRENCY_NATIONALITIES: dict[str, str] = dict(_rules("currencies")["nationalities"])
+# currencies written as several words after a number ("Hong Kong dollars"), as PhraseMatcher patterns
+CURRENCY_PHRASES: dict[str, str] = dict(_rules("currencies")["phrases"])
 MEASURE_UNITS: dict[str, str] = dict(_rules("units")["measure"])
 TIME_UNITS: dict[str, str] = dict(_rules("units")["time"])
 COMPOUND_UNITS: dict[str, str] = dict(_rules("units")["compound"])
 # an age after a number: "20-year-old" (a dash allowed before each word)
 AGE_YEARS: tuple[str, ...] = tuple(_rules("units")["age_years"])
 AGE_OLD: tuple[str, ...] = tuple(_rules("units")["age_old"])
+# percent words after a number ("per cent", "bp"); "pc" only in lower case right after a numeral
+PERCENT_WORDS: dict[str, str] = dict(_rules("units")["percent"])
+PERCENT_AFTER_NUMERAL: dict[str, str] = dict(_rules("units")["percent_after_numeral"])
+# unit phrases after a number, as PhraseMatcher patterns: "square km", "light-year", "degrees Celsius",
+# and the "per hour" that follows a unit ("miles per hour")
+AREA_PREFIXES: dict[str, str] = dict(_rules("units")["area_prefixes"])
+DASHED_UNITS: dict[str, str] = dict(_rules("units")["dashed"])
+DEGREE_UNITS: dict[str, str] = dict(_rules("units")["degrees"])
+PER_WORDS: tuple[str, ...] = tuple(_rules("units")["per_words"])
 
 # --- numbers written as words (number_words.yaml) ----------------------------------------------
 UNITS_WORDS: dict[str, int] = dict(_rules("number_words")["cardinals"])
@@ -69,6 +80,9 @@ MODIFIER_ONLY_QUALIFIERS: frozenset[str] = frozenset(_rules("qualifiers")["modif
 MODIFIER_DEPS: tuple[str, ...] = tuple(_rules("qualifiers")["modifier_deps"])
 # one-word qualifiers after a number that may be glued to it with a dash ("50-plus")
 GLUED_POST_QUALIFIERS: tuple[str, ...] = tuple(_rules("qualifiers")["glued_after"])
+# phrases before a scale word ("a few thousand"), and those that count only where no other does ("some a")
+SCALE_QUALIFIERS: dict[str, str] = dict(_rules("qualifiers")["before_scale"])
+FALLBACK_QUALIFIERS: dict[str, str] = dict(_rules("qualifiers")["fallback_before"])
 
 # --- cues around a number (figure_cues.yaml) ----------------------------------------------------
 VOTE_NOUNS: set[str] = set(_rules("figure_cues")["vote_nouns"])

@@ -89,8 +89,8 @@ as many as, as much as), ``at most`` (at most, no more than, a maximum of, ``or 
 Layout (one job per module; this module only re-exports them, so ``figures.X`` keeps working):
 
 - rules: `newsbook.figure_lexicon` (loads the word lists and token regexes from ``rules/*.yaml``),
-  `newsbook.figure_patterns` (the qualifier and age phrases as spaCy PhraseMatcher patterns, run
-  once per Doc);
+  `newsbook.figure_patterns` (the qualifier, age, percent, currency and unit phrases as spaCy
+  PhraseMatcher patterns, run once per Doc);
 - extraction, by stage: `newsbook.figure_numbers` (numbers at token level) -> `newsbook.figure_context`
   (currency, unit, qualifier, name, date around a number) -> `newsbook.figure_candidates` (the scan
   and the builders) -> `newsbook.figure_nouns` (what a figure counts) -> `newsbook.figure_extractor`
@@ -115,6 +115,8 @@ from .figure_lexicon import (ABOUT_SIGNS, ADDRESS_DIRECTIONS, ALWAYS_IDENT_NOUNS
                              PRONOUN_DETS, QUALIFIERS, RELATIVE_TIME, SCALE_WORDS, SCORE_NOUNS, STREET_WORDS,
                              SUFFIX_SCALES, TENS_WORDS, TIME_MARKERS, TIME_UNITS, TOLL_NOUNS, TOTAL_CUES,
                              UNITS_WORDS, VAGUE_PLURALS, VOTE_NOUNS, VOTE_VERBS, WEEKDAYS)
+from .figure_lexicon import (AREA_PREFIXES, CURRENCY_PHRASES, DASHED_UNITS, DEGREE_UNITS, FALLBACK_QUALIFIERS,
+                             PER_WORDS, PERCENT_AFTER_NUMERAL, PERCENT_WORDS, SCALE_QUALIFIERS)
 from .figure_numbers import _parse_number
 from .figure_patterns import POST_PATTERNS, PatternMatches, pattern_matches
 from .figure_nouns import SCORE_VERBS
