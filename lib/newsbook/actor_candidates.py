@@ -18,6 +18,7 @@ from .actor_lexicon import (
     QUOTE_MARKS, TITLE_HEADS, TITLE_MODIFIERS, WORK_NOUNS, _is_capital_acronym, _is_title_head, _is_title_word,
     clean_name, given_name_gender)
 from .actor_roles import role_after, role_before
+from .figure_lexicon import TIME_MARKERS  # calendar.yaml's words after a clock time
 
 
 def ruler_patterns() -> list[dict]:
@@ -311,8 +312,6 @@ def is_common_acronym(doc: Doc, cand: Cand) -> bool:
 def is_clock_word(doc: Doc, cand: Cand) -> bool:
     """'18:00 local time (1500 UTC)': a time zone after a clock time (calendar.yaml's time markers) is
     no organisation."""
-    from .figure_lexicon import TIME_MARKERS
-
     return cand.end - cand.start == 1 and doc_tokens(doc)[cand.start].lower_ in TIME_MARKERS
 
 

@@ -169,27 +169,34 @@ def token_flags(doc: Doc, attr: str, predicate) -> list[bool]:
     cache = doc_cache(doc)
     flags = cache.get(key)
     if flags is None:
-        from spacy import attrs
-
-        memo = _FLAG_MEMOS.setdefault((attr, predicate), {})
-        if len(memo) > 200_000:
-            memo.clear()
-        strings = doc.vocab.strings
-        # each distinct value once (np.unique, shared by the predicates on one attribute), then
-        # spread back over the tokens
-        distinct_key = ("newsbook_distinct", attr)
-        found = cache.get(distinct_key)
-        if found is None:
-            values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
-            found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
-        values, where = found
-        distinct = [memo.get(value) for value in values]  # (most values are known from earlier Docs)
-        if None in distinct:
-            for k, value in enumerate(values):
-                if distinct[k] is None:
-                    distinct[k] = memo[value] = bool(predicate(strings[value] if value else ""))
+        distinct, where = _per_distinct_string(doc, attr, predicate, _FLAG_MEMOS, bool)
         flags = cache[key] = np.asarray(distinct, dtype=bool)[where].tolist()
     return flags
+
+
+def _per_distinct_string(doc: Doc, attr: str, function, memos: dict, cast) -> tuple[list, np.ndarray]:
+    """(`cast(function(string))` for each distinct `attr` string of the Doc, each token's index into
+    that list): the distinct values are found once per Doc (np.unique, shared by every function on
+    one attribute) and each string is decided once per process (`memos`, per attribute and function)."""
+    from spacy import attrs
+
+    cache = doc_cache(doc)
+    memo = memos.setdefault((attr, function), {})
+    if len(memo) > 200_000:
+        memo.clear()
+    distinct_key = ("newsbook_distinct", attr)
+    found = cache.get(distinct_key)
+    if found is None:
+        values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
+        found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
+    values, where = found
+    distinct = [memo.get(value) for value in values]  # (most values are known from earlier Docs)
+    if None in distinct:
+        strings = doc.vocab.strings
+        for k, value in enumerate(values):
+            if distinct[k] is None:
+                distinct[k] = memo[value] = cast(function(strings[value] if value else ""))
+    return distinct, where
 
 
 def token_heads(doc: Doc) -> list[int]:
@@ -315,22 +322,6 @@ def token_codes(doc: Doc, attr: str, function) -> np.ndarray:
     cache = doc_cache(doc)
     codes = cache.get(key)
     if codes is None:
-        from spacy import attrs
-
-        memo = _CODE_MEMOS.setdefault((attr, function), {})
-        if len(memo) > 200_000:
-            memo.clear()
-        distinct_key = ("newsbook_distinct", attr)
-        found = cache.get(distinct_key)
-        if found is None:
-            values, where = np.unique(doc.to_array(getattr(attrs, attr)), return_inverse=True)
-            found = cache[distinct_key] = (values.tolist(), where.reshape(-1))
-        values, where = found
-        distinct = [memo.get(value) for value in values]
-        strings = doc.vocab.strings
-        for k, code in enumerate(distinct):
-            if code is None:
-                value = values[k]
-                distinct[k] = memo[value] = int(function(strings[value] if value else ""))
+        distinct, where = _per_distinct_string(doc, attr, function, _CODE_MEMOS, int)
         codes = cache[key] = np.asarray(distinct, dtype=np.int64)[where]
     return codes
